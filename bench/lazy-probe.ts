@@ -1,0 +1,144 @@
+// Figure 6's lazy-loading check, run as its own process so the module cache starts empty:
+//   node out/bench/lazy-probe.js core DIR        (DATABASE_URL in the env)
+//   node out/bench/lazy-probe.js extension BUNDLE
+//   node out/bench/lazy-probe.js cli BUNDLE COMMAND ARGS…   (reports at exit)
+// Prints one JSON line: at each stage, whether pg / umzug modules are in require.cache and whether
+// the network modules (net, tls) were required. A bundle inlines pg, so require.cache cannot see it
+// there; a request for `net`/`tls` is then the sign that pg's code ran.
+import Module = require('node:module');
+import { readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Stage {
+  stage: string;
+  pg: boolean;
+  umzug: boolean;
+  net: boolean;
+  ms?: number;
+}
+
+const requested = new Set<string>();
+type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
+const moduleInternals = Module as unknown as { _load: Load };
+const originalLoad = moduleInternals._load;
+
+function installHooks(vscodeStub?: unknown): void {
+  moduleInternals._load = function (request, parent, isMain) {
+    requested.add(request.replace(/^node:/, ''));
+    if (request === 'vscode' && vscodeStub) return vscodeStub;
+    return originalLoad.call(this, request, parent, isMain);
+  };
+}
+
+function snapshot(stage: string, ms?: number): Stage {
+  const files = Object.keys(require.cache);
+  const inCache = (pkg: string) => files.some((f) => f.includes(`/node_modules/${pkg}/`));
+  return { stage, pg: inCache('pg'), umzug: inCache('umzug'), net: requested.has('net') || requested.has('tls'), ms };
+}
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - started };
+}
+
+interface CoreModule {
+  loadChain(dir: string): Promise<unknown>;
+  getStatus(chain: unknown, opts: { url: string }): Promise<unknown>;
+}
+
+async function probeCore(dir: string): Promise<Stage[]> {
+  installHooks();
+  const stages: Stage[] = [snapshot('start')];
+  const core = await timed(() => require(join(__dirname, '..', 'src', 'core')) as CoreModule);
+  stages.push(snapshot('require core', core.ms));
+  const chain = await timed(() => core.value.loadChain(dir));
+  stages.push(snapshot('loadChain', chain.ms));
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const status = await timed(() => core.value.getStatus(chain.value, { url }));
+    stages.push(snapshot('getStatus (first database call)', status.ms));
+  }
+  return stages;
+}
+
+/**
+ * A stand-in for the `vscode` module that answers every property with another stand-in, so the
+ * bundle's top level and activate() can run outside an editor. `then` is absent (not a thenable).
+ */
+function universalStub(name = 'vscode'): unknown {
+  const target = function () {} as unknown as Record<string | symbol, unknown>;
+  return new Proxy(target, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      if (prop === Symbol.toPrimitive) return () => '';
+      if (prop === Symbol.iterator) return function* () {};
+      if (prop === 'dispose') return () => {};
+      return universalStub(`${name}.${String(prop)}`);
+    },
+    set: () => true, // assignments (treeView.message = …) are accepted and forgotten
+    apply: () => universalStub(`${name}()`),
+    construct: () => universalStub(`new ${name}`) as object,
+  });
+}
+
+/**
+ * The module object itself: a bundle's `import * as vscode` copies the module's own property names
+ * (esbuild's __toESM), so they must be enumerable — taken from @types/vscode's top-level exports.
+ */
+function vscodeModuleStub(): Record<string, unknown> {
+  const dts = readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8');
+  const names = new Set([...dts.matchAll(/^\s{1,4}export (?:namespace|class|enum|const|function|let) ([A-Za-z_]+)/gm)].map((m) => m[1]));
+  const mod: Record<string, unknown> = {};
+  for (const name of names) Object.defineProperty(mod, name, { enumerable: true, get: () => universalStub(`vscode.${name}`) });
+  return mod;
+}
+
+async function probeExtension(bundle: string): Promise<{ stages: Stage[]; activate?: string }> {
+  installHooks(vscodeModuleStub());
+  const stages: Stage[] = [snapshot('start')];
+  const ext = await timed(() => require(bundle) as { activate?: (ctx: unknown) => unknown });
+  stages.push(snapshot('require bundle', ext.ms));
+  if (typeof ext.value.activate !== 'function') return { stages, activate: 'the bundle exports no activate()' };
+  try {
+    const context = { subscriptions: [] as unknown[], extensionUri: universalStub('extensionUri'), extensionPath: join(bundle, '..', '..'),
+      secrets: universalStub('secrets'), workspaceState: universalStub('workspaceState'), globalState: universalStub('globalState'),
+      environmentVariableCollection: universalStub('env'), extensionMode: 3, logUri: universalStub('logUri'),
+      storageUri: undefined, globalStorageUri: universalStub('globalStorageUri'), asAbsolutePath: (p: string) => join(bundle, '..', '..', p) };
+    const activated = await timed(() => ext.value.activate!(context));
+    stages.push(snapshot('activate() with a stub vscode', activated.ms));
+    return { stages };
+  } catch (err) {
+    return { stages, activate: `activate() under the stub vscode threw: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * Runs the CLI bundle in this process with `args` and reports at exit — the control that shows a
+ * bundle's inlined pg does request `net` when a command connects (and whether a file-only command
+ * avoids it).
+ */
+function probeCli(bundle: string, args: string[]): void {
+  installHooks();
+  const start = snapshot('start');
+  const started = performance.now();
+  process.on('exit', () => {
+    const stage = snapshot(`cli ${args[0]}`, performance.now() - started);
+    writeSync(1, `\n${JSON.stringify({ stages: [start, stage] })}\n`);
+  });
+  process.argv = [process.argv[0], bundle, ...args];
+  require(bundle);
+}
+
+async function main(): Promise<void> {
+  const [mode, arg, ...rest] = process.argv.slice(2);
+  if (mode === 'cli') return probeCli(arg, rest);
+  const result = mode === 'core' ? { stages: await probeCore(arg) } : await probeExtension(arg);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0); // a stubbed activate() may leave timers behind
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

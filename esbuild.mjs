@@ -1,0 +1,111 @@
+// Bundles the two shipped programs into dist/:
+//   src/extension/extension.ts -> dist/extension.js  (the VS Code extension: pg, umzug, dotenv inlined, minified)
+//   src/cli/main.ts            -> dist/cli.js        (the `migration-chain` command line, executable)
+// Usage: node esbuild.mjs [extension|cli ...] [--watch]   (no names = both)
+// Tests are compiled by tsc to out/, not bundled: sinon cannot stub the getters a bundle's exports become.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const watch = args.includes('--watch');
+const wanted = args.filter((a) => !a.startsWith('--'));
+
+/**
+ * umzug's index and Umzug class require its own command line (`umzug/lib/cli`), which pulls in
+ * @rushstack/ts-command-line and its JSON-schema validator: ~400 KB of the ~510 KB umzug adds to a
+ * bundle. This project only calls the Umzug API (its CLI is src/cli), so that module becomes a stub
+ * that fails loudly if anything ever reaches it.
+ */
+const dropUmzugCli = {
+  name: 'drop-umzug-cli',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/cli(\.js)?$/ }, (args) =>
+      /[\\/]node_modules[\\/]umzug[\\/]lib[\\/]/.test(args.importer) ? { path: 'umzug-cli', namespace: 'stub' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'export class UmzugCLI { constructor() { throw new Error("umzug\'s CLI is not bundled in Migration Chain"); } }',
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // engines.vscode ^1.90 runs extensions on Electron 29's Node 20; the CLI declares engines.node >= 20.
+  target: 'node20',
+  sourcemap: 'linked',     // dist/*.map stay out of the .vsix (.vscodeignore)
+  // `vscode` is provided by the extension host. pg only requires pg-native when asked for native bindings.
+  external: ['vscode', 'pg-native'],
+  plugins: [dropUmzugCli],
+  metafile: true,
+  logLevel: 'warning',
+};
+
+const targets = {
+  extension: { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', minify: true },
+  cli: {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    minify: true,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+};
+
+const unknown = wanted.filter((w) => !(w in targets));
+if (unknown.length) {
+  console.error(`esbuild.mjs: unknown target(s) ${unknown.join(', ')}; known: ${Object.keys(targets).join(', ')}`);
+  process.exit(2);
+}
+const selected = (wanted.length ? wanted : Object.keys(targets)).map((name) => [name, targets[name]]);
+for (const [name, options] of selected) {
+  if (!existsSync(options.entryPoints[0])) {
+    console.error(`esbuild.mjs: ${name}: entry point ${options.entryPoints[0]} does not exist`);
+    process.exit(1);
+  }
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Prints the bundle's size and which packages fill it, so a heavy dependency is noticed the day it arrives. */
+function report(name, options, metafile) {
+  const out = options.outfile;
+  const byPackage = new Map();
+  for (const [file, info] of Object.entries(metafile.outputs[out]?.inputs ?? {})) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+    const key = m ? m[1] : path.dirname(file);
+    byPackage.set(key, (byPackage.get(key) ?? 0) + info.bytesInOutput);
+  }
+  const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${kb(v)}`).join(', ');
+  console.log(`[bundle] ${name}: ${out} ${kb(statSync(out).size)}  (largest: ${top})`);
+}
+
+function finish(name, options, result) {
+  if (options.banner) chmodSync(options.outfile, 0o755);
+  report(name, options, result.metafile);
+}
+
+if (watch) {
+  for (const [name, options] of selected) {
+    const ctx = await esbuild.context({
+      ...options,
+      plugins: [...options.plugins, {
+        name: 'report',
+        setup(build) {
+          build.onEnd((result) => { if (result.errors.length === 0) finish(name, options, result); });
+        },
+      }],
+    });
+    await ctx.watch();
+  }
+  console.log('[bundle] watching for changes (Ctrl-C to stop)');
+} else {
+  try {
+    for (const [name, options] of selected) finish(name, options, await esbuild.build(options));
+  } catch {
+    // esbuild has already printed the errors with file and line
+    process.exit(1);
+  }
+}

@@ -1,0 +1,258 @@
+// Command-line parsing: one table of options and commands, `node:util` parseArgs underneath.
+// Every option a command does not take is a usage error, so a typo never silently does nothing.
+import { parseArgs } from 'node:util';
+import { MigrationChainError } from '../core/errors';
+
+export const commandNames = [
+  'history', 'current', 'heads', 'check', 'status', 'verify',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge',
+] as const;
+export type CommandName = (typeof commandNames)[number];
+
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder shown in help for string options. */
+  value?: string;
+  description: string;
+}
+
+export const optionSpecs = {
+  dir: { type: 'string', value: 'PATH', description: 'migrations folder (default: migrations/, or the versions/ folder of ./alembic.ini)' },
+  url: { type: 'string', value: 'URL', description: 'database URL (default: $DATABASE_URL, then DATABASE_URL in ./.env)' },
+  debug: { type: 'boolean', description: 'log debug detail and print stack traces' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+  version: { type: 'boolean', short: 'V', description: 'print the version' },
+  json: { type: 'boolean', description: 'print the result as JSON on stdout' },
+  verbose: { type: 'boolean', short: 'v', description: 'show parents, file and full message of every revision' },
+  sql: { type: 'boolean', description: 'print the SQL instead of running it (offline mode)' },
+  force: { type: 'boolean', description: 'stamp even if a verify block of the target fails' },
+  yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)' },
+  'confirm-database': { type: 'string', value: 'NAME', description: 'the database name, required for a non-local or protected database' },
+  backup: { type: 'string', value: 'FILE', description: 'pg_dump the database to FILE before dropping anything' },
+  drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
+  message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
+  'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+} as const satisfies Record<string, OptionSpec>;
+export type OptionName = keyof typeof optionSpecs;
+
+/** Options every command takes. */
+export const globalOptions: readonly OptionName[] = ['dir', 'url', 'debug', 'help'];
+
+export interface CommandSpec {
+  summary: string;
+  positionals: { name: string; required: boolean; description: string }[];
+  options: readonly OptionName[];
+  /** Extra help text after the usage line. */
+  details?: string;
+}
+
+const runOptions: readonly OptionName[] = ['lock-timeout'];
+
+export const commandSpecs: Record<CommandName, CommandSpec> = {
+  history: {
+    summary: 'list revisions, heads first, with (head), (current), branch and merge marks',
+    positionals: [],
+    options: ['verbose', 'json'],
+    details: 'Marks (current) when a database URL is configured.',
+  },
+  current: { summary: 'show the revision(s) recorded in the database', positionals: [], options: ['verbose', 'json'] },
+  heads: { summary: 'show the head revision(s) of the chain', positionals: [], options: ['verbose', 'json'] },
+  check: {
+    summary: 'validate the migration files (no database); non-zero exit on any chain error',
+    positionals: [],
+    options: ['json'],
+    details: 'Prints one `file:line: severity: message [code]` line per problem.',
+  },
+  status: { summary: 'show the current revision and the number of pending migrations', positionals: [], options: ['json'] },
+  verify: {
+    summary: 'check the database against the chain (versions, tables, foreign keys, verify blocks)',
+    positionals: [],
+    options: ['json', 'drift'],
+  },
+  upgrade: {
+    summary: 'apply migrations up to TARGET',
+    positionals: [{ name: 'TARGET', required: false, description: 'head (default), heads, a revision, a prefix, +N, <rev>+N; with --sql also FROM:TO' }],
+    options: ['sql', ...runOptions],
+  },
+  downgrade: {
+    summary: 'undo migrations down to TARGET (asks for confirmation)',
+    positionals: [{ name: 'TARGET', required: true, description: 'base, a revision, a prefix, -N, <rev>-N; with --sql also FROM:TO' }],
+    options: ['sql', 'yes', 'confirm-database', ...runOptions],
+  },
+  stamp: {
+    summary: 'record REV as the current revision without running migrations',
+    positionals: [{ name: 'REV', required: true, description: 'the revision to record (head, base, an id or prefix)' }],
+    options: ['force', ...runOptions],
+  },
+  reset: {
+    summary: 'drop the public schema, upgrade to head and verify (asks for confirmation)',
+    positionals: [],
+    options: ['yes', 'confirm-database', 'backup', ...runOptions],
+  },
+  revision: {
+    summary: 'create a new migration file whose parent is the current head',
+    positionals: [],
+    options: ['message'],
+  },
+  merge: { summary: 'create a merge revision whose parents are all current heads', positionals: [], options: ['message'] },
+};
+
+export interface ParsedOptions {
+  dir?: string;
+  url?: string;
+  debug: boolean;
+  help: boolean;
+  version: boolean;
+  json: boolean;
+  verbose: boolean;
+  sql: boolean;
+  force: boolean;
+  yes: boolean;
+  confirmDatabase?: string;
+  backup?: string;
+  drift: boolean;
+  message?: string;
+  lockTimeoutMs?: number;
+}
+
+export interface ParsedCommandLine {
+  /** Undefined only for a bare `--help` / `--version`. */
+  command?: CommandName;
+  positionals: string[];
+  options: ParsedOptions;
+}
+
+export class UsageError extends MigrationChainError {
+  constructor(message: string, hint = 'Run `migration-chain --help` for the list of commands and options.') {
+    super('usage', message, hint);
+  }
+}
+
+export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
+  const parsed = parseRaw(protectRelativeTargets(argv));
+  const [first, ...rest] = parsed.positionals;
+  const options = toParsedOptions(parsed.values);
+
+  if (first === undefined) {
+    if (options.help || options.version) return { positionals: [], options };
+    throw new UsageError('No command given.');
+  }
+  if (!isCommandName(first)) {
+    const guess = closest(first, commandNames);
+    throw new UsageError(`Unknown command "${first}".`, guess ? `Did you mean \`migration-chain ${guess}\`?` : undefined);
+  }
+  const spec = commandSpecs[first];
+  const allowed = new Set<string>([...globalOptions, ...spec.options]);
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option' && !allowed.has(token.name)) {
+      throw new UsageError(`\`${first}\` does not take ${token.rawName}.`, `Run \`migration-chain ${first} --help\`.`);
+    }
+  }
+  if (options.help) return { command: first, positionals: rest, options };
+
+  const required = spec.positionals.filter((p) => p.required).length;
+  if (rest.length < required) {
+    throw new UsageError(`\`${first}\` needs ${spec.positionals.map((p) => p.name).join(' ')}.`, `Run \`migration-chain ${first} --help\`.`);
+  }
+  if (rest.length > spec.positionals.length) {
+    throw new UsageError(`\`${first}\` got an unexpected argument "${rest[spec.positionals.length]}".`, `Run \`migration-chain ${first} --help\`.`);
+  }
+  if (first === 'revision' && !options.message?.trim()) {
+    throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
+  }
+  return { command: first, positionals: rest, options };
+}
+
+function parseRaw(args: string[]) {
+  const options = Object.fromEntries(
+    Object.entries(optionSpecs).map(([name, spec]) => [name, 'short' in spec ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+  ) as Record<OptionName, { type: 'string' | 'boolean'; short?: string }>;
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+  } catch (err) {
+    // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code and a readable message.
+    const message = err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '.') : String(err);
+    throw new UsageError(message);
+  }
+}
+
+/**
+ * `downgrade -1` is Alembic's "one step down", but parseArgs reads `-1` as an option. Tokens of that
+ * shape that are not an option's value move behind `--`, where they are plain positionals.
+ */
+export function protectRelativeTargets(argv: readonly string[]): string[] {
+  const valueOptions = new Set(
+    Object.entries(optionSpecs).flatMap(([name, spec]) =>
+      spec.type === 'string' ? [`--${name}`, ...('short' in spec ? [`-${spec.short}`] : [])] : []),
+  );
+  const kept: string[] = [];
+  const moved: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      return [...kept, '--', ...moved, ...argv.slice(i + 1)];
+    }
+    const isValue = i > 0 && valueOptions.has(argv[i - 1]);
+    if (!isValue && /^-\d+$/.test(arg)) moved.push(arg);
+    else kept.push(arg);
+  }
+  return moved.length ? [...kept, '--', ...moved] : kept;
+}
+
+function toParsedOptions(values: Record<string, string | boolean | undefined>): ParsedOptions {
+  const str = (name: OptionName) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const bool = (name: OptionName) => values[name] === true;
+  return {
+    dir: str('dir'),
+    url: str('url'),
+    debug: bool('debug'),
+    help: bool('help'),
+    version: bool('version'),
+    json: bool('json'),
+    verbose: bool('verbose'),
+    sql: bool('sql'),
+    force: bool('force'),
+    yes: bool('yes'),
+    confirmDatabase: str('confirm-database'),
+    backup: str('backup'),
+    drift: bool('drift'),
+    message: str('message'),
+    lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
+  };
+}
+
+function parseLockTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new UsageError(`--lock-timeout expects a number of seconds, got "${text}".`, 'Example: --lock-timeout 30');
+  }
+  return Math.round(seconds * 1000);
+}
+
+function isCommandName(name: string): name is CommandName {
+  return (commandNames as readonly string[]).includes(name);
+}
+
+/** The command within edit distance 2 of `name`, for "did you mean". */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

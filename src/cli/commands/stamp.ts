@@ -1,0 +1,12 @@
+import type { Command } from '../context';
+import { formatRevisions, runOptions } from './shared';
+
+/** `stamp REV`: record REV as applied without running anything (adopting a create_all database). */
+export const stamp: Command = async (ctx) => {
+  const target = ctx.positionals[0];
+  const chain = await ctx.chain({ requireValid: true });
+  const url = ctx.databaseUrl();
+  const result = await ctx.core().stamp({ chain, url: url.url, target, force: ctx.options.force, ...runOptions(ctx) });
+  ctx.output.result(`Stamped ${formatRevisions(result.from)} -> ${formatRevisions(result.to)}${result.forced ? ' (forced)' : ''}.`);
+  return 0;
+};

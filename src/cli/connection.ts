@@ -1,0 +1,101 @@
+// Where the database URL comes from, in the documented order: --url, then $DATABASE_URL, then
+// DATABASE_URL in ./.env. The source is reported (for --debug), the URL itself never is.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './args';
+
+export type UrlSource = { kind: 'flag' } | { kind: 'env' } | { kind: 'dotenv'; file: string };
+
+export interface ResolvedUrl {
+  url: string;
+  source: UrlSource;
+}
+
+export interface UrlInputs {
+  flag?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function resolveDatabaseUrl({ flag, env, cwd }: UrlInputs): ResolvedUrl | undefined {
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new UsageError('--url is empty.', 'Pass a URL like postgres://user@localhost:5432/app.');
+    return { url: flag, source: { kind: 'flag' } };
+  }
+  if (env.DATABASE_URL?.trim()) return { url: env.DATABASE_URL, source: { kind: 'env' } };
+  const file = path.join(cwd, '.env');
+  const fromFile = readDotenv(file).DATABASE_URL;
+  if (fromFile?.trim()) return { url: fromFile, source: { kind: 'dotenv', file } };
+  return undefined;
+}
+
+export function requireDatabaseUrl(inputs: UrlInputs): ResolvedUrl {
+  const resolved = resolveDatabaseUrl(inputs);
+  if (!resolved) {
+    throw new UsageError(
+      'No database URL: --url is not given, DATABASE_URL is not set and ./.env does not define it.',
+      'Pass --url postgres://user@host:5432/db, export DATABASE_URL, or add DATABASE_URL=... to .env.',
+    );
+  }
+  return resolved;
+}
+
+export function describeSource(source: UrlSource): string {
+  switch (source.kind) {
+    case 'flag': return '--url';
+    case 'env': return 'the DATABASE_URL environment variable';
+    case 'dotenv': return `DATABASE_URL in ${source.file}`;
+  }
+}
+
+function readDotenv(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`, 'Fix the file\'s permissions or pass --url.');
+  }
+  // Required here rather than at the top: most commands never look at .env.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('dotenv') as typeof import('dotenv');
+  return parse(text);
+}
+
+/**
+ * Every form in which the password of `url` (or of the environment libpq reads) could be printed.
+ * Output passes through a filter that replaces these, so even a message the engine did not build
+ * from a masked target cannot leak the secret.
+ */
+export function secretsOf(url: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const secrets = new Set<string>();
+  const add = (value: string | null | undefined) => {
+    if (!value || value.length < 2) return;
+    let decoded = value;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      // not percent-encoded; the raw form is enough
+    }
+    for (const form of [value, decoded]) {
+      secrets.add(form);
+      secrets.add(encodeURIComponent(form));
+      secrets.add(JSON.stringify(form).slice(1, -1));
+    }
+  };
+  if (url) {
+    try {
+      const parsed = new URL(url);
+      add(parsed.password);
+      add(parsed.searchParams.get('password'));
+    } catch {
+      // Not a URL (a libpq keyword string); the regex below still finds `password=...`.
+    }
+    for (const match of url.matchAll(/password\s*=\s*('([^']*)'|[^\s&]+)/gi)) add(match[2] ?? match[1]);
+    // An unparseable URL may still carry `user:secret@`.
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@/]*)@/i.exec(url);
+    if (userinfo) add(userinfo[1]);
+  }
+  add(env.PGPASSWORD);
+  return [...secrets].sort((a, b) => b.length - a.length);
+}

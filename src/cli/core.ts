@@ -1,0 +1,26 @@
+// Lazy access to the engine. Commands require it on first use so that starting the process costs
+// only what the chosen command needs.
+
+export type Core = typeof import('../core') & {
+  /** Schema drift (src/core/drift); optional until the barrel exports it. */
+  checkDrift?: typeof import('../core/drift/drift').checkDrift;
+};
+export type { ChainStatus, DatabaseDescription, DatabaseTarget, RevisionState, RunPlan, RunResult, VerifyReport } from '../core';
+
+let cached: Core | undefined;
+
+/** The whole engine (database commands). */
+export function loadCore(): Core {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cached ??= require('../core') as Core;
+  return cached;
+}
+
+/**
+ * The file side of the engine (parse, graph, new revisions): `check`, `history`, `heads`,
+ * `revision` and `merge` load nothing else, so a pre-commit hook stays fast.
+ */
+export function loadChainApi(): typeof import('../core/chain') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../core/chain') as typeof import('../core/chain');
+}

@@ -1,0 +1,65 @@
+// Finds the files that may be migrations. Whether a file really is one is the parser's call (a
+// `.sql` without a `-- revision:` header gets a 'no-revision' warning, not silence).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { MigrationFormat } from './model';
+import { MigrationChainError } from '../errors';
+
+const SKIPPED_DIRS = new Set(['node_modules', '__pycache__']);
+
+export interface DiscoveredFile {
+  /** Absolute path. */
+  file: string;
+  format: MigrationFormat;
+}
+
+/** The format of a migration file by its name, or undefined for anything else. */
+export function formatOf(fileName: string): MigrationFormat | undefined {
+  const base = path.basename(fileName);
+  if (base.startsWith('.')) return undefined;
+  const ext = path.extname(base).toLowerCase();
+  if (ext === '.sql') return 'sql';
+  if (ext === '.js' || ext === '.cjs' || ext === '.mjs') return 'js';
+  if (ext === '.py') return base === '__init__.py' ? undefined : 'py';
+  return undefined;
+}
+
+/**
+ * Every candidate migration under `dir` (subfolders included, as Alembic's
+ * `recursive_version_locations` allows), sorted by path so the result is deterministic.
+ * Throws MigrationChainError('io') when `dir` itself cannot be read.
+ */
+export async function discoverMigrationFiles(dir: string): Promise<DiscoveredFile[]> {
+  const root = path.resolve(dir);
+  const out: DiscoveredFile[] = [];
+  try {
+    await walk(root, out, true);
+  } catch (err) {
+    throw new MigrationChainError('io', `Cannot read the migrations folder ${root}: ${(err as Error).message}`,
+      'Check the path (--dir / migrationChain.migrationsDir) and its permissions.', { cause: err });
+  }
+  out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return out;
+}
+
+async function walk(dir: string, out: DiscoveredFile[], isRoot: boolean): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isRoot) throw err;
+    return; // an unreadable subfolder is not worth failing the whole chain for
+  }
+  const subdirs: Promise<void>[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIPPED_DIRS.has(e.name)) subdirs.push(walk(full, out, false));
+    } else if (e.isFile() || e.isSymbolicLink()) {
+      const format = formatOf(e.name);
+      if (format) out.push({ file: full, format });
+    }
+  }
+  await Promise.all(subdirs);
+}

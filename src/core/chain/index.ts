@@ -1,0 +1,16 @@
+// Public surface of the file side of the engine: folders -> parsed migrations -> revision graph,
+// plus authoring and the SQL helpers that work on migration text.
+export type { Chain, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
+export { RevisionGraph } from './graph';
+export { loadChain, findMigrationsDir, parseMigrationText, type LoadOptions } from './load';
+export { ChainCache } from './cache';
+export { discoverMigrationFiles, formatOf, type DiscoveredFile } from './discover';
+export { parseSqlMigration, type FileStat } from './parse-sql';
+export { parseJsMigration } from './parse-js';
+export { parsePythonMigration } from './parse-python';
+export { checksumText, normalizeLineEndings } from './checksum';
+export { MAX_REVISION_LENGTH, revisionIdProblem } from './header';
+export { createRevision, newRevisionId, type CreateRevisionOptions, type CreatedRevision } from '../authoring/create-revision';
+export { mergeHeads, type MergeHeadsOptions } from '../authoring/merge-heads';
+export { splitSqlStatements, scanSql, type SqlStatement } from '../sql/split';
+export { findRiskyStatements, transactionDiagnostics, type RiskyStatement, type RiskCode } from '../sql/risky';

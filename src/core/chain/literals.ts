@@ -1,0 +1,193 @@
+// Reading the few literal values a migration header needs (strings, None/null, booleans, lists)
+// out of source text, without executing it: workspaces are untrusted, so `.js` and `.py` files are
+// never loaded. The maskers blank out comments (keeping offsets and newlines) so a commented-out
+// `revision = ...` is not mistaken for the real one.
+
+export type Literal =
+  | { kind: 'string'; value: string }
+  | { kind: 'null' }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'list'; values: string[] }
+  | { kind: 'other'; raw: string };
+
+function blank(chars: string[], from: number, to: number): void {
+  for (let k = from; k < to; k++) if (chars[k] !== '\n') chars[k] = ' ';
+}
+
+/** JS/TS: comments become spaces; strings and code are kept at the same offsets. */
+export function maskJsComments(text: string): string {
+  const chars = text.split('');
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      const stop = end === -1 ? n : end;
+      blank(chars, i, stop);
+      i = stop;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end === -1 ? n : end + 2;
+      blank(chars, i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'" || c === '`') {
+      i = skipQuoted(text, i, c, c !== '`');
+    } else {
+      i++;
+    }
+  }
+  return chars.join('');
+}
+
+/** Index just past the string starting at `start` (backslash escapes; single-line unless template). */
+function skipQuoted(text: string, start: number, quote: string, singleLine: boolean): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (c === quote) return i + 1;
+    else if (singleLine && c === '\n') return i;
+    else i++;
+  }
+  return text.length;
+}
+
+/**
+ * Python: comments and the contents of triple-quoted strings become spaces (a docstring that quotes
+ * `revision = 'x'` must not count); single-line strings are kept.
+ */
+export function maskPython(text: string): string {
+  const chars = text.split('');
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i];
+    if (c === '#') {
+      const end = text.indexOf('\n', i);
+      const stop = end === -1 ? n : end;
+      blank(chars, i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'") {
+      if (text[i + 1] === c && text[i + 2] === c) {
+        const close = findTripleEnd(text, i + 3, c);
+        blank(chars, i + 3, close);
+        i = Math.min(n, close + 3);
+      } else {
+        i = skipQuoted(text, i, c, true);
+      }
+    } else {
+      i++;
+    }
+  }
+  return chars.join('');
+}
+
+/** Offset of the closing triple quote (or the end of text). */
+export function findTripleEnd(text: string, from: number, q: string): number {
+  let i = from;
+  while (i < text.length) {
+    if (text[i] === '\\') { i += 2; continue; }
+    if (text[i] === q && text[i + 1] === q && text[i + 2] === q) return i;
+    i++;
+  }
+  return text.length;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0' };
+
+function readString(text: string, start: number, quote: string): { value: string; end: number } | undefined {
+  let value = '';
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') {
+      const e = text[i + 1];
+      if (e === undefined) return undefined;
+      value += ESCAPES[e] ?? e;
+      i += 2;
+    } else if (c === quote) {
+      return { value, end: i + 1 };
+    } else if (c === '\n' && quote !== '`') {
+      return undefined;
+    } else if (quote === '`' && c === '$' && text[i + 1] === '{') {
+      return undefined; // an interpolated template is code, not a literal
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  return undefined;
+}
+
+const WS = /\s/;
+
+function skipWs(text: string, i: number): number {
+  while (i < text.length && WS.test(text[i])) i++;
+  return i;
+}
+
+function rawSnippet(text: string, i: number): string {
+  const end = text.indexOf('\n', i);
+  return text.slice(i, end === -1 ? Math.min(text.length, i + 80) : Math.min(end, i + 80)).trim();
+}
+
+export interface LiteralSyntax {
+  nulls: readonly string[];
+  trues: readonly string[];
+  falses: readonly string[];
+  /** Characters that may prefix a Python string (r'', u''); empty for JS. */
+  stringPrefix: RegExp | undefined;
+  listOpeners: string;
+}
+
+export const JS_SYNTAX: LiteralSyntax = {
+  nulls: ['null', 'undefined'], trues: ['true'], falses: ['false'], stringPrefix: undefined, listOpeners: '[',
+};
+export const PY_SYNTAX: LiteralSyntax = {
+  nulls: ['None'], trues: ['True'], falses: ['False'], stringPrefix: /^[rRuU]{1,2}(?=['"])/, listOpeners: '[(',
+};
+
+/** Reads one literal starting at (or after whitespace from) offset `i`. */
+export function readLiteral(text: string, i: number, syntax: LiteralSyntax): Literal {
+  i = skipWs(text, i);
+  const scalar = readScalar(text, i, syntax);
+  if (scalar) return scalar.literal;
+  const open = text[i];
+  if (open !== undefined && syntax.listOpeners.includes(open)) {
+    const close = open === '[' ? ']' : ')';
+    const values: string[] = [];
+    let j = skipWs(text, i + 1);
+    while (j < text.length && text[j] !== close) {
+      const item = readScalar(text, j, syntax);
+      if (!item || item.literal.kind !== 'string') return { kind: 'other', raw: rawSnippet(text, i) };
+      values.push(item.literal.value);
+      j = skipWs(text, item.end);
+      if (text[j] === ',') j = skipWs(text, j + 1);
+      else if (text[j] !== close) return { kind: 'other', raw: rawSnippet(text, i) };
+    }
+    if (j >= text.length) return { kind: 'other', raw: rawSnippet(text, i) };
+    return { kind: 'list', values };
+  }
+  return { kind: 'other', raw: rawSnippet(text, i) };
+}
+
+function readScalar(text: string, i: number, syntax: LiteralSyntax): { literal: Literal; end: number } | undefined {
+  let start = i;
+  if (syntax.stringPrefix) {
+    const m = syntax.stringPrefix.exec(text.slice(i, i + 3));
+    if (m) start += m[0].length;
+  }
+  const c = text[start];
+  if (c === '"' || c === "'" || (c === '`' && syntax === JS_SYNTAX)) {
+    const s = readString(text, start, c);
+    return s ? { literal: { kind: 'string', value: s.value }, end: s.end } : undefined;
+  }
+  const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, i + 40))?.[0];
+  if (word === undefined) return undefined;
+  const end = i + word.length;
+  if (syntax.nulls.includes(word)) return { literal: { kind: 'null' }, end };
+  if (syntax.trues.includes(word)) return { literal: { kind: 'bool', value: true }, end };
+  if (syntax.falses.includes(word)) return { literal: { kind: 'bool', value: false }, end };
+  return undefined;
+}

@@ -1,0 +1,37 @@
+// SQL identifiers and literals built from settings (version-table name, schema) and from catalog
+// data (schema comments). Values that can be parameters are parameters; these are for the places
+// PostgreSQL does not accept one (DDL, COMMENT, offline scripts).
+import { MigrationChainError } from '../errors';
+
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** Rejects names PostgreSQL would truncate or cannot store, so a setting never means two tables. */
+export function validateIdentifier(name: string, what: string): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new MigrationChainError('usage', `The ${what} must be a non-empty name.`);
+  }
+  if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
+    throw new MigrationChainError('usage', `The ${what} "${name}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES}-byte limit.`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new MigrationChainError('usage', `The ${what} contains a control character.`);
+  }
+  return name;
+}
+
+/** Always quoted: case and reserved words then never change which object a name means. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `"schema"."name"`, or `"name"` when no schema is given (the search_path decides, as in Alembic). */
+export function qualifiedName(name: string, schema?: string): string {
+  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+}
+
+/** A standard-conforming string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new MigrationChainError('usage', 'A SQL literal cannot contain a NUL character.');
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,159 @@
+// The `alembic_version` table: created with exactly Alembic's DDL, read as the database's head(s),
+// and rewritten the way Alembic rewrites it, so a database migrated by either tool reads correctly
+// in the other.
+import type { ClientBase } from 'pg';
+import type { RevisionGraph } from '../chain/graph';
+import { MigrationChainError } from '../errors';
+import { qualifiedName, quoteIdent, quoteLiteral, validateIdentifier } from './identifiers';
+
+export interface VersionTableOptions {
+  /** Default `alembic_version` (Alembic's `version_table`). */
+  versionTable?: string;
+  /** Default: none, i.e. the search_path (Alembic's `version_table_schema`). */
+  versionTableSchema?: string;
+}
+
+/** Validated names of the bookkeeping tables. */
+export interface Bookkeeping {
+  table: string;
+  schema?: string;
+  /** The quoted, schema-qualified version table. */
+  versionTable: string;
+  /** The quoted, schema-qualified audit log (same schema as the version table). */
+  logTable: string;
+  /** For to_regclass(): the same names as text. */
+  versionRegclass: string;
+  logRegclass: string;
+}
+
+export const DEFAULT_VERSION_TABLE = 'alembic_version';
+export const LOG_TABLE = 'migration_chain_log';
+
+export function bookkeeping(options: VersionTableOptions = {}): Bookkeeping {
+  const table = validateIdentifier(options.versionTable ?? DEFAULT_VERSION_TABLE, 'version table name');
+  const schema = options.versionTableSchema === undefined || options.versionTableSchema === ''
+    ? undefined
+    : validateIdentifier(options.versionTableSchema, 'version table schema');
+  return {
+    table,
+    schema,
+    versionTable: qualifiedName(table, schema),
+    logTable: qualifiedName(LOG_TABLE, schema),
+    versionRegclass: qualifiedName(table, schema),
+    logRegclass: qualifiedName(LOG_TABLE, schema),
+  };
+}
+
+/** Alembic's DDL, including the constraint name `<table>_pkc`. */
+export function createVersionTableSql(b: Bookkeeping, ifNotExists = false): string {
+  return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${b.versionTable} (\n`
+    + '    version_num VARCHAR(32) NOT NULL, \n'
+    + `    CONSTRAINT ${quoteIdent(`${b.table}_pkc`)} PRIMARY KEY (version_num)\n`
+    + ')';
+}
+
+export async function versionTableExists(client: ClientBase, b: Bookkeeping): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [b.versionRegclass]);
+  return rows[0].ok;
+}
+
+export async function ensureVersionTable(client: ClientBase, b: Bookkeeping): Promise<void> {
+  if (await versionTableExists(client, b)) return;
+  await client.query(createVersionTableSql(b, true));
+}
+
+/** The recorded heads, sorted; [] when the table is missing or empty (the database is at base). */
+export async function readHeads(client: ClientBase, b: Bookkeeping): Promise<string[]> {
+  if (!(await versionTableExists(client, b))) return [];
+  const { rows } = await client.query<{ version_num: unknown }>(`SELECT version_num FROM ${b.versionTable}`);
+  return rows.map((r) => {
+    if (typeof r.version_num !== 'string') {
+      throw new MigrationChainError('unknown-revision', `The version table ${b.versionTable} holds a non-text value.`);
+    }
+    return r.version_num;
+  }).sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Head transitions.
+
+/** Heads after applying `revision`: its parents stop being heads (depends_on targets stay, as in Alembic). */
+export function headsAfterUpgrade(graph: RevisionGraph, heads: readonly string[], revision: string): string[] {
+  const parents = new Set(graph.parents(revision));
+  return sortedUnique([...heads.filter((h) => !parents.has(h)), revision]);
+}
+
+/** Heads after undoing `revision`: its parents become heads unless another remaining head still needs them. */
+export function headsAfterDowngrade(graph: RevisionGraph, heads: readonly string[], revision: string): string[] {
+  const remaining = heads.filter((h) => h !== revision);
+  const stillNeeded = new Set<string>();
+  for (const h of remaining) {
+    if (!graph.has(h)) continue;
+    stillNeeded.add(h);
+    for (const a of graph.ancestors(h)) stillNeeded.add(a);
+  }
+  const uncovered = graph.parents(revision).filter((p) => !stillNeeded.has(p));
+  return sortedUnique([...remaining, ...uncovered]);
+}
+
+export type VersionStatement =
+  | { kind: 'update'; from: string; to: string }
+  | { kind: 'delete'; revision: string }
+  | { kind: 'insert'; revision: string };
+
+/**
+ * The minimal row changes from `before` to `after` heads, as Alembic writes them: UPDATE along a line,
+ * UPDATE one parent and DELETE the others at a merge, INSERT at a branch, DELETE when a branch goes.
+ */
+export function versionTransition(before: readonly string[], after: readonly string[]): VersionStatement[] {
+  const removed = [...before].filter((r) => !after.includes(r)).sort();
+  const added = [...after].filter((r) => !before.includes(r)).sort();
+  const statements: VersionStatement[] = [];
+  const pairs = Math.min(removed.length, added.length);
+  for (let i = 0; i < pairs; i++) statements.push({ kind: 'update', from: removed[i], to: added[i] });
+  for (const r of removed.slice(pairs)) statements.push({ kind: 'delete', revision: r });
+  for (const r of added.slice(pairs)) statements.push({ kind: 'insert', revision: r });
+  return statements;
+}
+
+/** The statement with its values inlined, as Alembic prints it in `--sql` mode. */
+export function renderVersionStatement(b: Bookkeeping, s: VersionStatement): string {
+  const t = b.versionTable;
+  switch (s.kind) {
+    case 'update':
+      return `UPDATE ${t} SET version_num=${quoteLiteral(s.to)} WHERE ${t}.version_num = ${quoteLiteral(s.from)}`;
+    case 'delete':
+      return `DELETE FROM ${t} WHERE ${t}.version_num = ${quoteLiteral(s.revision)}`;
+    case 'insert':
+      return `INSERT INTO ${t} (version_num) VALUES (${quoteLiteral(s.revision)})`;
+  }
+}
+
+/** Applies the transition on `client` (inside the caller's transaction); each UPDATE/DELETE must hit exactly one row. */
+export async function writeVersionTransition(client: ClientBase, b: Bookkeeping, statements: readonly VersionStatement[]): Promise<void> {
+  const t = b.versionTable;
+  for (const s of statements) {
+    let result;
+    switch (s.kind) {
+      case 'update':
+        result = await client.query(`UPDATE ${t} SET version_num = $1 WHERE version_num = $2`, [s.to, s.from]);
+        break;
+      case 'delete':
+        result = await client.query(`DELETE FROM ${t} WHERE version_num = $1`, [s.revision]);
+        break;
+      case 'insert':
+        result = await client.query(`INSERT INTO ${t} (version_num) VALUES ($1)`, [s.revision]);
+        break;
+    }
+    if (result.rowCount !== 1) {
+      const which = s.kind === 'update' ? s.from : s.revision;
+      throw new MigrationChainError('unknown-revision',
+        `The version table ${t} changed under this run: expected one row for ${which}, found ${result.rowCount ?? 0}.`,
+        'Another tool changed the version table during the run; run `current` and try again.');
+    }
+  }
+}
+
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}

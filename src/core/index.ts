@@ -1,0 +1,42 @@
+// The engine's public surface: everything the CLI and the extension call. Loading this module must
+// not load `pg` or `umzug` (the editor activates without touching a database); those are required
+// inside the functions that connect or run.
+export * from './chain';
+export * from './errors';
+export { silentLogger, timedStep, formatMs, type Logger } from './log';
+
+export {
+  parseDatabaseUrl, describeTarget, connect, withConnection, type DatabaseTarget, type ConnectOptions,
+} from './db/connection';
+export {
+  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, readHeads, versionTransition,
+  headsAfterUpgrade, headsAfterDowngrade, type VersionTableOptions, type VersionStatement,
+} from './db/version-table';
+export { acceptChecksum, readAppliedChecksums, type AppliedChecksum } from './db/audit-log';
+export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
+export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';
+
+export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runner';
+export { planRun, type RunPlan, type RunPlanStep, type PlanRunOptions } from './run/preview';
+export { renderSql, type RenderSqlOptions } from './run/offline';
+export { stamp, type StampOptions, type StampResult } from './run/stamp';
+export { canDowngrade, type RunDirection } from './run/plan';
+export type { SessionOptions } from './run/session';
+export type { MigrationContext } from './run/js-module';
+
+export { getStatus, computeStatus, type ChainStatus, type RevisionState, type RevisionStatus, type StatusOptions } from './status/status';
+export { verify, type VerifyReport, type VerifyCheck, type VerifyOptions, type EditedRevision } from './verify/verify';
+export type { VerifyBlockResult } from './verify/blocks';
+export { describeDatabase, reset, recreateSchema, type DatabaseDescription, type ResetOptions, type ResetResult } from './reset/reset';
+export type { BackupResult } from './reset/backup';
+
+export {
+  readSchema, BOOKKEEPING_TABLES, type SchemaSnapshot, type ReadSchemaOptions, type CatalogClient, type TableSnapshot,
+  type ColumnSnapshot, type ConstraintSnapshot, type IndexSnapshot, type TriggerSnapshot, type SequenceSnapshot,
+  type ViewSnapshot, type EnumSnapshot, type FunctionSnapshot,
+} from './schema/snapshot';
+export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
+export { checkDrift, scratchName, type DriftOptions, type DriftReport } from './drift/drift';
+export {
+  adviseHeads, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+} from './advice/heads';

@@ -1,0 +1,100 @@
+// Offline mode (`alembic upgrade head --sql`): the SQL of an upgrade or downgrade as one script, with
+// the version-table statements, each migration in its own BEGIN/COMMIT. When a database URL is given
+// and reachable the script starts from that database's recorded heads (Alembic makes you type
+// `current:head`); otherwise from `from`, else from base.
+import type { Chain, SqlSection } from '../chain/model';
+import { createLogTableSql, renderLogInsert } from '../db/audit-log';
+import { withConnection } from '../db/connection';
+import {
+  bookkeeping, createVersionTableSql, headsAfterDowngrade, headsAfterUpgrade, readHeads, renderVersionStatement,
+  versionTableExists, versionTransition, type Bookkeeping, type VersionTableOptions,
+} from '../db/version-table';
+import { MigrationChainError } from '../errors';
+import { silentLogger, type Logger } from '../log';
+import { splitSqlStatements } from '../sql/split';
+import { assertRunnable, planDowngrade, planUpgrade, type RunDirection } from './plan';
+
+export interface RenderSqlOptions extends VersionTableOptions {
+  chain: Chain;
+  direction: RunDirection;
+  target: string;
+  /** Start from these heads instead of the database's / base. */
+  from?: string[];
+  url?: string;
+  logger?: Logger;
+}
+
+export async function renderSql(options: RenderSqlOptions): Promise<string> {
+  assertRunnable(options.chain);
+  const logger = options.logger ?? silentLogger;
+  const bk = bookkeeping(options);
+  const start = await startingPoint(options, bk, logger);
+  const plan = options.direction === 'up'
+    ? planUpgrade(options.chain, start.heads, options.target)
+    : planDowngrade(options.chain, start.heads, options.target);
+  const scripts = plan.migrations.filter((m) => m.format !== 'sql');
+  if (scripts.length > 0) {
+    throw new MigrationChainError('usage',
+      `Cannot render SQL offline for ${scripts.map((m) => `${m.revision} (${m.format})`).join(', ')}: only .sql migrations have SQL to print.`,
+      'Run those migrations online, or render a range that excludes them.');
+  }
+
+  const out: string[] = [
+    `-- Migration Chain offline SQL: ${options.direction === 'up' ? 'upgrade' : 'downgrade'} ${plan.from.join(', ') || '<base>'} -> ${plan.to.join(', ') || '<base>'}`,
+    `-- Starting point: ${start.source}`,
+    '',
+  ];
+  if (!start.versionTableExists && options.direction === 'up' && plan.revisions.length > 0) {
+    out.push('BEGIN;', '', `${createVersionTableSql(bk, true)};`, '', `${createLogTableSql(bk)};`, '', 'COMMIT;', '');
+  }
+  let heads = [...plan.from];
+  for (const m of plan.migrations) {
+    const direction = options.direction === 'up' ? 'upgrade' : 'downgrade';
+    const after = direction === 'upgrade' ? headsAfterUpgrade(options.chain.graph, heads, m.revision) : headsAfterDowngrade(options.chain.graph, heads, m.revision);
+    out.push(`-- Running ${direction} ${heads.join(', ')} -> ${after.join(', ')}  (${m.revision}${m.message ? `: ${m.message}` : ''})`);
+    const body = sectionSql(direction === 'upgrade' ? m.upgrade : m.downgrade);
+    const bookkeepingSql = [
+      ...versionTransition(heads, after).map((s) => `${renderVersionStatement(bk, s)};`),
+      `${renderLogInsert(bk, m.revision, direction, m.checksum)};`,
+    ];
+    if (m.transactional) {
+      out.push('BEGIN;', '', ...(body ? [body, ''] : []), ...bookkeepingSql, '', 'COMMIT;', '');
+    } else {
+      out.push(`-- ${m.revision} is non-transactional: its statements run outside a transaction.`, '',
+        ...(body ? [body, ''] : []), 'BEGIN;', '', ...bookkeepingSql, '', 'COMMIT;', '');
+    }
+    heads = after;
+  }
+  if (plan.migrations.length === 0) out.push('-- Nothing to do.', '');
+  return out.join('\n');
+}
+
+async function startingPoint(options: RenderSqlOptions, bk: Bookkeeping, logger: Logger): Promise<{ heads: string[]; versionTableExists: boolean; source: string }> {
+  if (options.from) {
+    return { heads: [...options.from].sort(), versionTableExists: options.from.length > 0, source: `given (${options.from.join(', ') || 'base'})` };
+  }
+  if (options.url) {
+    try {
+      return await withConnection(options.url, { connectTimeoutMs: 5000 }, async (client) => {
+        const exists = await versionTableExists(client, bk);
+        const heads = await readHeads(client, bk);
+        return { heads, versionTableExists: exists, source: `the database's recorded version (${heads.join(', ') || 'base'})` };
+      });
+    } catch (err) {
+      logger.warn(`Could not read the database's version (${(err as Error).message}); rendering from base.`);
+    }
+  }
+  return { heads: [], versionTableExists: false, source: 'base (empty database)' };
+}
+
+/** The section's text, trimmed, with a `;` after its last statement so the script can be run as one. */
+function sectionSql(section: SqlSection | undefined): string {
+  if (!section) return '';
+  const text = section.text.trim();
+  const statements = splitSqlStatements(text);
+  const last = statements[statements.length - 1];
+  if (!last) return text;
+  const end = last.offset + last.text.length;
+  if (text.slice(end).trimStart().startsWith(';')) return text;
+  return `${text.slice(0, end)};${text.slice(end)}`;
+}

@@ -1,0 +1,96 @@
+// What an upgrade or downgrade will do, computed from the chain and the recorded heads before
+// anything changes: the ordered revisions, and every reason to refuse (a broken chain, a revision
+// the files do not know, a downgrade through an irreversible revision, a Python migration).
+import type { Chain, Migration } from '../chain/model';
+import { headsAfterDowngrade, headsAfterUpgrade } from '../db/version-table';
+import { ChainError, MigrationChainError, TargetError, UnknownRevisionError } from '../errors';
+import { irreversible } from './step';
+
+export type RunDirection = 'up' | 'down';
+
+export interface PlannedRun {
+  direction: RunDirection;
+  from: string[];
+  /** Heads after the run. */
+  to: string[];
+  /** Revisions in the order they run (parents first up, children first down). */
+  revisions: string[];
+  migrations: Migration[];
+}
+
+/** Refuses a chain with errors: running a chain with duplicate or dangling revisions could apply the wrong file. */
+export function assertRunnable(chain: Chain): void {
+  const errors = chain.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new ChainError(errors, `The migration chain in ${chain.dir} has ${errors.length} error(s):\n${errors.map(formatShort).join('\n')}`);
+  }
+}
+
+function formatShort(d: { file?: string; line?: number; message: string; code: string }): string {
+  return `  ${d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : ''}${d.message} [${d.code}]`;
+}
+
+/** Recorded heads the files do not define are an UnknownRevisionError, naming the nearest known ones. */
+export function assertKnownHeads(chain: Chain, heads: readonly string[]): void {
+  const unknown = heads.filter((h) => !chain.graph.has(h));
+  if (unknown.length === 0) return;
+  const first = unknown[0];
+  const nearest = chain.graph.nearest(first, 3);
+  throw new UnknownRevisionError(first, nearest,
+    `The database records revision${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, which no file in ${chain.dir} defines`
+    + (nearest.length ? ` (nearest known: ${nearest.join(', ')}).` : '.'));
+}
+
+export function planUpgrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
+  assertKnownHeads(chain, heads);
+  const resolved = chain.graph.resolve(target, heads).revisions;
+  const revisions = chain.graph.upgradePlan(heads, resolved);
+  const migrations = revisions.map((r) => mustGet(chain, r));
+  assertRunnableFormats(migrations);
+  return { direction: 'up', from: [...heads], to: headsAfter(chain, heads, revisions, 'up'), revisions, migrations };
+}
+
+export function planDowngrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
+  assertKnownHeads(chain, heads);
+  const resolved = chain.graph.resolve(target, heads).revisions;
+  const applied = chain.graph.appliedSet(heads);
+  const notApplied = resolved.filter((r) => !applied.has(r));
+  if (notApplied.length > 0) {
+    throw new TargetError(target, `Cannot downgrade to ${notApplied.join(', ')}: it is not applied (current: ${heads.join(', ') || 'base'}).`,
+      'Use upgrade to move forward, or pick a revision from `history` that is applied.');
+  }
+  const revisions = chain.graph.downgradePlan(heads, resolved);
+  const migrations = revisions.map((r) => mustGet(chain, r));
+  const blocked = migrations.filter((m) => !canDowngrade(m));
+  if (blocked.length > 0) throw irreversible(blocked);
+  assertRunnableFormats(migrations);
+  return { direction: 'down', from: [...heads], to: headsAfter(chain, heads, revisions, 'down'), revisions, migrations };
+}
+
+export function canDowngrade(m: Migration): boolean {
+  return m.format === 'sql' ? m.downgrade !== undefined : m.hasDowngrade;
+}
+
+function assertRunnableFormats(migrations: readonly Migration[]): void {
+  const python = migrations.filter((m) => m.format === 'py');
+  if (python.length > 0) {
+    throw new MigrationChainError('usage',
+      `This run includes Alembic Python migrations, which this tool does not execute: ${python.map((m) => m.revision).join(', ')}.`,
+      'Run them with the project\'s own `alembic` command; status, history and verify still work here.');
+  }
+}
+
+function mustGet(chain: Chain, revision: string): Migration {
+  const m = chain.graph.get(revision);
+  if (!m) throw new MigrationChainError('chain', `The plan names ${revision}, which the chain does not define.`);
+  return m;
+}
+
+/** The heads after running `revisions` in order from `heads`. */
+export function headsAfter(chain: Chain, heads: readonly string[], revisions: readonly string[], direction: RunDirection): string[] {
+  let current = [...heads];
+  for (const r of revisions) {
+    current = direction === 'up' ? headsAfterUpgrade(chain.graph, current, r) : headsAfterDowngrade(chain.graph, current, r);
+  }
+  return current;
+}

@@ -1,0 +1,58 @@
+// planRun: what an upgrade or downgrade would do, for confirmation modals and `--dry-run`. Reads the
+// recorded heads (no lock, no changes). A downgrade preview lists the revisions to undo newest first
+// and marks those without a downgrade instead of refusing, so the modal can name them.
+import type { Chain } from '../chain/model';
+import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/connection';
+import { bookkeeping, readHeads, type VersionTableOptions } from '../db/version-table';
+import { assertKnownHeads, assertRunnable, canDowngrade, headsAfter, planUpgrade, type RunDirection } from './plan';
+
+export interface RunPlanStep {
+  revision: string;
+  message: string;
+  file: string;
+  transactional: boolean;
+  hasDowngrade: boolean;
+}
+
+export interface RunPlan {
+  target: DatabaseTarget;
+  from: string[];
+  to: string[];
+  /** In run order: parents first for up, newest first for down. */
+  steps: RunPlanStep[];
+  /** Down only: revisions on the way that have no downgrade (the run would refuse). */
+  irreversible?: string[];
+}
+
+export interface PlanRunOptions extends VersionTableOptions {
+  chain: Chain;
+  url: string;
+  direction: RunDirection;
+  target: string;
+  applicationName?: string;
+}
+
+export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
+  assertRunnable(options.chain);
+  const { chain } = options;
+  const target = parseDatabaseUrl(options.url);
+  const heads = await withConnection(options.url, { applicationName: options.applicationName }, (c) => readHeads(c, bookkeeping(options)));
+  let revisions: string[];
+  if (options.direction === 'up') {
+    revisions = planUpgrade(chain, heads, options.target).revisions;
+  } else {
+    assertKnownHeads(chain, heads);
+    revisions = chain.graph.downgradePlan(heads, chain.graph.resolve(options.target, heads).revisions);
+  }
+  const steps = revisions.map((r) => {
+    const m = chain.graph.get(r)!;
+    return { revision: r, message: m.message, file: m.file, transactional: m.transactional, hasDowngrade: canDowngrade(m) };
+  });
+  return {
+    target,
+    from: heads,
+    to: headsAfter(chain, heads, revisions, options.direction),
+    steps,
+    irreversible: options.direction === 'down' ? steps.filter((s) => !s.hasDowngrade).map((s) => s.revision) : [],
+  };
+}

@@ -1,0 +1,130 @@
+// upgrade / downgrade: plan from the recorded heads, then umzug runs the plan on the session's one
+// client. umzug's storage is a view over alembic_version: `executed()` derives from the recorded
+// heads and the graph, and logMigration/unlogMigration do nothing because each migration moves its
+// version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
+// happen.
+import type { Chain } from '../chain/model';
+import { ensureLogTable } from '../db/audit-log';
+import { describeTarget } from '../db/connection';
+import {
+  ensureVersionTable, headsAfterDowngrade, headsAfterUpgrade, readHeads, versionTableExists,
+} from '../db/version-table';
+import { CancelledError, MigrationChainError } from '../errors';
+import { formatMs } from '../log';
+import { assertRunnable, planDowngrade, planUpgrade, type PlannedRun } from './plan';
+import { withSession, type Session, type SessionOptions } from './session';
+import { runStep, type StepOptions } from './step';
+
+export interface RunOptions extends SessionOptions {
+  chain: Chain;
+  /** Alembic-style target; default `head` for upgrade. */
+  target?: string;
+}
+
+export interface RunResult {
+  /** Revisions run, in order. */
+  applied: string[];
+  from: string[];
+  to: string[];
+  durationMs: number;
+}
+
+export async function upgrade(options: RunOptions): Promise<RunResult> {
+  assertRunnable(options.chain);
+  return withSession(options, (s) => upgradeInSession(s, options.chain, options.target ?? 'head'));
+}
+
+export async function downgrade(options: RunOptions): Promise<RunResult> {
+  assertRunnable(options.chain);
+  if (!options.target) {
+    throw new MigrationChainError('usage', 'downgrade needs a target (a revision, -1, or base).');
+  }
+  const target = options.target;
+  return withSession(options, async (s) => {
+    const started = performance.now();
+    const heads = await readHeads(s.client, s.bk);
+    const plan = planDowngrade(options.chain, heads, target);
+    const applied = await executePlan(s, options.chain, plan, {});
+    return { applied, from: plan.from, to: plan.to, durationMs: performance.now() - started };
+  });
+}
+
+/** The upgrade itself, on an open session (reset reuses it under the same lock). */
+export async function upgradeInSession(s: Session, chain: Chain, target: string): Promise<RunResult> {
+  const started = performance.now();
+  const hadVersionTable = await versionTableExists(s.client, s.bk);
+  const heads = await readHeads(s.client, s.bk);
+  const plan = planUpgrade(chain, heads, target);
+  if (plan.revisions.length > 0) {
+    await ensureVersionTable(s.client, s.bk);
+    await ensureLogTable(s.client, s.bk);
+  }
+  const applied = await executePlan(s, chain, plan, {
+    adviceFor: (err) => (!hadVersionTable && (err as { code?: string }).code === '42P07'
+      ? `${describeTarget(s.target)} already has tables but had no ${s.bk.table} table (made by create_all?). `
+        + 'If its schema matches the chain, adopt it with `stamp head` (verify blocks are checked first); otherwise reset it.'
+      : undefined),
+  });
+  return { applied, from: plan.from, to: plan.to, durationMs: performance.now() - started };
+}
+
+async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptions: StepOptions): Promise<string[]> {
+  const where = describeTarget(s.target);
+  if (plan.revisions.length === 0) {
+    s.logger.info(`${where} is already at ${plan.from.join(', ') || 'base'}: nothing to ${plan.direction === 'up' ? 'upgrade' : 'downgrade'}.`);
+    return [];
+  }
+  s.logger.info(`${plan.direction === 'up' ? 'Upgrading' : 'Downgrading'} ${where} from ${plan.from.join(', ') || 'base'} to ${plan.to.join(', ') || 'base'}: ${plan.revisions.length} migration(s).`);
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Umzug } = require('umzug') as typeof import('umzug');
+  let heads = [...plan.from];
+  const done: string[] = [];
+  const step = async (revision: string, direction: 'upgrade' | 'downgrade') => {
+    if (s.signal?.aborted) throw new CancelledError();
+    const m = chain.graph.get(revision)!;
+    const after = direction === 'upgrade' ? headsAfterUpgrade(chain.graph, heads, revision) : headsAfterDowngrade(chain.graph, heads, revision);
+    const t0 = performance.now();
+    s.logger.info(`${direction === 'upgrade' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
+    await runStep(s, m, direction, heads, after, stepOptions);
+    heads = after;
+    done.push(revision);
+    s.logger.info(`  done in ${formatMs(performance.now() - t0)}`);
+  };
+  // Listed parents first; umzug runs pending ones in list order (up) and executed ones in reverse (down).
+  const ordered = plan.direction === 'up' ? plan.revisions : [...plan.revisions].reverse();
+  const umzug = new Umzug({
+    migrations: ordered.map((revision) => ({
+      name: revision,
+      path: chain.graph.get(revision)?.file,
+      up: () => step(revision, 'upgrade'),
+      down: () => step(revision, 'downgrade'),
+    })),
+    storage: {
+      executed: async () => {
+        const recorded = (await readHeads(s.client, s.bk)).filter((h) => chain.graph.has(h));
+        const applied = chain.graph.appliedSet(recorded);
+        return ordered.filter((r) => applied.has(r));
+      },
+      logMigration: async () => {},
+      unlogMigration: async () => {},
+    },
+    logger: undefined,
+  });
+  try {
+    if (plan.direction === 'up') await umzug.up();
+    else await umzug.down({ to: 0 });
+  } catch (err) {
+    throw unwrapUmzugError(err);
+  }
+  return done;
+}
+
+/** umzug wraps a migration's error in its own MigrationError; ours carry the details. */
+function unwrapUmzugError(err: unknown): unknown {
+  let current = err;
+  while (current instanceof Error && current.name === 'MigrationError' && (current as { cause?: unknown }).cause) {
+    current = (current as { cause?: unknown }).cause;
+  }
+  return current;
+}

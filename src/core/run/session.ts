@@ -1,0 +1,56 @@
+// One migration session: a single client, connected, holding the migration lock for the whole run,
+// with the bookkeeping table names and the caller's logger and abort signal. Everything that changes
+// the database (upgrade, downgrade, stamp, reset) runs inside one.
+import type { Client } from 'pg';
+import { backendPid, connect, DEFAULT_APPLICATION_NAME, describeTarget, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
+import { withAdvisoryLock, DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
+import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/version-table';
+import { CancelledError } from '../errors';
+import { silentLogger, type Logger } from '../log';
+
+/** Options every database-changing command accepts. */
+export interface SessionOptions extends VersionTableOptions {
+  url: string;
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** How long to wait for another run's lock (default 60 s). */
+  lockTimeoutMs?: number;
+  /** Share the lock with an application's own start-up migration (default: derived from 'migration-chain'). */
+  lockKey?: bigint | number | string;
+  /** Shown in pg_stat_activity and recorded in the audit log (e.g. 'migration-chain cli'). */
+  applicationName?: string;
+}
+
+export interface Session {
+  client: Client;
+  url: string;
+  pid: number;
+  target: DatabaseTarget;
+  bk: Bookkeeping;
+  logger: Logger;
+  signal?: AbortSignal;
+  applicationName: string;
+}
+
+export async function withSession<T>(options: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
+  const logger = options.logger ?? silentLogger;
+  const target = parseDatabaseUrl(options.url);
+  const bk = bookkeeping(options);
+  const applicationName = options.applicationName ?? DEFAULT_APPLICATION_NAME;
+  if (options.signal?.aborted) throw new CancelledError();
+  const client = await connect(options.url, { applicationName });
+  try {
+    const pid = await backendPid(client);
+    const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName };
+    return await withAdvisoryLock(client, {
+      key: options.lockKey,
+      timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      signal: options.signal,
+      onWait: (holder) => logger.info(holder
+        ? `Waiting for the migration lock on ${describeTarget(target)}, held by pid ${holder.pid} (${holder.applicationName || 'no application name'})…`
+        : `Waiting for the migration lock on ${describeTarget(target)}…`),
+    }, () => fn(session));
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,77 @@
+// stamp: set the recorded version without running migrations — how a database whose tables were
+// made by `create_all` is adopted. Refuses to mark a revision applied when its verify block fails
+// against the database, unless forced.
+import type { Chain } from '../chain/model';
+import { ensureLogTable } from '../db/audit-log';
+import { describeTarget } from '../db/connection';
+import { ensureVersionTable, readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
+import { MigrationChainError } from '../errors';
+import { runVerifyBlock, type VerifyBlockResult } from '../verify/blocks';
+import { assertKnownHeads, assertRunnable } from './plan';
+import { withSession, type SessionOptions } from './session';
+
+export interface StampOptions extends SessionOptions {
+  chain: Chain;
+  target: string;
+  /** Stamp even when verify blocks fail or the database records unknown revisions. */
+  force?: boolean;
+}
+
+export interface StampResult {
+  from: string[];
+  to: string[];
+  /** Verify blocks of the revisions newly marked applied. */
+  verified: VerifyBlockResult[];
+  forced: boolean;
+}
+
+export async function stamp(options: StampOptions): Promise<StampResult> {
+  assertRunnable(options.chain);
+  const { chain } = options;
+  return withSession(options, async (s) => {
+    const heads = await readHeads(s.client, s.bk);
+    const known = heads.filter((h) => chain.graph.has(h));
+    if (!options.force) assertKnownHeads(chain, heads);
+    const resolved = chain.graph.resolve(options.target, known).revisions;
+    const to = maximal(chain, resolved);
+    const before = chain.graph.appliedSet(known);
+    const after = chain.graph.appliedSet(to);
+    const newlyApplied = chain.graph.topologicalOrder().filter((r) => after.has(r) && !before.has(r));
+
+    const verified: VerifyBlockResult[] = [];
+    for (const r of newlyApplied) {
+      const result = await runVerifyBlock(s.client, chain.graph.get(r)!);
+      if (result) verified.push(result);
+    }
+    const failed = verified.filter((v) => !v.ok);
+    if (failed.length > 0) {
+      const list = failed.map((f) => `  ${f.revision} (${f.file}:${f.line}): ${f.detail}`).join('\n');
+      if (!options.force) {
+        throw new MigrationChainError('verify',
+          `Refusing to stamp ${describeTarget(s.target)} at ${to.join(', ') || 'base'}: the verify block of ${failed.length} revision(s) fails against this database:\n${list}`,
+          'The schema does not match those migrations. Fix the database or the migrations, or stamp with --force if you are sure.');
+      }
+      s.logger.warn(`Stamping despite failing verify blocks (--force):\n${list}`);
+    }
+
+    await ensureVersionTable(s.client, s.bk);
+    await ensureLogTable(s.client, s.bk);
+    await s.client.query('BEGIN');
+    try {
+      await writeVersionTransition(s.client, s.bk, versionTransition(heads, to));
+      await s.client.query('COMMIT');
+    } catch (err) {
+      await s.client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+    s.logger.info(`Stamped ${describeTarget(s.target)}: ${heads.join(', ') || 'base'} -> ${to.join(', ') || 'base'} (no migrations ran).`);
+    return { from: heads, to, verified, forced: !!options.force && failed.length > 0 };
+  });
+}
+
+/** The revisions of `revisions` that are not ancestors of another one: the heads to record. */
+function maximal(chain: Chain, revisions: readonly string[]): string[] {
+  const covered = new Set<string>();
+  for (const r of revisions) for (const a of chain.graph.ancestors(r)) covered.add(a);
+  return [...new Set(revisions)].filter((r) => !covered.has(r)).sort();
+}

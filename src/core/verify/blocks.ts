@@ -1,0 +1,57 @@
+// A migration's own `-- migrate:verify` block (or `verify(ctx)` function): queries that must succeed
+// once the migration is applied. Run inside a transaction that is always rolled back, so a verify
+// block can never change the database.
+import type { ClientBase } from 'pg';
+import type { Migration } from '../chain/model';
+import { splitSqlStatements } from '../sql/split';
+import { loadScriptMigration, scriptContext } from '../run/js-module';
+import { locateInScript, locateInSection } from '../run/sql-error';
+
+export interface VerifyBlockResult {
+  revision: string;
+  file: string;
+  ok: boolean;
+  /** 'passed', or the server's message for the failing statement. */
+  detail: string;
+  /** The failing statement's line, else the first line of the block. */
+  line: number;
+}
+
+export function hasVerifyBlock(m: Migration): boolean {
+  return m.format === 'sql' ? !!m.verify && m.verify.text.trim() !== '' : m.format === 'js' && m.hasVerify;
+}
+
+export async function runVerifyBlock(client: ClientBase, m: Migration): Promise<VerifyBlockResult | undefined> {
+  if (!hasVerifyBlock(m)) return undefined;
+  const firstLine = m.verify?.line ?? m.revisionLine;
+  await client.query('BEGIN');
+  try {
+    if (m.format === 'sql' && m.verify) {
+      for (const statement of splitSqlStatements(m.verify.text)) {
+        try {
+          await client.query(statement.text);
+        } catch (err) {
+          const position = Number((err as { position?: string }).position) || undefined;
+          const at = locateInSection(m.verify, statement.offset, statement.text, position);
+          return fail(m, at.line, err);
+        }
+      }
+    } else {
+      const mod = await loadScriptMigration(m);
+      try {
+        await mod.verify?.(scriptContext(client, m.revision));
+      } catch (err) {
+        return fail(m, locateInScript(err, m).line, err);
+      }
+    }
+    return { revision: m.revision, file: m.file, ok: true, detail: 'passed', line: firstLine };
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+  }
+}
+
+function fail(m: Migration, line: number, err: unknown): VerifyBlockResult {
+  const e = err as { message?: string; detail?: string };
+  const detail = `${e.message ?? String(err)}${e.detail ? ` (${e.detail})` : ''}`;
+  return { revision: m.revision, file: m.file, ok: false, detail, line };
+}

@@ -1,0 +1,68 @@
+// What the CodeLens on a migration's revision line says, as plain data. Status comes from the
+// folder's snapshot (one getStatus per refresh), never from a query per file.
+import type { Migration } from './core';
+import { displayState, formatWhen, missingParents, revisionProblems, type FolderSnapshot } from './snapshot';
+
+export interface LensView {
+  /** 1-based line. */
+  line: number;
+  title: string;
+  tooltip?: string;
+  command?: string;
+  args?: unknown[];
+}
+
+/** The argument an item command receives from a lens: the same keys as a tree node. */
+export interface RevisionRef {
+  folderUri: string;
+  revision: string;
+}
+
+export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
+  const line = m.revisionLine;
+  const ref: RevisionRef = { folderUri: snapshot.folder.uri, revision: m.revision };
+  const chain = snapshot.chain;
+  const lenses: LensView[] = [];
+
+  const missing = chain ? missingParents(chain, m) : [];
+  for (const parent of missing) {
+    lenses.push({ line, title: `✗ Parent ${parent} not found`, tooltip: `down_revision names ${parent}, which no migration file defines` });
+  }
+  if (!missing.length && chain) {
+    const problems = revisionProblems(chain, m.revision);
+    if (problems.length) lenses.push({ line, title: `✗ ${problems[0]}`, tooltip: problems.join('\n') });
+  }
+
+  const state = displayState(snapshot, m);
+  const status = snapshot.status?.revisions.get(m.revision);
+  if (!snapshot.status) {
+    const d = snapshot.disconnected;
+    if (d?.reason === 'untrusted') {
+      lenses.push({ line, title: 'Restricted Mode — Trust the workspace to see status', command: 'workbench.trust.manage' });
+    } else if (d?.reason === 'error' || d?.reason === 'bad-url') {
+      lenses.push({ line, title: '✗ No status — Retry', tooltip: d.message, command: 'migrationChain.refresh', args: [ref] });
+    } else {
+      lenses.push({ line, title: 'Not connected — Set Database URL', command: 'migrationChain.setDatabaseUrl', args: [ref] });
+    }
+    return lenses;
+  }
+  switch (state === 'broken' ? status?.state : state) {
+    case 'applied': {
+      const when = formatWhen(status?.appliedAt);
+      lenses.push({ line, title: when ? `✓ Applied ${when}` : '✓ Applied' });
+      break;
+    }
+    case 'pending':
+      lenses.push({ line, title: '○ Pending — Upgrade to here', tooltip: `Upgrade ${snapshot.status.target.database} to ${m.revision}`, command: 'migrationChain.upgradeToHere', args: [ref] });
+      break;
+    case 'current':
+      lenses.push({ line, title: '★ Current head', tooltip: `${snapshot.status.target.database} is at ${m.revision}` });
+      break;
+    case 'edited':
+      lenses.push({ line, title: '⚠ Edited after apply', tooltip: 'The upgrade text changed after this revision was applied (checksum differs from the audit table)' });
+      break;
+    default:
+      break;
+  }
+  return lenses;
+}

@@ -1,0 +1,78 @@
+// Command arguments arrive as `unknown` (a tree node, a CodeLens ref, a Uri from the explorer, or
+// nothing from the palette) and are checked here before anything uses them.
+import * as vscode from 'vscode';
+import { MigrationChainError } from '../../core/errors';
+import type { Chain } from '../core';
+import type { FolderSnapshot } from '../snapshot';
+import type { CommandDeps } from './deps';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** `{ folderUri, revision }` from a tree node or a CodeLens; undefined otherwise. */
+export function revisionRef(arg: unknown): { folderUri: string; revision: string } | undefined {
+  if (isRecord(arg) && typeof arg.folderUri === 'string' && typeof arg.revision === 'string' && arg.revision !== '') {
+    return { folderUri: arg.folderUri, revision: arg.revision };
+  }
+  return undefined;
+}
+
+function folderUriOf(arg: unknown): string | undefined {
+  if (arg instanceof vscode.Uri) return vscode.workspace.getWorkspaceFolder(arg)?.uri.toString();
+  if (isRecord(arg) && typeof arg.folderUri === 'string') return arg.folderUri;
+  return undefined;
+}
+
+/** The folder an argument names; else the active editor's; else the only one; else a quick pick. */
+export async function chooseFolder(deps: CommandDeps, arg: unknown, needChain = true): Promise<FolderSnapshot> {
+  const all = deps.chains.snapshots();
+  const candidates = needChain ? all.filter((s) => s.chain) : all;
+  const named = folderUriOf(arg);
+  if (named) {
+    const s = deps.chains.snapshot(named);
+    if (!s) throw new MigrationChainError('usage', `The folder ${named} is not open in this window.`);
+    return s;
+  }
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const activeFolder = active && vscode.workspace.getWorkspaceFolder(active)?.uri.toString();
+  const fromEditor = candidates.find((s) => s.folder.uri === activeFolder);
+  if (fromEditor && candidates.length > 1) return fromEditor;
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 0) {
+    throw new MigrationChainError('usage', needChain ? 'No workspace folder has a migration chain.' : 'Open a folder first.',
+      needChain ? 'Create one with "Migration Chain: New Revision".' : undefined);
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((s) => ({ label: s.folder.name, description: s.migrationsDir, snapshot: s })),
+    { placeHolder: 'Workspace folder' },
+  );
+  if (!picked) throw new MigrationChainError('cancelled', 'No folder chosen; nothing was changed.');
+  return picked.snapshot;
+}
+
+export function requireChain(snapshot: FolderSnapshot): Chain {
+  if (!snapshot.chain) {
+    throw new MigrationChainError('usage', `${snapshot.folder.name}: no migration chain found.`,
+      snapshot.loadError ?? 'Create one with "Migration Chain: New Revision" or set migrationChain.migrationsDir.');
+  }
+  return snapshot.chain;
+}
+
+/** A revision of the folder's chain, from a node/lens argument or a quick pick over `choices`. */
+export async function chooseRevision(
+  snapshot: FolderSnapshot,
+  arg: unknown,
+  choices: { revision: string; label: string; description?: string }[],
+  placeHolder: string,
+): Promise<string> {
+  const ref = revisionRef(arg);
+  if (ref) return ref.revision;
+  if (choices.length === 0) throw new MigrationChainError('usage', `${snapshot.folder.name}: nothing to choose from (${placeHolder.toLowerCase()}).`);
+  const picked = await vscode.window.showQuickPick(
+    choices.map((c) => ({ label: c.label, description: c.description, revision: c.revision })),
+    { placeHolder, matchOnDescription: true },
+  );
+  if (!picked) throw new MigrationChainError('cancelled', 'No revision chosen; nothing was changed.');
+  return picked.revision;
+}

@@ -1,0 +1,10 @@
+import { secretKey } from '../connection';
+import { chooseFolder } from './args';
+import type { CommandFactory } from './deps';
+
+export const clearDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) => {
+  const snapshot = await chooseFolder(deps, arg, false);
+  await deps.secrets.delete(secretKey(snapshot.folder.uri));
+  await deps.chains.refresh(snapshot.folder.uri);
+  return `${snapshot.folder.name}: stored database URL removed.`;
+};

@@ -1,0 +1,17 @@
+// What a command may use. Factories take this as an argument, so a test can pass fakes.
+import type * as vscode from 'vscode';
+import type { ChainDiagnostics } from '../diagnostics';
+import type { Log } from '../log';
+import type { CommandBody } from '../run-command';
+import type { SettingsReader } from '../settings';
+import type { WorkspaceChains } from '../workspace-chains';
+
+export interface CommandDeps {
+  log: Log;
+  settings: SettingsReader;
+  secrets: vscode.SecretStorage;
+  chains: WorkspaceChains;
+  diagnostics: ChainDiagnostics;
+}
+
+export type CommandFactory = (deps: CommandDeps) => CommandBody;

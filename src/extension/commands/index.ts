@@ -1,0 +1,45 @@
+// The command table: one small factory per verb, registered from this one list.
+import * as vscode from 'vscode';
+import { runCommand } from '../run-command';
+import { COMMANDS, type CommandId } from './catalog';
+import { clearDatabaseUrl } from './clear-database-url';
+import { copyRevisionId } from './copy-revision-id';
+import type { CommandDeps, CommandFactory } from './deps';
+import { downgradeToHere } from './downgrade-to-here';
+import { downgradeToRevision } from './downgrade-to-revision';
+import { mergeHeads } from './merge-heads';
+import { newRevision } from './new-revision';
+import { openFile } from './open-file';
+import { refresh } from './refresh';
+import { reset } from './reset';
+import { setDatabaseUrl } from './set-database-url';
+import { showCommands } from './show-commands';
+import { showSql } from './show-sql';
+import { upgradeHead } from './upgrade-head';
+import { upgradeToHere } from './upgrade-to-here';
+import { upgradeToRevision } from './upgrade-to-revision';
+import { verify } from './verify';
+
+const FACTORIES: Record<CommandId, CommandFactory> = {
+  'migrationChain.upgradeHead': upgradeHead,
+  'migrationChain.upgradeToRevision': upgradeToRevision,
+  'migrationChain.downgradeToRevision': downgradeToRevision,
+  'migrationChain.upgradeToHere': upgradeToHere,
+  'migrationChain.downgradeToHere': downgradeToHere,
+  'migrationChain.reset': reset,
+  'migrationChain.verify': verify,
+  'migrationChain.showSql': showSql,
+  'migrationChain.newRevision': newRevision,
+  'migrationChain.mergeHeads': mergeHeads,
+  'migrationChain.setDatabaseUrl': setDatabaseUrl,
+  'migrationChain.clearDatabaseUrl': clearDatabaseUrl,
+  'migrationChain.refresh': refresh,
+  'migrationChain.openFile': openFile,
+  'migrationChain.copyRevisionId': copyRevisionId,
+  'migrationChain.showCommands': showCommands,
+};
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  return (Object.keys(FACTORIES) as CommandId[]).map((id) =>
+    vscode.commands.registerCommand(id, runCommand(deps, COMMANDS[id], FACTORIES[id](deps))));
+}

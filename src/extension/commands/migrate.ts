@@ -1,0 +1,78 @@
+// The shared flow of every upgrade and downgrade: connect (trusted only) → plan → modal → run with
+// progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
+// their own `alembic` command.
+import * as vscode from 'vscode';
+import { MigrationChainError } from '../../core/errors';
+import { runAlembic } from '../alembic';
+import { confirmOrThrow } from '../confirm';
+import { runConfirmation, skipsModal } from '../confirm-text';
+import { core, type Direction, type RunPlanStep } from '../core';
+import { withCancellableProgress } from '../progress';
+import type { FolderSnapshot } from '../snapshot';
+import { requireChain } from './args';
+import type { CommandDeps } from './deps';
+
+export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direction: Direction, target: string): Promise<string> {
+  const verb = direction === 'up' ? 'Upgrade' : 'Downgrade';
+  const chain = requireChain(snapshot);
+  const folder = deps.chains.workspaceFolder(snapshot.folder.uri);
+  const { url, target: db } = await deps.chains.connect(snapshot.folder.uri, verb);
+  const c = core();
+  const plan = await c.planRun({ chain, url, direction, target });
+  if (plan.steps.length === 0) return `${db.database} is already at ${target === 'base' ? 'base' : target}; nothing to do.`;
+  const irreversible = plan.irreversible ?? [];
+  if (irreversible.length) {
+    throw new MigrationChainError('irreversible',
+      `Cannot downgrade ${db.database} to ${target}: ${irreversible.join(', ')} ha${irreversible.length === 1 ? 's' : 've'} no downgrade. Nothing was changed.`);
+  }
+
+  const settings = deps.settings.for(folder);
+  const riskyOf = (step: RunPlanStep) => {
+    const m = chain.graph.get(step.revision);
+    return m ? c.findRiskyStatements(m) : [];
+  };
+  if (!skipsModal(direction, plan.target, settings)) await confirmOrThrow(runConfirmation(direction, plan, riskyOf, settings));
+
+  deps.diagnostics.clearRunProblems('sql');
+  deps.log.show();
+  deps.log.info(`${verb} ${db.display} to ${target}: ${plan.steps.length} revision(s)`);
+  try {
+    return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
+      if (snapshot.alembicDir) {
+        await runAlembic({
+          command: settings.alembicCommand,
+          args: [direction === 'up' ? 'upgrade' : 'downgrade', target],
+          cwd: snapshot.alembicDir,
+          env: { [settings.envVariable]: url },
+          log: deps.log,
+          signal,
+        });
+        return `${verb} of ${db.database} to ${target} finished (${plan.steps.length} revision(s), Alembic).`;
+      }
+      const run = direction === 'up' ? c.upgrade : c.downgrade;
+      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000 });
+      const n = result.applied.length;
+      return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'}: ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms.`;
+    });
+  } finally {
+    await deps.chains.refresh(snapshot.folder.uri);
+  }
+}
+
+/** `heads` when the chain has several, so a branched chain upgrades every branch. */
+export function headTarget(snapshot: FolderSnapshot): string {
+  return (snapshot.chain?.graph.heads.length ?? 0) > 1 ? 'heads' : 'head';
+}
+
+export function revisionChoices(snapshot: FolderSnapshot, states: readonly string[]): { revision: string; label: string; description: string }[] {
+  const chain = snapshot.chain;
+  if (!chain) return [];
+  return chain.graph.topologicalOrder().slice().reverse()
+    .filter((rev) => states.includes(snapshot.status?.revisions.get(rev)?.state ?? 'no-status'))
+    .map((rev) => ({ revision: rev, label: chain.graph.get(rev)?.message || rev, description: rev }));
+}
+
+export function openUri(file: string, line: number): Thenable<vscode.TextEditor> {
+  const l = Math.max(0, line - 1);
+  return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(l, 0, l, 0), preview: true });
+}

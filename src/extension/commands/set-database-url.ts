@@ -1,0 +1,29 @@
+// Stores the folder's database URL in SecretStorage (typed into a password box; never logged).
+import * as vscode from 'vscode';
+import { MigrationChainError } from '../../core/errors';
+import { secretKey } from '../connection';
+import { core } from '../core';
+import { chooseFolder } from './args';
+import type { CommandFactory } from './deps';
+
+export const setDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) => {
+  const snapshot = await chooseFolder(deps, arg, false);
+  const url = await vscode.window.showInputBox({
+    title: `Database URL for ${snapshot.folder.name}`,
+    prompt: 'postgresql://user:password@host:5432/database — stored in the OS keychain (SecretStorage), never in settings',
+    placeHolder: 'postgresql://user:password@localhost:5432/app',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      if (!v.trim()) return 'Enter a URL';
+      try { core().parseDatabaseUrl(v.trim()); return undefined; } catch (err) { return err instanceof Error ? err.message : String(err); }
+    },
+  });
+  if (url === undefined) throw new MigrationChainError('cancelled', 'Set Database URL cancelled; nothing was stored.');
+  const trimmed = url.trim();
+  const target = core().parseDatabaseUrl(trimmed);
+  deps.log.rememberUrl(trimmed);
+  await deps.secrets.store(secretKey(snapshot.folder.uri), trimmed);
+  await deps.chains.refresh(snapshot.folder.uri);
+  return `${snapshot.folder.name}: database set to ${target.display}.`;
+};

@@ -1,0 +1,56 @@
+// The one owner of everything the extension creates (rust-analyzer's Ctx): built in activate(),
+// pushed into context.subscriptions, disposes all of it in reverse order.
+import * as vscode from 'vscode';
+import { ChainCodeLensProvider, CODELENS_SELECTOR } from './codelens';
+import { registerCommands } from './commands';
+import { ChainDiagnostics } from './diagnostics';
+import { Log } from './log';
+import { SettingsReader } from './settings';
+import { ChainStatusBar } from './status-bar';
+import { ChainTreeProvider, VIEW_ID } from './tree/tree-provider';
+import { WorkspaceChains } from './workspace-chains';
+
+export class Context implements vscode.Disposable {
+  readonly log: Log;
+  readonly settings: SettingsReader;
+  readonly chains: WorkspaceChains;
+  readonly diagnostics: ChainDiagnostics;
+  readonly tree: ChainTreeProvider;
+  readonly codeLens: ChainCodeLensProvider;
+  private readonly disposables: vscode.Disposable[] = [];
+  private loaded = false;
+
+  constructor(extension: vscode.ExtensionContext) {
+    const own = <T extends vscode.Disposable>(d: T): T => { this.disposables.push(d); return d; };
+    this.log = own(new Log());
+    this.settings = own(new SettingsReader(this.log));
+    this.chains = own(new WorkspaceChains({ log: this.log, settings: this.settings, secrets: extension.secrets }));
+    this.diagnostics = own(new ChainDiagnostics(this.chains));
+    this.tree = new ChainTreeProvider(this.chains);
+    own(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
+    this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
+    own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
+    own(new ChainStatusBar(this.chains));
+    registerCommands({
+      log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
+    }).forEach(own);
+    this.chains.onDidChange(() => this.updateContextKeys(), null, this.disposables);
+    this.updateContextKeys();
+    // Until the first read the view says "Reading…" rather than "No migrations folder".
+    void this.chains.ready.then(() => { this.loaded = true; this.updateContextKeys(); });
+  }
+
+  /** Keys the viewsWelcome content and menus read. */
+  private updateContextKeys(): void {
+    const snapshots = this.chains.snapshots();
+    void vscode.commands.executeCommand('setContext', 'migrationChain.hasMigrations', snapshots.some((s) => s.migrationsDir));
+    void vscode.commands.executeCommand('setContext', 'migrationChain.noDatabase', snapshots.some((s) => s.disconnected?.reason === 'no-url'));
+    void vscode.commands.executeCommand('setContext', 'migrationChain.loaded', this.loaded);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0).reverse()) {
+      try { d.dispose(); } catch (err) { console.error('Migration Chain: dispose failed', err); }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+// The extension's one door to the engine. The engine is required on first use rather than imported,
+// so that activation does not even parse it; the barrel itself loads neither pg nor umzug.
+export type {
+  Chain, ChainStatus, DatabaseDescription, DatabaseTarget, Logger, Migration, RevisionState, RevisionStatus,
+  RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
+} from '../core';
+export { ChainCache } from '../core/chain/cache';
+
+export type Core = typeof import('../core');
+export type Direction = 'up' | 'down';
+
+let loaded: Core | undefined;
+
+/** The engine, required on first use. */
+export function core(): Core {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('../core') as Core;
+  return loaded;
+}

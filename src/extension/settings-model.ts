@@ -1,0 +1,115 @@
+// Every `migrationChain.*` setting, typed and validated in one place (no `vscode` here, so the rules
+// are unit-tested). A bad value never throws: it falls back to the default and is reported once.
+
+export interface Settings {
+  /** A URL typed into settings; SecretStorage wins over it (see connection.ts). */
+  databaseUrl: string | undefined;
+  envFile: string;
+  envVariable: string;
+  /** Relative to the workspace folder; undefined = discover (migrations/ or alembic.ini's versions/). */
+  migrationsDir: string | undefined;
+  lockTimeoutSeconds: number;
+  /** Globs matched against the database name and `host/database`. */
+  protectedDatabases: string[];
+  /** false: upgrades of a local, unprotected database run without the modal. Reset always asks. */
+  confirmUpgradeOnLocal: boolean;
+  codeLensEnabled: boolean;
+  /** 0 = no polling. */
+  statusPollSeconds: number;
+  /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. */
+  alembicCommand: string[];
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  databaseUrl: undefined,
+  envFile: '.env',
+  envVariable: 'DATABASE_URL',
+  migrationsDir: undefined,
+  lockTimeoutSeconds: 30,
+  protectedDatabases: [],
+  confirmUpgradeOnLocal: true,
+  codeLensEnabled: true,
+  statusPollSeconds: 0,
+  alembicCommand: ['alembic'],
+});
+
+export interface ParsedSettings {
+  settings: Settings;
+  /** One line per rejected value, naming the setting. */
+  problems: string[];
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `get(key)` returns the raw value of `migrationChain.<key>` (undefined when unset). */
+export function parseSettings(get: (key: string) => unknown): ParsedSettings {
+  const problems: string[] = [];
+  const reject = (key: string, why: string) => problems.push(`migrationChain.${key} ${why}; using the default.`);
+
+  const optionalText = (key: string): string | undefined => {
+    const v = get(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') { reject(key, 'must be a string'); return undefined; }
+    return v.trim() === '' ? undefined : v.trim();
+  };
+  const text = (key: string, fallback: string, valid: (v: string) => boolean = () => true): string => {
+    const v = optionalText(key);
+    if (v === undefined) return fallback;
+    if (!valid(v)) { reject(key, `is not valid (${JSON.stringify(v)})`); return fallback; }
+    return v;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const v = get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'boolean') { reject(key, 'must be true or false'); return fallback; }
+    return v;
+  };
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const v = get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      reject(key, `must be a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return v;
+  };
+  const globs = (key: string): string[] => {
+    const v = get(key);
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || !v.every((g) => typeof g === 'string')) { reject(key, 'must be a list of strings'); return []; }
+    return v.map((g: string) => g.trim()).filter((g) => g !== '');
+  };
+
+  const alembic = text('alembic.command', 'alembic');
+  const settings: Settings = {
+    // The URL itself is never echoed into a problem message: it may hold a password.
+    databaseUrl: (() => {
+      const v = get('databaseUrl');
+      if (v === undefined || v === null || v === '') return undefined;
+      if (typeof v !== 'string') { reject('databaseUrl', 'must be a string'); return undefined; }
+      return v.trim() || undefined;
+    })(),
+    envFile: text('envFile', DEFAULT_SETTINGS.envFile),
+    envVariable: text('envVariable', DEFAULT_SETTINGS.envVariable, (v) => ENV_NAME.test(v)),
+    migrationsDir: optionalText('migrationsDir'),
+    lockTimeoutSeconds: int('lockTimeoutSeconds', DEFAULT_SETTINGS.lockTimeoutSeconds, 0, 86_400),
+    protectedDatabases: globs('protectedDatabases'),
+    confirmUpgradeOnLocal: bool('confirmUpgradeOnLocal', DEFAULT_SETTINGS.confirmUpgradeOnLocal),
+    codeLensEnabled: bool('codeLens.enabled', DEFAULT_SETTINGS.codeLensEnabled),
+    statusPollSeconds: int('statusPollSeconds', DEFAULT_SETTINGS.statusPollSeconds, 0, 86_400),
+    alembicCommand: splitCommand(alembic),
+  };
+  return { settings, problems };
+}
+
+/**
+ * Splits a command setting into argv without a shell: whitespace separates words, double or single
+ * quotes group them. Nothing is expanded, so `$(…)`, `;` or `|` stay literal arguments.
+ */
+export function splitCommand(command: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(command)) !== null) words.push(m[1] ?? m[2] ?? m[3]);
+  return words.length ? words : ['alembic'];
+}

@@ -1,0 +1,96 @@
+// What the editor shows for one workspace folder, as plain data: the chain read from its files and
+// the database status from ONE getStatus call. Tree, CodeLens, diagnostics and the status bar are
+// pure functions of this (see tree/tree-model.ts, codelens-model.ts, status-text.ts).
+import type { Chain, ChainStatus, DatabaseTarget, Migration, RevisionStatus } from './core';
+import type { ConnectionSource } from './connection';
+
+export interface FolderRef {
+  name: string;
+  /** `Uri.toString()`: the key for everything per folder. */
+  uri: string;
+  fsPath: string;
+}
+
+/** Why there is no status; each has its own wording and action. */
+export type Disconnected =
+  | { reason: 'untrusted' }
+  | { reason: 'no-url' }
+  | { reason: 'bad-url'; message: string }
+  | { reason: 'error'; message: string; target?: DatabaseTarget };
+
+export interface FolderSnapshot {
+  folder: FolderRef;
+  /** undefined: no migrations folder found. */
+  migrationsDir?: string;
+  /** Folder holding alembic.ini when this is an Alembic project (runs are delegated to `alembic`). */
+  alembicDir?: string;
+  chain?: Chain;
+  /** The folder could not be read at all (MigrationChainError 'io'). */
+  loadError?: string;
+  connection?: { source: ConnectionSource; label: string; target: DatabaseTarget };
+  status?: ChainStatus;
+  disconnected?: Disconnected;
+  /** When the status was read (for tooltips). */
+  refreshedAt?: Date;
+}
+
+/** The state a revision is displayed with; extends the engine's states with chain problems. */
+export type DisplayState = 'applied' | 'pending' | 'current' | 'unknown' | 'edited' | 'broken' | 'no-status';
+
+export function missingParents(chain: Chain, m: Migration): string[] {
+  return m.downRevisions.filter((p) => !chain.graph.has(p));
+}
+
+/** Errors the chain reports against this revision (duplicate, missing parent, cycle ...). */
+export function revisionProblems(chain: Chain, revision: string): string[] {
+  return chain.diagnostics
+    .filter((d) => d.severity === 'error' && d.revision === revision)
+    .map((d) => d.message);
+}
+
+export function revisionStatus(snapshot: FolderSnapshot, revision: string): RevisionStatus | undefined {
+  return snapshot.status?.revisions.get(revision);
+}
+
+export function displayState(snapshot: FolderSnapshot, m: Migration): DisplayState {
+  if (snapshot.chain && (missingParents(snapshot.chain, m).length > 0 || revisionProblems(snapshot.chain, m.revision).length > 0)) {
+    return 'broken';
+  }
+  const status = revisionStatus(snapshot, m.revision);
+  return status ? status.state : 'no-status';
+}
+
+/** The migration defined in `file` (absolute path), with the snapshot that owns it. */
+export function findMigrationByFile(snapshots: readonly FolderSnapshot[], file: string): { snapshot: FolderSnapshot; migration: Migration } | undefined {
+  const wanted = normalize(file);
+  for (const snapshot of snapshots) {
+    const migration = snapshot.chain?.migrations.find((m) => normalize(m.file) === wanted);
+    if (migration) return { snapshot, migration };
+  }
+  return undefined;
+}
+
+function normalize(file: string): string {
+  // Windows drive letters arrive in either case from different APIs.
+  return process.platform === 'win32' ? file.toLowerCase() : file;
+}
+
+export function shortRevision(revision: string): string {
+  return revision.length > 12 ? revision.slice(0, 12) : revision;
+}
+
+export function formatWhen(d: Date | undefined): string | undefined {
+  if (!d || Number.isNaN(d.getTime())) return undefined;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function disconnectedText(d: Disconnected | undefined): string {
+  switch (d?.reason) {
+    case 'untrusted': return 'Restricted Mode: trust the workspace to connect';
+    case 'bad-url': return `invalid database URL: ${d.message}`;
+    case 'error': return d.message;
+    case 'no-url':
+    default: return 'no database URL configured';
+  }
+}

@@ -1,0 +1,39 @@
+// `$(database) <db> @ <rev> · N pending` for the folder of the active editor; click → command pick.
+import * as vscode from 'vscode';
+import type { FolderSnapshot } from './snapshot';
+import { statusBarText } from './status-text';
+import type { WorkspaceChains } from './workspace-chains';
+
+export class ChainStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('migrationChain.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly chains: WorkspaceChains) {
+    this.item.name = 'Migration Chain';
+    this.item.command = 'migrationChain.showCommands';
+    chains.onDidChange(() => this.render(), null, this.disposables);
+    vscode.window.onDidChangeActiveTextEditor(() => this.render(), null, this.disposables);
+    this.render();
+  }
+
+  private current(): FolderSnapshot | undefined {
+    const shown = this.chains.snapshots().filter((s) => s.chain);
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
+    return (folder && shown.find((s) => s.folder.uri === folder.uri.toString())) ?? shown[0];
+  }
+
+  private render(): void {
+    const snapshot = this.current();
+    if (!snapshot) { this.item.hide(); return; }
+    const { text, tooltip } = statusBarText(snapshot);
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

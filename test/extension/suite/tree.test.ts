@@ -1,0 +1,58 @@
+import * as assert from 'assert';
+import * as sinon from 'sinon';
+import type * as vscode from 'vscode';
+import type { Context } from '../../../src/extension/context';
+import type { TreeNode } from '../../../src/extension/tree/tree-model';
+import { activate, emptyDatabase, run, SEED_HEAD, SEED_REVISIONS, silenceNotifications, stubModal, useTestDatabase, versionNums } from './helpers';
+
+function revisionItems(ctx: Context): Map<string, vscode.TreeItem> {
+  const roots = ctx.tree.getChildren();
+  assert.strictEqual(roots.length, 1, 'one folder node');
+  const children = ctx.tree.getChildren(roots[0]).filter((n): n is Extract<TreeNode, { kind: 'revision' }> => n.kind === 'revision');
+  return new Map(children.map((n) => [n.revision, ctx.tree.getTreeItem(n)]));
+}
+
+describe('chain tree', () => {
+  let ctx: Context;
+  const sandbox = sinon.createSandbox();
+
+  before(async () => {
+    ctx = await activate();
+    await useTestDatabase(ctx);
+    await emptyDatabase(ctx);
+  });
+  afterEach(() => sandbox.restore());
+
+  it('shows the seed chain heads first, every revision pending on an empty database', () => {
+    const items = revisionItems(ctx);
+    assert.deepStrictEqual([...items.keys()], SEED_REVISIONS);
+    for (const [rev, item] of items) {
+      assert.strictEqual(item.contextValue, 'revision:pending', rev);
+      assert.match(String(item.description), new RegExp(`^${rev.slice(0, 12)} · pending`));
+      assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'circle-large-outline');
+      assert.strictEqual(item.command?.command, 'migrationChain.openFile');
+    }
+    assert.strictEqual(items.get('000000000000')?.label, 'create base tables');
+    const root = ctx.tree.getTreeItem(ctx.tree.getChildren()[0]);
+    assert.match(String(root.description), / · 4 pending$/);
+  });
+
+  it('shows applied revisions and the current head after Upgrade to Head', async () => {
+    silenceNotifications(sandbox);
+    stubModal(sandbox, 'Upgrade');
+    const outcome = await run('migrationChain.upgradeHead');
+    assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
+    assert.deepStrictEqual(await versionNums(), [SEED_HEAD]);
+
+    const items = revisionItems(ctx);
+    assert.strictEqual(items.get(SEED_HEAD)?.contextValue, 'revision:current');
+    assert.strictEqual((items.get(SEED_HEAD)?.iconPath as vscode.ThemeIcon).id, 'star-full');
+    for (const rev of SEED_REVISIONS.slice(1)) {
+      assert.strictEqual(items.get(rev)?.contextValue, 'revision:applied', rev);
+      assert.strictEqual((items.get(rev)?.iconPath as vscode.ThemeIcon).id, 'pass');
+    }
+    const tooltip = items.get('4b9608290b5d')?.tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /Parents: `000000000000`/);
+    assert.match(tooltip.value, /Children: `add_discovery_query`/);
+  });
+});

@@ -1,0 +1,43 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { requireDatabaseUrl, resolveDatabaseUrl, secretsOf } from '../../../src/cli/connection';
+import { UsageError } from '../../../src/cli/args';
+import { Output } from '../../../src/cli/output';
+
+describe('cli connection resolution', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-cli-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prefers --url, then DATABASE_URL, then .env', () => {
+    fs.writeFileSync(path.join(dir, '.env'), '# comment\nOTHER=1\nDATABASE_URL="postgres://file@localhost/f"\n');
+    const env = { DATABASE_URL: 'postgres://env@localhost/e' };
+    assert.deepEqual(resolveDatabaseUrl({ flag: 'postgres://flag@localhost/x', env, cwd: dir }), { url: 'postgres://flag@localhost/x', source: { kind: 'flag' } });
+    assert.deepEqual(resolveDatabaseUrl({ env, cwd: dir }), { url: 'postgres://env@localhost/e', source: { kind: 'env' } });
+    assert.deepEqual(resolveDatabaseUrl({ env: {}, cwd: dir }), { url: 'postgres://file@localhost/f', source: { kind: 'dotenv', file: path.join(dir, '.env') } });
+  });
+
+  it('says where a URL may come from when there is none', () => {
+    assert.equal(resolveDatabaseUrl({ env: {}, cwd: dir }), undefined);
+    assert.throws(() => requireDatabaseUrl({ env: {}, cwd: dir }), (err: unknown) =>
+      err instanceof UsageError && /--url/.test(err.message) && /DATABASE_URL/.test(err.message) && /\.env/.test(err.message));
+  });
+
+  it('masks every form of the password in all output', () => {
+    const secret = 's3cr3t/p@ss"word';
+    const url = `postgres://app:${encodeURIComponent(secret)}@db.example.com:5432/app`;
+    const written: string[] = [];
+    const sink = { write: (s: string) => written.push(s) };
+    const output = new Output({ stdout: sink, stderr: sink, stdinIsTTY: false, env: {}, cwd: dir, ask: async () => '' });
+    output.addSecrets(secretsOf(url, { PGPASSWORD: 'envpass99' }));
+    output.note(`failed for ${url} (raw ${secret})`);
+    output.json({ password: secret, env: 'envpass99' });
+    const text = written.join('');
+    assert.ok(!text.includes(secret) && !text.includes(encodeURIComponent(secret)) && !text.includes(JSON.stringify(secret).slice(1, -1)), text);
+    assert.ok(!text.includes('envpass99'));
+    assert.match(text, /postgres:\/\/app:\*\*\*\*@db\.example\.com/);
+    assert.ok(secretsOf('host=db password=kw-secret dbname=app', {}).includes('kw-secret'));
+  });
+});

@@ -1,0 +1,66 @@
+import * as assert from 'assert';
+import type { RiskyStatement } from '../../../src/core/sql/risky';
+import { globMatches, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal } from '../../../src/extension/confirm-text';
+import type { RunPlan } from '../../../src/extension/core';
+import { TARGET } from './fixtures';
+
+const REMOTE = { ...TARGET, host: 'db.example.com', isLocal: false, database: 'shop', display: 'postgresql://dev:****@db.example.com:5432/shop' };
+const PLAN: RunPlan = {
+  target: TARGET,
+  from: ['000000000000'],
+  to: ['556b79de2825'],
+  steps: [
+    { revision: '4b9608290b5d', message: 'add settings table', file: '/m/4b.sql', transactional: true, hasDowngrade: true },
+    { revision: '556b79de2825', message: 'add discovery_query_id', file: '/m/55.sql', transactional: false, hasDowngrade: true },
+  ],
+  irreversible: [],
+};
+const DROP: RiskyStatement = {
+  kind: 'destructive', code: 'drop-table', serverDependent: false, section: 'upgrade', statement: 'DROP TABLE legacy', file: '/m/55.sql', line: 7, message: 'drops table legacy and its rows',
+};
+
+describe('extension confirmation text', () => {
+  it('matches protected globs against the name and host/name', () => {
+    assert.ok(globMatches('prod*', 'PRODUCTION'));
+    assert.ok(!globMatches('prod', 'production'));
+    assert.ok(globMatches('db.?xample.com/*', 'db.example.com/shop'));
+    assert.ok(isProtected(REMOTE, ['db.example.com/*']));
+    assert.ok(!isProtected(TARGET, ['prod*']));
+  });
+
+  it('requires the typed name for non-local or protected databases only', () => {
+    assert.strictEqual(requiresTypedName(TARGET, { protectedDatabases: [] }), false);
+    assert.strictEqual(requiresTypedName(REMOTE, { protectedDatabases: [] }), true);
+    assert.strictEqual(requiresTypedName(TARGET, { protectedDatabases: ['app_*'] }), true);
+  });
+
+  it('skips the modal only for upgrades of local, unprotected databases when the setting says so', () => {
+    const off = { confirmUpgradeOnLocal: false, protectedDatabases: [] };
+    assert.strictEqual(skipsModal('up', TARGET, off), true);
+    assert.strictEqual(skipsModal('down', TARGET, off), false);
+    assert.strictEqual(skipsModal('up', REMOTE, off), false);
+    assert.strictEqual(skipsModal('up', TARGET, { ...off, protectedDatabases: ['app_dev'] }), false);
+    assert.strictEqual(skipsModal('up', TARGET, { ...off, confirmUpgradeOnLocal: true }), false);
+  });
+
+  it('upgrade detail names host, database, user, every revision and the destructive statements', () => {
+    const c = runConfirmation('up', PLAN, (s) => (s.revision === '556b79de2825' ? [DROP] : []), { protectedDatabases: [] });
+    assert.strictEqual(c.button, 'Upgrade');
+    assert.strictEqual(c.message, 'Upgrade app_dev to 556b79de2825?');
+    for (const text of ['Host: localhost:5432 (local)', 'Database: app_dev', 'User: dev', '4b9608290b5d  add settings table', '(no transaction)', 'DROP TABLE legacy', 'line 7']) {
+      assert.ok(c.detail.includes(text), `detail lacks ${text}:\n${c.detail}`);
+    }
+    assert.strictEqual(c.typeName, undefined);
+    assert.strictEqual(runConfirmation('down', { ...PLAN, target: REMOTE, to: [] }, () => [], { protectedDatabases: [] }).typeName, 'shop');
+  });
+
+  it('reset detail lists tables with row counts and always has a Reset button', () => {
+    const c = resetConfirmation({ target: REMOTE, tables: [{ name: 'jobs', rows: 3 }, { name: 'settings', rows: 1 }] }, ['a', 'b', 'c', 'd'], { protectedDatabases: [] });
+    assert.strictEqual(c.button, 'Reset');
+    assert.strictEqual(c.typeName, 'shop');
+    for (const text of ['2 tables (4 rows)', 'jobs  3 rows', 'settings  1 row', 'applies 4 revisions', 'Host: db.example.com:5432', 'User: dev']) {
+      assert.ok(c.detail.includes(text), `detail lacks ${text}:\n${c.detail}`);
+    }
+    assert.ok(!c.detail.includes('****') && !c.detail.includes('postgresql://'), 'the detail names parts, not the URL');
+  });
+});

@@ -1,0 +1,64 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import * as sinon from 'sinon';
+import { resolveDatabaseUrl, secretKey, type ConnectionSources } from '../../../src/extension/connection';
+
+const SECRET_URL = 'postgresql://u:s3cret@db.example.com/app';
+
+function sources(over: Partial<ConnectionSources> = {}, files: Record<string, string> = {}): ConnectionSources {
+  return {
+    secret: async () => undefined,
+    setting: undefined,
+    folderPath: '/work/app',
+    envFile: '.env',
+    envVariable: 'DATABASE_URL',
+    env: {},
+    readFile: async (f) => files[f],
+    ...over,
+  };
+}
+
+describe('extension connection resolution', () => {
+  const envPath = path.resolve('/work/app', '.env');
+
+  it('prefers SecretStorage, then the setting, then .env, then the environment', async () => {
+    const files = { [envPath]: 'DATABASE_URL=postgresql://e@envfile/db\n' };
+    const env = { DATABASE_URL: 'postgresql://p@process/db' };
+    const all = sources({ secret: async () => SECRET_URL, setting: 'postgresql://s@setting/db', env }, files);
+    assert.strictEqual((await resolveDatabaseUrl(all))?.source, 'secret');
+    assert.strictEqual((await resolveDatabaseUrl({ ...all, secret: async () => undefined }))?.source, 'setting');
+    const fromFile = await resolveDatabaseUrl(sources({ env }, files));
+    assert.deepStrictEqual(fromFile, { url: 'postgresql://e@envfile/db', source: 'env-file', label: '.env (DATABASE_URL)' });
+    assert.deepStrictEqual(await resolveDatabaseUrl(sources({ env })), { url: 'postgresql://p@process/db', source: 'environment', label: 'environment variable DATABASE_URL' });
+    assert.strictEqual(await resolveDatabaseUrl(sources()), undefined);
+  });
+
+  it('parses .env syntax (quotes, comments, export) with a custom file and variable', async () => {
+    const file = path.resolve('/work/app', 'config/dev.env');
+    const text = '# local\nOTHER=1\nPG_URL="postgresql://u:p#w@localhost/dev" # trailing\n';
+    const r = await resolveDatabaseUrl(sources({ envFile: 'config/dev.env', envVariable: 'PG_URL' }, { [file]: text }));
+    assert.strictEqual(r?.url, 'postgresql://u:p#w@localhost/dev');
+    assert.strictEqual(r?.label, 'config/dev.env (PG_URL)');
+  });
+
+  it('skips blank values and never puts the URL in the label', async () => {
+    const r = await resolveDatabaseUrl(sources({ secret: async () => '  ', setting: SECRET_URL }));
+    assert.strictEqual(r?.source, 'setting');
+    assert.ok(!r!.label.includes('s3cret') && !r!.label.includes('example.com'));
+  });
+
+  it('does not read .env when SecretStorage or the setting answers', async () => {
+    const readFile = sinon.fake.resolves('DATABASE_URL=postgresql://e@envfile/db');
+    const secret = sinon.fake.resolves(SECRET_URL);
+    assert.strictEqual((await resolveDatabaseUrl(sources({ secret, readFile })))?.source, 'secret');
+    assert.strictEqual(readFile.callCount, 0);
+    assert.strictEqual((await resolveDatabaseUrl(sources({ setting: 'postgresql://s@h/db', readFile })))?.source, 'setting');
+    assert.strictEqual(readFile.callCount, 0);
+    assert.strictEqual((await resolveDatabaseUrl(sources({ readFile })))?.source, 'env-file');
+    assert.ok(readFile.calledOnceWithExactly(path.resolve('/work/app', '.env')));
+  });
+
+  it('keys secrets per workspace folder', () => {
+    assert.notStrictEqual(secretKey('file:///a'), secretKey('file:///b'));
+  });
+});

@@ -1,0 +1,98 @@
+import * as assert from 'assert';
+import { childNodes, headsFirst, presentNode, type TreeNode } from '../../../src/extension/tree/tree-model';
+import { chainOf, connected, disconnected, migration, seedChain, statusOf } from './fixtures';
+
+const APPLIED_AT = new Date(2026, 0, 2, 3, 4);
+
+function revisionNodes(nodes: TreeNode[]) {
+  return nodes.filter((n) => n.kind === 'revision').map((n) => (n as { revision: string }).revision);
+}
+
+describe('extension tree model', () => {
+  it('lists the seed chain heads first, like alembic history', () => {
+    const snap = disconnected(seedChain());
+    assert.deepStrictEqual(revisionNodes(childNodes(snap)), ['556b79de2825', 'add_discovery_query', '4b9608290b5d', '000000000000']);
+  });
+
+  it('renders state as icon, description and contextValue; click opens the revision line', () => {
+    const chain = seedChain();
+    const snap = connected(chain, statusOf({
+      '000000000000': ['applied', APPLIED_AT], '4b9608290b5d': 'current', add_discovery_query: 'pending', '556b79de2825': 'pending',
+    }, ['4b9608290b5d']));
+    const views = new Map(childNodes(snap).filter((n) => n.kind === 'revision').map((n) => [(n as { revision: string }).revision, presentNode(n, snap)]));
+
+    const base = views.get('000000000000')!;
+    assert.strictEqual(base.label, 'create base tables');
+    assert.strictEqual(base.icon.id, 'pass');
+    assert.strictEqual(base.contextValue, 'revision:applied');
+    assert.match(base.description!, /^000000000000 · applied 2026-01-02 03:04/);
+    assert.deepStrictEqual(base.open, { file: chain.graph.get('000000000000')!.file, line: 1 });
+
+    assert.strictEqual(views.get('4b9608290b5d')!.icon.id, 'star-full');
+    assert.strictEqual(views.get('4b9608290b5d')!.contextValue, 'revision:current');
+    const head = views.get('556b79de2825')!;
+    assert.strictEqual(head.icon.id, 'circle-large-outline');
+    assert.strictEqual(head.contextValue, 'revision:pending');
+    assert.match(head.description!, /pending · head/);
+    assert.match(head.tooltip, /Parents: `add_discovery_query`/);
+    assert.match(head.tooltip, /Children: \*\(head\)\*/);
+    assert.match(head.tooltip, /File: `migrations\/556b79de2825_step.sql`/);
+    assert.match(base.tooltip, /Applied: 2026-01-02 03:04/);
+  });
+
+  it('gives every state its own icon', () => {
+    const chain = chainOf([migration('a'), migration('b', ['a']), migration('c', ['b']), migration('d', ['zzz'])]);
+    const snap = connected(chain, statusOf({ a: 'applied', b: 'edited', c: 'pending', d: 'pending' }, ['b'], [{ revision: 'ffff', nearest: ['a'] }]));
+    const icons = new Map(childNodes(snap).map((n) => [n.kind === 'revision' || n.kind === 'unknown' ? n.revision : n.id, presentNode(n, snap).icon.id]));
+    assert.strictEqual(icons.get('a'), 'pass');
+    assert.strictEqual(icons.get('b'), 'warning');
+    assert.strictEqual(icons.get('c'), 'circle-large-outline');
+    assert.strictEqual(icons.get('d'), 'error', 'a missing parent makes the revision broken');
+    assert.strictEqual(icons.get('ffff'), 'question', 'a revision only the database knows is shown first');
+    assert.strictEqual(childNodes(snap)[0].kind, 'unknown');
+    assert.strictEqual(new Set(icons.values()).size, 5);
+  });
+
+  it('shows merges and branch points', () => {
+    const chain = chainOf([migration('a'), migration('b', ['a']), migration('c', ['a']), migration('m', ['b', 'c'])]);
+    const snap = disconnected(chain);
+    const order = headsFirst(snap);
+    assert.strictEqual(order[0], 'm');
+    assert.strictEqual(order[order.length - 1], 'a');
+    const view = (rev: string) => presentNode({ kind: 'revision', id: rev, folderUri: snap.folder.uri, revision: rev }, snap);
+    assert.match(view('m').description!, /merge of b \+ c/);
+    assert.match(view('a').description!, /branch point → b, c/);
+    assert.strictEqual(view('a').icon.id, 'circle-outline', 'no status without a database');
+    assert.strictEqual(view('a').contextValue, 'revision:no-status');
+  });
+
+  it('offers Set Database URL when nothing is configured and New Revision when there is no chain', () => {
+    const snap = disconnected(seedChain());
+    const first = childNodes(snap)[0];
+    assert.strictEqual(first.kind, 'action');
+    assert.strictEqual((first as { command: string }).command, 'migrationChain.setDatabaseUrl');
+    const empty = childNodes({ folder: snap.folder });
+    assert.strictEqual(empty.length, 1);
+    assert.strictEqual((empty[0] as { command: string }).command, 'migrationChain.newRevision');
+  });
+
+  it('lists unparseable files as problem nodes at their line', () => {
+    const chain = chainOf([migration('a')], [{ code: 'unparseable-header', severity: 'error', message: 'no revision header', file: '/work/app/migrations/bad.sql', line: 3 }]);
+    const snap = disconnected(chain);
+    const problem = childNodes(snap).find((n) => n.kind === 'problem')!;
+    const view = presentNode(problem, snap);
+    assert.strictEqual(view.label, 'bad.sql');
+    assert.deepStrictEqual(view.open, { file: '/work/app/migrations/bad.sql', line: 3 });
+    assert.strictEqual(view.icon.id, 'error');
+  });
+
+  it('folder node names the database, never the password, and the pending count', () => {
+    const chain = seedChain();
+    const snap = connected(chain, statusOf({ '000000000000': 'current', '4b9608290b5d': 'pending', add_discovery_query: 'pending', '556b79de2825': 'pending' }, ['000000000000']));
+    const view = presentNode({ kind: 'folder', id: 'f', folderUri: snap.folder.uri }, snap);
+    assert.strictEqual(view.description, 'app_dev@localhost · 3 pending');
+    assert.strictEqual(view.contextValue, 'folder:connected');
+    assert.match(view.tooltip, /\*\*\*\*@localhost/);
+    assert.match(view.tooltip, /Connection from: stored secret/);
+  });
+});
