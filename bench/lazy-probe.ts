@@ -1,7 +1,7 @@
 // Figure 6's lazy-loading check, run as its own process so the module cache starts empty:
 //   node out/bench/lazy-probe.js core DIR        (DATABASE_URL in the env)
 //   node out/bench/lazy-probe.js extension BUNDLE
-//   node out/bench/lazy-probe.js cli BUNDLE COMMAND ARGS…   (reports at exit)
+//   node -r out/bench/lazy-probe.js dist/cli.js COMMAND ARGS…   (preloaded: reports at exit)
 // Prints one JSON line: at each stage, whether pg / umzug modules are in require.cache and whether
 // the network modules (net, tls) were required. A bundle inlines pg, so require.cache cannot see it
 // there; a request for `net`/`tls` is then the sign that pg's code ran.
@@ -101,7 +101,8 @@ async function probeExtension(bundle: string): Promise<{ stages: Stage[]; activa
   stages.push(snapshot('require bundle', ext.ms));
   if (typeof ext.value.activate !== 'function') return { stages, activate: 'the bundle exports no activate()' };
   try {
-    const context = { subscriptions: [] as unknown[], extensionUri: universalStub('extensionUri'), extensionPath: join(bundle, '..', '..'),
+    const packageJSON = JSON.parse(readFileSync(join(bundle, '..', '..', 'package.json'), 'utf8')) as { publisher: string; name: string };
+    const context = { subscriptions: [] as unknown[], extension: { id: `${packageJSON.publisher}.${packageJSON.name}`, packageJSON }, extensionUri: universalStub('extensionUri'), extensionPath: join(bundle, '..', '..'),
       secrets: universalStub('secrets'), workspaceState: universalStub('workspaceState'), globalState: universalStub('globalState'),
       environmentVariableCollection: universalStub('env'), extensionMode: 3, logUri: universalStub('logUri'),
       storageUri: undefined, globalStorageUri: universalStub('globalStorageUri'), asAbsolutePath: (p: string) => join(bundle, '..', '..', p) };
@@ -114,31 +115,30 @@ async function probeExtension(bundle: string): Promise<{ stages: Stage[]; activa
 }
 
 /**
- * Runs the CLI bundle in this process with `args` and reports at exit — the control that shows a
- * bundle's inlined pg does request `net` when a command connects (and whether a file-only command
- * avoids it).
+ * Preloaded into a CLI run (`node -r out/bench/lazy-probe.js dist/cli.js COMMAND …`), it reports
+ * at exit — the control that shows a bundle's inlined pg does request `net` when a command connects
+ * (and whether a file-only command avoids it).
  */
-function probeCli(bundle: string, args: string[]): void {
+function reportAtExit(): void {
   installHooks();
   const start = snapshot('start');
-  const started = performance.now();
   process.on('exit', () => {
-    const stage = snapshot(`cli ${args[0]}`, performance.now() - started);
-    writeSync(1, `\n${JSON.stringify({ stages: [start, stage] })}\n`);
+    writeSync(1, `\n${JSON.stringify({ stages: [start, snapshot(`cli ${process.argv.slice(2).join(' ')}`)] })}\n`);
   });
-  process.argv = [process.argv[0], bundle, ...args];
-  require(bundle);
 }
 
 async function main(): Promise<void> {
-  const [mode, arg, ...rest] = process.argv.slice(2);
-  if (mode === 'cli') return probeCli(arg, rest);
+  const [mode, arg] = process.argv.slice(2);
   const result = mode === 'core' ? { stages: await probeCore(arg) } : await probeExtension(arg);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0); // a stubbed activate() may leave timers behind
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  });
+} else {
+  reportAtExit();
+}

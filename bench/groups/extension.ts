@@ -16,9 +16,16 @@ const ONE_MB = 1_000_000;
 
 interface Stage { stage: string; pg: boolean; umzug: boolean; net: boolean; ms?: number }
 
-function probe(args: string[], url?: string): { stages: Stage[]; activate?: string } {
-  const { stdout } = timeNode(PROBE, args, { cwd: REPO_ROOT, url });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { stages: Stage[]; activate?: string };
+type ProbeResult = { stages: Stage[]; activate?: string };
+const lastLine = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as ProbeResult;
+
+function probe(args: string[], url?: string): ProbeResult {
+  return lastLine(timeNode(PROBE, args, { cwd: REPO_ROOT, url }).stdout);
+}
+
+/** A CLI command with the probe preloaded; returns what was loaded when the process exited. */
+function probeCliCommand(args: string[], url?: string): Stage {
+  return lastLine(timeNode(CLI_BUNDLE, args, { cwd: REPO_ROOT, url, nodeArgs: ['-r', PROBE] }).stdout).stages[1];
 }
 
 function loadedText(s: Stage): string {
@@ -61,10 +68,10 @@ export async function extensionFigures(ctx: BenchContext): Promise<Figure[]> {
     if (existsSync(CLI_BUNDLE)) {
       // The same bundling as the extension: a file-only command should not initialise pg, and a
       // connecting one must (which shows that a `net` request is what inlined pg leaves behind).
-      const history = probe(['cli', CLI_BUNDLE, 'history', '--dir', chainDir]).stages[1];
+      const history = probeCliCommand(['history', '--dir', chainDir]);
       figures.push({ group: 6, name: 'CLI bundle: history (files only)', unit: 'ms', display: loadedText(history), goals: [], note: 'for orientation: a file-only command that needs no driver' });
       if (url) {
-        const status = probe(['cli', CLI_BUNDLE, 'status', '--dir', chainDir], url).stages[1];
+        const status = probeCliCommand(['status', '--dir', chainDir], url);
         figures.push({ group: 6, name: 'CLI bundle: status (connects)', unit: 'ms', display: loadedText(status), goals: [{ text: 'net requested (probe control for bundles)', met: status.net }] });
       }
     }

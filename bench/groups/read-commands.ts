@@ -2,12 +2,12 @@
 // the history of an Alembic project with merges — against the same commands of alembic.
 import { join } from 'node:path';
 import { timeAlembic } from '../lib/alembic';
-import { timeCli } from '../lib/cli';
+import { timeCli, timeNode } from '../lib/cli';
 import { scratch, type BenchContext } from '../lib/context';
 import { historyWithMerges, linearChain, writeAlembicProject, writeNativeChain } from '../lib/generate';
 import { alternate, type Sample } from '../lib/measure';
 import { atMost, fasterBy, type Figure } from '../lib/report';
-import { alembicMissing } from './upgrade';
+import { alembicMissing, FLOOR_SCRIPT } from './upgrade';
 
 /** A measurement that printed something other than expected is a broken figure, not a fast one. */
 function expectIn(output: string, needles: readonly string[], label: string): void {
@@ -35,6 +35,7 @@ export async function statusFigures(ctx: BenchContext): Promise<Figure[]> {
     const checkCurrent = check('migration-chain current');
     const checkAlembic = check('alembic current');
     const runners: Record<string, (round: number) => number> = {
+      floor: (round) => { const r = timeNode(FLOOR_SCRIPT, ['--read'], { cwd, url }); check('the floor script')(r.stdout, round); return r.ms; },
       status: (round) => { const r = timeCli(['status', '--dir', nativeDir], { cwd, url }); checkStatus(r.stdout, round); return r.ms; },
       current: (round) => { const r = timeCli(['current', '--dir', nativeDir], { cwd, url }); checkCurrent(r.stdout, round); return r.ms; },
     };
@@ -45,6 +46,11 @@ export async function statusFigures(ctx: BenchContext): Promise<Figure[]> {
     const s = await alternate(ctx.runs, runners) as Record<string, Sample>;
     const note = s.alembic ? undefined : alembicMissing(ctx);
     return [
+      {
+        group: 3, name: 'status vs the floor (node + pg: connect, read the version rows)', unit: 'ms',
+        ours: s.status.median, baseline: { name: 'floor', value: s.floor.median }, goals: [],
+        note: 'for orientation (no goal): what any Node client pays for a process, pg and a connection',
+      },
       {
         group: 3, name: `status with ${n} applied (CLI process)`, unit: 'ms',
         ours: s.status.median, baseline: { name: 'alembic current', value: s.alembic?.median },
@@ -73,6 +79,7 @@ export async function historyFigures(ctx: BenchContext): Promise<Figure[]> {
   const cwd = scratch(ctx, 'cwd');
   ctx.progress(`4: history of ${n} Alembic .py revisions (${merges} merges), ${ctx.runs} runs each`);
   const runners: Record<string, (round: number) => number> = {
+    node: () => timeNode('-e', ['0'], { cwd }).ms,
     ours: (round) => {
       const r = timeCli(['history', '--dir', versions], { cwd });
       if (round === 0) expectIn(r.stdout, ids, 'migration-chain history');
@@ -93,5 +100,9 @@ export async function historyFigures(ctx: BenchContext): Promise<Figure[]> {
     ours: s.ours.median, baseline: { name: 'alembic history', value: s.alembic?.median },
     goals: [fasterBy(5, s.ours.median, s.alembic?.median, 'alembic history')],
     note: s.alembic ? undefined : alembicMissing(ctx),
+  }, {
+    group: 4, name: 'history vs a bare `node -e 0`', unit: 'ms',
+    ours: s.ours.median, baseline: { name: 'node -e 0', value: s.node.median }, goals: [],
+    note: 'for orientation (no goal): the process start-up every Node CLI pays',
   }];
 }

@@ -13,7 +13,7 @@ import { alternate, type Sample } from '../lib/measure';
 import { databaseState } from '../lib/postgres';
 import { atMost, fasterBy, ratioAtMost, type Figure } from '../lib/report';
 
-const FLOOR_SCRIPT = join(__dirname, '..', 'floor.js');
+export const FLOOR_SCRIPT = join(__dirname, '..', 'floor.js');
 
 /** A chain in both formats plus the floor's plan, and what a database looks like after it. */
 interface Workload {
@@ -28,9 +28,11 @@ function prepareWorkload(ctx: BenchContext, name: string, revisions: GeneratedRe
   const root = scratch(ctx, name);
   const floorPlan = join(root, 'floor-plan.json');
   writeFileSync(floorPlan, JSON.stringify({ steps: revisions.map((r) => ({ revision: r.revision, sql: r.upgradeSql })) }));
+  const alembicDir = ctx.alembic.available ? join(root, 'alembic') : undefined;
+  if (alembicDir) writeAlembicProject(alembicDir, revisions);
   return {
     nativeDir: nativeDir ?? writeNativeChain(join(root, 'native'), revisions),
-    alembicDir: ctx.alembic.available ? (writeAlembicProject(join(root, 'alembic'), revisions), join(root, 'alembic')) : undefined,
+    alembicDir,
     floorPlan,
     expected: { versions: [head], tables },
   };
@@ -62,7 +64,7 @@ function onFreshDatabase(ctx: BenchContext, label: string, expected: Workload['e
   };
 }
 
-function contenders(ctx: BenchContext, w: Workload, withAlembic: boolean) {
+function contenders(ctx: BenchContext, w: Workload) {
   const cwd = scratch(ctx, 'cwd'); // no .env, no alembic.ini: only what the arguments say
   const runners: Record<string, (round: number) => Promise<number>> = {
     ours: onFreshDatabase(ctx, 'migration-chain upgrade head', w.expected,
@@ -70,7 +72,7 @@ function contenders(ctx: BenchContext, w: Workload, withAlembic: boolean) {
     floor: onFreshDatabase(ctx, 'the floor script', w.expected,
       (url) => timeNode(FLOOR_SCRIPT, [w.floorPlan], { cwd, url }).ms),
   };
-  if (withAlembic && w.alembicDir && ctx.alembic.available) {
+  if (w.alembicDir && ctx.alembic.available) {
     const peer = ctx.alembic;
     const dir = w.alembicDir;
     runners.alembic = onFreshDatabase(ctx, 'alembic upgrade head', w.expected,
@@ -87,7 +89,7 @@ export async function upgradeChainFigures(ctx: BenchContext): Promise<Figure[]> 
   const chain = linearChain(n);
   const w = prepareWorkload(ctx, 'upgrade-chain', chain, chain[n - 1].revision, undefined, n);
   ctx.progress(`1: upgrade ${n} revisions, ${ctx.runs} runs each (fresh database per run)`);
-  const s = await alternate(ctx.runs, contenders(ctx, w, true)) as Record<string, Sample>;
+  const s = await alternate(ctx.runs, contenders(ctx, w)) as Record<string, Sample>;
   const figures: Figure[] = [{
     group: 1,
     name: `upgrade ${n} trivial revisions (CLI process)`,
@@ -134,7 +136,7 @@ export async function seedUpgradeFigures(ctx: BenchContext): Promise<Figure[]> {
   const seed = seedRevisions();
   const w = prepareWorkload(ctx, 'seed', seed.revisions, seed.head, seed.dir);
   ctx.progress(`2: upgrade the seed chain (${seed.revisions.length} revisions), ${ctx.runs} runs each`);
-  const s = await alternate(ctx.runs, contenders(ctx, w, true)) as Record<string, Sample>;
+  const s = await alternate(ctx.runs, contenders(ctx, w)) as Record<string, Sample>;
   return [
     {
       group: 2,

@@ -17,10 +17,10 @@ export function timeCli(args: string[], opts: { cwd: string; url?: string }): { 
 }
 
 /** Any Node script as a whole process, with the same environment rules as the CLI. */
-export function timeNode(script: string, args: string[], opts: { cwd: string; url?: string }): { ms: number; stdout: string } {
+export function timeNode(script: string, args: string[], opts: { cwd: string; url?: string; nodeArgs?: string[] }): { ms: number; stdout: string } {
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS; // a profiler or loader from the caller's shell would distort every figure
   if (opts.url) env.DATABASE_URL = opts.url;
-  return timeProcess({ command: process.execPath, args: [script, ...args], cwd: opts.cwd, env });
+  return timeProcess({ command: process.execPath, args: [...(opts.nodeArgs ?? []), script, ...args], cwd: opts.cwd, env });
 }

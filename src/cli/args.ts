@@ -5,7 +5,7 @@ import { MigrationChainError } from '../core/errors';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -32,6 +32,7 @@ export const optionSpecs = {
   backup: { type: 'string', value: 'FILE', description: 'pg_dump the database to FILE before dropping anything' },
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
+  onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
@@ -73,7 +74,9 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   upgrade: {
     summary: 'apply migrations up to TARGET',
     positionals: [{ name: 'TARGET', required: false, description: 'head (default), heads, a revision, a prefix, +N, <rev>+N; with --sql also FROM:TO' }],
-    options: ['sql', ...runOptions],
+    options: ['sql', 'yes', ...runOptions],
+    details: 'In a terminal, destructive statements and non-transactional migrations are listed and confirmed first (--yes skips that);\n'
+      + 'without a terminal (deploy hooks) nothing is asked. With --sql they are listed on stderr.',
   },
   downgrade: {
     summary: 'undo migrations down to TARGET (asks for confirmation)',
@@ -96,6 +99,18 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['message'],
   },
   merge: { summary: 'create a merge revision whose parents are all current heads', positionals: [], options: ['message'] },
+  repair: {
+    summary: 'accept the current file of an applied revision that was edited after apply (asks for confirmation)',
+    positionals: [{ name: 'REV', required: true, description: 'the edited revision (an id or unique prefix)' }],
+    options: ['yes', 'confirm-database'],
+    details: 'Records the file\'s checksum in migration_chain_log; nothing is run. Check first that the database already matches the file.',
+  },
+  reparent: {
+    summary: 'point REV\'s down_revision at PARENT, to put one branch after the other (asks for confirmation)',
+    positionals: [{ name: 'REV', required: true, description: 'the revision whose down_revision changes (the first of the branch to move)' }],
+    options: ['onto', 'yes'],
+    details: 'Only safe while no database has applied the branch; `check` says per pair of heads whether it is. Otherwise use `merge`.',
+  },
 };
 
 export interface ParsedOptions {
@@ -113,6 +128,7 @@ export interface ParsedOptions {
   backup?: string;
   drift: boolean;
   message?: string;
+  onto?: string;
   lockTimeoutMs?: number;
 }
 
@@ -160,6 +176,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   if (first === 'revision' && !options.message?.trim()) {
     throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
+  }
+  if (first === 'reparent' && !options.onto?.trim()) {
+    throw new UsageError('`reparent` needs the new parent: --onto PARENT.', 'Example: migration-chain reparent b1 --onto a2');
   }
   return { command: first, positionals: rest, options };
 }
@@ -218,6 +237,7 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     backup: str('backup'),
     drift: bool('drift'),
     message: str('message'),
+    onto: str('onto'),
     lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
   };
 }

@@ -109,6 +109,36 @@ export async function confirmDangerous(
   }
 }
 
+/** A confirmation that needs no database rules (a file rewrite, a risky upgrade in a terminal). */
+export interface SimpleConfirmation {
+  /** What will happen, e.g. "rewrite the down_revision of b1". */
+  operation: string;
+  yes: boolean;
+  stdinIsTTY: boolean;
+  /** When set, this name must be typed (--yes does not replace it in a terminal). */
+  typeName?: string;
+}
+
+export async function confirmSimple(req: SimpleConfirmation, ask: (question: string) => Promise<string>): Promise<void> {
+  if (!req.stdinIsTTY) {
+    if (req.yes) return;
+    throw new ConfirmationError(`Refusing to ${req.operation} without confirmation: stdin is not a terminal.`, 'Pass --yes to confirm in scripts.');
+  }
+  if (req.typeName !== undefined) {
+    const answer = (await ask(`Type ${req.typeName} to ${req.operation}: `)).trim();
+    if (answer !== req.typeName) {
+      throw new ConfirmationError(`The typed name "${answer}" does not match "${req.typeName}"; nothing was changed.`,
+        'Run the command again and type the name exactly.');
+    }
+    return;
+  }
+  if (req.yes) return;
+  const answer = await ask(`${capitalise(req.operation)}? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) {
+    throw new ConfirmationError('Not confirmed; nothing was changed.', 'Answer "y" to go ahead, or pass --yes.');
+  }
+}
+
 function globToRegExp(glob: string): RegExp {
   const body = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.+()|{}[\]]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 'i');

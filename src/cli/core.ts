@@ -1,11 +1,8 @@
 // Lazy access to the engine. Commands require it on first use so that starting the process costs
-// only what the chosen command needs.
+// only what the chosen command needs; the types come from the engine itself, so they cannot drift.
 
-export type Core = typeof import('../core') & {
-  /** Schema drift (src/core/drift); optional until the barrel exports it. */
-  checkDrift?: typeof import('../core/drift/drift').checkDrift;
-};
-export type { ChainStatus, DatabaseDescription, DatabaseTarget, RevisionState, RunPlan, RunResult, VerifyReport } from '../core';
+export type Core = typeof import('../core');
+export type { ChainStatus, DatabaseDescription, DatabaseTarget, RevisionState, RunPlan, RunPlanStep, RunResult, VerifyReport } from '../core';
 
 let cached: Core | undefined;
 
@@ -23,4 +20,10 @@ export function loadCore(): Core {
 export function loadChainApi(): typeof import('../core/chain') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../core/chain') as typeof import('../core/chain');
+}
+
+/** Merge advice for several heads (pure; reads no database and loads no driver). */
+export function loadAdviceApi(): typeof import('../core/advice/heads') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../core/advice/heads') as typeof import('../core/advice/heads');
 }

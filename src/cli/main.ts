@@ -27,6 +27,8 @@ const commands: Record<CommandName, () => Command> = {
   reset: () => (require('./commands/reset') as typeof import('./commands/reset')).reset,
   revision: () => (require('./commands/revision') as typeof import('./commands/revision')).revision,
   merge: () => (require('./commands/merge') as typeof import('./commands/merge')).merge,
+  repair: () => (require('./commands/repair') as typeof import('./commands/repair')).repair,
+  reparent: () => (require('./commands/reparent') as typeof import('./commands/reparent')).reparent,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -25,6 +25,7 @@ export type { SessionOptions } from './run/session';
 export type { MigrationContext } from './run/js-module';
 
 export { getStatus, computeStatus, type ChainStatus, type RevisionState, type RevisionStatus, type StatusOptions } from './status/status';
+export { acceptCurrentFile, type AcceptFileOptions, type AcceptFileResult } from './status/accept';
 export { verify, type VerifyReport, type VerifyCheck, type VerifyOptions, type EditedRevision } from './verify/verify';
 export type { VerifyBlockResult } from './verify/blocks';
 export { describeDatabase, reset, recreateSchema, type DatabaseDescription, type ResetOptions, type ResetResult } from './reset/reset';

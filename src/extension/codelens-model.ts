@@ -1,6 +1,7 @@
 // What the CodeLens on a migration's revision line says, as plain data. Status comes from the
 // folder's snapshot (one getStatus per refresh), never from a query per file.
 import type { Migration } from './core';
+import { headAdvice, movedHead } from './head-advice';
 import { displayState, formatWhen, missingParents, revisionProblems, type FolderSnapshot } from './snapshot';
 
 export interface LensView {
@@ -18,6 +19,22 @@ export interface RevisionRef {
   revision: string;
 }
 
+export const NOT_TRANSACTIONAL = '⚠ Not transactional — may partially apply';
+
+/** On a head of a chain with several: per other head, re-parent (when safe) or merge. */
+function headAdviceLenses(snapshot: FolderSnapshot, m: Migration, ref: RevisionRef): LensView[] {
+  const line = m.revisionLine;
+  return headAdvice(snapshot).filter((a) => a.heads.includes(m.revision)).flatMap((a): LensView[] => {
+    const other = a.heads[0] === m.revision ? a.heads[1] : a.heads[0];
+    if (a.advice === 'reparent-safe') {
+      return movedHead(a) === m.revision
+        ? [{ line, title: `⑂ Re-parent onto ${other}`, tooltip: a.reason, command: 'migrationChain.reparent', args: [{ ...ref, onto: other }] }]
+        : [];
+    }
+    return [{ line, title: `⑂ Merge required with ${other} — Merge Heads`, tooltip: a.reason, command: 'migrationChain.mergeHeads', args: [ref] }];
+  });
+}
+
 export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
   const line = m.revisionLine;
   const ref: RevisionRef = { folderUri: snapshot.folder.uri, revision: m.revision };
@@ -32,6 +49,11 @@ export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
     const problems = revisionProblems(chain, m.revision);
     if (problems.length) lenses.push({ line, title: `✗ ${problems[0]}`, tooltip: problems.join('\n') });
   }
+
+  if (!m.transactional) {
+    lenses.push({ line, title: NOT_TRANSACTIONAL, tooltip: 'This migration runs without a transaction: if a statement fails, the ones before it stay applied. Upgrades through it ask for the database name.' });
+  }
+  lenses.push(...headAdviceLenses(snapshot, m, ref));
 
   const state = displayState(snapshot, m);
   const status = snapshot.status?.revisions.get(m.revision);
@@ -58,9 +80,12 @@ export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
     case 'current':
       lenses.push({ line, title: '★ Current head', tooltip: `${snapshot.status.target.database} is at ${m.revision}` });
       break;
-    case 'edited':
-      lenses.push({ line, title: '⚠ Edited after apply', tooltip: 'The upgrade text changed after this revision was applied (checksum differs from the audit table)' });
+    case 'edited': {
+      const when = formatWhen(status?.appliedAt);
+      lenses.push({ line, title: `⚠ Edited after apply${when ? ` (applied ${when})` : ''}`, tooltip: 'The upgrade text changed after this revision was applied (checksum differs from the audit table)' });
+      lenses.push({ line, title: 'Accept Current File', tooltip: 'Record the current file as applied (nothing is run; asks first)', command: 'migrationChain.acceptCurrentFile', args: [ref] });
       break;
+    }
     default:
       break;
   }

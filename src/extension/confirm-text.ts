@@ -1,5 +1,6 @@
 // The words of the confirmation modals, and the rules for when a modal is skipped or the database
 // name must be typed. No `vscode`: confirm.ts shows what this module decides.
+import * as path from 'path';
 import type { DatabaseDescription, DatabaseTarget, Direction, RiskyStatement, RunPlan, RunPlanStep } from './core';
 import type { Settings } from './settings-model';
 
@@ -52,25 +53,61 @@ export function runConfirmation(
   const to = plan.to.length ? plan.to.join(', ') : 'base';
   const n = plan.steps.length;
   const lines = [...targetLines(plan.target), '', `From: ${plan.from.length ? plan.from.join(', ') : 'base (empty)'}`, `To: ${to}`, ''];
-  lines.push(`${direction === 'up' ? 'Will apply' : 'Will undo'} ${n} revision${n === 1 ? '' : 's'}:`);
+  lines.push(direction === 'up' ? `Will apply ${n} revision${n === 1 ? '' : 's'}:` : `Will undo ${n} revision${n === 1 ? '' : 's'} (newest first):`);
   for (const step of plan.steps.slice(0, MAX_LISTED)) {
-    lines.push(`  ${step.revision}  ${step.message}${step.transactional ? '' : '  (no transaction)'}`);
+    const notes = [step.transactional ? '' : '  (no transaction)', direction === 'down' && !step.hasDowngrade ? '  (no downgrade section)' : ''];
+    lines.push(`  ${step.revision}  ${step.message}${notes.join('')}`);
   }
   if (n > MAX_LISTED) lines.push(`  … and ${n - MAX_LISTED} more`);
 
-  const risky = plan.steps.flatMap((s) => riskyOf(s).map((r) => ({ step: s, r })));
-  if (risky.length) {
-    lines.push('', 'Destructive or non-transactional statements:');
-    for (const { step, r } of risky.slice(0, MAX_LISTED)) lines.push(`  ${step.revision} line ${r.line}: ${oneLine(r.statement)} — ${r.message}`);
-    if (risky.length > MAX_LISTED) lines.push(`  … and ${risky.length - MAX_LISTED} more`);
+  // Destructive statements of the upgrade text; in a downgrade every undo is destructive by nature.
+  const destructive = direction === 'up'
+    ? plan.steps.flatMap((s) => riskyOf(s).filter((r) => r.kind === 'destructive' && r.section === 'upgrade').map((r) => ({ step: s, r })))
+    : [];
+  if (destructive.length) {
+    lines.push('', 'Destructive statements:');
+    for (const { step, r } of destructive.slice(0, MAX_LISTED)) {
+      lines.push(`  ${path.basename(r.file)}:${r.line}  ${oneLine(r.statement)} — ${r.message} (${step.revision})`);
+    }
+    if (destructive.length > MAX_LISTED) lines.push(`  … and ${destructive.length - MAX_LISTED} more`);
   }
-  const typeName = requiresTypedName(plan.target, settings) ? plan.target.database : undefined;
-  if (typeName) lines.push('', `You will be asked to type the database name (${plan.target.isLocal ? 'protected' : 'not a local'} database).`);
+  const partial = nonTransactionalSteps(plan);
+  if (partial.length) {
+    lines.push('', 'Not transactional — may partially apply (a failure leaves the statements before it in place):');
+    for (const s of partial.slice(0, MAX_LISTED)) lines.push(`  ${s.revision}  ${path.basename(s.file)}`);
+  }
+  const typeName = requiresTypedName(plan.target, settings) || partial.length ? plan.target.database : undefined;
+  if (typeName) {
+    const why = partial.length ? 'a migration runs without a transaction' : plan.target.isLocal ? 'protected database' : 'not a local database';
+    lines.push('', `You will be asked to type the database name (${why}).`);
+  }
   return {
     message: `${verb} ${plan.target.database} to ${to}?`,
     detail: lines.join('\n'),
     button: verb,
     typeName,
+  };
+}
+
+/** Steps that run without a transaction: they need the typed database name, even on a local database. */
+export function nonTransactionalSteps(plan: RunPlan): RunPlanStep[] {
+  return plan.steps.filter((s) => !s.transactional);
+}
+
+/**
+ * The refusal shown when a downgrade would pass through revisions without a downgrade section: the
+ * undo order (newest first) with those marked, and their names in the message.
+ */
+export function downgradeRefusal(plan: RunPlan, target: string): { message: string; detail: string } {
+  const blocked = plan.steps.filter((s) => !s.hasDowngrade);
+  const names = blocked.map((s) => `${s.revision} (${path.basename(s.file)})`).join(', ');
+  const lines = [...targetLines(plan.target), '', 'A downgrade would undo, newest first:'];
+  for (const s of plan.steps.slice(0, MAX_LISTED)) lines.push(`  ${s.revision}  ${s.message}${s.hasDowngrade ? '' : '  ✘ no downgrade section'}`);
+  if (plan.steps.length > MAX_LISTED) lines.push(`  … and ${plan.steps.length - MAX_LISTED} more`);
+  lines.push('', 'Nothing was changed. Add a "-- migrate:downgrade" section, or downgrade to a revision above them.');
+  return {
+    message: `Cannot downgrade ${plan.target.database} to ${target}: ${names} ha${blocked.length === 1 ? 's' : 've'} no downgrade section.`,
+    detail: lines.join('\n'),
   };
 }
 

@@ -19,6 +19,8 @@ export class Context implements vscode.Disposable {
   readonly codeLens: ChainCodeLensProvider;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
+  /** How long activate() took (synchronous part; the first read of the chains follows it). */
+  activationMs = 0;
 
   constructor(extension: vscode.ExtensionContext) {
     const own = <T extends vscode.Disposable>(d: T): T => { this.disposables.push(d); return d; };
@@ -46,6 +48,7 @@ export class Context implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'migrationChain.hasMigrations', snapshots.some((s) => s.migrationsDir));
     void vscode.commands.executeCommand('setContext', 'migrationChain.noDatabase', snapshots.some((s) => s.disconnected?.reason === 'no-url'));
     void vscode.commands.executeCommand('setContext', 'migrationChain.loaded', this.loaded);
+    void vscode.commands.executeCommand('setContext', 'migrationChain.multipleHeads', snapshots.some((s) => (s.chain?.graph.heads.length ?? 0) > 1));
   }
 
   dispose(): void {

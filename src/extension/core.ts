@@ -3,6 +3,7 @@
 export type {
   Chain, ChainStatus, DatabaseDescription, DatabaseTarget, Logger, Migration, RevisionState, RevisionStatus,
   RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
+  AcceptFileResult, DriftReport, HeadPairAdvice, SchemaDiffEntry,
 } from '../core';
 export { ChainCache } from '../core/chain/cache';
 

@@ -1,6 +1,7 @@
 // The Problems panel: every chain diagnostic of every folder, plus problems from the last run
 // (SQL error at the failing line) and the last verify. Re-rendered on each chain change.
 import * as vscode from 'vscode';
+import { adviceTitle, headAdvice, movedHead } from './head-advice';
 import type { WorkspaceChains } from './workspace-chains';
 
 export interface RunProblem {
@@ -13,7 +14,7 @@ export interface RunProblem {
   severity?: 'error' | 'warning';
 }
 
-export type RunOrigin = 'sql' | 'verify';
+export type RunOrigin = 'sql' | 'verify' | 'drift';
 
 export class ChainDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('migrationChain');
@@ -44,6 +45,11 @@ export class ChainDiagnostics implements vscode.Disposable {
       for (const d of snapshot.chain?.diagnostics ?? []) {
         if (!d.file) continue;
         add(d.file, make(d.line ?? 1, undefined, d.message, d.code, d.severity));
+      }
+      // Several heads: per pair, on the head a person would act on, what to do about it.
+      for (const a of headAdvice(snapshot)) {
+        const m = snapshot.chain?.graph.get(movedHead(a) ?? a.heads[1]);
+        if (m) add(m.file, make(m.revisionLine, undefined, `${adviceTitle(a)}. ${a.reason}`, 'head-advice', 'warning'));
       }
     }
     for (const problems of this.runProblems.values()) {

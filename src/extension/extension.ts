@@ -8,7 +8,8 @@ export function activate(extension: vscode.ExtensionContext): Context {
   try {
     const ctx = new Context(extension);
     extension.subscriptions.push(ctx);
-    ctx.log.info(`Migration Chain ${String(extension.extension.packageJSON.version)} activated in ${(performance.now() - started).toFixed(1)} ms`);
+    ctx.activationMs = performance.now() - started;
+    ctx.log.info(`Migration Chain ${String(extension.extension.packageJSON.version)} activated in ${ctx.activationMs.toFixed(1)} ms`);
     return ctx;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -112,6 +112,7 @@ class FolderChain implements vscode.Disposable {
   readonly ref: FolderRef;
   snapshot: FolderSnapshot;
   private readonly watcher: vscode.FileSystemWatcher;
+  private readonly disposables: vscode.Disposable[] = [];
   private debounce: NodeJS.Timeout | undefined;
   /** Refreshes never overlap: a request during one runs once more after it. */
   private running: Promise<void> | undefined;
@@ -130,9 +131,9 @@ class FolderChain implements vscode.Disposable {
       this.changedFiles?.add(uri.fsPath);
       this.scheduleRefresh();
     };
-    this.watcher.onDidCreate(onFile);
-    this.watcher.onDidChange(onFile);
-    this.watcher.onDidDelete(onFile);
+    this.watcher.onDidCreate(onFile, null, this.disposables);
+    this.watcher.onDidChange(onFile, null, this.disposables);
+    this.watcher.onDidDelete(onFile, null, this.disposables);
   }
 
   /** A full refresh: rescans the folder (unchanged files come from the cache) and re-reads status. */
@@ -152,6 +153,8 @@ class FolderChain implements vscode.Disposable {
       return this.running;
     }
     this.running = (async () => {
+      // Yield first: the first read (which loads the engine) must not run inside activate().
+      await Promise.resolve();
       try {
         do {
           this.again = false;
@@ -253,6 +256,7 @@ class FolderChain implements vscode.Disposable {
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
+    this.disposables.forEach((d) => d.dispose());
     this.watcher.dispose();
   }
 }

@@ -6,6 +6,8 @@ import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { describeRun, startCli, type CliResult } from './support/cli';
 import { CRASH_CHAIN_DIR, CRASH_CHAIN_REVISIONS } from './support/crash-chain';
 import { readState } from './support/consistency';
+import { removeDir, slowChain, waitForRunningQuery } from './support/chains';
+import * as core from '../../src/core';
 import { countFromEnv, createPrng, seedFromEnv } from './support/prng';
 
 const PROCESSES = 4;
@@ -60,5 +62,27 @@ describe('concurrency (parallel upgrade head on one database)', function () {
     console.log(`      concurrency: seed ${prng.seed}, ${tally.trials} trials × ${PROCESSES} processes: ` +
       `${tally.succeeded} exited 0, ${tally.lockTimeouts} lock timeouts naming the holder, 0 double applications`);
     assert.ok(tally.lockTimeouts > 0 || trials < 2, 'the short-timeout trials never timed out: the lock-timeout path was not exercised');
+  });
+
+  it('the engine in-process (as the extension calls it) and the CLI share one lock', async () => {
+    const slow = slowChain(60); // cancelled below, once the CLI has given up
+    try {
+      const url = await freshDatabaseUrl('mc_shared_lock');
+      const chain = await core.loadChain(slow.dir);
+      const controller = new AbortController();
+      const editorRun = core.upgrade({ chain, url, target: 'head', applicationName: 'migration-chain vscode (test)', signal: controller.signal })
+        .then(() => undefined, (err: unknown) => err);
+      await waitForRunningQuery(url, 'pg_sleep');
+      const args = ['upgrade', 'head', '--lock-timeout', '0.2', '--dir', slow.dir, '--url', url];
+      const cli = await startCli(args, { timeoutMs: 30_000 }).done;
+      assert.equal(cli.code, 5, describeRun(args, cli));
+      assert.match(cli.stderr, /holds the lock: pid \d+ \(migration-chain vscode \(test\)\)/, describeRun(args, cli));
+      controller.abort();
+      const err = await editorRun;
+      assert.equal((err as { code?: string } | undefined)?.code, 'cancelled', `the in-process run was not cancelled: ${String(err)}`);
+      assert.deepEqual((await readState(url)).versions, [slow.base], 'the cancelled migration was rolled back');
+    } finally {
+      removeDir(slow.dir);
+    }
   });
 });

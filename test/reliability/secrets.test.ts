@@ -3,7 +3,10 @@
 // stderr (also with --debug), not in an error's message, hint, String(), JSON or inspect() form.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { server } from '../support/db-hooks';
 import * as core from '../../src/core';
@@ -112,13 +115,23 @@ describe('secrets: the password never reaches output or error messages', functio
     await ok('verify', ['verify', '--drift', ...d]);
     await ok('verify --json', ['verify', '--json', ...d]);
     await ok('downgrade --yes', ['downgrade', '-1', '--yes', ...d]);
-    await ok('stamp', ['stamp', 'head', ...d]);
-    await ok('stamp base', ['stamp', 'base', ...d]);
+    await ok('stamp', ['stamp', 'e5e5e5e5e5e5', ...d]);
     await ok('upgrade again', ['upgrade', 'head', ...d]);
     await ok('downgrade --sql', ['downgrade', 'base', '--sql', ...d]);
     await ok('reset --yes', ['reset', '--yes', ...d]);
     await ok('revision', ['revision', '-m', 'canary check', ...d]);
     await ok('history after revision', ['history', ...d]);
+    // merge needs two heads: a copy of the chain with a branch off the base.
+    const branched = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-reliability-branch-'));
+    try {
+      fs.cpSync(chainDir, branched, { recursive: true });
+      fs.writeFileSync(path.join(branched, 'a0a0a0a0a0a0_branch.sql'),
+        '-- revision: a0a0a0a0a0a0\n-- down_revision: e5e5e5e5e5e5\n-- message: branch\n\n-- migrate:upgrade\nCREATE TABLE s3 (id int);\n\n-- migrate:downgrade\nDROP TABLE s3;\n');
+      await ok('merge', ['merge', '-m', 'join the branches', '--dir', branched, '--url', url]);
+      await ok('upgrade heads after merge', ['upgrade', 'head', '--dir', branched, '--url', url]);
+    } finally {
+      removeDir(branched);
+    }
   });
 
   it('failure paths: wrong password, unreachable host, SQL error, lock timeout, cancelled run, refused confirmation', async () => {
@@ -149,6 +162,8 @@ describe('secrets: the password never reaches output or error messages', functio
     await fails('reset with a wrong password', ['reset', '--yes', ...d(wrong)], 4);
     await fails('stamp on a closed port', ['stamp', 'head', ...d(closed)], 4);
     await fails('wrong password via DATABASE_URL', ['status', '--dir', chainDir], 4, { env: { DATABASE_URL: wrong } });
+    const setup = await cli('upgrade before the refusals', ['upgrade', 'head', ...d(url)]);
+    assert.equal(setup.code, 0, describeRun(['upgrade', 'head', ...d(url)], setup));
     await fails('reset without --yes', ['reset', ...d(url)], 8);
     await fails('downgrade without --yes', ['downgrade', 'base', ...d(url)], 8);
     // --debug may print stack traces, never the password (cli() checks every run).
@@ -165,7 +180,7 @@ describe('secrets: the password never reaches output or error messages', functio
       removeDir(failing.dir);
     }
 
-    const slow = slowChain(3);
+    const slow = slowChain(60); // cancelled below; long enough that a slow start of the second CLI still finds it running
     try {
       const slowUrl = await canaryDatabase('slow');
       const holderArgs = ['upgrade', 'head', '--dir', slow.dir, '--url', slowUrl];

@@ -23,9 +23,13 @@ function withPort(url: string, host: string, port: number): string {
   return u.toString();
 }
 
-/** Starts an upgrade, injects `fault` after `delayMs`, and returns the failed run. */
-async function upgradeWithFault(url: string, delayMs: number, fault: () => Promise<void> | void): Promise<CliResult> {
+/**
+ * Starts an upgrade, waits until migration number `step` has started (its id is printed), injects
+ * `fault` `delayMs` later — inside that migration or at its commit — and returns the run.
+ */
+async function upgradeWithFault(url: string, step: number, delayMs: number, fault: () => Promise<void> | void): Promise<CliResult> {
   const run = startCli(upgradeArgs(url), { timeoutMs: 60_000 });
+  await run.waitForOutput(new RegExp(`-> ${CRASH_CHAIN_REVISIONS[step - 1]}`));
   await new Promise((r) => setTimeout(r, delayMs));
   await fault();
   return run.done;
@@ -35,16 +39,6 @@ describe('server faults during upgrade head', function () {
   const trials = countFromEnv('FAULT_TRIALS', 2);
   this.timeout(60_000 + trials * 30_000);
   const prng = createPrng(seedFromEnv());
-  let windowMs = 0;
-
-  before(async function () {
-    // How long an uninterrupted run takes on the shared server: faults land in its middle half.
-    const url = await server().createDatabase('mc_fault_calibration');
-    const r = await runCli(upgradeArgs(url));
-    assert.equal(r.code, 0, describeRun(upgradeArgs(url), r));
-    windowMs = r.durationMs;
-    await server().dropDatabase(url);
-  });
 
   it(`PostgreSQL stopped immediately mid-run: one clear message, consistent after restart, rerun completes (${trials} trials)`, async () => {
     const dedicated: PgServer = await startPostgres();
@@ -56,22 +50,24 @@ describe('server faults during upgrade head', function () {
       const references = referenceSchemas(chain);
       for (let trial = 1; trial <= trials; trial++) {
         const url = await dedicated.createDatabase('mc_fault_stop');
-        const delay = Math.round(windowMs * (0.3 + prng.next() * 0.4));
-        const result = await upgradeWithFault(url, delay, () => dedicated.stopImmediately!());
-        const message = assertOneCleanFailure(upgradeArgs(url), result, dedicated.password);
-        assert.equal(result.code, 4, `a lost server is a connection failure (exit 4)\n${describeRun(upgradeArgs(url), result)}`);
-        assert.match(message, /127\.0\.0\.1|server|connection/i, 'the message says what was lost');
-
+        const step = prng.int(2, CRASH_CHAIN_REVISIONS.length - 2);
+        const delay = prng.int(0, 30);
+        const result = await upgradeWithFault(url, step, delay, () => dedicated.stopImmediately!());
         await dedicated.restart!();
         const state = await readState(url);
         assert.deepEqual(await inconsistencies(state, CRASH_CHAIN_REVISIONS, references), [],
-          `trial ${trial} (seed ${prng.seed}, stop after ${delay} ms): inconsistent after restart`);
+          `trial ${trial} (seed ${prng.seed}, stop ${delay} ms into step ${step}): inconsistent after restart`);
         assert.notDeepEqual(state.versions, [HEAD], `trial ${trial}: the stop landed after the run finished`);
 
         const rerun = await runCli(upgradeArgs(url));
         assert.equal(rerun.code, 0, describeRun(upgradeArgs(url), rerun));
         assert.deepEqual((await readState(url)).versions, [HEAD]);
-        console.log(`      stop trial ${trial}: stopped after ${delay} ms at ${state.versions?.[0] ?? 'base'}; "${message.trim()}"`);
+
+        // Checked last, so that a bad message does not hide the consistency checks above.
+        const message = assertOneCleanFailure(upgradeArgs(url), result, dedicated.password);
+        assert.equal(result.code, 4, `a lost server is a connection failure (exit 4)\n${describeRun(upgradeArgs(url), result)}`);
+        assert.match(message, /127\.0\.0\.1|server|connection/i, 'the message says what was lost');
+        console.log(`      stop trial ${trial}: stopped ${delay} ms into step ${step}, left at ${state.versions?.[0] ?? 'base'}; "${message.trim()}"`);
       }
     } finally {
       await dedicated.stop();
@@ -87,24 +83,26 @@ describe('server faults during upgrade head', function () {
       for (let trial = 1; trial <= trials; trial++) {
         const direct = await srv.createDatabase('mc_fault_cut');
         const viaProxy = withPort(direct, proxy.host, proxy.port);
-        const delay = Math.round(windowMs * (0.3 + prng.next() * 0.4));
+        const step = prng.int(2, CRASH_CHAIN_REVISIONS.length - 2);
+        const delay = prng.int(0, 30);
         let severed = 0;
-        const result = await upgradeWithFault(viaProxy, delay, () => { severed = proxy.severAll(); });
-        assert.ok(severed > 0, `trial ${trial}: no connection was open when the proxy cut (after ${delay} ms)`);
-        const message = assertOneCleanFailure(upgradeArgs(viaProxy), result, srv.password);
-        assert.equal(result.code, 4, `a cut connection is a connection failure (exit 4)\n${describeRun(upgradeArgs(viaProxy), result)}`);
+        const result = await upgradeWithFault(viaProxy, step, delay, () => { severed = proxy.severAll(); });
+        assert.ok(severed > 0, `trial ${trial}: no connection was open when the proxy cut`);
 
         await waitForOtherSessionsToEnd(direct);
         const state = await readState(direct);
         assert.deepEqual(await inconsistencies(state, CRASH_CHAIN_REVISIONS, references), [],
-          `trial ${trial} (seed ${prng.seed}, cut after ${delay} ms): inconsistent`);
+          `trial ${trial} (seed ${prng.seed}, cut ${delay} ms into step ${step}): inconsistent`);
         assert.notDeepEqual(state.versions, [HEAD], `trial ${trial}: the cut landed after the run finished`);
 
         const rerun = await runCli(upgradeArgs(viaProxy));
         assert.equal(rerun.code, 0, describeRun(upgradeArgs(viaProxy), rerun));
         assert.deepEqual((await readState(direct)).versions, [HEAD]);
         await srv.dropDatabase(direct);
-        console.log(`      cut trial ${trial}: cut ${severed} connection(s) after ${delay} ms at ${state.versions?.[0] ?? 'base'}; "${message.trim()}"`);
+
+        const message = assertOneCleanFailure(upgradeArgs(viaProxy), result, srv.password);
+        assert.equal(result.code, 4, `a cut connection is a connection failure (exit 4)\n${describeRun(upgradeArgs(viaProxy), result)}`);
+        console.log(`      cut trial ${trial}: cut ${severed} connection(s) ${delay} ms into step ${step}, left at ${state.versions?.[0] ?? 'base'}; "${message.trim()}"`);
       }
     } finally {
       await proxy.close();

@@ -156,6 +156,7 @@ async function launch(o: {
     'cat >/dev/null',
     'kill -QUIT "$pg" 2>/dev/null',
     'wait "$pg" 2>/dev/null',
+    'echo stopped', // Node may go on; deleting a large data directory can take a while on a busy disk
     'rm -rf "$root"',
   ].join('\n');
   const child = spawn('sh', ['-c', script, 'mc-pg-watchdog', logFile, o.root, ...prefix, o.bin('postgres'), ...serverArgs], {
@@ -216,7 +217,12 @@ function isRunning(pid: number): boolean {
 function stopWatchdog(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.ref(); // keep Node alive until the watchdog has stopped the server and cleaned up
+    // Keep Node alive until the watchdog reports the server stopped; it removes the data itself.
+    child.ref();
+    (child.stdout as unknown as net.Socket).ref();
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('stopped')) resolve();
+    });
     child.once('exit', () => resolve());
     child.stdin?.end();
   });
@@ -335,7 +341,10 @@ function makeServerHandle(o: {
   const created = new Set<string>();
   const create = async (prefix: string) => {
     const name = `${prefix}_${process.pid}_${++databaseCounter}_${randomBytes(3).toString('hex')}`.toLowerCase();
-    await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+    // FILE_COPY is 2-3x faster than the default WAL_LOG for a small template on a fsync=off server
+    // (measured 79 vs 196 ms); a TEST_DATABASE_URL server may predate PostgreSQL 15, so keep its default.
+    const strategy = process.env.TEST_DATABASE_URL ? '' : ' STRATEGY FILE_COPY';
+    await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}${strategy}`));
     created.add(name);
     return urlFor(name);
   };

@@ -4,7 +4,7 @@
 import { host } from './code-server';
 
 export type AriaRole = 'button' | 'dialog' | 'tab' | 'treeitem' | 'tree' | 'option' | 'listbox' | 'combobox' | 'textbox' | 'alert'
-  | 'link' | 'menuitem' | 'row' | 'status' | 'region' | 'toolbar' | 'heading' | 'checkbox';
+  | 'link' | 'menuitem' | 'row' | 'status' | 'region' | 'toolbar' | 'heading' | 'checkbox' | 'main' | 'tabpanel' | 'banner' | 'document';
 
 export interface RoleOptions {
   name?: string | RegExp;
@@ -19,6 +19,8 @@ export interface WaitOptions {
 
 export interface Locator {
   first(): Locator;
+  or(other: Locator): Locator;
+  and(other: Locator): Locator;
   last(): Locator;
   nth(index: number): Locator;
   locator(selector: string, options?: { hasText?: string | RegExp }): Locator;
@@ -39,6 +41,14 @@ export interface Locator {
   count(): Promise<number>;
   isVisible(): Promise<boolean>;
   screenshot(options?: { path?: string; timeout?: number }): Promise<Buffer>;
+  boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
+  ariaSnapshot(options?: { timeout?: number }): Promise<string>;
+}
+
+export interface Mouse {
+  move(x: number, y: number, options?: { steps?: number }): Promise<void>;
+  down(): Promise<void>;
+  up(): Promise<void>;
 }
 
 export interface Keyboard {
@@ -59,6 +69,7 @@ export interface Page {
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   getByLabel(text: string | RegExp, options?: { exact?: boolean }): Locator;
   keyboard: Keyboard;
+  mouse: Mouse;
   screenshot(options?: { path?: string; fullPage?: boolean; timeout?: number }): Promise<Buffer>;
   waitForTimeout(ms: number): Promise<void>;
   on(event: 'pageerror', handler: (e: Error) => void): void;

@@ -46,6 +46,9 @@ describe('RevisionGraph', () => {
       assert.throws(() => g.resolve('zzz', []), (e: unknown) => e instanceof TargetError && /No such revision or branch 'zzz'/.test(e.message));
       assert.throws(() => g.resolve('', []), TargetError);
       assert.throws(() => g.resolve('+1', ['nope']), /not defined by any file/);
+      assert.throws(() => g.resolve('+99999999999999999999', ['a1b2c3']), /only 3 revisions/);
+      const cyclic = new RevisionGraph([rev('q1', ['q2']), rev('q2', ['q1'])]);
+      assert.throws(() => cyclic.resolve('q1+1', []), /cycle/);
     });
     it('plans upgrades parents first and downgrades children first', () => {
       assert.deepEqual(g.upgradePlan([], ['c3d4e5']), ['a1b2c3', 'b2c3d4', 'c3d4e5']);

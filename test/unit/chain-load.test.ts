@@ -135,6 +135,17 @@ describe('ChainCache (incremental re-index)', () => {
     assert.equal(removed.migrations.length, 2);
     const rescan = await loadChain(dir, { cache });
     assert.deepEqual(rescan.graph.topologicalOrder(), ['aaa', 'bbb']);
+
+    // A header edit changes the structure: the graph is rebuilt, not patched.
+    await write('b.sql', 'bbb', '');
+    const reparented = await loadChain(dir, { cache, changed: [path.join(dir, 'b.sql')] });
+    assert.deepEqual(reparented.graph.bases, ['aaa', 'bbb']);
+    assert.deepEqual(reparented.diagnostics.map((d) => d.code), ['multiple-heads', 'multiple-heads']);
+    // A body edit that breaks the file drops it from the chain with its diagnostic.
+    await fs.writeFile(path.join(dir, 'b.sql'), '-- revision: bbb\n-- down_revision: aaa\n');
+    const broken = await loadChain(dir, { cache, changed: [path.join(dir, 'b.sql')] });
+    assert.deepEqual(broken.migrations.map((m) => m.revision), ['aaa']);
+    assert.deepEqual(broken.diagnostics.map((d) => [d.code, d.line]), [['unparseable-header', 1]]);
   });
 });
 

@@ -1,14 +1,24 @@
-import type { Command } from '../context';
+import type { HeadPairAdvice } from '../../core/advice/heads';
+import type { Chain } from '../../core/chain/model';
+import type { Command, CommandContext } from '../context';
+import { loadAdviceApi } from '../core';
 import { ExitCode } from '../exit-codes';
 import { displayPath, renderDiagnostic } from '../print';
+import { renderHeadAdvice } from '../print-integrity';
+import { readStatusIfConfigured } from './shared';
 
-/** `check`: the files alone, no database. Non-zero on any error, for CI and pre-commit hooks. */
+/**
+ * `check`: the files alone, no database. Non-zero on any error, for CI and pre-commit hooks. Several
+ * heads get advice per pair (re-parent or merge); with a database URL configured the advice also
+ * weighs what that database applied.
+ */
 export const check: Command = async (ctx) => {
   const chain = await ctx.chain();
   const cwd = ctx.io.cwd;
   const errors = chain.diagnostics.filter((d) => d.severity === 'error');
   const warnings = chain.diagnostics.length - errors.length;
   const ok = errors.length === 0;
+  const advice = await headAdvice(ctx, chain);
   if (ctx.options.json) {
     ctx.output.json({
       ok,
@@ -16,9 +26,11 @@ export const check: Command = async (ctx) => {
       migrations: chain.migrations.length,
       heads: chain.graph.heads,
       diagnostics: chain.diagnostics.map((d) => (d.file ? { ...d, file: displayPath(d.file, cwd) } : d)),
+      advice: advice.map((a) => (a.reparent ? { ...a, reparent: { ...a.reparent, file: displayPath(a.reparent.file, cwd) } } : a)),
     });
   } else {
     const lines = chain.diagnostics.map((d) => renderDiagnostic(d, cwd));
+    lines.push(...renderHeadAdvice(advice, cwd));
     const n = chain.migrations.length;
     const heads = chain.graph.heads;
     lines.push(ok
@@ -28,3 +40,12 @@ export const check: Command = async (ctx) => {
   }
   return ok ? ExitCode.ok : ExitCode.chain;
 };
+
+/** Empty for a single head; the database is read only when there is advice to give. */
+async function headAdvice(ctx: CommandContext, chain: Chain): Promise<HeadPairAdvice[]> {
+  if (chain.graph.heads.length < 2) return [];
+  const status = await readStatusIfConfigured(ctx, chain);
+  const applied = status ? chain.graph.appliedSet(status.heads.filter((h) => chain.graph.has(h))) : undefined;
+  if (!status && !ctx.optionalDatabaseUrl()) ctx.logger.info('No database URL configured: the advice rests on the files alone.');
+  return loadAdviceApi().adviseHeads(chain.graph, applied);
+}

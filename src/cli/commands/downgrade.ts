@@ -1,11 +1,11 @@
 import { irreversible } from '../../core/run/step';
 import type { Command } from '../context';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
-import { displayPath } from '../print';
+import { renderDowngradePlan } from '../print-integrity';
 import { printSql } from './sql';
 import { formatRevisions, runOptions, summariseRun } from './shared';
 
-/** `downgrade TARGET`: show what would be undone, confirm, undo. */
+/** `downgrade TARGET`: show what would be undone (newest first), confirm, undo. */
 export const downgrade: Command = async (ctx) => {
   const target = ctx.positionals[0];
   if (ctx.options.sql) return printSql(ctx, 'down', target);
@@ -17,14 +17,11 @@ export const downgrade: Command = async (ctx) => {
     ctx.output.result(`Nothing to do: the database is at ${formatRevisions(plan.from)}.`);
     return 0;
   }
+  ctx.output.note(renderDowngradePlan(plan, ctx.io.cwd).join('\n'));
   // Refused before asking: no confirmation can make a missing downgrade section run.
   if (plan.irreversible?.length) {
     throw irreversible(plan.irreversible.map((rev) => chain.graph.get(rev)).filter((m) => m !== undefined));
   }
-  ctx.output.note([
-    `Downgrade ${plan.target.display} from ${formatRevisions(plan.from)} to ${formatRevisions(plan.to)} undoes:`,
-    ...plan.steps.map((s) => `  ${s.revision}  ${s.message}  (${displayPath(s.file, ctx.io.cwd)})${s.hasDowngrade ? '' : '  [no downgrade section]'}`),
-  ].join('\n'));
   await confirmDangerous({
     operation: `downgrade ${plan.steps.length} migration${plan.steps.length === 1 ? '' : 's'}`,
     target: plan.target,

@@ -1,14 +1,40 @@
-import type { Command } from '../context';
+import type { Command, CommandContext } from '../context';
+import { confirmSimple } from '../confirm';
+import { hasRisks, renderRiskPreview, upgradeRisks } from '../print-integrity';
 import { printSql } from './sql';
 import { runOptions, summariseRun } from './shared';
 
-/** `upgrade [TARGET]`: apply the pending migrations up to TARGET (default head). */
+/**
+ * `upgrade [TARGET]`: apply the pending migrations up to TARGET (default head). In a terminal, a plan
+ * with destructive statements or non-transactional migrations is shown and confirmed first; without
+ * a terminal (deploy hooks, CI) nothing is asked.
+ */
 export const upgrade: Command = async (ctx) => {
   const target = ctx.positionals[0] ?? 'head';
   if (ctx.options.sql) return printSql(ctx, 'up', target);
   const chain = await ctx.chain({ requireValid: true });
   const url = ctx.databaseUrl();
+  if (ctx.io.stdinIsTTY && !ctx.options.yes) await confirmRisks(ctx, url.url, target);
   const result = await ctx.core().upgrade({ chain, url: url.url, target, ...runOptions(ctx) });
   ctx.output.result(summariseRun('Upgraded', result));
   return 0;
 };
+
+async function confirmRisks(ctx: CommandContext, url: string, target: string): Promise<void> {
+  const chain = await ctx.chain();
+  const core = ctx.core();
+  const plan = await core.planRun({ chain, url, direction: 'up', target });
+  const risks = upgradeRisks(plan.steps, (s) => {
+    const m = chain.graph.get(s.revision);
+    return m ? core.findRiskyStatements(m) : [];
+  });
+  if (!hasRisks(risks)) return;
+  ctx.output.note([`Upgrade ${plan.target.display} applies ${plan.steps.length} migration(s), with:`, ...renderRiskPreview(risks, ctx.io.cwd)].join('\n'));
+  await confirmSimple({
+    operation: `upgrade ${plan.target.database}`,
+    yes: false,
+    stdinIsTTY: true,
+    // A migration that may partially apply needs more than a reflexive "y".
+    typeName: risks.nonTransactional.length ? plan.target.database : undefined,
+  }, ctx.io.ask);
+}

@@ -1,7 +1,7 @@
 // Parsed files keyed by path + mtime + size, so reloading a folder re-reads only what changed, and
 // the last listing of each folder, so a file watcher's "these paths changed" re-indexes without a
 // rescan (10,000 files: one changed file costs one read, one parse and one graph build).
-import type { MigrationFormat, ParseResult } from './model';
+import type { Chain, MigrationFormat, ParseResult } from './model';
 
 export interface CachedFile {
   file: string;
@@ -14,6 +14,7 @@ export interface CachedFile {
 export class ChainCache {
   private readonly files = new Map<string, CachedFile>();
   private readonly listings = new Map<string, string[]>();
+  private readonly chains = new Map<string, Chain>();
   /** Files served from the cache / parsed, since construction (for tests and benchmarks). */
   readonly stats = { hits: 0, parsed: 0 };
 
@@ -55,9 +56,19 @@ export class ChainCache {
     this.listings.set(dir, files);
   }
 
+  /** The last chain assembled for `dir` (the base of an incremental re-index). */
+  lastChain(dir: string): Chain | undefined {
+    return this.chains.get(dir);
+  }
+
+  rememberChain(chain: Chain): void {
+    this.chains.set(chain.dir, chain);
+  }
+
   clear(): void {
     this.files.clear();
     this.listings.clear();
+    this.chains.clear();
   }
 }
 

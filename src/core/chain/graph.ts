@@ -221,6 +221,23 @@ export class RevisionGraph {
     }
   }
 
+  /**
+   * This graph with some migrations swapped for re-parsed versions whose links and header lines are
+   * unchanged (someone edited the SQL): array copies instead of a rebuild, which keeps a file
+   * watcher's re-index of 10,000 revisions within a few milliseconds. Undefined when a replacement
+   * changes the structure (then build a new graph).
+   */
+  withContentChanges(replacements: ReadonlyMap<Migration, Migration>): RevisionGraph | undefined {
+    for (const [old, next] of replacements) {
+      const i = this.index.get(old.revision);
+      if (i === undefined || this.nodes[i] !== old || !sameLinks(old, next)) return undefined;
+    }
+    const swap = (m: Migration): Migration => replacements.get(m) ?? m;
+    const copy = Object.assign(Object.create(RevisionGraph.prototype) as RevisionGraph, this);
+    Object.assign(copy, { nodes: this.nodes.map(swap), migrations: this.migrations.map(swap), diagnostics: this.diagnostics.slice() });
+    return copy;
+  }
+
   private idxOf(revision: string): number | undefined {
     return this.index.get(revision);
   }
@@ -454,7 +471,13 @@ export class RevisionGraph {
   /** Steps `count` times along children (+1) or parents (-1); refuses branch/merge points, head and base. */
   private walk(input: string, start: number | null, dir: 1 | -1, count: number): string[] {
     let at = start;
+    if (count > this.nodes.length + 1) {
+      throw new TargetError(input, `${input} goes past ${dir === 1 ? 'the head' : 'base'}: the chain has only ${this.nodes.length} revisions`);
+    }
     for (let step = 1; step <= count; step++) {
+      if (at !== null && this.onCycle[at]) {
+        throw new TargetError(input, `${input} runs into the cycle at ${this.nodes[at].revision}; fix the chain first`);
+      }
       if (dir === 1) {
         const next = at === null ? this.baseIdx() : this.childIdx[at];
         if (next.length === 0) {
@@ -501,6 +524,16 @@ export class RevisionGraph {
     const limit = Math.max(2, Math.ceil(probe.length / 2));
     return scored.filter((s) => s.prefix > 0 || s.dist <= limit).slice(0, count).map((s) => s.id);
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameLinks(a: Migration, b: Migration): boolean {
+  return a.file === b.file && a.revision === b.revision && a.revisionLine === b.revisionLine &&
+    a.downRevisionLine === b.downRevisionLine && sameList(a.downRevisions, b.downRevisions) &&
+    sameList(a.dependsOn, b.dependsOn) && sameList(a.branchLabels, b.branchLabels);
 }
 
 function editDistance(a: string, b: string): number {

@@ -121,33 +121,63 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
     if (entry) present.push(entry);
   }
   cache?.setListing(root, present.map((e) => e.file));
-  return assemble(root, present);
+  const chain = assemble(root, present);
+  cache?.rememberChain(chain);
+  return chain;
 }
 
 function reindexChanged(root: string, cache: ChainCache, listing: string[], changed: readonly string[]): Chain {
   const byFile = new Map<string, CachedFile>();
+  const previous = cache.lastChain(root);
+  // Content-only edits of already-parsed files keep the graph's structure: patch instead of rebuild.
+  const replacements = new Map<Migration, Migration>();
+  const replacedDiagnostics = new Set<ChainDiagnostic>();
+  const addedDiagnostics: ChainDiagnostic[] = [];
+  let structural = previous === undefined;
   for (const p of changed) {
     const file = path.resolve(root, p);
     const format = formatOf(file);
     const rel = path.relative(root, file);
     if (!format || rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).some((s) => s.startsWith('.') || s === 'node_modules' || s === '__pycache__')) continue;
+    const before = cache.get(file);
     const fresh = readAndParse(file, format);
     if (!fresh) {
       sortedRemove(listing, file);
       cache.forget(file);
+      structural = true;
       continue;
     }
-    sortedInsert(listing, file);
+    if (sortedInsert(listing, file)) structural = true;
+    if (before?.result.ok && fresh.result.ok) {
+      replacements.set(before.result.migration, fresh.result.migration);
+      for (const d of before.result.diagnostics) replacedDiagnostics.add(d);
+      addedDiagnostics.push(...fresh.result.diagnostics);
+    } else {
+      structural = true;
+    }
     if (fresh.mtimeMs >= 0) cache.store(fresh);
     byFile.set(file, fresh);
   }
   cache.setListing(root, listing);
+  const patched = !structural && previous ? previous.graph.withContentChanges(replacements) : undefined;
+  if (previous && patched) {
+    const chain: Chain = {
+      dir: root,
+      migrations: previous.migrations.map((m) => replacements.get(m) ?? m),
+      graph: patched,
+      diagnostics: [...previous.diagnostics.filter((d) => !replacedDiagnostics.has(d)), ...addedDiagnostics],
+    };
+    cache.rememberChain(chain);
+    return chain;
+  }
   const entries: CachedFile[] = [];
   for (const f of listing) {
     const e = byFile.get(f) ?? cache.get(f);
     if (e) entries.push(e);
   }
-  return assemble(root, entries);
+  const chain = assemble(root, entries);
+  cache.rememberChain(chain);
+  return chain;
 }
 
 function assemble(dir: string, entries: readonly CachedFile[]): Chain {

@@ -18,6 +18,9 @@ export const COMMANDS = {
   'migrationChain.openFile': 'Open File',
   'migrationChain.copyRevisionId': 'Copy Revision Id',
   'migrationChain.showCommands': 'Show Commands',
+  'migrationChain.verifyDrift': 'Check Schema Drift (Verify with Drift Check)',
+  'migrationChain.acceptCurrentFile': 'Accept Current File',
+  'migrationChain.reparent': 'Re-parent…',
 } as const;
 
 export type CommandId = keyof typeof COMMANDS;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { runCommand } from '../run-command';
 import { COMMANDS, type CommandId } from './catalog';
+import { acceptCurrentFile } from './accept-current-file';
 import { clearDatabaseUrl } from './clear-database-url';
 import { copyRevisionId } from './copy-revision-id';
 import type { CommandDeps, CommandFactory } from './deps';
@@ -11,6 +12,7 @@ import { mergeHeads } from './merge-heads';
 import { newRevision } from './new-revision';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
+import { reparent } from './reparent';
 import { reset } from './reset';
 import { setDatabaseUrl } from './set-database-url';
 import { showCommands } from './show-commands';
@@ -19,6 +21,7 @@ import { upgradeHead } from './upgrade-head';
 import { upgradeToHere } from './upgrade-to-here';
 import { upgradeToRevision } from './upgrade-to-revision';
 import { verify } from './verify';
+import { verifyDrift } from './verify-drift';
 
 const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.upgradeHead': upgradeHead,
@@ -37,6 +40,9 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.openFile': openFile,
   'migrationChain.copyRevisionId': copyRevisionId,
   'migrationChain.showCommands': showCommands,
+  'migrationChain.verifyDrift': verifyDrift,
+  'migrationChain.acceptCurrentFile': acceptCurrentFile,
+  'migrationChain.reparent': reparent,
 };
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

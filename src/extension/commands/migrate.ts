@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { MigrationChainError } from '../../core/errors';
 import { runAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
-import { runConfirmation, skipsModal } from '../confirm-text';
+import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
 import { core, type Direction, type RunPlanStep } from '../core';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../snapshot';
@@ -20,10 +20,11 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const c = core();
   const plan = await c.planRun({ chain, url, direction, target });
   if (plan.steps.length === 0) return `${db.database} is already at ${target === 'base' ? 'base' : target}; nothing to do.`;
-  const irreversible = plan.irreversible ?? [];
-  if (irreversible.length) {
-    throw new MigrationChainError('irreversible',
-      `Cannot downgrade ${db.database} to ${target}: ${irreversible.join(', ')} ha${irreversible.length === 1 ? 's' : 've'} no downgrade. Nothing was changed.`);
+  if (plan.irreversible?.length) {
+    // The preview still shows what would be undone; no button can make it run.
+    const refusal = downgradeRefusal(plan, target);
+    await vscode.window.showWarningMessage(refusal.message, { modal: true, detail: refusal.detail });
+    throw new MigrationChainError('irreversible', `${refusal.message} Nothing was changed.`);
   }
 
   const settings = deps.settings.for(folder);
@@ -31,7 +32,8 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
     const m = chain.graph.get(step.revision);
     return m ? c.findRiskyStatements(m) : [];
   };
-  if (!skipsModal(direction, plan.target, settings)) await confirmOrThrow(runConfirmation(direction, plan, riskyOf, settings));
+  // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
+  if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length) await confirmOrThrow(runConfirmation(direction, plan, riskyOf, settings));
 
   deps.diagnostics.clearRunProblems('sql');
   deps.log.show();

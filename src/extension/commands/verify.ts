@@ -1,10 +1,10 @@
 // Verify: the engine's structured report goes to the channel, its failures to the Problems panel.
 import { MigrationChainError } from '../../core/errors';
-import { core } from '../core';
+import { core, type VerifyReport } from '../core';
 import type { RunProblem } from '../diagnostics';
 import { withCancellableProgress } from '../progress';
 import { chooseFolder, requireChain } from './args';
-import type { CommandFactory } from './deps';
+import type { CommandDeps, CommandFactory } from './deps';
 
 export const verify: CommandFactory = (deps) => async (arg?: unknown) => {
   const snapshot = await chooseFolder(deps, arg);
@@ -13,6 +13,17 @@ export const verify: CommandFactory = (deps) => async (arg?: unknown) => {
   deps.log.show();
   const report = await withCancellableProgress(`Verify ${target.database}`, (signal) =>
     core().verify({ chain, url, logger: deps.log, signal }));
+  const failed = publishVerifyReport(deps, report);
+  await deps.chains.refresh(snapshot.folder.uri);
+  if (!report.ok) {
+    throw new MigrationChainError('verify',
+      `Verify found ${failed.length} problem${failed.length === 1 ? '' : 's'} in ${target.database}: ${failed.map((ch) => ch.name).join(', ')}`);
+  }
+  return `Verify ${target.database}: all ${report.checks.length} checks passed.`;
+};
+
+/** Every check to the channel, the failed ones with a file to the Problems panel; returns the failed checks. */
+export function publishVerifyReport(deps: CommandDeps, report: VerifyReport): VerifyReport['checks'] {
   for (const check of report.checks) {
     (check.ok ? deps.log.info : deps.log.warn).call(deps.log, `${check.ok ? '✔' : '✘'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
   }
@@ -21,10 +32,5 @@ export const verify: CommandFactory = (deps) => async (arg?: unknown) => {
     .filter((ch) => ch.file)
     .map((ch) => ({ file: ch.file!, line: ch.line ?? 1, message: `${ch.name}: ${ch.detail}`, code: 'verify', severity: 'error' }));
   deps.diagnostics.setRunProblems('verify', problems);
-  await deps.chains.refresh(snapshot.folder.uri);
-  if (!report.ok) {
-    throw new MigrationChainError('verify',
-      `Verify found ${failed.length} problem${failed.length === 1 ? '' : 's'} in ${target.database}: ${failed.map((ch) => ch.name).join(', ')}`);
-  }
-  return `Verify ${target.database}: all ${report.checks.length} checks passed.`;
-};
+  return failed;
+}

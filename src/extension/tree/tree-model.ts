@@ -8,13 +8,16 @@ import {
   disconnectedText, displayState, formatWhen, missingParents, revisionProblems, revisionStatus, shortRevision,
   type DisplayState, type FolderSnapshot,
 } from '../snapshot';
+import { adviceTitle, headAdvice, movedHead } from '../head-advice';
 
 export type TreeNode =
   | { kind: 'folder'; id: string; folderUri: string }
   | { kind: 'revision'; id: string; folderUri: string; revision: string }
   | { kind: 'unknown'; id: string; folderUri: string; revision: string; nearest: string[] }
   | { kind: 'problem'; id: string; folderUri: string; diagnostic: ChainDiagnostic }
-  | { kind: 'action'; id: string; folderUri: string; text: string; command: string };
+  | { kind: 'action'; id: string; folderUri: string; text: string; command: string }
+  /** Advice for a pair of heads; `revision` is the head whose branch would move, `onto` the other (re-parent only). */
+  | { kind: 'advice'; id: string; folderUri: string; heads: [string, string]; revision: string; onto?: string };
 
 export interface IconView {
   id: string;
@@ -56,6 +59,13 @@ export function childNodes(snapshot: FolderSnapshot): TreeNode[] {
 
   for (const u of snapshot.status?.unknown ?? []) {
     nodes.push({ kind: 'unknown', id: `unknown:${folderUri}:${u.revision}`, folderUri, revision: u.revision, nearest: u.nearest });
+  }
+  for (const a of headAdvice(snapshot)) {
+    const moved = movedHead(a);
+    nodes.push({
+      kind: 'advice', id: `advice:${folderUri}:${a.heads.join('+')}`, folderUri, heads: a.heads,
+      revision: moved ?? a.heads[1], onto: moved ? a.reparent?.to : undefined,
+    });
   }
   for (const revision of headsFirst(snapshot)) {
     nodes.push({ kind: 'revision', id: `revision:${folderUri}:${revision}`, folderUri, revision });
@@ -130,7 +140,23 @@ export function presentNode(node: TreeNode, snapshot: FolderSnapshot): NodeView 
     }
     case 'action':
       return { label: node.text, tooltip: node.text, icon: { id: 'info' }, contextValue: 'action', command: node.command };
+    case 'advice':
+      return presentAdvice(snapshot, node.heads);
   }
+}
+
+function presentAdvice(snapshot: FolderSnapshot, heads: [string, string]): NodeView {
+  const a = headAdvice(snapshot).find((x) => x.heads[0] === heads[0] && x.heads[1] === heads[1]);
+  if (!a) return { label: `Heads ${heads.join(' and ')}`, tooltip: 'No longer several heads', icon: { id: 'info' }, contextValue: 'advice' };
+  const safe = a.advice === 'reparent-safe';
+  return {
+    label: adviceTitle(a),
+    description: safe ? 'Re-parent…' : 'Merge Heads',
+    tooltip: `**${escapeMarkdown(adviceTitle(a))}**\n\n${escapeMarkdown(a.reason)}`,
+    icon: safe ? { id: 'lightbulb', color: 'list.warningForeground' } : { id: 'git-merge', color: 'list.warningForeground' },
+    contextValue: `advice:${a.advice}`,
+    command: safe ? 'migrationChain.reparent' : 'migrationChain.mergeHeads',
+  };
 }
 
 function presentFolder(snapshot: FolderSnapshot): NodeView {
@@ -169,7 +195,11 @@ export function presentRevision(snapshot: FolderSnapshot, m: Migration): NodeVie
   if (parents.length > 1) marks.push(`merge of ${parents.map(shortRevision).join(' + ')}`);
   if (children.length > 1) marks.push(`branch point → ${children.map(shortRevision).join(', ')}`);
   if (missing.length) marks.push(`parent ${missing.join(', ')} not found`);
-  const stateText = state === 'applied' && status?.appliedAt ? `applied ${formatWhen(status.appliedAt)}` : STATE_TEXT[state];
+  if (!m.transactional) marks.push('not transactional');
+  const when = formatWhen(status?.appliedAt);
+  const stateText = state === 'applied' && when ? `applied ${when}`
+    : state === 'edited' && when ? `${STATE_TEXT.edited} (applied ${when})`
+      : STATE_TEXT[state];
   const description = [shortRevision(m.revision), stateText, ...marks].filter(Boolean).join(' · ');
 
   const problems = revisionProblems(chain, m.revision);

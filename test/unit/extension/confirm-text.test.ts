@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import type { RiskyStatement } from '../../../src/core/sql/risky';
-import { globMatches, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal } from '../../../src/extension/confirm-text';
+import { downgradeRefusal, globMatches, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal } from '../../../src/extension/confirm-text';
 import type { RunPlan } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
 
@@ -47,11 +47,38 @@ describe('extension confirmation text', () => {
     const c = runConfirmation('up', PLAN, (s) => (s.revision === '556b79de2825' ? [DROP] : []), { protectedDatabases: [] });
     assert.strictEqual(c.button, 'Upgrade');
     assert.strictEqual(c.message, 'Upgrade app_dev to 556b79de2825?');
-    for (const text of ['Host: localhost:5432 (local)', 'Database: app_dev', 'User: dev', '4b9608290b5d  add settings table', '(no transaction)', 'DROP TABLE legacy', 'line 7']) {
+    for (const text of ['Host: localhost:5432 (local)', 'Database: app_dev', 'User: dev', '4b9608290b5d  add settings table', '(no transaction)',
+      'Destructive statements:', '55.sql:7  DROP TABLE legacy', 'Not transactional — may partially apply']) {
       assert.ok(c.detail.includes(text), `detail lacks ${text}:\n${c.detail}`);
     }
-    assert.strictEqual(c.typeName, undefined);
-    assert.strictEqual(runConfirmation('down', { ...PLAN, target: REMOTE, to: [] }, () => [], { protectedDatabases: [] }).typeName, 'shop');
+    assert.strictEqual(c.typeName, 'app_dev', 'a migration without a transaction needs the typed name, even on a local database');
+    const transactional = { ...PLAN, steps: PLAN.steps.map((s) => ({ ...s, transactional: true })) };
+    const plain = runConfirmation('up', transactional, () => [], { protectedDatabases: [] });
+    assert.strictEqual(plain.typeName, undefined);
+    assert.ok(!plain.detail.includes('Destructive') && !plain.detail.includes('Not transactional'), plain.detail);
+    assert.strictEqual(runConfirmation('down', { ...transactional, target: REMOTE, to: [] }, () => [], { protectedDatabases: [] }).typeName, 'shop');
+  });
+
+  it('downgrade detail lists the undo order newest first; a refusal names the revisions without a downgrade', () => {
+    const down: RunPlan = {
+      ...PLAN,
+      from: ['556b79de2825'],
+      to: ['000000000000'],
+      steps: [
+        { revision: '556b79de2825', message: 'add discovery_query_id', file: '/m/55.sql', transactional: true, hasDowngrade: false },
+        { revision: '4b9608290b5d', message: 'add settings table', file: '/m/4b.sql', transactional: true, hasDowngrade: true },
+      ],
+      irreversible: ['556b79de2825'],
+    };
+    const c = runConfirmation('down', down, () => [DROP], { protectedDatabases: [] });
+    assert.ok(c.detail.includes('Will undo 2 revisions (newest first):'), c.detail);
+    assert.ok(c.detail.indexOf('556b79de2825  add') < c.detail.indexOf('4b9608290b5d  add'), c.detail);
+    assert.ok(c.detail.includes('(no downgrade section)'));
+    assert.ok(!c.detail.includes('Destructive statements'), 'an upgrade-only DROP is not listed for a downgrade');
+    const refusal = downgradeRefusal(down, '000000000000');
+    assert.strictEqual(refusal.message, 'Cannot downgrade app_dev to 000000000000: 556b79de2825 (55.sql) has no downgrade section.');
+    assert.match(refusal.detail, /556b79de2825 {2}add discovery_query_id {2}✘ no downgrade section\n {2}4b9608290b5d/);
+    assert.match(refusal.detail, /Nothing was changed/);
   });
 
   it('reset detail lists tables with row counts and always has a Reset button', () => {

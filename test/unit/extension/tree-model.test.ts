@@ -43,7 +43,7 @@ describe('extension tree model', () => {
   it('gives every state its own icon', () => {
     const chain = chainOf([migration('a'), migration('b', ['a']), migration('c', ['b']), migration('d', ['zzz'])]);
     const snap = connected(chain, statusOf({ a: 'applied', b: 'edited', c: 'pending', d: 'pending' }, ['b'], [{ revision: 'ffff', nearest: ['a'] }]));
-    const icons = new Map(childNodes(snap).map((n) => [n.kind === 'revision' || n.kind === 'unknown' ? n.revision : n.id, presentNode(n, snap).icon.id]));
+    const icons = new Map(childNodes(snap).flatMap((n) => (n.kind === 'revision' || n.kind === 'unknown' ? [[n.revision, presentNode(n, snap).icon.id]] : [])));
     assert.strictEqual(icons.get('a'), 'pass');
     assert.strictEqual(icons.get('b'), 'warning');
     assert.strictEqual(icons.get('c'), 'circle-large-outline');
@@ -51,6 +51,23 @@ describe('extension tree model', () => {
     assert.strictEqual(icons.get('ffff'), 'question', 'a revision only the database knows is shown first');
     assert.strictEqual(childNodes(snap)[0].kind, 'unknown');
     assert.strictEqual(new Set(icons.values()).size, 5);
+  });
+
+  it('shows the advice for a pair of heads as a node that runs Re-parent or Merge Heads, and dates edited revisions', () => {
+    const chain = chainOf([migration('base'), migration('a1', ['base']), migration('a2', ['a1']), migration('b1', ['base'])]);
+    const snap = connected(chain, statusOf({ base: ['edited', new Date(2026, 0, 2, 3, 4)], a1: 'pending', a2: 'pending', b1: 'pending' }, ['base']));
+    const advice = childNodes(snap).filter((n) => n.kind === 'advice');
+    assert.deepStrictEqual(advice.map((n) => n.kind === 'advice' && [n.heads, n.revision, n.onto]), [[['a2', 'b1'], 'b1', 'a2']]);
+    const view = presentNode(advice[0], snap);
+    assert.strictEqual(view.label, 'Heads a2 and b1: re-parenting b1 onto a2 is safe');
+    assert.strictEqual(view.command, 'migrationChain.reparent');
+    assert.strictEqual(view.contextValue, 'advice:reparent-safe');
+    const base = childNodes(snap).find((n) => n.kind === 'revision' && n.revision === 'base')!;
+    assert.match(presentNode(base, snap).description ?? '', /edited after apply \(applied 2026-01-02 03:04\)/);
+    const applied = connected(chain, statusOf({ base: 'applied', a1: 'current', a2: 'pending', b1: 'pending' }, ['a1']));
+    const merge = presentNode(childNodes(applied).find((n) => n.kind === 'advice')!, applied);
+    assert.strictEqual(merge.command, 'migrationChain.mergeHeads');
+    assert.strictEqual(merge.contextValue, 'advice:merge-required');
   });
 
   it('shows merges and branch points', () => {

@@ -1,0 +1,205 @@
+// `npm run test:ui`: the extension as a person sees it. Builds the .vsix (`npm run package`),
+// installs it into a throwaway code-server with `--install-extension`, starts a real PostgreSQL,
+// writes a multi-root workspace (the sample project with a .env, and a folder with a broken chain)
+// and drives the workbench in headless Chromium through the steps of issue 4 (test/ui/steps.ts).
+// Every step saves a screenshot in .test-artifacts/ui/; a failing one saves `<shot>-FAILED.png` and
+// the page's accessibility tree next to it, and says what it expected to see.
+// Env: MC_UI_DEBUG=1 keeps the scratch folder and prints browser errors; MC_UI_TIMEOUT_MS (default
+// 45000) is how long each expectation waits; MC_UI_VSIX=<file> skips the build and uses that package.
+import * as fs from 'fs';
+import * as path from 'path';
+import { startPostgres, type PgServer } from '../support/embedded-postgres';
+import { startCodeServer, type CodeServer } from './code-server';
+import { launchChromium, type Browser, type Page } from './playwright';
+import { writeBrokenProject, writeCodeWorkspace, writeSampleProject } from './sample-project';
+import { createMarkerTable, trustedSteps, untrustedSteps, type Fixture, type Step } from './steps';
+import { buildVsix } from './vsix';
+import { see } from './workbench';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+export const UI_ARTIFACTS = path.join(REPO, '.test-artifacts', 'ui');
+const DEBUG = process.env.MC_UI_DEBUG === '1';
+const VIEWPORT = { width: 1440, height: 900 };
+
+const started = Date.now();
+const timings: [string, number][] = [];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+function log(message: string): void {
+  console.log(`[test:ui ${seconds(Date.now() - started).padStart(7)}] ${message}`);
+}
+async function timed<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
+  const t = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push([label, Date.now() - t]);
+  }
+}
+
+interface Result {
+  title: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+async function openWorkbench(page: Page, server: CodeServer, target: string): Promise<void> {
+  await page.goto(server.urlFor(target), { timeout: 120_000, waitUntil: 'domcontentloaded' });
+  await see(page.getByRole('tab', { name: /^Migration Chain/ }), 'the workbench with the Migration Chain activity-bar icon', 180_000);
+  await widenSideBar(page);
+}
+
+/** Cosmetic, for readable screenshots: drag the side bar's edge to the right. */
+async function widenSideBar(page: Page): Promise<void> {
+  try {
+    const box = await page.locator('.part.sidebar').boundingBox({ timeout: 5000 });
+    if (!box) return;
+    const x = box.x + box.width + 1;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + 220, y, { steps: 5 });
+    await page.mouse.up();
+  } catch {
+    // the default width only truncates labels on screen; the checks read accessible names
+  }
+}
+
+async function runSteps(page: Page, steps: Step[], results: Result[]): Promise<void> {
+  for (const step of steps) {
+    const t = Date.now();
+    const n = results.length + 1;
+    const shoot = async (name: string) => {
+      // No hover tooltip over what the picture shows: rest the pointer on the activity bar's empty middle.
+      await page.mouse.move(24, Math.round(VIEWPORT.height * 0.66));
+      await page.waitForTimeout(400); // let toasts and lenses finish their animation
+      await page.screenshot({ path: path.join(UI_ARTIFACTS, `${name}.png`) });
+      if (DEBUG) fs.writeFileSync(path.join(UI_ARTIFACTS, `${name}.aria.txt`), await page.locator('body').ariaSnapshot());
+    };
+    try {
+      await step.run({ page, shoot });
+      await shoot(step.shot);
+      results.push({ title: step.title, ok: true, ms: Date.now() - t });
+      log(`✓ ${n}. ${step.title} (${seconds(Date.now() - t)}) → ${step.shot}.png`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const failedShot = `${step.shot}-FAILED`;
+      await shoot(failedShot).catch(() => undefined);
+      const aria = await page.locator('body').ariaSnapshot({ timeout: 10_000 }).catch((e: unknown) => `(no accessibility tree: ${String(e)})`);
+      fs.writeFileSync(path.join(UI_ARTIFACTS, `${failedShot}.aria.txt`), aria);
+      results.push({ title: step.title, ok: false, ms: Date.now() - t, error: message });
+      log(`✗ ${n}. ${step.title} (${seconds(Date.now() - t)})\n      ${message.split('\n')[0]}\n      see ${path.relative(REPO, path.join(UI_ARTIFACTS, failedShot))}.png and .aria.txt`);
+      if (DEBUG && err instanceof Error && err.stack) console.log(err.stack);
+    }
+  }
+}
+
+async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  if (DEBUG) {
+    page.on('pageerror', (e) => console.log(`[browser pageerror] ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') console.log(`[browser console] ${m.text().slice(0, 300)}`); });
+  }
+  return page;
+}
+
+function prepareArtifacts(): void {
+  fs.mkdirSync(UI_ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(UI_ARTIFACTS)) {
+    if (/\.(png|aria\.txt)$/.test(f)) fs.rmSync(path.join(UI_ARTIFACTS, f));
+  }
+}
+
+async function main(): Promise<number> {
+  prepareArtifacts();
+  const results: Result[] = [];
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((e: unknown) => console.error('[test:ui] clean-up:', e));
+    cleanups.length = 0;
+  };
+  const onSignal = (sig: string) => {
+    log(`${sig}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const vsix = process.env.MC_UI_VSIX
+      ? path.resolve(process.env.MC_UI_VSIX)
+      : await timed('build .vsix (npm run package)', () => buildVsix(UI_ARTIFACTS));
+    log(`package: ${path.relative(REPO, vsix)}`);
+
+    const scratch = fs.mkdtempSync(path.join(UI_ARTIFACTS, 'run-'));
+    cleanups.push(() => { if (!DEBUG) fs.rmSync(scratch, { recursive: true, force: true }); else log(`kept ${scratch}`); });
+
+    const pg: PgServer = await timed('start PostgreSQL', () => startPostgres());
+    cleanups.push(() => pg.stop());
+    const [trustedUrl, untrustedUrl] = [await pg.createDatabase('ui'), await pg.createDatabase('ui_untrusted')];
+    await createMarkerTable(trustedUrl);
+    await createMarkerTable(untrustedUrl);
+    const broken = writeBrokenProject(path.join(scratch, 'broken'));
+    const fixture = (url: string): Fixture => ({
+      databaseUrl: url, database: decodeURIComponent(new URL(url).pathname.slice(1)), password: pg.password, broken,
+    });
+    const trusted = fixture(trustedUrl);
+    const sample = writeSampleProject(path.join(scratch, 'sample'), trustedUrl);
+    const workspaceFile = writeCodeWorkspace(path.join(scratch, 'migration-chain-ui.code-workspace'), [sample, trusted.broken.dir]);
+    const untrustedFolder = writeSampleProject(path.join(scratch, 'untrusted', 'sample'), untrustedUrl);
+
+    const runsDir = path.join(scratch, 'servers');
+    const settings = { 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.layoutControl.enabled': false };
+    // The second server starts while the first workbench runs: its start-up is mostly waiting.
+    const untrustedServer = timed('start code-server (trust on)', () => startCodeServer({ vsix, runsDir, workspaceTrust: true, settings }));
+    untrustedServer.then((s) => cleanups.push(() => s.stop()), () => undefined);
+    const server = await timed('start code-server (trust off) + install .vsix', () => startCodeServer({ vsix, runsDir, workspaceTrust: false, settings }));
+    cleanups.push(() => server.stop());
+
+    const browser = await timed('launch Chromium', () => launchChromium(path.join(scratch, 'chromium')));
+    cleanups.push(() => browser.close());
+
+    const page = await newPage(browser);
+    try {
+      await timed('open workbench (trusted)', () => openWorkbench(page, server, workspaceFile));
+      await timed('steps 1-6 (trusted workbench)', () => runSteps(page, trustedSteps(trusted), results));
+    } catch (err) {
+      await page.screenshot({ path: path.join(UI_ARTIFACTS, '00-workbench-FAILED.png') }).catch(() => undefined);
+      results.push({ title: 'open the workbench with the installed extension', ok: false, ms: 0, error: String(err) });
+      log(`✗ could not open the workbench: ${err instanceof Error ? err.message : String(err)}\n${server.log().slice(-3000)}`);
+    }
+    await page.close();
+    await server.stop();
+
+    const second = await untrustedServer;
+    const page2 = await newPage(browser);
+    try {
+      await timed('open workbench (untrusted)', () => openWorkbench(page2, second, untrustedFolder));
+      await timed('step 7 (untrusted workbench)', () => runSteps(page2, untrustedSteps(fixture(untrustedUrl)), results));
+    } catch (err) {
+      results.push({ title: 'open the untrusted workbench', ok: false, ms: 0, error: String(err) });
+      log(`✗ could not open the untrusted workbench: ${String(err)}`);
+    }
+  } catch (err) {
+    results.push({ title: 'set up the UI test run', ok: false, ms: 0, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    console.error('[test:ui] set-up failed:', err);
+  } finally {
+    await timed('clean up', cleanup);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`\n[test:ui] timings: ${timings.map(([k, ms]) => `${k} ${seconds(ms)}`).join('; ')}; total ${seconds(Date.now() - started)}`);
+  for (const r of results.filter((x) => !x.ok)) console.log(`  failed: ${r.title}\n          ${r.error?.split('\n')[0]}`);
+  console.log(`[test:ui] screenshots in ${path.relative(REPO, UI_ARTIFACTS)}/`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error('[test:ui] could not run the UI tests:', err);
+  process.exit(1);
+});
