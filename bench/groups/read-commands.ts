@@ -6,7 +6,7 @@ import { timeCli, timeNode } from '../lib/cli';
 import { scratch, type BenchContext } from '../lib/context';
 import { historyWithMerges, linearChain, writeAlembicProject, writeNativeChain } from '../lib/generate';
 import { alternate, type Sample } from '../lib/measure';
-import { atMost, fasterBy, type Figure } from '../lib/report';
+import { atMost, fasterBy, pairedRatio, type Figure } from '../lib/report';
 import { alembicMissing, FLOOR_SCRIPT } from './upgrade';
 
 /** A measurement that printed something other than expected is a broken figure, not a fast one. */
@@ -48,19 +48,19 @@ export async function statusFigures(ctx: BenchContext): Promise<Figure[]> {
     return [
       {
         group: 3, name: 'status vs the floor (node + pg: connect, read the version rows)', unit: 'ms',
-        ours: s.status.median, baseline: { name: 'floor', value: s.floor.median }, goals: [],
+        ours: s.status.median, baseline: { name: 'floor', value: s.floor.median }, ratio: pairedRatio(s.status, s.floor), goals: [],
         note: 'for orientation (no goal): what any Node client pays for a process, pg and a connection',
       },
       {
         group: 3, name: `status with ${n} applied (CLI process)`, unit: 'ms',
-        ours: s.status.median, baseline: { name: 'alembic current', value: s.alembic?.median },
-        goals: [atMost(80, 'ms', s.status.median), fasterBy(5, s.status.median, s.alembic?.median, 'alembic current')],
+        ours: s.status.median, baseline: { name: 'alembic current', value: s.alembic?.median }, ratio: pairedRatio(s.status, s.alembic),
+        goals: [atMost(80, 'ms', s.status.median), fasterBy(5, pairedRatio(s.status, s.alembic), 'alembic current')],
         note,
       },
       {
         group: 3, name: `current with ${n} applied (CLI process)`, unit: 'ms',
-        ours: s.current.median, baseline: { name: 'alembic current', value: s.alembic?.median },
-        goals: [atMost(80, 'ms', s.current.median), fasterBy(5, s.current.median, s.alembic?.median, 'alembic current')],
+        ours: s.current.median, baseline: { name: 'alembic current', value: s.alembic?.median }, ratio: pairedRatio(s.current, s.alembic),
+        goals: [atMost(80, 'ms', s.current.median), fasterBy(5, pairedRatio(s.current, s.alembic), 'alembic current')],
         note,
       },
     ];
@@ -97,12 +97,12 @@ export async function historyFigures(ctx: BenchContext): Promise<Figure[]> {
   const s = await alternate(ctx.runs, runners) as Record<string, Sample>;
   return [{
     group: 4, name: `history of ${n} Alembic .py revisions, ${merges} merges (CLI process)`, unit: 'ms',
-    ours: s.ours.median, baseline: { name: 'alembic history', value: s.alembic?.median },
-    goals: [fasterBy(5, s.ours.median, s.alembic?.median, 'alembic history')],
+    ours: s.ours.median, baseline: { name: 'alembic history', value: s.alembic?.median }, ratio: pairedRatio(s.ours, s.alembic),
+    goals: [fasterBy(5, pairedRatio(s.ours, s.alembic), 'alembic history')],
     note: s.alembic ? undefined : alembicMissing(ctx),
   }, {
     group: 4, name: 'history vs a bare `node -e 0`', unit: 'ms',
-    ours: s.ours.median, baseline: { name: 'node -e 0', value: s.node.median }, goals: [],
+    ours: s.ours.median, baseline: { name: 'node -e 0', value: s.node.median }, ratio: pairedRatio(s.ours, s.node), goals: [],
     note: 'for orientation (no goal): the process start-up every Node CLI pays',
   }];
 }

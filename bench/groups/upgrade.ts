@@ -11,7 +11,7 @@ import { scratch, type BenchContext } from '../lib/context';
 import { linearChain, writeAlembicProject, writeNativeChain, type GeneratedRevision } from '../lib/generate';
 import { alternate, type Sample } from '../lib/measure';
 import { databaseState } from '../lib/postgres';
-import { atMost, fasterBy, ratioAtMost, type Figure } from '../lib/report';
+import { atMost, fasterBy, pairedRatio, ratioAtMost, type Figure } from '../lib/report';
 
 export const FLOOR_SCRIPT = join(__dirname, '..', 'floor.js');
 
@@ -96,7 +96,8 @@ export async function upgradeChainFigures(ctx: BenchContext): Promise<Figure[]> 
     unit: 'ms',
     ours: s.ours.median,
     baseline: { name: 'floor', value: s.floor.median },
-    goals: [ratioAtMost(1.2, s.ours.median, s.floor.median, 'the floor')],
+    ratio: pairedRatio(s.ours, s.floor),
+    goals: [ratioAtMost(1.2, pairedRatio(s.ours, s.floor), 'the floor')],
     note: floorNote,
   }];
   figures.push({
@@ -105,6 +106,7 @@ export async function upgradeChainFigures(ctx: BenchContext): Promise<Figure[]> 
     unit: 'ms',
     ours: s.ours.median,
     baseline: { name: 'alembic', value: s.alembic?.median },
+    ratio: pairedRatio(s.ours, s.alembic),
     goals: [],
     note: s.alembic ? 'for orientation (no goal); alembic runs with transaction_per_migration=True' : alembicMissing(ctx),
   });
@@ -144,7 +146,8 @@ export async function seedUpgradeFigures(ctx: BenchContext): Promise<Figure[]> {
       unit: 'ms',
       ours: s.ours.median,
       baseline: { name: 'alembic', value: s.alembic?.median },
-      goals: [atMost(150, 'ms', s.ours.median), fasterBy(2, s.ours.median, s.alembic?.median, 'alembic')],
+      ratio: pairedRatio(s.ours, s.alembic),
+      goals: [atMost(150, 'ms', s.ours.median), fasterBy(2, pairedRatio(s.ours, s.alembic), 'alembic')],
       note: s.alembic ? undefined : alembicMissing(ctx),
     },
     {
@@ -153,6 +156,7 @@ export async function seedUpgradeFigures(ctx: BenchContext): Promise<Figure[]> {
       unit: 'ms',
       ours: s.ours.median,
       baseline: { name: 'floor', value: s.floor.median },
+      ratio: pairedRatio(s.ours, s.floor),
       goals: [],
       note: 'for orientation (no goal)',
     },

@@ -40,5 +40,5 @@ export function scratch(ctx: BenchContext, name: string): string {
 
 export const DEFAULT_WORK_DIR = join(REPO_ROOT, 'bench', '.work');
 
-/** A group's figures, or — when it cannot run at all — its figures marked as not measured with the reason. */
+/** Measures one group and returns its figures; a throw marks the group FAILED with the reason. */
 export type Group = (ctx: BenchContext) => Promise<Figure[]>;

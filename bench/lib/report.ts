@@ -1,5 +1,6 @@
 // The result table: one row per figure, each with its goals evaluated against the measured numbers.
 import { formatMs } from '../../src/core/log';
+import { median, type Sample } from './measure';
 
 export type Unit = 'ms' | 'bytes';
 
@@ -14,6 +15,8 @@ export interface Figure {
   name: string;
   unit: Unit;
   ours?: number;
+  /** ours / baseline; see pairedRatio. */
+  ratio?: number;
   /** Shown instead of `ours` for figures that are a check rather than a number. */
   display?: string;
   baseline?: { name: string; value?: number };
@@ -24,9 +27,15 @@ export interface Figure {
   failed?: boolean;
 }
 
-export function ratio(f: Figure): number | undefined {
-  const b = f.baseline?.value;
-  return f.ours !== undefined && b !== undefined && b > 0 ? f.ours / b : undefined;
+/**
+ * ours / baseline as the median of the per-round ratios: contenders alternate, so the two runs of a
+ * round saw the same machine load, and a burst from another process cancels out instead of landing
+ * on one side. Falls back to the ratio of the medians when the runs cannot be paired.
+ */
+export function pairedRatio(ours: Sample | undefined, baseline: Sample | undefined): number | undefined {
+  if (!ours || !baseline) return undefined;
+  if (ours.runs.length !== baseline.runs.length || ours.runs.length === 0) return ours.median / baseline.median;
+  return median(ours.runs.map((o, i) => o / baseline.runs[i]));
 }
 
 /** `≤ limit` on our own value. */
@@ -35,15 +44,13 @@ export function atMost(limit: number, unit: Unit, value: number | undefined): Go
 }
 
 /** ours / baseline ≤ maxRatio, e.g. 1.2 ("≤ 1.2x the floor"). */
-export function ratioAtMost(maxRatio: number, ours: number | undefined, baseline: number | undefined, label: string): Goal {
-  const met = ours === undefined || baseline === undefined ? undefined : ours / baseline <= maxRatio;
-  return { text: `≤ ${maxRatio}x ${label}`, met };
+export function ratioAtMost(maxRatio: number, ratio: number | undefined, label: string): Goal {
+  return { text: `≤ ${maxRatio}x ${label}`, met: ratio === undefined ? undefined : ratio <= maxRatio };
 }
 
-/** baseline / ours ≥ factor ("≥ 5x faster than alembic"). */
-export function fasterBy(factor: number, ours: number | undefined, baseline: number | undefined, label: string): Goal {
-  const met = ours === undefined || baseline === undefined ? undefined : baseline / ours >= factor;
-  return { text: `≥ ${factor}x faster than ${label}`, met };
+/** baseline / ours ≥ factor ("≥ 5x faster than alembic"), i.e. ratio ≤ 1/factor. */
+export function fasterBy(factor: number, ratio: number | undefined, label: string): Goal {
+  return { text: `≥ ${factor}x faster than ${label}`, met: ratio === undefined ? undefined : 1 / ratio >= factor };
 }
 
 export function formatValue(value: number | undefined, unit: Unit): string {
@@ -65,7 +72,7 @@ export function verdict(f: Figure): string {
 export function renderTable(figures: readonly Figure[]): string {
   const header = ['#', 'figure', 'ours (median)', 'baseline (median)', 'ratio', 'goal', 'result'];
   const rows = figures.map((f) => {
-    const r = ratio(f);
+    const r = f.ratio;
     const baseline = f.baseline ? `${formatValue(f.baseline.value, f.unit)} ${f.baseline.name}` : '';
     return [
       String(f.group),

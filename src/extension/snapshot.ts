@@ -75,8 +75,10 @@ function normalize(file: string): string {
   return process.platform === 'win32' ? file.toLowerCase() : file;
 }
 
+// Long hex hashes are shortened like git's; a hand-written id such as `add_discovery_query` is a name
+// and is shown whole (a cut name reads as a different revision).
 export function shortRevision(revision: string): string {
-  return revision.length > 12 ? revision.slice(0, 12) : revision;
+  return revision.length > 12 && /^[0-9a-f]+$/i.test(revision) ? revision.slice(0, 12) : revision;
 }
 
 export function formatWhen(d: Date | undefined): string | undefined {

@@ -125,7 +125,7 @@ describe('cli end to end (seed chain)', function () {
     const confirmed = [...args, '--confirm-database', databaseOf(url)];
     const done = await cli(confirmed, { env });
     expectExit(confirmed, done, 0);
-    assert.match(done.stderr, /undoes:/);
+    assert.match(done.stderr, /undoes \(newest first\):/);
     assert.deepEqual(await versions(url), []);
   });
 
@@ -202,6 +202,81 @@ describe('cli end to end (seed chain)', function () {
     assert.match(r.stdout, /CREATE TABLE/i);
     assert.match(r.stdout, /alembic_version/);
     assert.match(r.stdout, new RegExp(SEED_HEAD));
+  });
+
+  it('verify --drift exits 6 and names a hand-made column; a clean database says no drift', async () => {
+    expectExit(['upgrade'], await cli(['upgrade', '--dir', SEED_DIR, '--url', url]), 0);
+    const args = ['verify', '--drift', '--dir', SEED_DIR, '--url', url];
+    const clean = await cli(args);
+    expectExit(args, clean, 0);
+    assert.match(clean.stdout, new RegExp(`^No drift: the database schema matches the migrations up to ${SEED_HEAD}\\.$`, 'm'));
+    await query(url, 'ALTER TABLE settings ADD COLUMN nickname text');
+    const drifted = await cli(args);
+    expectExit(args, drifted, 6);
+    assert.match(drifted.stdout, /^Schema drift: 1 difference /m);
+    assert.match(drifted.stdout, /^column settings\.nickname: extra in the database/m);
+  });
+
+  it('repair accepts an edited file after confirmation; refuses without --yes when stdin is not a terminal', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-cli-repair-'));
+    try {
+      fs.cpSync(SEED_DIR, dir, { recursive: true });
+      expectExit(['upgrade'], await cli(['upgrade', '--dir', dir, '--url', url]), 0);
+      const file = path.join(dir, '4b9608290b5d_add_settings_table.sql');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('CREATE TABLE settings (', '-- reviewed\nCREATE TABLE settings ('));
+      const status = await cli(['status', '--dir', dir, '--url', url]);
+      assert.match(status.stdout, /^edited after apply: 4b9608290b5d$/m);
+
+      const refused = await cli(['repair', '4b96', '--dir', dir, '--url', url]);
+      expectExit(['repair'], refused, 8);
+      assert.match(refused.stderr, /applied .* with checksum [0-9a-f]{12}; the file's is now [0-9a-f]{12}/);
+      const args = ['repair', '4b96', '--yes', '--dir', dir, '--url', url];
+      const repaired = await cli(args);
+      expectExit(args, repaired, 0);
+      assert.match(repaired.stdout, /^Accepted 4b9608290b5d: checksum [0-9a-f]{12} recorded/m);
+      const after = await cli(['status', '--dir', dir, '--url', url]);
+      assert.ok(!after.stdout.includes('edited after apply'), after.stdout);
+      const again = await cli(args);
+      expectExit(args, again, 0);
+      assert.match(again.stdout, /already matches its recorded checksum/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check advises per pair of heads; reparent asks, names the file and rewrites only the down_revision', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-cli-heads-'));
+    const mig = (rev: string, parent: string | undefined, table: string) => [
+      `-- revision: ${rev}`, ...(parent ? [`-- down_revision: ${parent}`] : []), `-- message: ${table}`, '', '-- migrate:upgrade',
+      `CREATE TABLE ${table} (id int);`, '', '-- migrate:downgrade', `DROP TABLE ${table};`, '',
+    ].join('\n');
+    try {
+      fs.writeFileSync(path.join(dir, 'aa0000000000_base.sql'), mig('aa0000000000', undefined, 't_base'));
+      fs.writeFileSync(path.join(dir, 'aa0000000001_a.sql'), mig('aa0000000001', 'aa0000000000', 't_a'));
+      fs.writeFileSync(path.join(dir, 'bb0000000001_b.sql'), mig('bb0000000001', 'aa0000000000', 't_b'));
+      const files = await cli(['check', '--dir', dir]);
+      expectExit(['check'], files, 0);
+      assert.match(files.stdout, /^heads aa0000000001 and bb0000000001: re-parenting is safe\. No database is connected/m);
+
+      expectExit(['upgrade'], await cli(['upgrade', 'aa0000000001', '--dir', dir, '--url', url]), 0);
+      const withDb = await cli(['check', '--dir', dir, '--url', url]);
+      expectExit(['check', '--url'], withDb, 0);
+      assert.match(withDb.stdout, /^heads aa0000000001 and bb0000000001: a merge revision is required\. The connected database applied aa0000000001/m);
+      assert.match(withDb.stdout, /migration-chain merge -m/);
+
+      const args = ['reparent', 'bb0000000001', '--onto', 'aa0000000001', '--dir', dir];
+      const refused = await cli(args);
+      expectExit(args, refused, 8);
+      assert.match(refused.stderr, /rewrites the down_revision in .*bb0000000001_b\.sql:2/);
+      const before = fs.readFileSync(path.join(dir, 'bb0000000001_b.sql'), 'utf8');
+      const done = await cli([...args, '--yes']);
+      expectExit(args, done, 0);
+      assert.equal(fs.readFileSync(path.join(dir, 'bb0000000001_b.sql'), 'utf8'), before.replace('down_revision: aa0000000000', 'down_revision: aa0000000001'));
+      const linear = await cli(['check', '--dir', dir]);
+      assert.match(linear.stdout, /^check: OK, 3 migrations, head bb0000000001$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('Ctrl-C during a migration rolls it back and exits 130', async () => {

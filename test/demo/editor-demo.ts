@@ -51,14 +51,16 @@ async function main(): Promise<void> {
     say('stopped; nothing left behind.');
     process.exit(exitCode);
   };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => void stop(sig));
+  // `on`, not `once`: a terminal's Ctrl-C reaches both npm and this process, and npm forwards it again;
+  // a second signal must not kill the process halfway through its clean-up.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(sig));
 
   try {
     const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-chain-demo-'));
     cleanups.push(() => fs.rmSync(temp, { recursive: true, force: true }));
 
     say('building the extension package (npm run package)…');
-    const vsix = buildVsix(path.join(temp, 'package'));
+    const vsix = await buildVsix(path.join(temp, 'package'));
 
     say('starting a throwaway PostgreSQL…');
     const pg = await startPostgres();
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
     }
     say('Try: the Migration Chain icon in the activity bar, "Migration Chain: Reset Database" from the');
     say('command palette (F1), the CodeLens at the top of each file in migrations/.');
-    say('Press Ctrl-C to stop PostgreSQL (and code-server) and delete the sample project.');
+    say(code
+      ? 'Press Ctrl-C to stop PostgreSQL and delete the sample project (close its VS Code window too).'
+      : 'Press Ctrl-C to stop code-server and PostgreSQL and delete the sample project.');
     setInterval(() => undefined, 1 << 30); // stay up until a signal
   } catch (err) {
     console.error('[demo] failed:', err instanceof Error ? err.message : err);

@@ -8,7 +8,7 @@
 // 45000) is how long each expectation waits; MC_UI_VSIX=<file> skips the build and uses that package.
 import * as fs from 'fs';
 import * as path from 'path';
-import { startPostgres, type PgServer } from '../support/embedded-postgres';
+import { startPostgres } from '../support/embedded-postgres';
 import { startCodeServer, type CodeServer } from './code-server';
 import { launchChromium, type Browser, type Page } from './playwright';
 import { writeBrokenProject, writeCodeWorkspace, writeSampleProject } from './sample-project';
@@ -104,6 +104,17 @@ async function newPage(browser: Browser): Promise<Page> {
   return page;
 }
 
+/**
+ * Like Promise.all, but waits for every start to settle before failing, so that each thing that did
+ * start has registered its clean-up by the time the run stops.
+ */
+async function allStarted<T extends readonly unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(starts);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 function prepareArtifacts(): void {
   fs.mkdirSync(UI_ARTIFACTS, { recursive: true });
   for (const f of fs.readdirSync(UI_ARTIFACTS)) {
@@ -119,24 +130,31 @@ async function main(): Promise<number> {
     for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((e: unknown) => console.error('[test:ui] clean-up:', e));
     cleanups.length = 0;
   };
+  let interrupted = false;
   const onSignal = (sig: string) => {
+    if (interrupted) return; // npm forwards the terminal's Ctrl-C again: finish the clean-up already running
+    interrupted = true;
     log(`${sig}: stopping`);
     void cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
-    const vsix = process.env.MC_UI_VSIX
-      ? path.resolve(process.env.MC_UI_VSIX)
-      : await timed('build .vsix (npm run package)', () => buildVsix(UI_ARTIFACTS));
-    log(`package: ${path.relative(REPO, vsix)}`);
-
     const scratch = fs.mkdtempSync(path.join(UI_ARTIFACTS, 'run-'));
     cleanups.push(() => { if (!DEBUG) fs.rmSync(scratch, { recursive: true, force: true }); else log(`kept ${scratch}`); });
 
-    const pg: PgServer = await timed('start PostgreSQL', () => startPostgres());
-    cleanups.push(() => pg.stop());
+    // Independent set-up runs side by side: packaging, PostgreSQL, the browser.
+    const building = process.env.MC_UI_VSIX
+      ? Promise.resolve(path.resolve(process.env.MC_UI_VSIX))
+      : timed('build .vsix (npm run package)', () => buildVsix(UI_ARTIFACTS));
+    const pgStarting = timed('start PostgreSQL', () => startPostgres());
+    pgStarting.then((pg) => cleanups.push(() => pg.stop()), () => undefined);
+    const browserStarting = timed('launch Chromium', () => launchChromium(path.join(scratch, 'chromium')));
+    browserStarting.then((b) => cleanups.push(() => b.close()), () => undefined);
+    const [vsix, pg, browser] = await allStarted([building, pgStarting, browserStarting] as const);
+    log(`package: ${path.relative(REPO, vsix)}`);
+
     const [trustedUrl, untrustedUrl] = [await pg.createDatabase('ui'), await pg.createDatabase('ui_untrusted')];
     await createMarkerTable(trustedUrl);
     await createMarkerTable(untrustedUrl);
@@ -144,42 +162,43 @@ async function main(): Promise<number> {
     const fixture = (url: string): Fixture => ({
       databaseUrl: url, database: decodeURIComponent(new URL(url).pathname.slice(1)), password: pg.password, broken,
     });
-    const trusted = fixture(trustedUrl);
     const sample = writeSampleProject(path.join(scratch, 'sample'), trustedUrl);
-    const workspaceFile = writeCodeWorkspace(path.join(scratch, 'migration-chain-ui.code-workspace'), [sample, trusted.broken.dir]);
+    const workspaceFile = writeCodeWorkspace(path.join(scratch, 'migration-chain-ui.code-workspace'), [sample, broken.dir]);
     const untrustedFolder = writeSampleProject(path.join(scratch, 'untrusted', 'sample'), untrustedUrl);
 
     const runsDir = path.join(scratch, 'servers');
     const settings = { 'workbench.secondarySideBar.defaultVisibility': 'hidden', 'workbench.layoutControl.enabled': false };
-    // The second server starts while the first workbench runs: its start-up is mostly waiting.
-    const untrustedServer = timed('start code-server (trust on)', () => startCodeServer({ vsix, runsDir, workspaceTrust: true, settings }));
-    untrustedServer.then((s) => cleanups.push(() => s.stop()), () => undefined);
-    const server = await timed('start code-server (trust off) + install .vsix', () => startCodeServer({ vsix, runsDir, workspaceTrust: false, settings }));
-    cleanups.push(() => server.stop());
+    const starting = (label: string, workspaceTrust: boolean) => {
+      const p = timed(label, () => startCodeServer({ vsix, runsDir, workspaceTrust, settings }));
+      p.then((s) => cleanups.push(() => s.stop()), () => undefined);
+      return p;
+    };
+    const [server, second] = await allStarted([
+      starting('start code-server (trust off) + install .vsix', false),
+      starting('start code-server (trust on) + install .vsix', true),
+    ] as const);
 
-    const browser = await timed('launch Chromium', () => launchChromium(path.join(scratch, 'chromium')));
-    cleanups.push(() => browser.close());
-
-    const page = await newPage(browser);
+    // Both workbenches load at once (much of a load is waiting on the server); the untrusted one
+    // then waits, untouched, until its step.
+    const [page, page2] = [await newPage(browser), await newPage(browser)];
+    const loading = timed('open workbench (trusted)', () => openWorkbench(page, server, workspaceFile));
+    const loading2 = timed('open workbench (untrusted)', () => openWorkbench(page2, second, untrustedFolder));
+    loading2.catch(() => undefined); // reported below, in order
     try {
-      await timed('open workbench (trusted)', () => openWorkbench(page, server, workspaceFile));
-      await timed('steps 1-6 (trusted workbench)', () => runSteps(page, trustedSteps(trusted), results));
+      await loading;
+      await timed('steps 1-6 (trusted workbench)', () => runSteps(page, trustedSteps(fixture(trustedUrl)), results));
     } catch (err) {
       await page.screenshot({ path: path.join(UI_ARTIFACTS, '00-workbench-FAILED.png') }).catch(() => undefined);
       results.push({ title: 'open the workbench with the installed extension', ok: false, ms: 0, error: String(err) });
       log(`✗ could not open the workbench: ${err instanceof Error ? err.message : String(err)}\n${server.log().slice(-3000)}`);
     }
-    await page.close();
-    await server.stop();
-
-    const second = await untrustedServer;
-    const page2 = await newPage(browser);
     try {
-      await timed('open workbench (untrusted)', () => openWorkbench(page2, second, untrustedFolder));
+      await loading2;
       await timed('step 7 (untrusted workbench)', () => runSteps(page2, untrustedSteps(fixture(untrustedUrl)), results));
     } catch (err) {
+      await page2.screenshot({ path: path.join(UI_ARTIFACTS, '00-untrusted-workbench-FAILED.png') }).catch(() => undefined);
       results.push({ title: 'open the untrusted workbench', ok: false, ms: 0, error: String(err) });
-      log(`✗ could not open the untrusted workbench: ${String(err)}`);
+      log(`✗ could not open the untrusted workbench: ${err instanceof Error ? err.message : String(err)}\n${second.log().slice(-3000)}`);
     }
   } catch (err) {
     results.push({ title: 'set up the UI test run', ok: false, ms: 0, error: err instanceof Error ? err.stack ?? err.message : String(err) });

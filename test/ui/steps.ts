@@ -30,7 +30,7 @@ export interface Fixture {
 }
 
 /** The seed chain, heads first (like `alembic history`). */
-export const SEED_HEADS_FIRST = ['556b79de2825', 'add_discover', '4b9608290b5d', '000000000000'];
+export const SEED_HEADS_FIRST = ['556b79de2825', 'add_discovery_query', '4b9608290b5d', '000000000000'];
 const HEAD = '556b79de2825';
 const HEAD_FILE = '556b79de2825_add_discovery_query_id_to_prospects.sql';
 const APPLIED_FILE = '4b9608290b5d_add_settings_table.sql';
@@ -122,6 +122,8 @@ async function maximizedOutput(page: Page, pattern: RegExp, what: string, inspec
     await doc.click();
     await page.keyboard.press('Control+End');
     const text = await until(async () => (await doc.innerText()).replace(/\u00a0/g, ' '), (t) => pattern.test(t), what, 60_000);
+    // The toasts were checked already; closed, they no longer hide the channel's last lines.
+    await runCommand(page, 'Notifications: Clear All Notifications');
     await inspect(text);
     return text;
   } finally {
@@ -223,7 +225,7 @@ export function trustedSteps(f: Fixture): Step[] {
         const out = await maximizedOutput(page, new RegExp(`Reset ${db}: dropped`), 'the reset\'s result in the Migration Chain output channel', async (text) => {
           // The seed's step list: target, what is dropped, what runs, the result, the verification.
           for (const expected of [`Reset target: postgresql://postgres:****@`, MARKER_TABLE, 'Drop and recreate schema public', 'Upgrade to head',
-            ...SEED_HEADS_FIRST.map((r) => `-> ${r.replace('add_discover', 'add_discovery_query')}`), `verify ${HEAD}: passed`]) {
+            ...SEED_HEADS_FIRST.map((r) => `-> ${r}`), `verify ${HEAD}: passed`]) {
             check(text.includes(expected), `the output channel to show "${expected}"`, text);
           }
           check(!text.includes(f.password), 'no password in the output channel', '(the password)');
@@ -239,11 +241,15 @@ export function trustedSteps(f: Fixture): Step[] {
       title: '"Migration Chain: Verify Database" writes the verify report: every check passed',
       shot: '05-verify-report',
       async run({ page }) {
+        // An empty channel first, so that what follows is the verify report alone.
+        await (await see(page.getByRole('tab', { name: /^Output/ }), 'the Output tab in the panel')).click();
+        await (await see(page.getByRole('button', { name: 'Clear Output' }), 'the Clear Output button')).click();
         await runCommand(page, 'Migration Chain: Verify Database');
         const passed = new RegExp(`Verify ${db}: all \\d+ checks passed`);
         await answerFolderPick(page, 'sample', notification(page, passed), `the notification "Verify ${f.database}: all N checks passed"`, 120_000);
         await maximizedOutput(page, new RegExp(`Verify ${db}: all \\d+ checks passed`), 'the verify report in the output channel', async (text) => {
           check(/✔/.test(text) && !/✘/.test(text), 'only passed (✔) checks in the verify report', text);
+          check(!/Reset/.test(text), 'the channel to hold the verify report alone after Clear Output', text);
           check(!text.includes(f.password), 'no password in the output channel', '(the password)');
         }, false);
       },

@@ -1,6 +1,7 @@
 // Builds the .vsix exactly as `npm run package` does (vsce, with the vscode:prepublish bundle), into
 // a path of the caller's choosing so that a test run never overwrites a developer's package.
-import { spawnSync } from 'child_process';
+// Asynchronous, so that a caller can start PostgreSQL and the browser meanwhile.
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -12,15 +13,21 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-/** Returns the path of `<outDir>/migration-chain-<version>.vsix`. */
-export function buildVsix(outDir: string): string {
+/** Resolves to the path of `<outDir>/migration-chain-<version>.vsix`. */
+export function buildVsix(outDir: string): Promise<string> {
   fs.mkdirSync(outDir, { recursive: true });
   const out = path.join(outDir, `migration-chain-${packageVersion()}.vsix`);
   fs.rmSync(out, { force: true });
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', 'package', '--silent', '--', '--out', out], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0 || !fs.existsSync(out)) {
-    throw new Error(`npm run package failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
-  }
-  return out;
+  return new Promise((resolve, reject) => {
+    const child = spawn(npm, ['run', 'package', '--silent', '--', '--out', out], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0 && fs.existsSync(out)) resolve(out);
+      else reject(new Error(`npm run package failed (exit ${code ?? signal}):\n${output.join('')}`));
+    });
+  });
 }

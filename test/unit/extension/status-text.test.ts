@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { statusBarText } from '../../../src/extension/status-text';
+import { shortRevision } from '../../../src/extension/snapshot';
 import { connected, disconnected, seedChain, statusOf } from './fixtures';
 
 describe('extension status bar text', () => {
@@ -13,5 +14,13 @@ describe('extension status bar text', () => {
     const empty = connected(seedChain(), statusOf({ '000000000000': 'pending' }, []));
     assert.strictEqual(statusBarText(empty).text, '$(database) app_dev @ base · 1 pending');
     assert.strictEqual(statusBarText(disconnected(seedChain())).text, '$(database) not connected');
+  });
+});
+
+describe('extension revision ids on screen', () => {
+  it('shortens long hex hashes but shows hand-written names whole', () => {
+    assert.strictEqual(shortRevision('4b9608290b5d0123abcd'), '4b9608290b5d');
+    assert.strictEqual(shortRevision('add_discovery_query'), 'add_discovery_query');
+    assert.strictEqual(shortRevision('556b79de2825'), '556b79de2825');
   });
 });

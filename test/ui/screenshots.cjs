@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm run screenshots`: copies the README's pictures from the last UI test run
+// (.test-artifacts/ui/, written by `npm run test:ui`) to media/screenshots/. Refuses when that run
+// failed a step the pictures come from, so the README never shows a failure or a stale mix.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const FROM = path.join(REPO, '.test-artifacts', 'ui');
+const TO = path.join(REPO, 'media', 'screenshots');
+
+/** README picture ← screenshot of the UI step that proves it. */
+const CHOSEN = {
+  'tree.png': '04-tree-applied.png',                // the chain tree: current head, applied revisions, a broken folder
+  'codelens.png': '02-codelens-pending.png',        // "○ Pending — Upgrade to here" above a revision line
+  'reset-modal.png': '03-reset-modal.png',          // the confirmation naming host, database, user, tables and rows
+  'output-after-reset.png': '04-output-after-reset.png', // the output channel's step list of a reset, ending in verify
+  'verify-report.png': '05-verify-report.png',      // "Migration Chain: Verify Database": every check ✔
+};
+
+const failed = fs.existsSync(FROM) ? fs.readdirSync(FROM).filter((f) => f.endsWith('-FAILED.png')) : [];
+const missing = Object.values(CHOSEN).filter((f) => !fs.existsSync(path.join(FROM, f)));
+if (missing.length || failed.length) {
+  console.error(`[screenshots] the last UI run in ${path.relative(REPO, FROM)}/ is not usable:` +
+    (missing.length ? ` missing ${missing.join(', ')};` : '') +
+    (failed.length ? ` failed steps ${failed.join(', ')};` : '') +
+    ' run `npm run compile && npm run test:ui` until it passes.');
+  process.exit(1);
+}
+fs.mkdirSync(TO, { recursive: true });
+for (const [to, from] of Object.entries(CHOSEN)) {
+  fs.copyFileSync(path.join(FROM, from), path.join(TO, to));
+  console.log(`[screenshots] ${path.relative(REPO, path.join(TO, to))} ← ${from}`);
+}
