@@ -33,6 +33,25 @@ describe('engine runner', () => {
     assert.deepEqual(log.map((r) => r.revision), ['f00000000001']);
   });
 
+  it('a version row moved by someone else during a step stops the run and rolls that step back (row-count check)', async () => {
+    // The second migration deletes the version row itself: the step's combined version-row UPDATE +
+    // audit INSERT must notice it moved 0 rows, and its whole transaction (table, log row) must go.
+    const chain = await chainOf([
+      { revision: 'r00000000001', upgrade: 'CREATE TABLE first_t (id int);', downgrade: 'DROP TABLE first_t;' },
+      { revision: 'r00000000002', down: 'r00000000001', upgrade: 'CREATE TABLE second_t (id int);\nDELETE FROM alembic_version;', downgrade: 'DROP TABLE second_t;' },
+    ]);
+    const url = await freshDatabaseUrl();
+    const err = await core.upgrade({ chain, url }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof core.MigrationChainError, String(err));
+    assert.equal(err.code, 'unknown-revision');
+    assert.match(err.message, /changed under this run: expected one row for r00000000001, found 0/);
+    assert.deepEqual(await versionRows(url), ['r00000000001']);
+    assert.deepEqual(await tablesOf(url), ['alembic_version', 'first_t', 'migration_chain_log']);
+    const log = await sql<{ revision: string; duration_ms: number }>(url, 'SELECT revision, duration_ms FROM migration_chain_log');
+    assert.deepEqual(log.map((r) => r.revision), ['r00000000001']);
+    assert.equal(typeof log[0].duration_ms, 'number');
+  });
+
   it('two concurrent upgrades on one database apply each migration exactly once', async () => {
     const specs = [1, 2, 3].map((i) => ({
       revision: `c0000000000${i}`,

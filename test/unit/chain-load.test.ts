@@ -125,6 +125,9 @@ describe('ChainCache (incremental re-index)', () => {
     const edited = await loadChain(dir, { cache, changed: [path.join(dir, 'b.sql')] });
     assert.equal(cache.stats.parsed, 3);
     assert.notEqual(edited.graph.get('bbb')?.checksum, first.graph.get('bbb')?.checksum);
+    // A body-only edit patches the graph (withContentChanges): the link tables are reused, not rebuilt.
+    const links = (g: unknown) => (g as { childIdx: unknown }).childIdx;
+    assert.ok(links(edited.graph) !== undefined && links(edited.graph) === links(again.graph), 'the graph was rebuilt for a body edit');
 
     await write('c.sql', 'ccc', 'bbb');
     const added = await loadChain(dir, { cache, changed: ['c.sql'] });
@@ -140,6 +143,7 @@ describe('ChainCache (incremental re-index)', () => {
     await write('b.sql', 'bbb', '');
     const reparented = await loadChain(dir, { cache, changed: [path.join(dir, 'b.sql')] });
     assert.deepEqual(reparented.graph.bases, ['aaa', 'bbb']);
+    assert.notEqual(links(reparented.graph), links(rescan.graph), 'a header edit rebuilds the graph');
     assert.deepEqual(reparented.diagnostics.map((d) => d.code), ['multiple-heads', 'multiple-heads']);
     // A body edit that breaks the file drops it from the chain with its diagnostic.
     await fs.writeFile(path.join(dir, 'b.sql'), '-- revision: bbb\n-- down_revision: aaa\n');

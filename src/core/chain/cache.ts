@@ -56,6 +56,15 @@ export class ChainCache {
     this.listings.set(dir, files);
   }
 
+  /**
+   * Records `dir`'s sorted file list without the sweep: for a caller that already forgot the files
+   * it removed (an incremental re-index), where building a Set of every path would cost more than
+   * the re-index itself.
+   */
+  replaceListing(dir: string, files: string[]): void {
+    this.listings.set(dir, files);
+  }
+
   /** The last chain assembled for `dir` (the base of an incremental re-index). */
   lastChain(dir: string): Chain | undefined {
     return this.chains.get(dir);
@@ -85,6 +94,10 @@ export function sortedRemove(list: string[], value: string): boolean {
   if (list[at] !== value) return false;
   list.splice(at, 1);
   return true;
+}
+
+export function isListed(list: readonly string[], value: string): boolean {
+  return list[lowerBound(list, value)] === value;
 }
 
 function lowerBound(list: readonly string[], value: string): number {

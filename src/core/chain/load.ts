@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } fr
 import * as path from 'node:path';
 import type { ChainDiagnostic } from '../errors';
 import type { Chain, Migration, MigrationFormat, ParseResult } from './model';
-import { type ChainCache, sortedInsert, sortedRemove, type CachedFile } from './cache';
+import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
 import { discoverMigrationFiles, formatOf } from './discover';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
@@ -110,7 +110,7 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   const cache = opts.cache;
   const previous = cache?.listing(root);
   if (cache && previous && opts.changed) {
-    return reindexChanged(root, cache, [...previous], opts.changed);
+    return reindexChanged(root, cache, previous, opts.changed);
   }
 
   const discovered = await discoverMigrationFiles(root);
@@ -126,7 +126,10 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   return chain;
 }
 
-function reindexChanged(root: string, cache: ChainCache, listing: string[], changed: readonly string[]): Chain {
+function reindexChanged(root: string, cache: ChainCache, previousListing: readonly string[], changed: readonly string[]): Chain {
+  // Copied only when a file comes or goes: an edit keeps the listing (10,000 paths) as it is.
+  let listing: string[] | undefined;
+  const editable = (): string[] => (listing ??= previousListing.slice());
   const byFile = new Map<string, CachedFile>();
   const previous = cache.lastChain(root);
   // Content-only edits of already-parsed files keep the graph's structure: patch instead of rebuild.
@@ -142,12 +145,12 @@ function reindexChanged(root: string, cache: ChainCache, listing: string[], chan
     const before = cache.get(file);
     const fresh = readAndParse(file, format);
     if (!fresh) {
-      sortedRemove(listing, file);
+      sortedRemove(editable(), file);
       cache.forget(file);
       structural = true;
       continue;
     }
-    if (sortedInsert(listing, file)) structural = true;
+    if (!isListed(listing ?? previousListing, file) && sortedInsert(editable(), file)) structural = true;
     if (before?.result.ok && fresh.result.ok) {
       replacements.set(before.result.migration, fresh.result.migration);
       for (const d of before.result.diagnostics) replacedDiagnostics.add(d);
@@ -158,7 +161,7 @@ function reindexChanged(root: string, cache: ChainCache, listing: string[], chan
     if (fresh.mtimeMs >= 0) cache.store(fresh);
     byFile.set(file, fresh);
   }
-  cache.setListing(root, listing);
+  if (listing) cache.replaceListing(root, listing);
   const patched = !structural && previous ? previous.graph.withContentChanges(replacements) : undefined;
   if (previous && patched) {
     const chain: Chain = {
@@ -171,7 +174,7 @@ function reindexChanged(root: string, cache: ChainCache, listing: string[], chan
     return chain;
   }
   const entries: CachedFile[] = [];
-  for (const f of listing) {
+  for (const f of listing ?? previousListing) {
     const e = byFile.get(f) ?? cache.get(f);
     if (e) entries.push(e);
   }

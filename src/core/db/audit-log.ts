@@ -44,11 +44,18 @@ export async function ensureLogTable(client: ClientBase, b: Bookkeeping): Promis
   await client.query(createLogTableSql(b));
 }
 
+/** The INSERT of one entry, parameterised from `$first` (so it can share a query with the version-row change). */
+export function logEntryQuery(b: Bookkeeping, e: LogEntry, first = 1): { text: string; values: unknown[] } {
+  const p = [0, 1, 2, 3, 4].map((i) => `$${first + i}`).join(', ');
+  return {
+    text: `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client) VALUES (${p})`,
+    values: [e.revision, e.direction, e.checksum, Math.round(e.durationMs), e.client],
+  };
+}
+
 export async function insertLogEntry(client: ClientBase, b: Bookkeeping, e: LogEntry): Promise<void> {
-  await client.query(
-    `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client) VALUES ($1, $2, $3, $4, $5)`,
-    [e.revision, e.direction, e.checksum, Math.round(e.durationMs), e.client],
-  );
+  const q = logEntryQuery(b, e);
+  await client.query(q.text, q.values);
 }
 
 /** The INSERT with inlined values, for offline scripts (no duration: nobody timed it). */

@@ -168,6 +168,32 @@ function sanitizedCause(code: string | undefined): Error {
   return new Error(`driver error code ${code ?? 'unknown'}`);
 }
 
+/**
+ * True when the connection itself died mid-run (server stopped or restarted, socket reset), as opposed
+ * to a statement failing: SQLSTATE class 08 or admin shutdown, a socket error code, or pg's own
+ * "Connection terminated" errors, which carry no code at all.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  if (err instanceof MigrationChainError) return false;
+  const code = errorCode(err);
+  if (code && (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED'].includes(code))) return true;
+  const message = err instanceof Error ? err.message : '';
+  return !code && /Connection terminated|connection (?:is )?(?:closed|ended)|Client has encountered a connection error|not queryable/i.test(message);
+}
+
+/** The one message for a connection lost during a run: the server rolled back the open transaction. */
+export function lostConnectionError(target: DatabaseTarget, running?: { revision: string; transactional: boolean }): ConnectionError {
+  const coordinates = { host: target.host, port: target.port, database: target.database, user: target.user };
+  const during = !running ? ''
+    : running.transactional ? ` while running ${running.revision}; the server rolled that migration back`
+      : ` while running ${running.revision}, a non-transactional migration: statements that finished stay applied and the version was not moved`;
+  return new ConnectionError(
+    `Lost the connection to ${describeTarget(target)}${during}.`,
+    coordinates,
+    'Migrations that finished before stay applied and recorded. Run the same command again once the server is reachable.',
+    { cause: sanitizedCause('connection-lost') });
+}
+
 /** True for the SQLSTATE of a cancelled statement (pg_cancel_backend / statement_timeout). */
 export function isQueryCanceled(err: unknown): boolean {
   return errorCode(err) === '57014';

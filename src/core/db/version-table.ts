@@ -53,13 +53,21 @@ export function createVersionTableSql(b: Bookkeeping, ifNotExists = false): stri
 }
 
 export async function versionTableExists(client: ClientBase, b: Bookkeeping): Promise<boolean> {
-  const { rows } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [b.versionRegclass]);
+  const { rows } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [b.versionRegclass])
+    .catch((err: unknown) => { throw missingSchema(err, b); });
   return rows[0].ok;
 }
 
 export async function ensureVersionTable(client: ClientBase, b: Bookkeeping): Promise<void> {
   if (await versionTableExists(client, b)) return;
-  await client.query(createVersionTableSql(b, true));
+  await client.query(createVersionTableSql(b, true)).catch((err: unknown) => { throw missingSchema(err, b); });
+}
+
+/** A configured version-table schema that does not exist is a settings mistake, not a driver failure. */
+function missingSchema(err: unknown, b: Bookkeeping): unknown {
+  if ((err as { code?: unknown })?.code !== '3F000' || b.schema === undefined) return err;
+  return new MigrationChainError('usage', `The version table schema ${quoteIdent(b.schema)} does not exist in this database.`,
+    'Create the schema first, or fix the version table schema setting (Alembic\'s version_table_schema).');
 }
 
 /** The recorded heads, sorted; [] when the table is missing or empty (the database is at base). */
@@ -129,28 +137,33 @@ export function renderVersionStatement(b: Bookkeeping, s: VersionStatement): str
   }
 }
 
+/** One transition statement, parameterised from `$first` (so several can share one query). */
+export function versionStatementQuery(b: Bookkeeping, s: VersionStatement, first = 1): { text: string; values: string[] } {
+  const t = b.versionTable;
+  const a = `$${first}`;
+  const c = `$${first + 1}`;
+  switch (s.kind) {
+    case 'update': return { text: `UPDATE ${t} SET version_num = ${a} WHERE version_num = ${c}`, values: [s.to, s.from] };
+    case 'delete': return { text: `DELETE FROM ${t} WHERE version_num = ${a}`, values: [s.revision] };
+    case 'insert': return { text: `INSERT INTO ${t} (version_num) VALUES (${a})`, values: [s.revision] };
+  }
+}
+
+/** Each UPDATE/DELETE/INSERT of a transition must touch exactly one row; anything else means another tool moved the table. */
+export function assertOneVersionRow(b: Bookkeeping, s: VersionStatement, rowCount: number | null): void {
+  if (rowCount === 1) return;
+  const which = s.kind === 'update' ? s.from : s.revision;
+  throw new MigrationChainError('unknown-revision',
+    `The version table ${b.versionTable} changed under this run: expected one row for ${which}, found ${rowCount ?? 0}.`,
+    'Another tool changed the version table during the run; run `current` and try again.');
+}
+
 /** Applies the transition on `client` (inside the caller's transaction); each UPDATE/DELETE must hit exactly one row. */
 export async function writeVersionTransition(client: ClientBase, b: Bookkeeping, statements: readonly VersionStatement[]): Promise<void> {
-  const t = b.versionTable;
   for (const s of statements) {
-    let result;
-    switch (s.kind) {
-      case 'update':
-        result = await client.query(`UPDATE ${t} SET version_num = $1 WHERE version_num = $2`, [s.to, s.from]);
-        break;
-      case 'delete':
-        result = await client.query(`DELETE FROM ${t} WHERE version_num = $1`, [s.revision]);
-        break;
-      case 'insert':
-        result = await client.query(`INSERT INTO ${t} (version_num) VALUES ($1)`, [s.revision]);
-        break;
-    }
-    if (result.rowCount !== 1) {
-      const which = s.kind === 'update' ? s.from : s.revision;
-      throw new MigrationChainError('unknown-revision',
-        `The version table ${t} changed under this run: expected one row for ${which}, found ${result.rowCount ?? 0}.`,
-        'Another tool changed the version table during the run; run `current` and try again.');
-    }
+    const q = versionStatementQuery(b, s);
+    const result = await client.query(q.text, q.values);
+    assertOneVersionRow(b, s, result.rowCount);
   }
 }
 

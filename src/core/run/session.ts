@@ -2,7 +2,7 @@
 // with the bookkeeping table names and the caller's logger and abort signal. Everything that changes
 // the database (upgrade, downgrade, stamp, reset) runs inside one.
 import type { Client } from 'pg';
-import { backendPid, connect, DEFAULT_APPLICATION_NAME, describeTarget, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
+import { backendPid, connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
 import { withAdvisoryLock, DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
 import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/version-table';
 import { CancelledError } from '../errors';
@@ -50,6 +50,9 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
         ? `Waiting for the migration lock on ${describeTarget(target)}, held by pid ${holder.pid} (${holder.applicationName || 'no application name'})…`
         : `Waiting for the migration lock on ${describeTarget(target)}…`),
     }, () => fn(session));
+  } catch (err) {
+    // Between migrations (lock, version reads, the next BEGIN) a dead connection is the same event.
+    throw isConnectionLoss(err) ? lostConnectionError(target) : err;
   } finally {
     await client.end().catch(() => {});
   }

@@ -3,9 +3,9 @@
 // applied and recorded, or not at all. A non-transactional migration runs its statements one by one
 // in autocommit, then moves the version in a short transaction of its own.
 import type { Migration, SqlSection } from '../chain/model';
-import { insertLogEntry } from '../db/audit-log';
-import { cancelBackend, isQueryCanceled } from '../db/connection';
-import { writeVersionTransition, versionTransition } from '../db/version-table';
+import { logEntryQuery, type LogEntry } from '../db/audit-log';
+import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/connection';
+import { assertOneVersionRow, versionStatementQuery, versionTransition, type VersionStatement } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
 import { splitSqlStatements } from '../sql/split';
 import { loadScriptMigration, scriptContext } from './js-module';
@@ -25,8 +25,7 @@ export async function runStep(
   const started = performance.now();
   const guard = new CancelGuard(s);
   const finish = async () => {
-    await writeVersionTransition(s.client, s.bk, versionTransition(before, after));
-    await insertLogEntry(s.client, s.bk, {
+    await recordStep(s, versionTransition(before, after), {
       revision: migration.revision, direction, checksum: migration.checksum,
       durationMs: performance.now() - started, client: s.applicationName,
     });
@@ -57,10 +56,31 @@ export async function runStep(
     if (s.signal?.aborted && !(err instanceof MigrationChainError && err.code !== 'cancelled' && err.code !== 'sql')) {
       throw cancelled(migration);
     }
+    if (isConnectionLoss(err)) throw lostConnectionError(s.target, migration);
     throw err;
   } finally {
     guard.dispose();
   }
+}
+
+/**
+ * Moves the version rows and writes the audit row in one statement (one round trip per migration
+ * instead of two): each row change is a data-modifying CTE whose RETURNING rows are counted, so a
+ * version row that another tool moved is still detected (and the caller rolls the whole step back).
+ */
+async function recordStep(s: Session, statements: readonly VersionStatement[], entry: LogEntry): Promise<void> {
+  const values: unknown[] = [];
+  const ctes = statements.map((st, i) => {
+    const q = versionStatementQuery(s.bk, st, values.length + 1);
+    values.push(...q.values);
+    return `v${i} AS (${q.text} RETURNING 1)`;
+  });
+  const log = logEntryQuery(s.bk, entry, values.length + 1);
+  values.push(...log.values);
+  ctes.push(`logged AS (${log.text})`);
+  const counts = statements.map((_, i) => `(SELECT count(*) FROM v${i})::int AS n${i}`);
+  const { rows } = await s.client.query<Record<string, number>>(`WITH ${ctes.join(', ')} SELECT ${counts.join(', ') || '1 AS none'}`, values);
+  statements.forEach((st, i) => assertOneVersionRow(s.bk, st, rows[0][`n${i}`]));
 }
 
 function cancelled(migration: Migration): CancelledError {
@@ -91,7 +111,7 @@ async function runSection(s: Session, m: Migration, section: SqlSection, directi
     try {
       await s.client.query(statement.text);
     } catch (err) {
-      if (s.signal?.aborted || isQueryCanceled(err)) throw err;
+      if (s.signal?.aborted || isQueryCanceled(err) || isConnectionLoss(err)) throw err;
       const position = Number((err as { position?: string }).position) || undefined;
       const at = locateInSection(section, statement.offset, statement.text, isServerError(err) ? position : undefined);
       throw toSqlError(err, m, direction, { file: m.file, line: at.line, column: at.column },
@@ -110,7 +130,7 @@ async function runScript(s: Session, m: Migration, direction: Direction, options
   try {
     await fn(scriptContext(s.client, m.revision));
   } catch (err) {
-    if (s.signal?.aborted || isQueryCanceled(err)) throw err;
+    if (s.signal?.aborted || isQueryCanceled(err) || isConnectionLoss(err)) throw err;
     if (err instanceof MigrationChainError) throw err;
     throw toSqlError(err, m, direction, locateInScript(err, m), { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional });
   }

@@ -17,7 +17,14 @@ export type TreeNode =
   | { kind: 'problem'; id: string; folderUri: string; diagnostic: ChainDiagnostic }
   | { kind: 'action'; id: string; folderUri: string; text: string; command: string }
   /** Advice for a pair of heads; `revision` is the head whose branch would move, `onto` the other (re-parent only). */
-  | { kind: 'advice'; id: string; folderUri: string; heads: [string, string]; revision: string; onto?: string };
+  | { kind: 'advice'; id: string; folderUri: string; heads: [string, string]; revision: string; onto?: string }
+  /** A folded stretch of `count` unremarkable revisions, `newest` (top) down to `oldest` in heads-first order; listed on expand. */
+  | { kind: 'run'; id: string; folderUri: string; newest: string; oldest: string; count: number };
+
+/** Linear stretches longer than this are folded into one node (10,000 revisions must not be 10,000 rows up front). */
+export const RUN_LIMIT = 50;
+/** Revisions kept visible on each side of a landmark (head, merge, branch point, current, problem). */
+const CONTEXT = 2;
 
 export interface IconView {
   id: string;
@@ -27,12 +34,14 @@ export interface IconView {
 export interface NodeView {
   label: string;
   description?: string;
-  /** Markdown. */
-  tooltip: string;
+  /** Markdown; absent where it is costly to build (revisions): the provider asks tooltipFor() on hover. */
+  tooltip?: string;
   icon: IconView;
   /** Menus in package.json key off this (`viewItem == …`). */
   contextValue: string;
   expanded?: boolean;
+  /** Has children listed on expand (a folded run). */
+  collapsed?: boolean;
   /** Clicking opens this file at this 1-based line. */
   open?: { file: string; line: number };
   /** Clicking runs this command with the node as argument. */
@@ -43,9 +52,18 @@ export function folderNode(snapshot: FolderSnapshot): TreeNode {
   return { kind: 'folder', id: `folder:${snapshot.folder.uri}`, folderUri: snapshot.folder.uri };
 }
 
-/** Heads first, like `alembic history`: unknown-to-files revisions, the chain newest to oldest, unparseable files. */
-export function childNodes(snapshot: FolderSnapshot): TreeNode[] {
+/**
+ * The folder's children (or, with a folded run as `parent`, the run's revisions). Heads first, like
+ * `alembic history`: unknown-to-files revisions, the chain newest to oldest with long linear
+ * stretches folded, unparseable files.
+ */
+export function childNodes(snapshot: FolderSnapshot, parent?: TreeNode): TreeNode[] {
   const folderUri = snapshot.folder.uri;
+  if (parent?.kind === 'run') {
+    const run = revisionLayout(snapshot).find((e): e is string[] => typeof e !== 'string' && runNode(folderUri, e).id === parent.id);
+    return (run ?? []).map((revision) => revisionNode(folderUri, revision));
+  }
+  if (parent && parent.kind !== 'folder') return [];
   const nodes: TreeNode[] = [];
   const action = (name: string, text: string, command: string) =>
     nodes.push({ kind: 'action', id: `action:${folderUri}:${name}`, folderUri, text, command });
@@ -67,14 +85,70 @@ export function childNodes(snapshot: FolderSnapshot): TreeNode[] {
       revision: moved ?? a.heads[1], onto: moved ? a.reparent?.to : undefined,
     });
   }
-  for (const revision of headsFirst(snapshot)) {
-    nodes.push({ kind: 'revision', id: `revision:${folderUri}:${revision}`, folderUri, revision });
+  for (const entry of revisionLayout(snapshot)) {
+    nodes.push(typeof entry === 'string' ? revisionNode(folderUri, entry) : runNode(folderUri, entry));
   }
   const parsedFiles = new Set(snapshot.chain.migrations.map((m) => m.file));
   snapshot.chain.diagnostics
     .filter((d) => d.severity === 'error' && d.file && !parsedFiles.has(d.file))
     .forEach((diagnostic, i) => nodes.push({ kind: 'problem', id: `problem:${folderUri}:${i}:${diagnostic.file}`, folderUri, diagnostic }));
   return nodes;
+}
+
+/** The tree parent of `node`: the folded run holding a revision, else the folder (none for a folder). */
+export function parentNode(node: TreeNode, snapshot: FolderSnapshot): TreeNode | undefined {
+  if (node.kind === 'folder') return undefined;
+  if (node.kind === 'revision') {
+    const run = revisionLayout(snapshot).find((e): e is string[] => typeof e !== 'string' && e.includes(node.revision));
+    if (run) return runNode(snapshot.folder.uri, run);
+  }
+  return folderNode(snapshot);
+}
+
+function revisionNode(folderUri: string, revision: string): TreeNode {
+  return { kind: 'revision', id: `revision:${folderUri}:${revision}`, folderUri, revision };
+}
+
+function runNode(folderUri: string, run: readonly string[]): TreeNode {
+  const newest = run[0];
+  const oldest = run[run.length - 1];
+  return { kind: 'run', id: `run:${folderUri}:${newest}:${oldest}`, folderUri, newest, oldest, count: run.length };
+}
+
+/**
+ * headsFirst() with every linear stretch longer than RUN_LIMIT folded (an array of its revisions).
+ * Landmarks stay visible with CONTEXT neighbours: the ends of the chain, heads, merges, branch
+ * points, the database's current revision(s), edited and broken revisions.
+ */
+export function revisionLayout(snapshot: FolderSnapshot): Array<string | string[]> {
+  const order = headsFirst(snapshot);
+  const chain = snapshot.chain;
+  if (!chain || order.length <= RUN_LIMIT) return order;
+  const graph = chain.graph;
+  const marked = new Set<string>([...graph.heads, ...(snapshot.status?.heads ?? [])]);
+  for (const d of chain.diagnostics) if (d.severity === 'error' && d.revision) marked.add(d.revision);
+  for (const [revision, st] of snapshot.status?.revisions ?? []) if (st.state === 'edited') marked.add(revision);
+  const ordered = graph.topologicalOrder().length; // past it: revisions the graph leaves out (cycles)
+  const keep = new Uint8Array(order.length);
+  const landmark = (i: number): boolean => {
+    if (i === 0 || i === order.length - 1 || i >= ordered || marked.has(order[i])) return true;
+    const m = graph.get(order[i]);
+    return !m || m.downRevisions.length !== 1 || graph.children(order[i]).length > 1 || missingParents(chain, m).length > 0;
+  };
+  for (let i = 0; i < order.length; i++) {
+    if (!landmark(i)) continue;
+    for (let k = Math.max(0, i - CONTEXT); k <= Math.min(order.length - 1, i + CONTEXT); k++) keep[k] = 1;
+  }
+  const out: Array<string | string[]> = [];
+  for (let i = 0; i < order.length;) {
+    if (keep[i]) { out.push(order[i++]); continue; }
+    let j = i;
+    while (j < order.length && !keep[j]) j++;
+    if (j - i > RUN_LIMIT) out.push(order.slice(i, j));
+    else for (let k = i; k < j; k++) out.push(order[k]);
+    i = j;
+  }
+  return out;
 }
 
 /** Reverse topological order; revisions the graph leaves out (cycles) follow in file order. */
@@ -142,7 +216,24 @@ export function presentNode(node: TreeNode, snapshot: FolderSnapshot): NodeView 
       return { label: node.text, tooltip: node.text, icon: { id: 'info' }, contextValue: 'action', command: node.command };
     case 'advice':
       return presentAdvice(snapshot, node.heads);
+    case 'run':
+      return {
+        label: `… ${node.count.toLocaleString('en-US')} more revisions (${shortRevision(node.oldest)} → ${shortRevision(node.newest)})`,
+        tooltip: `**${node.count.toLocaleString('en-US')} revisions**\n\nFrom ${code(node.oldest)} up to ${code(node.newest)}: no head, merge, branch point, current, edited or broken revision among them. Expand to list them.`,
+        icon: { id: 'ellipsis' },
+        contextValue: 'run',
+        collapsed: true,
+      };
   }
+}
+
+/** The node's Markdown tooltip (built on hover: for a revision it needs its children, file and problems). */
+export function tooltipFor(node: TreeNode, snapshot: FolderSnapshot): string {
+  if (node.kind === 'revision') {
+    const m = snapshot.chain?.graph.get(node.revision);
+    if (m) return revisionTooltip(snapshot, m);
+  }
+  return presentNode(node, snapshot).tooltip ?? '';
 }
 
 function presentAdvice(snapshot: FolderSnapshot, heads: [string, string]): NodeView {
@@ -202,8 +293,23 @@ export function presentRevision(snapshot: FolderSnapshot, m: Migration): NodeVie
       : STATE_TEXT[state];
   const description = [shortRevision(m.revision), stateText, ...marks].filter(Boolean).join(' · ');
 
+  return {
+    label: m.message || m.revision,
+    description,
+    icon: ICONS[state],
+    contextValue: `revision:${state}`,
+    open: { file: m.file, line: m.revisionLine },
+  };
+}
+
+function revisionTooltip(snapshot: FolderSnapshot, m: Migration): string {
+  const chain = snapshot.chain!;
+  const state = displayState(snapshot, m);
+  const status = revisionStatus(snapshot, m.revision);
+  const parents = m.downRevisions;
+  const children = chain.graph.has(m.revision) ? chain.graph.children(m.revision) : [];
   const problems = revisionProblems(chain, m.revision);
-  const tooltip = [
+  return [
     `**${escapeMarkdown(m.message || '(no message)')}**`,
     `Revision: ${code(m.revision)}`,
     `Parents: ${parents.length ? parents.map(code).join(', ') : '*(base)*'}`,
@@ -213,15 +319,6 @@ export function presentRevision(snapshot: FolderSnapshot, m: Migration): NodeVie
     status?.appliedAt ? `Applied: ${formatWhen(status.appliedAt)}` : '',
     ...problems.map((p) => `⚠ ${escapeMarkdown(p)}`),
   ].filter(Boolean).join('\n\n');
-
-  return {
-    label: m.message || m.revision,
-    description,
-    tooltip,
-    icon: ICONS[state],
-    contextValue: `revision:${state}`,
-    open: { file: m.file, line: m.revisionLine },
-  };
 }
 
 function missingRevision(revision: string): NodeView {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { childNodes, headsFirst, presentNode, type TreeNode } from '../../../src/extension/tree/tree-model';
+import { childNodes, headsFirst, parentNode, presentNode, RUN_LIMIT, tooltipFor, type TreeNode } from '../../../src/extension/tree/tree-model';
 import { chainOf, connected, disconnected, migration, seedChain, statusOf } from './fixtures';
 
 const APPLIED_AT = new Date(2026, 0, 2, 3, 4);
@@ -19,7 +19,8 @@ describe('extension tree model', () => {
     const snap = connected(chain, statusOf({
       '000000000000': ['applied', APPLIED_AT], '4b9608290b5d': 'current', add_discovery_query: 'pending', '556b79de2825': 'pending',
     }, ['4b9608290b5d']));
-    const views = new Map(childNodes(snap).filter((n) => n.kind === 'revision').map((n) => [(n as { revision: string }).revision, presentNode(n, snap)]));
+    const nodes = new Map(childNodes(snap).filter((n) => n.kind === 'revision').map((n) => [(n as { revision: string }).revision, n]));
+    const views = new Map([...nodes].map(([r, n]) => [r, presentNode(n, snap)]));
 
     const base = views.get('000000000000')!;
     assert.strictEqual(base.label, 'create base tables');
@@ -34,10 +35,13 @@ describe('extension tree model', () => {
     assert.strictEqual(head.icon.id, 'circle-large-outline');
     assert.strictEqual(head.contextValue, 'revision:pending');
     assert.match(head.description!, /pending · head/);
-    assert.match(head.tooltip, /Parents: `add_discovery_query`/);
-    assert.match(head.tooltip, /Children: \*\(head\)\*/);
-    assert.match(head.tooltip, /File: `migrations\/556b79de2825_step.sql`/);
-    assert.match(base.tooltip, /Applied: 2026-01-02 03:04/);
+    // Revision tooltips are built on hover (the provider's resolveTreeItem), not with the row.
+    assert.strictEqual(head.tooltip, undefined);
+    const headTip = tooltipFor(nodes.get('556b79de2825')!, snap);
+    assert.match(headTip, /Parents: `add_discovery_query`/);
+    assert.match(headTip, /Children: \*\(head\)\*/);
+    assert.match(headTip, /File: `migrations\/556b79de2825_step.sql`/);
+    assert.match(tooltipFor(nodes.get('000000000000')!, snap), /Applied: 2026-01-02 03:04/);
   });
 
   it('gives every state its own icon', () => {
@@ -109,7 +113,49 @@ describe('extension tree model', () => {
     const view = presentNode({ kind: 'folder', id: 'f', folderUri: snap.folder.uri }, snap);
     assert.strictEqual(view.description, 'app_dev@localhost · 3 pending');
     assert.strictEqual(view.contextValue, 'folder:connected');
-    assert.match(view.tooltip, /\*\*\*\*@localhost/);
-    assert.match(view.tooltip, /Connection from: stored secret/);
+    assert.match(view.tooltip ?? '', /\*\*\*\*@localhost/);
+    assert.match(view.tooltip ?? '', /Connection from: stored secret/);
+  });
+
+  it('folds long linear stretches into one node listing its revisions on expand', () => {
+    // r0000 (base) … r0199 (head) in a line, plus a branch r0100 -> b1 (head): landmarks are the
+    // ends, both heads, the branch point r0100 and the current revision r0040, each with 2 neighbours.
+    const line = Array.from({ length: 200 }, (_, i) => migration(`r${String(i).padStart(4, '0')}`, i ? [`r${String(i - 1).padStart(4, '0')}`] : []));
+    const chain = chainOf([...line, migration('b1', ['r0100'])]);
+    const states: Record<string, 'applied' | 'current' | 'pending'> = {};
+    for (const m of chain.migrations) states[m.revision] = m.revision === 'r0040' ? 'current' : m.revision < 'r0040' ? 'applied' : 'pending';
+    const snap = connected(chain, statusOf(states, ['r0040']));
+
+    const top = childNodes(snap);
+    const runs = top.filter((n): n is Extract<TreeNode, { kind: 'run' }> => n.kind === 'run');
+    const shown = revisionNodes(top);
+    assert.ok(runs.length >= 2, `expected folded runs, got ${top.length} nodes`);
+    for (const r of ['r0199', 'b1', 'r0101', 'r0100', 'r0099', 'r0041', 'r0040', 'r0039', 'r0000']) assert.ok(shown.includes(r), r);
+    assert.ok(!shown.includes('r0150') && !shown.includes('r0070'), 'the middle of a long run is folded');
+    assert.ok(top.length < 70, `first page has ${top.length} nodes`);
+
+    // Every revision appears exactly once: at the top level or inside one run, in heads-first order.
+    const expanded = top.flatMap((n) => (n.kind === 'run' ? revisionNodes(childNodes(snap, n)) : revisionNodes([n])));
+    assert.deepStrictEqual(expanded, headsFirst(snap));
+    for (const run of runs) {
+      const inside = revisionNodes(childNodes(snap, run));
+      assert.ok(inside.length > RUN_LIMIT, `a run of ${inside.length} should not be folded`);
+      assert.strictEqual(run.count, inside.length);
+      assert.deepStrictEqual([inside[0], inside[inside.length - 1]], [run.newest, run.oldest]);
+      const view = presentNode(run, snap);
+      assert.strictEqual(view.label, `… ${inside.length} more revisions (${run.oldest} → ${run.newest})`);
+      assert.strictEqual(view.collapsed, true);
+      assert.strictEqual(view.contextValue, 'run');
+      assert.strictEqual(parentNode(childNodes(snap, run)[0], snap)?.id, run.id, 'a folded revision reports its run as parent');
+    }
+    assert.strictEqual(parentNode(top.find((n) => n.kind === 'revision')!, snap)?.kind, 'folder');
+  });
+
+  it('does not fold the seed chain (4 revisions): same nodes and ids as before', () => {
+    const snap = disconnected(seedChain());
+    const top = childNodes(snap);
+    assert.ok(top.every((n) => n.kind !== 'run'));
+    assert.deepStrictEqual(top.filter((n) => n.kind === 'revision').map((n) => n.id),
+      ['556b79de2825', 'add_discovery_query', '4b9608290b5d', '000000000000'].map((r) => `revision:${snap.folder.uri}:${r}`));
   });
 });
