@@ -1,12 +1,12 @@
 // Connection failures are ConnectionErrors that name host, port, database and user — and never
 // contain the password, not in the message, the hint, the cause, or anything a logger was told.
 import { strict as assert } from 'node:assert';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import * as core from '../../src/core';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { memoryLogger } from '../support/chains';
+import { freePort } from '../support/free-port';
 
 const SEED_DIR = path.join(__dirname, '..', '..', '..', 'migrations');
 
@@ -19,14 +19,6 @@ function withPassword(url: string, password: string): string {
 function assertNoSecret(err: unknown, secrets: string[], logLines: string[] = []): void {
   const everything = [inspect(err, { depth: 10 }), String((err as Error).message), String((err as { hint?: string }).hint), JSON.stringify(err), ...logLines].join('\n');
   for (const secret of secrets) assert.ok(!everything.includes(secret), `the secret leaked:\n${everything}`);
-}
-
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 describe('engine connections', () => {
@@ -55,7 +47,7 @@ describe('engine connections', () => {
   });
 
   it('an unreachable port is a ConnectionError asking whether the server is running', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const url = `postgres://postgres:${encodeURIComponent(server().password)}@127.0.0.1:${port}/nowhere`;
     const err = await core.getStatus(await core.loadChain(SEED_DIR), { url }).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof core.ConnectionError, String(err));

@@ -12,7 +12,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startPostgres } from '../support/embedded-postgres';
-import { freePort, startCodeServer } from '../ui/code-server';
+import { freePort } from '../support/free-port';
+import { startCodeServer } from '../ui/code-server';
 import { writeSampleProject } from '../ui/sample-project';
 import { buildVsix } from '../ui/vsix';
 

@@ -4,7 +4,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
@@ -14,19 +13,11 @@ import { describeRun, runCli, startCli, type CliOptions, type CliResult } from '
 import { failingChain, removeDir, slowChain, waitForRunningQuery, writeSqlChain } from './support/chains';
 import { withClient } from './support/consistency';
 import { assertNoSecret, assertOneCleanFailure } from './support/failure-output';
+import { freePort } from '../support/free-port';
 
 const CANARY = `S3cr3t-Canary-${randomBytes(6).toString('hex')}`;
 const WRONG_CANARY = `S3cr3t-Canary-Wrong-${randomBytes(6).toString('hex')}`;
 const ROLE = `mc_canary_${process.pid}`;
-
-/** A TCP port on loopback with nothing listening. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 function urlWith(base: string, change: { password?: string; host?: string; port?: number; database?: string }): string {
   const u = new URL(base);
@@ -144,7 +135,7 @@ describe('secrets: the password never reaches output or error messages', functio
       return r;
     };
     const wrong = urlWith(url, { password: WRONG_CANARY });
-    const closed = urlWith(url, { port: await closedPort() });
+    const closed = urlWith(url, { port: await freePort() });
     const nowhere = urlWith(url, { host: 'no-such-host.invalid' });
 
     for (const command of [['status'], ['current'], ['upgrade', 'head'], ['verify']]) {
@@ -222,7 +213,7 @@ describe('secrets: the password never reaches output or error messages', functio
       checked.push(name);
     };
     const wrong = urlWith(url, { password: WRONG_CANARY });
-    const closed = urlWith(url, { port: await closedPort() });
+    const closed = urlWith(url, { port: await freePort() });
     const nowhere = urlWith(url, { host: 'no-such-host.invalid' });
 
     for (const [what, u] of [['wrong password', wrong], ['closed port', closed], ['unknown host', nowhere]] as const) {

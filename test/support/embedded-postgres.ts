@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from './free-port';
 
 export interface PgServer {
   /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres */
@@ -404,17 +405,6 @@ function describePgFailure(err: unknown): string {
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The watchdog reaps the server only when told to stop, so an exited server lingers as a zombie. */
 function isAlive(pid: number): boolean {

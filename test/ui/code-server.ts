@@ -5,8 +5,8 @@
 // (extension host, file watcher, pty host) outlive it.
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
+import { freePort } from '../support/free-port';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -160,17 +160,6 @@ async function waitHealthy(url: string, server: ChildProcess, log: () => string)
     await sleep(100);
   }
   throw new Error(`code-server did not answer ${url}/healthz within 90 s:\n${log()}`);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export function sleep(ms: number): Promise<void> {
