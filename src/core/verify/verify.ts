@@ -60,6 +60,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const logger = options.logger ?? silentLogger;
   const target = parseDatabaseUrl(options.url);
   const bk = bookkeeping(options);
+  // A header, so that in a shared output channel this report is not read as the tail of the run before.
+  logger.info(`Verify target: ${target.display}`);
   return withConnection(options.url, { applicationName: options.applicationName }, async (client) => {
     const state = await readDatabaseState(client, bk);
     const status = computeStatus(chain, target, state);
