@@ -5,7 +5,8 @@ import { ChainError } from '../core/errors';
 import type { Chain } from '../core/chain/model';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
-import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, secretsOf, type ResolvedUrl } from './connection';
+import { secretFormsOf } from '../core/secrets';
+import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, type ResolvedUrl } from './connection';
 import { loadChainApi, loadCore } from './core';
 import type { CliIo, Output } from './output';
 
@@ -44,7 +45,7 @@ export function createContext(
     if (!resolved) {
       const value = resolveDatabaseUrl({ flag: args.options.url, env: io.env, cwd: io.cwd });
       // Registered before anything can print the URL or an error about it.
-      output.addSecrets(secretsOf(value?.url, io.env));
+      output.addSecrets(secretFormsOf(value?.url, io.env));
       if (value) logger.debug(`database URL from ${describeSource(value.source)}`);
       resolved = { value };
     }

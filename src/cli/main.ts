@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, ChainError, MigrationChainError, SqlError } from '../core/errors';
 import { parseCommandLine, type CommandName } from './args';
-import { secretsOf } from './connection';
+import { secretFormsOf } from '../core/secrets';
 import { createContext, type Command } from './context';
 import { ExitCode, exitCodeForError } from './exit-codes';
 import { commandHelp, generalHelp } from './help';
@@ -38,8 +38,8 @@ const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', '
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const output = new Output(io);
   // Masked before parsing, so that even a usage error echoing an argument cannot print them.
-  output.addSecrets(secretsOf(io.env.DATABASE_URL, io.env));
-  for (const url of urlArguments(argv)) output.addSecrets(secretsOf(url, {}));
+  output.addSecrets(secretFormsOf(io.env.DATABASE_URL, io.env));
+  for (const url of urlArguments(argv)) output.addSecrets(secretFormsOf(url));
   let debug = argv.includes('--debug');
   try {
     const args = parseCommandLine(argv);

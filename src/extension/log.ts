@@ -2,7 +2,8 @@
 // redacts every line (see redact.ts). Created once by the Context.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
-import { passwordsOf, Redactor } from './redact';
+import { secretFormsOf } from '../core/secrets';
+import { Redactor } from './redact';
 
 export const CHANNEL_NAME = 'Migration Chain';
 
@@ -16,7 +17,7 @@ export class Log implements Logger, vscode.Disposable {
 
   /** Registers a database URL so that its password is masked in everything written later. */
   rememberUrl(url: string): void {
-    for (const pw of passwordsOf(url)) this.redactor.add(pw);
+    for (const form of secretFormsOf(url)) this.redactor.add(form);
     this.redactor.add(url);
   }
 

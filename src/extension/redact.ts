@@ -26,13 +26,3 @@ export function redactPatterns(text: string): string {
     .replace(URL_PASSWORD, (_m, head: string, pw: string) => (pw ? `${head}****@` : `${head}@`))
     .replace(KEYWORD_PASSWORD, (_m, key: string, eq: string) => `${key}${eq}****`);
 }
-
-/** The password of a URL (decoded and raw), for `Redactor.add`; undefined when there is none. */
-export function passwordsOf(url: string): string[] {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:([^@\s]*)@/i.exec(url);
-  if (!m || !m[1]) return [];
-  const raw = m[1];
-  let decoded = raw;
-  try { decoded = decodeURIComponent(raw); } catch { /* keep raw */ }
-  return decoded === raw ? [raw] : [raw, decoded];
-}

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { requireDatabaseUrl, resolveDatabaseUrl, secretsOf } from '../../../src/cli/connection';
+import { requireDatabaseUrl, resolveDatabaseUrl } from '../../../src/cli/connection';
+import { secretFormsOf } from '../../../src/core/secrets';
 import { UsageError } from '../../../src/cli/args';
 import { Output } from '../../../src/cli/output';
 
@@ -31,13 +32,13 @@ describe('cli connection resolution', () => {
     const written: string[] = [];
     const sink = { write: (s: string) => written.push(s) };
     const output = new Output({ stdout: sink, stderr: sink, stdinIsTTY: false, env: {}, cwd: dir, ask: async () => '' });
-    output.addSecrets(secretsOf(url, { PGPASSWORD: 'envpass99' }));
+    output.addSecrets(secretFormsOf(url, { PGPASSWORD: 'envpass99' }));
     output.note(`failed for ${url} (raw ${secret})`);
     output.json({ password: secret, env: 'envpass99' });
     const text = written.join('');
     assert.ok(!text.includes(secret) && !text.includes(encodeURIComponent(secret)) && !text.includes(JSON.stringify(secret).slice(1, -1)), text);
     assert.ok(!text.includes('envpass99'));
     assert.match(text, /postgres:\/\/app:\*\*\*\*@db\.example\.com/);
-    assert.ok(secretsOf('host=db password=kw-secret dbname=app', {}).includes('kw-secret'));
+    assert.ok(secretFormsOf('host=db password=kw-secret dbname=app', {}).includes('kw-secret'));
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { passwordsOf, Redactor, redactPatterns } from '../../../src/extension/redact';
+import { secretFormsOf } from '../../../src/core/secrets';
+import { Redactor, redactPatterns } from '../../../src/extension/redact';
 
 describe('extension output redaction', () => {
   it('masks passwords in URLs and key=value strings', () => {
@@ -11,8 +12,8 @@ describe('extension output redaction', () => {
   it('masks a remembered password wherever it appears, raw or URL-decoded', () => {
     const r = new Redactor();
     const url = 'postgresql://app:p%40ss%2Fw0rd@db/x';
-    assert.deepStrictEqual(passwordsOf(url), ['p%40ss%2Fw0rd', 'p@ss/w0rd']);
-    for (const pw of passwordsOf(url)) r.add(pw);
+    assert.deepStrictEqual(secretFormsOf(url), ['p%2540ss%252Fw0rd', 'p%40ss%2Fw0rd', 'p@ss/w0rd']);
+    for (const form of secretFormsOf(url)) r.add(form);
     assert.strictEqual(r.redact('server said: bad password "p@ss/w0rd"'), 'server said: bad password "****"');
     assert.ok(!r.redact(`echo ${url}`).includes('w0rd'));
   });
