@@ -5,6 +5,7 @@
 //  - in a terminal: a non-local or protected database needs its name, typed or given with
 //    --confirm-database (--yes does not replace it); otherwise --yes or a y/N answer.
 import { ConfirmationError } from '../core/errors';
+import { protectedPattern } from '../core/db/protected';
 import type { DatabaseTarget } from './core';
 
 export interface ConfirmationRequest {
@@ -23,16 +24,9 @@ export type ConfirmationDecision =
   | { kind: 'ask-name'; why: string }
   | { kind: 'ask-yes-no' };
 
-/** `MIGRATION_CHAIN_PROTECTED`: comma-separated globs matched against the database name and the host. */
+/** `MIGRATION_CHAIN_PROTECTED`: comma-separated globs (matching rule: core/db/protected.ts). */
 export function protectedPatternsFrom(env: NodeJS.ProcessEnv): string[] {
   return (env.MIGRATION_CHAIN_PROTECTED ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-}
-
-export function matchingProtectedPattern(target: DatabaseTarget, patterns: readonly string[]): string | undefined {
-  return patterns.find((pattern) => {
-    const regex = globToRegExp(pattern);
-    return regex.test(target.database) || regex.test(target.host);
-  });
 }
 
 export function decideConfirmation(req: ConfirmationRequest): ConfirmationDecision {
@@ -44,7 +38,7 @@ export function decideConfirmation(req: ConfirmationRequest): ConfirmationDecisi
       hint: 'Check --url / DATABASE_URL: the command is pointed at a different database than you think.',
     };
   }
-  const pattern = matchingProtectedPattern(target, req.protectedPatterns);
+  const pattern = protectedPattern(target, req.protectedPatterns);
   const why = pattern
     ? `database "${target.database}" on ${target.host} matches the protected pattern "${pattern}" (MIGRATION_CHAIN_PROTECTED)`
     : !target.isLocal
@@ -137,11 +131,6 @@ export async function confirmSimple(req: SimpleConfirmation, ask: (question: str
   if (!/^y(es)?$/i.test(answer.trim())) {
     throw new ConfirmationError('Not confirmed; nothing was changed.', 'Answer "y" to go ahead, or pass --yes.');
   }
-}
-
-function globToRegExp(glob: string): RegExp {
-  const body = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.+()|{}[\]]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 'i');
 }
 
 function capitalise(text: string): string {

@@ -1,6 +1,7 @@
 // The words of the confirmation modals, and the rules for when a modal is skipped or the database
 // name must be typed. No `vscode`: confirm.ts shows what this module decides.
 import * as path from 'path';
+import { protectedPattern } from '../core/db/protected';
 import type { DatabaseDescription, DatabaseTarget, Direction, RiskyStatement, RunPlan, RunPlanStep } from './core';
 import type { Settings } from './settings-model';
 
@@ -15,15 +16,8 @@ export interface Confirmation {
 
 const MAX_LISTED = 15;
 
-/** `*` matches any run of characters, `?` one; case-insensitive, anchored. */
-export function globMatches(glob: string, text: string): boolean {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(text);
-}
-
-/** Protected patterns match the database name or `host/database`. */
 export function isProtected(target: DatabaseTarget, globs: readonly string[]): boolean {
-  return globs.some((g) => globMatches(g, target.database) || globMatches(g, `${target.host}/${target.database}`));
+  return protectedPattern(target, globs) !== undefined;
 }
 
 export function requiresTypedName(target: DatabaseTarget, settings: Pick<Settings, 'protectedDatabases'>): boolean {

@@ -9,7 +9,7 @@ export interface Settings {
   /** Relative to the workspace folder; undefined = discover (migrations/ or alembic.ini's versions/). */
   migrationsDir: string | undefined;
   lockTimeoutSeconds: number;
-  /** Globs matched against the database name and `host/database`. */
+  /** Globs matched against the database name, the host and `host/database` (core/db/protected.ts). */
   protectedDatabases: string[];
   /** false: upgrades of a local, unprotected database run without the modal. Reset always asks. */
   confirmUpgradeOnLocal: boolean;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { confirmDangerous, decideConfirmation, matchingProtectedPattern, protectedPatternsFrom, type ConfirmationRequest } from '../../../src/cli/confirm';
+import { confirmDangerous, decideConfirmation, protectedPatternsFrom, type ConfirmationRequest } from '../../../src/cli/confirm';
+import { protectedPattern } from '../../../src/core/db/protected';
 import type { DatabaseTarget } from '../../../src/cli/core';
 import { ConfirmationError } from '../../../src/core/errors';
 
@@ -33,9 +34,9 @@ describe('cli confirmation rules', () => {
     const patterns = protectedPatternsFrom({ MIGRATION_CHAIN_PROTECTED: ' *prod*, billing ' });
     assert.deepEqual(patterns, ['*prod*', 'billing']);
     const prod = { ...local, database: 'shop_PROD' };
-    assert.equal(matchingProtectedPattern(prod, patterns), '*prod*');
-    assert.equal(matchingProtectedPattern({ ...local, database: 'billing_copy' }, patterns), undefined);
-    assert.equal(matchingProtectedPattern({ ...remote, host: 'prod-db.internal' }, patterns), '*prod*');
+    assert.equal(protectedPattern(prod, patterns), '*prod*');
+    assert.equal(protectedPattern({ ...local, database: 'billing_copy' }, patterns), undefined);
+    assert.equal(protectedPattern({ ...remote, host: 'prod-db.internal' }, patterns), '*prod*');
     const refused = decideConfirmation(req({ target: prod, yes: true, protectedPatterns: patterns }));
     assert.equal(refused.kind, 'refuse');
     assert.match(refused.kind === 'refuse' ? refused.message : '', /protected pattern "\*prod\*"/);
@@ -61,5 +62,15 @@ describe('cli confirmation rules', () => {
     await assert.rejects(confirmDangerous(req({ stdinIsTTY: true }), answering('')), /Not confirmed/);
     await assert.rejects(confirmDangerous(req({}), answering('y')), (err: unknown) => err instanceof ConfirmationError && err.code === 'confirmation');
     assert.equal(questions.length, 4, 'a refusal never asks');
+  });
+});
+
+describe('protected patterns (one rule for the CLI and the editor)', () => {
+  it('match the database name, the host, or host/database', () => {
+    const target = { host: 'db.example.com', port: 5432, database: 'shop', user: 'app', isLocal: false, display: 'postgresql://app:****@db.example.com:5432/shop' };
+    assert.equal(protectedPattern(target, ['sh?p']), 'sh?p');
+    assert.equal(protectedPattern(target, ['*.example.com']), '*.example.com');
+    assert.equal(protectedPattern(target, ['db.example.com/*']), 'db.example.com/*');
+    assert.equal(protectedPattern(target, ['shop.*', 'other']), undefined);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import type { RiskyStatement } from '../../../src/core/sql/risky';
-import { downgradeRefusal, globMatches, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal } from '../../../src/extension/confirm-text';
+import { globMatches } from '../../../src/core/db/protected';
+import { downgradeRefusal, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal } from '../../../src/extension/confirm-text';
 import type { RunPlan } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
 
