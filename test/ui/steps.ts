@@ -96,14 +96,20 @@ function editorArea(page: Page): Locator {
   return page.getByRole('main');
 }
 
-/** The lens must sit directly above the given line: between it and the line above. */
+/**
+ * The lens must sit directly above the given line: between it and the line above. Monaco re-renders
+ * lenses when the provider refreshes (status arrives after the file opens), so a lens found once can
+ * be hidden for a moment: both boxes are read again until they line up.
+ */
 async function lensAboveLine(page: Page, lensText: RegExp, lineText: RegExp, what: string): Promise<void> {
-  const lens = await see(editorArea(page).getByText(lensText), `the CodeLens "${lensText.source}" ${what}`);
-  const line = await see(editorArea(page).getByText(lineText), `the line ${lineText.source}`);
-  const a = await lens.boundingBox();
-  const b = await line.boundingBox();
-  check(!!a && !!b && a.y < b.y && b.y - a.y < 2.5 * b.height,
-    `the CodeLens "${lensText.source}" directly above the line ${lineText.source}`, { lens: a, line: b });
+  const lens = editorArea(page).getByText(lensText).first();
+  const line = editorArea(page).getByText(lineText).first();
+  await see(lens, `the CodeLens "${lensText.source}" ${what}`);
+  await see(line, `the line ${lineText.source}`);
+  await until(
+    async () => ({ lens: await lens.boundingBox({ timeout: 2_000 }), line: await line.boundingBox({ timeout: 2_000 }) }),
+    ({ lens: a, line: b }) => !!a && !!b && a.y < b.y && b.y - a.y < 2.5 * b.height,
+    `the CodeLens "${lensText.source}" directly above the line ${lineText.source}`);
 }
 
 const DEBUG = process.env.MC_UI_DEBUG === '1';
