@@ -4,7 +4,7 @@
 // Usage: node esbuild.mjs [extension|cli ...] [--watch]   (no names = both)
 // Tests are compiled by tsc to out/, not bundled: sinon cannot stub the getters a bundle's exports become.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -29,6 +29,23 @@ const dropUmzugCli = {
   },
 };
 
+/**
+ * pg asks once per process whether it runs on Cloudflare Workers. On Node 20 (no global `navigator`)
+ * the test constructs a fetch `Response`, which loads Node's bundled undici: 15-30 ms of every CLI
+ * start (bench figures 1-3). Both bundles only ever run on Node, so the test answers false at once.
+ */
+const pgOnNode = {
+  name: 'pg-on-node',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const marker = 'function isCloudflareRuntime() {';
+      if (!source.includes(marker)) throw new Error(`pg-on-node: ${args.path} no longer defines isCloudflareRuntime(); review this plugin`);
+      return { contents: source.replace(marker, `${marker}\n  return false;`), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -38,7 +55,7 @@ const common = {
   sourcemap: 'linked',     // dist/*.map stay out of the .vsix (.vscodeignore)
   // `vscode` is provided by the extension host. pg only requires pg-native when asked for native bindings.
   external: ['vscode', 'pg-native'],
-  plugins: [dropUmzugCli],
+  plugins: [dropUmzugCli, pgOnNode],
   metafile: true,
   logLevel: 'warning',
 };

@@ -168,6 +168,9 @@ export function renderStatus(status: ChainStatus, graph: RevisionGraph): string[
 
 export function displayPath(file: string, cwd?: string): string {
   if (!cwd || !path.isAbsolute(file)) return file;
+  // Chain files are resolved paths: under cwd the relative path is a slice (history prints thousands).
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  if (file.startsWith(prefix) && !file.includes(`${path.sep}..${path.sep}`)) return file.slice(prefix.length);
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }

@@ -33,9 +33,61 @@ describe('engine runner', () => {
     assert.deepEqual(log.map((r) => r.revision), ['f00000000001']);
   });
 
-  it('a version row moved by someone else during a step stops the run and rolls that step back (row-count check)', async () => {
-    // The second migration deletes the version row itself: the step's combined version-row UPDATE +
-    // audit INSERT must notice it moved 0 rows, and its whole transaction (table, log row) must go.
+  it('an error in the first statement of a migration points at its own line and column, not at the BEGIN sent with it', async () => {
+    const chain = await chainOf([
+      { revision: 'p00000000001', upgrade: 'CREATE TABLE pos_t (id int);', downgrade: 'DROP TABLE pos_t;' },
+      { revision: 'p00000000002', down: 'p00000000001', upgrade: 'SELECT id,\n       missing_col FROM pos_t;\nCREATE TABLE never_t (id int);', downgrade: 'SELECT 1;' },
+    ]);
+    const url = await freshDatabaseUrl();
+    const err = await core.upgrade({ chain, url }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof core.SqlError, String(err));
+    const file = chain.graph.get('p00000000002')!.file;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('missing_col')) + 1;
+    assert.deepEqual(err.location, { file, line, column: lines[line - 1].indexOf('missing_col') + 1 });
+    assert.deepEqual(await versionRows(url), ['p00000000001']);
+    assert.deepEqual(await tablesOf(url), ['alembic_version', 'migration_chain_log', 'pos_t']);
+  });
+
+  it('a version row moved by another session while a step waits for its lock stops the run and rolls that step back', async () => {
+    const chain = await chainOf([
+      { revision: 'r00000000001', upgrade: 'CREATE TABLE first_t (id int);', downgrade: 'DROP TABLE first_t;' },
+      { revision: 'r00000000002', down: 'r00000000001', upgrade: 'CREATE TABLE second_t (id int);', downgrade: 'DROP TABLE second_t;' },
+    ]);
+    const url = await freshDatabaseUrl();
+    await core.upgrade({ chain, url, target: 'r00000000001' });
+    // Another tool (Alembic takes no advisory lock) moves the row in a transaction it has not committed
+    // yet: the step's version UPDATE waits for that row, then finds it moved.
+    const other = new Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query("UPDATE alembic_version SET version_num = 'elsewhere01' WHERE version_num = 'r00000000001'");
+      const run = core.upgrade({ chain, url, applicationName: 'mc-moved-row-test' }).then(() => undefined, (e: unknown) => e);
+      for (let waited = 0; ; waited += 50) {
+        const blocked = await sql<{ n: number }>(url,
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'mc-moved-row-test' AND wait_event_type = 'Lock'");
+        if (blocked[0].n === 1) break;
+        assert.ok(waited < 10_000, 'the step never waited for the moved row');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await other.query('COMMIT');
+      const err = await run;
+      assert.ok(err instanceof core.MigrationChainError, String(err));
+      assert.equal(err.code, 'unknown-revision');
+      assert.match(err.message, /changed under this run: expected one row for r00000000001, found 0/);
+    } finally {
+      await other.end();
+    }
+    assert.deepEqual(await versionRows(url), ['elsewhere01']);
+    assert.deepEqual(await tablesOf(url), ['alembic_version', 'first_t', 'migration_chain_log']);
+    const log = await sql<{ revision: string }>(url, 'SELECT revision FROM migration_chain_log');
+    assert.deepEqual(log.map((r) => r.revision), ['r00000000001']);
+  });
+
+  it('a migration that changes the version table itself is caught before COMMIT and rolled back', async () => {
+    // The step's own UPDATE ran first; the migration then deletes the row. Its text names the
+    // version table, so the heads are checked again inside the transaction.
     const chain = await chainOf([
       { revision: 'r00000000001', upgrade: 'CREATE TABLE first_t (id int);', downgrade: 'DROP TABLE first_t;' },
       { revision: 'r00000000002', down: 'r00000000001', upgrade: 'CREATE TABLE second_t (id int);\nDELETE FROM alembic_version;', downgrade: 'DROP TABLE second_t;' },
@@ -44,7 +96,7 @@ describe('engine runner', () => {
     const err = await core.upgrade({ chain, url }).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof core.MigrationChainError, String(err));
     assert.equal(err.code, 'unknown-revision');
-    assert.match(err.message, /changed under this run: expected one row for r00000000001, found 0/);
+    assert.match(err.message, /changed under this run: expected heads r00000000002, found no rows/);
     assert.deepEqual(await versionRows(url), ['r00000000001']);
     assert.deepEqual(await tablesOf(url), ['alembic_version', 'first_t', 'migration_chain_log']);
     const log = await sql<{ revision: string; duration_ms: number }>(url, 'SELECT revision, duration_ms FROM migration_chain_log');

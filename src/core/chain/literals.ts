@@ -10,13 +10,30 @@ export type Literal =
   | { kind: 'list'; values: string[] }
   | { kind: 'other'; raw: string };
 
-function blank(chars: string[], from: number, to: number): void {
-  for (let k = from; k < to; k++) if (chars[k] !== '\n') chars[k] = ' ';
+/**
+ * Builds a masked copy of a text from kept slices and blanked ranges (same length, newlines kept).
+ * Files are masked by the thousand when a chain loads: slices allocate far less than a char array.
+ */
+class Masker {
+  private readonly parts: string[] = [];
+  private kept = 0;
+
+  constructor(private readonly text: string) {}
+
+  blank(from: number, to: number): void {
+    if (to <= from) return;
+    this.parts.push(this.text.slice(this.kept, from), this.text.slice(from, to).replace(/[^\n]/g, ' '));
+    this.kept = to;
+  }
+
+  result(): string {
+    return this.kept === 0 ? this.text : this.parts.join('') + this.text.slice(this.kept);
+  }
 }
 
 /** JS/TS: comments become spaces; strings and code are kept at the same offsets. */
 export function maskJsComments(text: string): string {
-  const chars = text.split('');
+  const masked = new Masker(text);
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -24,12 +41,12 @@ export function maskJsComments(text: string): string {
     if (c === '/' && text[i + 1] === '/') {
       const end = text.indexOf('\n', i);
       const stop = end === -1 ? n : end;
-      blank(chars, i, stop);
+      masked.blank(i, stop);
       i = stop;
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       const stop = end === -1 ? n : end + 2;
-      blank(chars, i, stop);
+      masked.blank(i, stop);
       i = stop;
     } else if (c === '"' || c === "'" || c === '`') {
       i = skipQuoted(text, i, c, c !== '`');
@@ -37,7 +54,7 @@ export function maskJsComments(text: string): string {
       i++;
     }
   }
-  return chars.join('');
+  return masked.result();
 }
 
 /** Index just past the string starting at `start` (backslash escapes; single-line unless template). */
@@ -58,7 +75,7 @@ function skipQuoted(text: string, start: number, quote: string, singleLine: bool
  * `revision = 'x'` must not count); single-line strings are kept.
  */
 export function maskPython(text: string): string {
-  const chars = text.split('');
+  const masked = new Masker(text);
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -66,12 +83,12 @@ export function maskPython(text: string): string {
     if (c === '#') {
       const end = text.indexOf('\n', i);
       const stop = end === -1 ? n : end;
-      blank(chars, i, stop);
+      masked.blank(i, stop);
       i = stop;
     } else if (c === '"' || c === "'") {
       if (text[i + 1] === c && text[i + 2] === c) {
         const close = findTripleEnd(text, i + 3, c);
-        blank(chars, i + 3, close);
+        masked.blank(i + 3, close);
         i = Math.min(n, close + 3);
       } else {
         i = skipQuoted(text, i, c, true);
@@ -80,7 +97,7 @@ export function maskPython(text: string): string {
       i++;
     }
   }
-  return chars.join('');
+  return masked.result();
 }
 
 /** Offset of the closing triple quote (or the end of text). */

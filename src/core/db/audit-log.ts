@@ -58,10 +58,15 @@ export async function insertLogEntry(client: ClientBase, b: Bookkeeping, e: LogE
   await client.query(q.text, q.values);
 }
 
-/** The INSERT with inlined values, for offline scripts (no duration: nobody timed it). */
-export function renderLogInsert(b: Bookkeeping, revision: string, direction: LogDirection, checksum: string | null): string {
+/**
+ * The INSERT with its values inlined: for offline scripts (no duration: nobody timed it, so NULL) and
+ * for a step's closing round trip, which sends it with other statements in one simple query.
+ */
+export function renderLogInsert(b: Bookkeeping, e: Omit<LogEntry, 'durationMs'> & { durationMs?: number }): string {
   const lit = (v: string | null) => (v === null ? 'NULL' : quoteLiteral(v));
-  return `INSERT INTO ${b.logTable} (revision, direction, checksum, client) VALUES (${lit(revision)}, ${lit(direction)}, ${lit(checksum)}, 'migration-chain --sql')`;
+  const duration = e.durationMs === undefined ? 'NULL' : String(Math.round(e.durationMs));
+  return `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client) `
+    + `VALUES (${lit(e.revision)}, ${lit(e.direction)}, ${lit(e.checksum)}, ${duration}, ${lit(e.client)})`;
 }
 
 /** The SELECT returning, per revision, the checksum and time of its latest upgrade (or repair). */

@@ -30,8 +30,12 @@ export function qualifiedName(name: string, schema?: string): string {
   return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
 }
 
-/** A standard-conforming string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
+/**
+ * A string literal that reads the same whatever standard_conforming_strings says: with a backslash
+ * in the value it becomes an E'' literal with the backslashes doubled (as pg's escapeLiteral does).
+ */
 export function quoteLiteral(value: string): string {
   if (value.includes('\u0000')) throw new MigrationChainError('usage', 'A SQL literal cannot contain a NUL character.');
-  return `'${value.replace(/'/g, "''")}'`;
+  const quoted = `'${value.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+  return value.includes('\\') ? `E${quoted}` : quoted;
 }

@@ -152,10 +152,13 @@ export function versionStatementQuery(b: Bookkeeping, s: VersionStatement, first
 /** Each UPDATE/DELETE/INSERT of a transition must touch exactly one row; anything else means another tool moved the table. */
 export function assertOneVersionRow(b: Bookkeeping, s: VersionStatement, rowCount: number | null): void {
   if (rowCount === 1) return;
-  const which = s.kind === 'update' ? s.from : s.revision;
-  throw new MigrationChainError('unknown-revision',
-    `The version table ${b.versionTable} changed under this run: expected one row for ${which}, found ${rowCount ?? 0}.`,
-    'Another tool changed the version table during the run; run `current` and try again.');
+  throw versionTableChanged(b, `one row for ${s.kind === 'update' ? s.from : s.revision}`, String(rowCount ?? 0));
+}
+
+export function versionTableChanged(b: Bookkeeping, expected: string, found: string): MigrationChainError {
+  return new MigrationChainError('unknown-revision',
+    `The version table ${b.versionTable} changed under this run: expected ${expected}, found ${found}.`,
+    'Another tool (or the migration itself) changed the version table during the run; run `current` and try again.');
 }
 
 /** Applies the transition on `client` (inside the caller's transaction); each UPDATE/DELETE must hit exactly one row. */

@@ -55,7 +55,7 @@ export async function renderSql(options: RenderSqlOptions): Promise<string> {
     const body = sectionSql(direction === 'upgrade' ? m.upgrade : m.downgrade);
     const bookkeepingSql = [
       ...versionTransition(heads, after).map((s) => `${renderVersionStatement(bk, s)};`),
-      `${renderLogInsert(bk, m.revision, direction, m.checksum)};`,
+      `${renderLogInsert(bk, { revision: m.revision, direction, checksum: m.checksum, client: 'migration-chain --sql' })};`,
     ];
     if (m.transactional) {
       out.push('BEGIN;', '', ...(body ? [body, ''] : []), ...bookkeepingSql, '', 'COMMIT;', '');

@@ -1,15 +1,16 @@
-// Runs one migration in one direction on the session's client. By default: BEGIN; the section's
-// statements; move the version rows; write the audit row; COMMIT — so a migration is either fully
-// applied and recorded, or not at all. A non-transactional migration runs its statements one by one
-// in autocommit, then moves the version in a short transaction of its own.
+// Runs one migration in one direction on the session's client. By default: BEGIN; move the version
+// rows; the section's statements; write the audit row; COMMIT — so a migration is either fully
+// applied and recorded, or not at all (step-transaction.ts packs that into few round trips). A
+// non-transactional migration runs its statements one by one in autocommit, then moves the version
+// in a short transaction of its own.
 import type { Migration, SqlSection } from '../chain/model';
-import { logEntryQuery, type LogEntry } from '../db/audit-log';
 import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/connection';
-import { assertOneVersionRow, versionStatementQuery, versionTransition, type VersionStatement } from '../db/version-table';
+import { versionTransition } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
 import { splitSqlStatements } from '../sql/split';
 import { loadScriptMigration, scriptContext } from './js-module';
 import type { Session } from './session';
+import { StepTransaction } from './step-transaction';
 import { isServerError, locateInScript, locateInSection, toSqlError, type Direction } from './sql-error';
 
 export interface StepOptions {
@@ -24,33 +25,17 @@ export async function runStep(
   if (s.signal?.aborted) throw new CancelledError();
   const started = performance.now();
   const guard = new CancelGuard(s);
-  const finish = async () => {
-    await recordStep(s, versionTransition(before, after), {
-      revision: migration.revision, direction, checksum: migration.checksum,
-      durationMs: performance.now() - started, client: s.applicationName,
-    });
-  };
+  const tx = new StepTransaction(s, migration.transactional, versionTransition(before, after), after);
   try {
-    if (migration.transactional) {
-      await s.client.query('BEGIN');
-      try {
-        await guard.run(() => runBody(s, migration, direction, options, false));
-        await finish();
-        await s.client.query('COMMIT');
-      } catch (err) {
-        await s.client.query('ROLLBACK').catch(() => {});
-        throw err;
-      }
-    } else {
-      await guard.run(() => runBody(s, migration, direction, options, true));
-      await s.client.query('BEGIN');
-      try {
-        await finish();
-        await s.client.query('COMMIT');
-      } catch (err) {
-        await s.client.query('ROLLBACK').catch(() => {});
-        throw err;
-      }
+    try {
+      await guard.run(() => runBody(s, migration, direction, options, tx));
+      await tx.commit({
+        revision: migration.revision, direction, checksum: migration.checksum,
+        durationMs: performance.now() - started, client: s.applicationName,
+      }, mayTouchVersionTable(s, migration, direction));
+    } catch (err) {
+      await tx.rollback();
+      throw err;
     }
   } catch (err) {
     if (s.signal?.aborted && !(err instanceof MigrationChainError && err.code !== 'cancelled' && err.code !== 'sql')) {
@@ -63,24 +48,11 @@ export async function runStep(
   }
 }
 
-/**
- * Moves the version rows and writes the audit row in one statement (one round trip per migration
- * instead of two): each row change is a data-modifying CTE whose RETURNING rows are counted, so a
- * version row that another tool moved is still detected (and the caller rolls the whole step back).
- */
-async function recordStep(s: Session, statements: readonly VersionStatement[], entry: LogEntry): Promise<void> {
-  const values: unknown[] = [];
-  const ctes = statements.map((st, i) => {
-    const q = versionStatementQuery(s.bk, st, values.length + 1);
-    values.push(...q.values);
-    return `v${i} AS (${q.text} RETURNING 1)`;
-  });
-  const log = logEntryQuery(s.bk, entry, values.length + 1);
-  values.push(...log.values);
-  ctes.push(`logged AS (${log.text})`);
-  const counts = statements.map((_, i) => `(SELECT count(*) FROM v${i})::int AS n${i}`);
-  const { rows } = await s.client.query<Record<string, number>>(`WITH ${ctes.join(', ')} SELECT ${counts.join(', ') || '1 AS none'}`, values);
-  statements.forEach((st, i) => assertOneVersionRow(s.bk, st, rows[0][`n${i}`]));
+/** A script can do anything; SQL only when its text names the version table. */
+function mayTouchVersionTable(s: Session, m: Migration, direction: Direction): boolean {
+  if (m.format !== 'sql') return true;
+  const section = direction === 'upgrade' ? m.upgrade : m.downgrade;
+  return !!section && section.text.toLowerCase().includes(s.bk.table.toLowerCase());
 }
 
 function cancelled(migration: Migration): CancelledError {
@@ -91,33 +63,49 @@ function cancelled(migration: Migration): CancelledError {
   return error;
 }
 
-async function runBody(s: Session, m: Migration, direction: Direction, options: StepOptions, partial: boolean): Promise<void> {
+async function runBody(s: Session, m: Migration, direction: Direction, options: StepOptions, tx: StepTransaction): Promise<void> {
   if (m.format === 'py') {
     throw new MigrationChainError('usage', `${m.revision} (${m.file}) is an Alembic Python migration; this tool does not run Python.`,
       'Run it with the project\'s own `alembic upgrade` / `alembic downgrade`.');
   }
-  if (m.format === 'js') return runScript(s, m, direction, options);
+  if (m.format === 'js') {
+    if (m.transactional) await tx.open();
+    return runScript(s, m, direction, options);
+  }
   const section = direction === 'upgrade' ? m.upgrade : m.downgrade;
   if (!section) {
     if (direction === 'upgrade') return; // a migration with nothing to do still moves the version
     throw irreversible([m]);
   }
-  await runSection(s, m, section, direction, options, partial);
+  await runSection(s, m, section, direction, options, tx);
 }
 
-async function runSection(s: Session, m: Migration, section: SqlSection, direction: Direction, options: StepOptions, partial: boolean): Promise<void> {
-  for (const statement of splitSqlStatements(section.text)) {
+async function runSection(s: Session, m: Migration, section: SqlSection, direction: Direction, options: StepOptions, tx: StepTransaction): Promise<void> {
+  const statements = splitSqlStatements(section.text);
+  if (statements.length === 0 && m.transactional) await tx.open();
+  for (const statement of statements) {
     if (s.signal?.aborted) throw new CancelledError(m.revision);
+    const opening = tx.takeOpening();
+    let result;
     try {
-      await s.client.query(statement.text);
+      result = await s.client.query(opening + statement.text);
     } catch (err) {
       if (s.signal?.aborted || isQueryCanceled(err) || isConnectionLoss(err)) throw err;
-      const position = Number((err as { position?: string }).position) || undefined;
-      const at = locateInSection(section, statement.offset, statement.text, isServerError(err) ? position : undefined);
+      if (opening && isVersionTableError(s, err)) throw err;
+      // The server counts the position in characters of the whole query string, opening included.
+      const position = (Number((err as { position?: string }).position) || 0) - [...opening].length;
+      const at = locateInSection(section, statement.offset, statement.text, isServerError(err) && position > 0 ? position : undefined);
       throw toSqlError(err, m, direction, { file: m.file, line: at.line, column: at.column },
-        { advice: options.adviceFor?.(err), partiallyApplied: partial });
+        { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional });
     }
+    if (opening) tx.checkOpening(result);
   }
+}
+
+/** An error of the opening's version statements (e.g. a duplicate version row), not of the migration's SQL. */
+function isVersionTableError(s: Session, err: unknown): boolean {
+  const table = (err as { table?: unknown }).table;
+  return isServerError(err) && table === s.bk.table;
 }
 
 async function runScript(s: Session, m: Migration, direction: Direction, options: StepOptions): Promise<void> {
