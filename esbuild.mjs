@@ -1,14 +1,17 @@
 // Bundles the two shipped programs into dist/:
 //   src/extension/extension.ts -> dist/extension.js  (the VS Code extension: pg, umzug, dotenv inlined, minified)
-//   src/cli/main.ts            -> dist/cli.js        (the `migration-chain` command line, executable)
-// Usage: node esbuild.mjs [extension|cli ...] [--watch]   (no names = both)
+//   src/cli/main.ts            -> dist/cli-main.js   (the `migration-chain` command line)
+//   src/cli/launch.ts          -> dist/cli.js        (its executable: loads cli-main.js through a V8 code cache)
+// Usage: node esbuild.mjs [extension|cli ...] [--watch] [--no-minify]   (no names = both; --no-minify keeps names for a profiler)
 // Tests are compiled by tsc to out/, not bundled: sinon cannot stub the getters a bundle's exports become.
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
 const watch = args.includes('--watch');
+const minify = !args.includes('--no-minify');
 const wanted = args.filter((a) => !a.startsWith('--'));
 
 /**
@@ -61,13 +64,17 @@ const common = {
 };
 
 const targets = {
-  extension: { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', minify: true },
+  extension: { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', minify },
+  'cli-main': { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', minify },
   cli: {
     ...common,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/launch.ts'],
     outfile: 'dist/cli.js',
-    minify: true,
+    minify,
     banner: { js: '#!/usr/bin/env node' },
+    // The tsc build's fallback (out/src/cli/main.js); never taken in the bundle, never bundled into it.
+    external: [...common.external, './main'],
+    plugins: [],
   },
 };
 
@@ -76,7 +83,16 @@ if (unknown.length) {
   console.error(`esbuild.mjs: unknown target(s) ${unknown.join(', ')}; known: ${Object.keys(targets).join(', ')}`);
   process.exit(2);
 }
-const selected = (wanted.length ? wanted : Object.keys(targets)).map((name) => [name, targets[name]]);
+// The launcher embeds the hash of the bundle it loads, so cli-main is always built before it.
+const names = wanted.length ? wanted : Object.keys(targets);
+if (names.includes('cli') && !names.includes('cli-main')) names.splice(names.indexOf('cli'), 0, 'cli-main');
+const selected = names.map((name) => [name, targets[name]]);
+
+/** What dist/cli.js loads; an empty hash (watch mode: the bundle changes under it) turns the code cache off. */
+function launcherDefine(withHash) {
+  const sha256 = withHash ? createHash('sha256').update(readFileSync(targets['cli-main'].outfile)).digest('hex') : '';
+  return { MIGRATION_CHAIN_MAIN: JSON.stringify({ file: path.basename(targets['cli-main'].outfile), sha256 }) };
+}
 for (const [name, options] of selected) {
   if (!existsSync(options.entryPoints[0])) {
     console.error(`esbuild.mjs: ${name}: entry point ${options.entryPoints[0]} does not exist`);
@@ -108,6 +124,7 @@ if (watch) {
   for (const [name, options] of selected) {
     const ctx = await esbuild.context({
       ...options,
+      ...(name === 'cli' ? { define: launcherDefine(false) } : {}),
       plugins: [...options.plugins, {
         name: 'report',
         setup(build) {
@@ -120,7 +137,9 @@ if (watch) {
   console.log('[bundle] watching for changes (Ctrl-C to stop)');
 } else {
   try {
-    for (const [name, options] of selected) finish(name, options, await esbuild.build(options));
+    for (const [name, options] of selected) {
+      finish(name, options, await esbuild.build(name === 'cli' ? { ...options, define: launcherDefine(true) } : options));
+    }
   } catch {
     // esbuild has already printed the errors with file and line
     process.exit(1);

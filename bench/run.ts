@@ -77,6 +77,9 @@ async function main(): Promise<number> {
       : `PostgreSQL: ${ctx.dbProblem ?? 'not needed by the selected groups'}`,
     ctx.alembic.available ? `alembic: ${ctx.alembic.version} (${ctx.alembic.command})` : `alembic: NOT AVAILABLE — ${ctx.alembic.reason}; our figures are printed alone`,
   ];
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    header.push('NODE_EXTRA_CA_CERTS is set in this shell: removed for every Node process timed (ours and the floors); Node 20 parses that bundle at each start, and no figure uses TLS');
+  }
   if (busy) header.push(`WARNING: the machine was busy (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): absolute times are inflated; ratios are more trustworthy`);
 
   const figures: Figure[] = [];

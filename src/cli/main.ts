@@ -149,7 +149,8 @@ function readVersion(): string {
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process and exits with its code (the launcher, dist/cli.js, calls this). */
+export function runCommandLine(): void {
   // `migration-chain history | head` closes the pipe early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(ExitCode.ok);
@@ -160,3 +161,5 @@ if (require.main === module) {
     process.stdout.write('', () => process.exit(code));
   });
 }
+
+if (require.main === module) runCommandLine();
