@@ -1,6 +1,6 @@
 // Figures 1 and 2: `migration-chain upgrade head` as a whole process on a fresh database, against
 // the floor (a minimal pg script) and against `alembic upgrade head` on an equivalent project.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Migration } from '../../src/core/chain/model';
@@ -120,7 +120,7 @@ function seedRevisions(): { dir: string; revisions: GeneratedRevision[]; head: s
   const migrations: Migration[] = [];
   for (const f of files) {
     const file = join(dir, f);
-    const parsed = parseSqlMigration(file, readFileSync(file, 'utf8'), statSync(file));
+    const parsed = parseSqlMigration(file, readFileSync(file, 'utf8'));
     if (!parsed.ok) throw new Error(`${file} does not parse: ${parsed.diagnostics.map((d) => d.message).join('; ')}`);
     migrations.push(parsed.migration);
   }

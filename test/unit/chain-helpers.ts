@@ -21,8 +21,6 @@ export function rev(revision: string, parents: string[] = [], extra: Partial<Mig
     hasDowngrade: true,
     hasVerify: false,
     checksum: '',
-    mtimeMs: 0,
-    size: 0,
     ...extra,
   };
 }

@@ -5,10 +5,9 @@ import { parsePythonMigration } from '../../src/core/chain/parse-python';
 import { checksumText } from '../../src/core/chain/checksum';
 import type { ParseResult } from '../../src/core/chain/model';
 
-const STAT = { mtimeMs: 1, size: 2 };
-const sql = (text: string): ParseResult => parseSqlMigration('/m/x.sql', text, STAT);
-const js = (text: string): ParseResult => parseJsMigration('/m/x.js', text, STAT);
-const py = (text: string): ParseResult => parsePythonMigration('/m/x.py', text, STAT);
+const sql = (text: string): ParseResult => parseSqlMigration('/m/x.sql', text);
+const js = (text: string): ParseResult => parseJsMigration('/m/x.js', text);
+const py = (text: string): ParseResult => parsePythonMigration('/m/x.py', text);
 function ok(r: ParseResult) {
   assert.ok(r.ok, `expected a migration, got ${JSON.stringify(r.diagnostics)}`);
   return r.migration;

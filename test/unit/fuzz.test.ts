@@ -19,7 +19,6 @@ const CODES: ReadonlySet<ChainProblemCode> = new Set<ChainProblemCode>([
   'duplicate-revision', 'missing-parent', 'cycle', 'multiple-heads', 'unparseable-header', 'no-revision',
   'non-transactional-statement', 'unreadable-file',
 ]);
-const STAT = { mtimeMs: 0, size: 0 };
 
 function assertTyped(d: ChainDiagnostic, lineCount: number): void {
   assert.ok(CODES.has(d.code), `unknown code ${d.code}`);
@@ -83,13 +82,13 @@ describe(`fuzz (${RUNS} runs per property)`, function () {
   this.timeout(60_000);
 
   it('.sql parser: any text -> a migration or typed diagnostics', () => {
-    fc.assert(fc.property(fc.oneof(sqlText, anyText), (text) => checkParse(parseSqlMigration('/f.sql', text, STAT), text)), { numRuns: RUNS });
+    fc.assert(fc.property(fc.oneof(sqlText, anyText), (text) => checkParse(parseSqlMigration('/f.sql', text), text)), { numRuns: RUNS });
   });
   it('.js parser: any text -> a migration or typed diagnostics', () => {
-    fc.assert(fc.property(fc.oneof(lines(jsLine), anyText), (text) => checkParse(parseJsMigration('/f.js', text, STAT), text)), { numRuns: RUNS });
+    fc.assert(fc.property(fc.oneof(lines(jsLine), anyText), (text) => checkParse(parseJsMigration('/f.js', text), text)), { numRuns: RUNS });
   });
   it('.py parser: any text -> a migration or typed diagnostics', () => {
-    fc.assert(fc.property(fc.oneof(lines(pyLine), anyText), (text) => checkParse(parsePythonMigration('/f.py', text, STAT), text)), { numRuns: RUNS });
+    fc.assert(fc.property(fc.oneof(lines(pyLine), anyText), (text) => checkParse(parsePythonMigration('/f.py', text), text)), { numRuns: RUNS });
   });
 
   it('splitSqlStatements: non-empty statements that are exact, ordered slices with correct lines', () => {
@@ -119,12 +118,12 @@ describe(`fuzz (${RUNS} runs per property)`, function () {
   it('huge inputs parse in bounded time without throwing', () => {
     const big = `-- revision: big1\n-- migrate:upgrade\n${"INSERT INTO t VALUES ('x;y');\n".repeat(60_000)}-- migrate:downgrade\n`;
     const started = Date.now();
-    checkParse(parseSqlMigration('/big.sql', big, STAT), big);
+    checkParse(parseSqlMigration('/big.sql', big), big);
     assert.equal(splitSqlStatements(big).length, 60_000);
     const junk = Buffer.from(Array.from({ length: 2_000_000 }, (_, i) => (i * 7919) % 256)).toString('latin1');
-    checkParse(parseSqlMigration('/junk.sql', junk, STAT), junk);
-    checkParse(parseJsMigration('/junk.js', junk, STAT), junk);
-    checkParse(parsePythonMigration('/junk.py', junk, STAT), junk);
+    checkParse(parseSqlMigration('/junk.sql', junk), junk);
+    checkParse(parseJsMigration('/junk.js', junk), junk);
+    checkParse(parsePythonMigration('/junk.py', junk), junk);
     splitSqlStatements(junk);
     assert.ok(Date.now() - started < 20_000, 'huge inputs stay linear');
   });

@@ -54,7 +54,7 @@ describe('splitSqlStatements', () => {
 });
 
 function migration(text: string): Migration {
-  const r = parseSqlMigration('/m/risky.sql', text, { mtimeMs: 0, size: 0 });
+  const r = parseSqlMigration('/m/risky.sql', text);
   assert.ok(r.ok, JSON.stringify(r.diagnostics));
   return r.migration;
 }

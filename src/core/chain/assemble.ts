@@ -3,7 +3,6 @@
 import type { ChainDiagnostic } from '../errors';
 import type { Literal } from './literals';
 import type { Migration, MigrationFormat, ParseResult } from './model';
-import type { FileStat } from './parse-sql';
 import { checksumText } from './checksum';
 import { diag, printable, revisionIdProblem } from './header';
 
@@ -21,7 +20,6 @@ export interface ScriptFacts {
   file: string;
   format: Exclude<MigrationFormat, 'sql'>;
   text: string;
-  stat: FileStat;
   header: ScriptHeader;
   /** Used when the header has no `message` (Alembic: the docstring's first line). */
   fallbackMessage?: string;
@@ -111,8 +109,6 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
     hasDowngrade: facts.hasDowngrade,
     hasVerify: facts.hasVerify,
     checksum: checksumText(facts.text),
-    mtimeMs: facts.stat.mtimeMs,
-    size: facts.stat.size,
   };
   return { ok: true, migration, diagnostics: warnings };
 }

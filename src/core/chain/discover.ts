@@ -51,9 +51,12 @@ async function walk(dir: string, out: DiscoveredFile[], isRoot: boolean): Promis
     return; // an unreadable subfolder is not worth failing the whole chain for
   }
   const subdirs: Promise<void>[] = [];
+  // `dir` is resolved and an entry name has no separator: concatenation is path.join without the
+  // normalising pass (measurable over 10,000 files).
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
-    const full = path.join(dir, e.name);
+    const full = prefix + e.name;
     if (e.isDirectory()) {
       if (!SKIPPED_DIRS.has(e.name)) subdirs.push(walk(full, out, false));
     } else if (e.isFile() || e.isSymbolicLink()) {

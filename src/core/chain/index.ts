@@ -5,7 +5,7 @@ export { RevisionGraph } from './graph';
 export { loadChain, findMigrationsDir, parseMigrationText, type LoadOptions } from './load';
 export { ChainCache } from './cache';
 export { discoverMigrationFiles, formatOf, type DiscoveredFile } from './discover';
-export { parseSqlMigration, type FileStat } from './parse-sql';
+export { parseSqlMigration } from './parse-sql';
 export { parseJsMigration } from './parse-js';
 export { parsePythonMigration } from './parse-python';
 export { checksumText, normalizeLineEndings } from './checksum';

@@ -36,8 +36,6 @@ export interface Migration {
   hasVerify: boolean;
   /** sha256 (hex) of the upgrade text with CRLF/CR normalised to LF; for js/py the whole file text. */
   checksum: string;
-  mtimeMs: number;
-  size: number;
 }
 
 /** What a parser returns for one file: a migration, or the reason there is none. */

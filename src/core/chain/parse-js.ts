@@ -1,7 +1,6 @@
 // `.js` / `.cjs` / `.mjs` migrations. NEVER required or imported: a workspace may be untrusted and
 // loading a module runs it. The header values are read from the text as literals.
 import type { ParseResult } from './model';
-import type { FileStat } from './parse-sql';
 import { assembleScriptMigration, type ScriptHeader } from './assemble';
 import { normalizeLineEndings } from './checksum';
 import { LineIndex, stripBom } from './header';
@@ -43,7 +42,7 @@ export function definesFunction(masked: string, name: string): boolean {
   return def !== undefined && FUNCTION_VALUE.test(masked.slice(def.valueOffset, def.valueOffset + 200));
 }
 
-export function parseJsMigration(file: string, rawText: string, stat: FileStat): ParseResult {
+export function parseJsMigration(file: string, rawText: string): ParseResult {
   const text = normalizeLineEndings(stripBom(rawText));
   const masked = maskJsComments(text);
   const lines = new LineIndex(text);
@@ -58,7 +57,6 @@ export function parseJsMigration(file: string, rawText: string, stat: FileStat):
     file,
     format: 'js',
     text,
-    stat,
     header,
     hasDowngrade: definesFunction(masked, 'downgrade'),
     hasVerify: definesFunction(masked, 'verify'),

@@ -2,7 +2,6 @@
 // `down_revision` (None, a string or a tuple), `branch_labels`, `depends_on`, with or without type
 // annotations; the module docstring's first line is the message, as `alembic history` shows it.
 import type { ParseResult } from './model';
-import type { FileStat } from './parse-sql';
 import { assembleScriptMigration, type ScriptHeader } from './assemble';
 import { normalizeLineEndings } from './checksum';
 import { LineIndex, stripBom } from './header';
@@ -12,7 +11,7 @@ const KEYS = ['revision', 'down_revision', 'branch_labels', 'depends_on'] as con
 // `name = ...` or `name: Annotation = ...` at column 0 (module level only).
 const ASSIGNMENT = /^(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
 
-export function parsePythonMigration(file: string, rawText: string, stat: FileStat): ParseResult {
+export function parsePythonMigration(file: string, rawText: string): ParseResult {
   const text = normalizeLineEndings(stripBom(rawText));
   const masked = maskPython(text);
   const lines = new LineIndex(text);
@@ -27,7 +26,6 @@ export function parsePythonMigration(file: string, rawText: string, stat: FileSt
     file,
     format: 'py',
     text,
-    stat,
     header,
     fallbackMessage: docstringFirstLine(text),
     hasDowngrade: hasRealFunction(masked, 'downgrade'),

@@ -5,11 +5,6 @@ import type { Migration, ParseResult, SqlSection } from './model';
 import { checksumText, normalizeLineEndings } from './checksum';
 import { diag, printable, revisionIdProblem, stripBom } from './header';
 
-export interface FileStat {
-  mtimeMs: number;
-  size: number;
-}
-
 export const SQL_HEADER_KEYS = [
   'revision', 'down_revision', 'message', 'transactional', 'branch_labels', 'depends_on', 'create_date',
 ] as const;
@@ -36,17 +31,25 @@ interface Line {
   trimmed: string;
 }
 
-/** Yields the lines of `text` (LF only) with offsets, without splitting the whole text up front. */
-function* linesOf(text: string, from = 0, firstNo = 1): Generator<Line> {
-  let start = from;
-  let no = firstNo;
-  while (start <= text.length) {
+/**
+ * Calls `visit` for the lines of `text` (LF only) that can matter: every header line, and after the
+ * first marker only lines containing `migrate:` (other body lines are neither sliced nor trimmed:
+ * they are most of a file, and a chain can have 10,000 files). Returns the number of lines.
+ */
+function scanLines(text: string, visit: (line: Line) => 'header' | 'body'): number {
+  let inHeader = true;
+  let nextMarkerWord = text.indexOf('migrate:');
+  let no = 0;
+  for (let start = 0; ; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    yield { no, start, end, trimmed: text.slice(start, end).trim() };
-    if (end === text.length) return;
-    start = end + 1;
     no++;
+    if (nextMarkerWord !== -1 && nextMarkerWord < start) nextMarkerWord = text.indexOf('migrate:', start);
+    if (inHeader || (nextMarkerWord !== -1 && nextMarkerWord < end)) {
+      inHeader = visit({ no, start, end, trimmed: text.slice(start, end).trim() }) === 'header';
+    }
+    if (end === text.length) return no;
+    start = end + 1;
   }
 }
 
@@ -55,7 +58,7 @@ function markerName(trimmed: string): string | undefined {
   return MARKER.exec(trimmed)?.[1];
 }
 
-export function parseSqlMigration(file: string, rawText: string, stat: FileStat): ParseResult {
+export function parseSqlMigration(file: string, rawText: string): ParseResult {
   const text = normalizeLineEndings(stripBom(rawText));
   const diagnostics: ChainDiagnostic[] = [];
   const errors: ChainDiagnostic[] = [];
@@ -63,42 +66,39 @@ export function parseSqlMigration(file: string, rawText: string, stat: FileStat)
   const markers: { name: string; line: Line }[] = [];
 
   // Header: everything before the first marker. Only comments and blank lines may appear there.
-  let inHeader = true;
-  let lastLine = 0;
-  for (const line of linesOf(text)) {
-    lastLine = line.no;
+  const lastLine = scanLines(text, (line) => {
     const { trimmed } = line;
-    if (trimmed === '') continue;
-    const marker = markerName(trimmed);
+    const marker = trimmed === '' ? undefined : markerName(trimmed);
     if (marker !== undefined) {
-      inHeader = false;
       markers.push({ name: marker, line });
-      continue;
+      return 'body';
     }
-    if (!inHeader) continue;
+    if (markers.length > 0) return 'body';
+    if (trimmed === '') return 'header';
     if (!trimmed.startsWith('--')) {
       errors.push(diag('unparseable-header', 'error', file, line.no,
         `SQL before the first '-- migrate:upgrade' marker would never run: '${printable(trimmed)}'`));
-      continue;
+      return 'header';
     }
     const m = HEADER_LINE.exec(trimmed);
     // Free-form comments are fine, including prose like "-- Note: ..."; header keys are lower_snake.
-    if (!m || !/^[a-z][a-z0-9_]*$/.test(m[1])) continue;
+    if (!m || !/^[a-z][a-z0-9_]*$/.test(m[1])) return 'header';
     const key = m[1];
     const value = m[2].trim();
     if (!KNOWN_KEYS.has(key)) {
       diagnostics.push(diag('unparseable-header', 'warning', file, line.no,
         `Unknown header key '${printable(key)}' (known: ${SQL_HEADER_KEYS.join(', ')})`));
-      continue;
+      return 'header';
     }
     const previous = header.get(key as HeaderKey);
     if (previous) {
       errors.push(diag('unparseable-header', 'error', file, line.no,
         `Duplicate header key '${key}' (first on line ${previous.line})`));
-      continue;
+      return 'header';
     }
     header.set(key as HeaderKey, { value, line: line.no });
-  }
+    return 'header';
+  });
 
   const revisionEntry = header.get('revision');
   if (!revisionEntry) {
@@ -178,8 +178,6 @@ export function parseSqlMigration(file: string, rawText: string, stat: FileStat)
     hasDowngrade: sections.has('downgrade'),
     hasVerify: sections.has('verify'),
     checksum: checksumText(upgrade.text),
-    mtimeMs: stat.mtimeMs,
-    size: stat.size,
   };
   const downgrade = sections.get('downgrade');
   if (downgrade) migration.downgrade = downgrade;

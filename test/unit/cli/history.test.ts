@@ -7,7 +7,7 @@ function mig(revision: string, downRevisions: string[], message: string, extra: 
   return {
     file: `/project/migrations/${revision}.sql`, format: 'sql', revision, downRevisions, dependsOn: [], branchLabels: [],
     message, transactional: true, revisionLine: 1, downRevisionLine: 2,
-    hasDowngrade: true, hasVerify: false, checksum: '', mtimeMs: 0, size: 0, ...extra,
+    hasDowngrade: true, hasVerify: false, checksum: '', ...extra,
   };
 }
 

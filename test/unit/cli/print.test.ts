@@ -9,7 +9,7 @@ function mig(revision: string, downRevisions: string[]): Migration {
   return {
     file: `/p/migrations/${revision}.sql`, format: 'sql', revision, downRevisions, dependsOn: [], branchLabels: [],
     message: revision, transactional: true, revisionLine: 1, downRevisionLine: 2,
-    hasDowngrade: true, hasVerify: false, checksum: '', mtimeMs: 0, size: 0,
+    hasDowngrade: true, hasVerify: false, checksum: '',
   };
 }
 

@@ -25,8 +25,6 @@ export function migration(revision: string, parents: string[] = [], extra: Parti
     hasDowngrade: true,
     hasVerify: false,
     checksum: 'x',
-    mtimeMs: 0,
-    size: 0,
     ...extra,
   };
 }
