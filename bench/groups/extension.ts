@@ -10,6 +10,8 @@ import { atMost, type Figure, type Goal } from '../lib/report';
 const PROBE = join(__dirname, '..', 'lazy-probe.js');
 const EXTENSION_BUNDLE = join(REPO_ROOT, 'dist', 'extension.js');
 const CLI_BUNDLE = join(REPO_ROOT, 'dist', 'cli.js');
+/** What the launcher dist/cli.js loads (through a V8 code cache). */
+const CLI_MAIN_BUNDLE = join(REPO_ROOT, 'dist', 'cli-main.js');
 /** Where the extension-host suite may record `{ activationMs }` (see bench/README.md). */
 const ACTIVATION_RECORD = join(REPO_ROOT, '.test-artifacts', 'activation.json');
 const ONE_MB = 1_000_000;
@@ -50,7 +52,7 @@ function sizeFigure(name: string, file: string, withGoal: boolean): Figure {
 export async function extensionFigures(ctx: BenchContext): Promise<Figure[]> {
   const figures: Figure[] = [
     sizeFigure('extension bundle dist/extension.js (minified)', EXTENSION_BUNDLE, true),
-    sizeFigure('CLI bundle dist/cli.js', CLI_BUNDLE, false),
+    sizeFigure('CLI bundle dist/cli-main.js (loaded by the 2 kB launcher dist/cli.js)', CLI_MAIN_BUNDLE, false),
   ];
 
   ctx.progress('6: lazy loading of pg/umzug (bundle and core)');
