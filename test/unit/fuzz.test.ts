@@ -12,6 +12,7 @@ import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Migration, ParseResult } from '../../src/core/chain/model';
 import { splitSqlStatements } from '../../src/core/sql/split';
 import { findRiskyStatements } from '../../src/core/sql/risky';
+import { maskJsComments, maskPython } from '../../src/core/chain/literals';
 import { rev } from './chain-helpers';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 1000) || 1000);
@@ -89,6 +90,25 @@ describe(`fuzz (${RUNS} runs per property)`, function () {
   });
   it('.py parser: any text -> a migration or typed diagnostics', () => {
     fc.assert(fc.property(fc.oneof(lines(pyLine), anyText), (text) => checkParse(parsePythonMigration('/f.py', text), text)), { numRuns: RUNS });
+  });
+
+  it('maskPython / maskJsComments: same length and newlines; every character kept or blanked to a space', () => {
+    const codeish = fc.array(fc.oneof(
+      fc.constantFrom('#', '"""', "\'\'\'", '"', "'", '\\', '\n', '//', '/*', '*/', '`', ' ', 'revision = ', 'x'),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+    ), { maxLength: 40 }).map((p) => p.join(''));
+    fc.assert(fc.property(fc.oneof(codeish, anyText), (text) => {
+      for (const masked of [maskPython(text), maskJsComments(text)]) {
+        assert.equal(masked.length, text.length);
+        for (let i = 0; i < text.length; i++) {
+          if (text[i] === '\n') assert.equal(masked[i], '\n', `newline kept at ${i}`);
+          else assert.ok(masked[i] === text[i] || masked[i] === ' ', `character ${i} kept or blanked`);
+        }
+      }
+    }), { numRuns: RUNS });
+    assert.equal(maskPython("x = 1  # revision = 'a'\ny = '#'\n\"\"\"doc\nrevision = 'b'\"\"\"\n"),
+      "x = 1                  \ny = '#'\n\"\"\"   \n              \"\"\"\n");
+    assert.equal(maskJsComments("a // c\n/* x\ny */ '//' `/*`"), 'a     \n    \n     \'//\' `/*`');
   });
 
   it('splitSqlStatements: non-empty statements that are exact, ordered slices with correct lines', () => {

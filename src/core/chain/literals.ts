@@ -22,7 +22,9 @@ class Masker {
 
   blank(from: number, to: number): void {
     if (to <= from) return;
-    this.parts.push(this.text.slice(this.kept, from), this.text.slice(from, to).replace(/[^\n]/g, ' '));
+    const range = this.text.slice(from, to);
+    const blanked = range.includes('\n') ? range.split('\n').map((l) => ' '.repeat(l.length)).join('\n') : ' '.repeat(range.length);
+    this.parts.push(this.text.slice(this.kept, from), blanked);
     this.kept = to;
   }
 
