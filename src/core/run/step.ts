@@ -81,9 +81,7 @@ async function runBody(s: Session, m: Migration, direction: Direction, options: 
 }
 
 async function runSection(s: Session, m: Migration, section: SqlSection, direction: Direction, options: StepOptions, tx: StepTransaction): Promise<void> {
-  const statements = splitSqlStatements(section.text);
-  if (statements.length === 0 && m.transactional) await tx.open();
-  for (const statement of statements) {
+  for (const statement of splitSqlStatements(section.text)) {
     if (s.signal?.aborted) throw new CancelledError(m.revision);
     const opening = tx.takeOpening();
     let result;
