@@ -190,6 +190,23 @@ describe('engine runner', () => {
     assert.deepEqual(await versionRows(offline), []);
   });
 
+  it('a merge with no SQL moves both version rows in one transaction, and is logged', async () => {
+    // No statement carries BEGIN and the version change: the closing round trip opens the
+    // transaction itself and checks the DELETE and the UPDATE of the merge.
+    const chain = await chainOf([
+      { revision: 'e0000000base', upgrade: 'CREATE TABLE e_base (id int);', downgrade: 'DROP TABLE e_base;' },
+      { revision: 'e000000left1', down: 'e0000000base', upgrade: 'CREATE TABLE e_left (id int);', downgrade: 'DROP TABLE e_left;' },
+      { revision: 'e00000right1', down: 'e0000000base', upgrade: 'CREATE TABLE e_right (id int);', downgrade: 'DROP TABLE e_right;' },
+      { revision: 'e00000merge1', down: ['e000000left1', 'e00000right1'], upgrade: '-- a merge point: nothing to run', downgrade: '-- nothing to undo' },
+    ]);
+    const url = await freshDatabaseUrl();
+    const result = await core.upgrade({ chain, url });
+    assert.equal(result.applied.at(-1), 'e00000merge1');
+    assert.deepEqual(await versionRows(url), ['e00000merge1']);
+    const log = await sql<{ revision: string }>(url, "SELECT revision FROM migration_chain_log WHERE direction = 'upgrade' ORDER BY id");
+    assert.deepEqual(log.map((r) => r.revision).sort(), ['e0000000base', 'e000000left1', 'e00000merge1', 'e00000right1']);
+  });
+
   it('writes Alembic-compatible version rows across a branch and a merge', async () => {
     const chain = await chainOf([
       { revision: 'b0000000base', upgrade: 'CREATE TABLE base_t (id int);', downgrade: 'DROP TABLE base_t;' },
