@@ -152,9 +152,9 @@ function scanSection(m: Migration, name: RiskyStatement['section'], section: Sql
  * transaction (any section) and destructive statements (upgrade only). `.js`/`.py` migrations have
  * no SQL text to inspect and return [].
  */
-export function findRiskyStatements(migration: Migration): RiskyStatement[] {
+export function findRiskyStatements(migration: Migration, options: { destructive?: boolean } = {}): RiskyStatement[] {
   const out: RiskyStatement[] = [];
-  scanSection(migration, 'upgrade', migration.upgrade, [...NON_TRANSACTIONAL, ...DESTRUCTIVE], out);
+  scanSection(migration, 'upgrade', migration.upgrade, options.destructive === false ? NON_TRANSACTIONAL : [...NON_TRANSACTIONAL, ...DESTRUCTIVE], out);
   scanSection(migration, 'downgrade', migration.downgrade, NON_TRANSACTIONAL, out);
   scanSection(migration, 'verify', migration.verify, NON_TRANSACTIONAL, out);
   return out;
@@ -165,7 +165,7 @@ export function findRiskyStatements(migration: Migration): RiskyStatement[] {
  * transaction: an error for statements PostgreSQL refuses in a transaction block, a warning for the
  * server-dependent enum ADD VALUE.
  */
-export function transactionDiagnostics(migration: Migration, risky = findRiskyStatements(migration)): ChainDiagnostic[] {
+export function transactionDiagnostics(migration: Migration, risky = findRiskyStatements(migration, { destructive: false })): ChainDiagnostic[] {
   if (!migration.transactional) return [];
   return risky
     .filter((r) => r.kind === 'non-transactional')
