@@ -12,7 +12,7 @@ export {
   bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, readHeads, versionTransition,
   headsAfterUpgrade, headsAfterDowngrade, type VersionTableOptions, type VersionStatement,
 } from './db/version-table';
-export { acceptChecksum, readAppliedChecksums, type AppliedChecksum } from './db/audit-log';
+export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';
 

@@ -12,7 +12,8 @@ export interface LogEntry {
   revision: string;
   direction: LogDirection;
   checksum: string | null;
-  durationMs: number;
+  /** Absent in offline scripts: nobody timed them. */
+  durationMs?: number;
   client: string;
 }
 
@@ -34,35 +35,11 @@ export function createLogTableSql(b: Bookkeeping): string {
     + ')';
 }
 
-export async function logTableExists(client: ClientBase, b: Bookkeeping): Promise<boolean> {
-  const { rows } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [b.logRegclass]);
-  return rows[0].ok;
-}
-
-export async function ensureLogTable(client: ClientBase, b: Bookkeeping): Promise<void> {
-  if (await logTableExists(client, b)) return;
-  await client.query(createLogTableSql(b));
-}
-
-/** The INSERT of one entry, parameterised from `$first` (so it can share a query with the version-row change). */
-export function logEntryQuery(b: Bookkeeping, e: LogEntry, first = 1): { text: string; values: unknown[] } {
-  const p = [0, 1, 2, 3, 4].map((i) => `$${first + i}`).join(', ');
-  return {
-    text: `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client) VALUES (${p})`,
-    values: [e.revision, e.direction, e.checksum, Math.round(e.durationMs), e.client],
-  };
-}
-
-export async function insertLogEntry(client: ClientBase, b: Bookkeeping, e: LogEntry): Promise<void> {
-  const q = logEntryQuery(b, e);
-  await client.query(q.text, q.values);
-}
-
 /**
  * The INSERT with its values inlined: for offline scripts (no duration: nobody timed it, so NULL) and
  * for a step's closing round trip, which sends it with other statements in one simple query.
  */
-export function renderLogInsert(b: Bookkeeping, e: Omit<LogEntry, 'durationMs'> & { durationMs?: number }): string {
+export function renderLogInsert(b: Bookkeeping, e: LogEntry): string {
   const lit = (v: string | null) => (v === null ? 'NULL' : quoteLiteral(v));
   const duration = e.durationMs === undefined ? 'NULL' : String(Math.round(e.durationMs));
   return `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client) `
@@ -75,16 +52,7 @@ export function latestChecksumsSql(b: Bookkeeping): string {
     + ` WHERE direction IN ('upgrade', 'repair') AND checksum IS NOT NULL ORDER BY revision, id DESC`;
 }
 
-export async function readAppliedChecksums(client: ClientBase, b: Bookkeeping): Promise<Map<string, AppliedChecksum>> {
-  const result = new Map<string, AppliedChecksum>();
-  if (!(await logTableExists(client, b))) return result;
-  const { rows } = await client.query<{ revision: string; checksum: string; applied_at: Date }>(latestChecksumsSql(b));
-  for (const r of rows) result.set(r.revision, { checksum: r.checksum, appliedAt: r.applied_at });
-  return result;
-}
-
 /** Records the file's current checksum as accepted after a person has looked at an edited migration. */
 export async function acceptChecksum(client: ClientBase, b: Bookkeeping, revision: string, checksum: string, clientName: string): Promise<void> {
-  await ensureLogTable(client, b);
-  await insertLogEntry(client, b, { revision, direction: 'repair', checksum, durationMs: 0, client: clientName });
+  await client.query(renderLogInsert(b, { revision, direction: 'repair', checksum, durationMs: 0, client: clientName }));
 }

@@ -1,9 +1,9 @@
 // SQL identifiers and literals built from settings (version-table name, schema) and from catalog
-// data (schema comments). Values that can be parameters are parameters; these are for the places
-// PostgreSQL does not accept one (DDL, COMMENT, offline scripts).
+// data (schema comments), for the places PostgreSQL takes no parameter: DDL, COMMENT, offline
+// scripts, and the multi-statement query strings of a migration step (simple protocol).
 import { MigrationChainError } from '../errors';
 
-const MAX_IDENTIFIER_BYTES = 63;
+export const MAX_IDENTIFIER_BYTES = 63;
 
 /** Rejects names PostgreSQL would truncate or cannot store, so a setting never means two tables. */
 export function validateIdentifier(name: string, what: string): string {

@@ -4,6 +4,7 @@
 import type { ClientBase } from 'pg';
 import type { RevisionGraph } from '../chain/graph';
 import { MigrationChainError } from '../errors';
+import { createLogTableSql } from './audit-log';
 import { qualifiedName, quoteIdent, quoteLiteral, validateIdentifier } from './identifiers';
 
 export interface VersionTableOptions {
@@ -21,9 +22,6 @@ export interface Bookkeeping {
   versionTable: string;
   /** The quoted, schema-qualified audit log (same schema as the version table). */
   logTable: string;
-  /** For to_regclass(): the same names as text. */
-  versionRegclass: string;
-  logRegclass: string;
 }
 
 export const DEFAULT_VERSION_TABLE = 'alembic_version';
@@ -39,8 +37,6 @@ export function bookkeeping(options: VersionTableOptions = {}): Bookkeeping {
     schema,
     versionTable: qualifiedName(table, schema),
     logTable: qualifiedName(LOG_TABLE, schema),
-    versionRegclass: qualifiedName(table, schema),
-    logRegclass: qualifiedName(LOG_TABLE, schema),
   };
 }
 
@@ -52,15 +48,24 @@ export function createVersionTableSql(b: Bookkeeping, ifNotExists = false): stri
     + ')';
 }
 
-export async function versionTableExists(client: ClientBase, b: Bookkeeping): Promise<boolean> {
-  const { rows } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [b.versionRegclass])
-    .catch((err: unknown) => { throw missingSchema(err, b); });
-  return rows[0].ok;
+/** Which bookkeeping tables exist. */
+export interface BookkeepingTables {
+  version: boolean;
+  log: boolean;
 }
 
-export async function ensureVersionTable(client: ClientBase, b: Bookkeeping): Promise<void> {
-  if (await versionTableExists(client, b)) return;
-  await client.query(createVersionTableSql(b, true)).catch((err: unknown) => { throw missingSchema(err, b); });
+/** Whether the version table and the audit log exist, in one round trip. */
+export async function bookkeepingTables(client: ClientBase, b: Bookkeeping): Promise<BookkeepingTables> {
+  const { rows } = await client.query<{ v: boolean; l: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS v, to_regclass($2) IS NOT NULL AS l', [b.versionTable, b.logTable])
+    .catch((err: unknown) => { throw missingSchema(err, b); });
+  return { version: rows[0].v, log: rows[0].l };
+}
+
+/** Creates whichever of the version table and the audit log `tables` says is missing. */
+export async function ensureBookkeepingTables(client: ClientBase, b: Bookkeeping, tables: BookkeepingTables): Promise<void> {
+  if (!tables.version) await client.query(createVersionTableSql(b, true)).catch((err: unknown) => { throw missingSchema(err, b); });
+  if (!tables.log) await client.query(createLogTableSql(b));
 }
 
 /** A configured version-table schema that does not exist is a settings mistake, not a driver failure. */
@@ -70,9 +75,12 @@ function missingSchema(err: unknown, b: Bookkeeping): unknown {
     'Create the schema first, or fix the version table schema setting (Alembic\'s version_table_schema).');
 }
 
-/** The recorded heads, sorted; [] when the table is missing or empty (the database is at base). */
-export async function readHeads(client: ClientBase, b: Bookkeeping): Promise<string[]> {
-  if (!(await versionTableExists(client, b))) return [];
+/**
+ * The recorded heads, sorted; [] when the table is missing or empty (the database is at base).
+ * `tables`: what the caller already read with bookkeepingTables(), saving a round trip.
+ */
+export async function readHeads(client: ClientBase, b: Bookkeeping, tables?: BookkeepingTables): Promise<string[]> {
+  if (!(tables ?? await bookkeepingTables(client, b)).version) return [];
   const { rows } = await client.query<{ version_num: unknown }>(`SELECT version_num FROM ${b.versionTable}`);
   return rows.map((r) => {
     if (typeof r.version_num !== 'string') {
@@ -137,18 +145,6 @@ export function renderVersionStatement(b: Bookkeeping, s: VersionStatement): str
   }
 }
 
-/** One transition statement, parameterised from `$first` (so several can share one query). */
-export function versionStatementQuery(b: Bookkeeping, s: VersionStatement, first = 1): { text: string; values: string[] } {
-  const t = b.versionTable;
-  const a = `$${first}`;
-  const c = `$${first + 1}`;
-  switch (s.kind) {
-    case 'update': return { text: `UPDATE ${t} SET version_num = ${a} WHERE version_num = ${c}`, values: [s.to, s.from] };
-    case 'delete': return { text: `DELETE FROM ${t} WHERE version_num = ${a}`, values: [s.revision] };
-    case 'insert': return { text: `INSERT INTO ${t} (version_num) VALUES (${a})`, values: [s.revision] };
-  }
-}
-
 /** Each UPDATE/DELETE/INSERT of a transition must touch exactly one row; anything else means another tool moved the table. */
 export function assertOneVersionRow(b: Bookkeeping, s: VersionStatement, rowCount: number | null): void {
   if (rowCount === 1) return;
@@ -164,8 +160,7 @@ export function versionTableChanged(b: Bookkeeping, expected: string, found: str
 /** Applies the transition on `client` (inside the caller's transaction); each UPDATE/DELETE must hit exactly one row. */
 export async function writeVersionTransition(client: ClientBase, b: Bookkeeping, statements: readonly VersionStatement[]): Promise<void> {
   for (const s of statements) {
-    const q = versionStatementQuery(b, s);
-    const result = await client.query(q.text, q.values);
+    const result = await client.query(renderVersionStatement(b, s));
     assertOneVersionRow(b, s, result.rowCount);
   }
 }

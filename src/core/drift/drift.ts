@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import type { Chain } from '../chain/model';
 import { connect, describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { quoteIdent } from '../db/identifiers';
+import { MAX_IDENTIFIER_BYTES, quoteIdent } from '../db/identifiers';
 import { bookkeeping, LOG_TABLE, readHeads, type VersionTableOptions } from '../db/version-table';
 import { CancelledError, ConnectionError, MigrationChainError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
@@ -39,7 +39,6 @@ export interface DriftReport {
 }
 
 const APPLICATION_NAME = 'migration-chain (drift)';
-const MAX_IDENTIFIER_BYTES = 63;
 
 export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
   const started = performance.now();

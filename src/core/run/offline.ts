@@ -6,8 +6,8 @@ import type { Chain, SqlSection } from '../chain/model';
 import { createLogTableSql, renderLogInsert } from '../db/audit-log';
 import { withConnection } from '../db/connection';
 import {
-  bookkeeping, createVersionTableSql, headsAfterDowngrade, headsAfterUpgrade, readHeads, renderVersionStatement,
-  versionTableExists, versionTransition, type Bookkeeping, type VersionTableOptions,
+  bookkeeping, bookkeepingTables, createVersionTableSql, headsAfterDowngrade, headsAfterUpgrade, readHeads, renderVersionStatement,
+  versionTransition, type Bookkeeping, type VersionTableOptions,
 } from '../db/version-table';
 import { MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
@@ -76,9 +76,9 @@ async function startingPoint(options: RenderSqlOptions, bk: Bookkeeping, logger:
   if (options.url) {
     try {
       return await withConnection(options.url, { connectTimeoutMs: 5000 }, async (client) => {
-        const exists = await versionTableExists(client, bk);
-        const heads = await readHeads(client, bk);
-        return { heads, versionTableExists: exists, source: `the database's recorded version (${heads.join(', ') || 'base'})` };
+        const tables = await bookkeepingTables(client, bk);
+        const heads = await readHeads(client, bk, tables);
+        return { heads, versionTableExists: tables.version, source: `the database's recorded version (${heads.join(', ') || 'base'})` };
       });
     } catch (err) {
       logger.warn(`Could not read the database's version (${(err as Error).message}); rendering from base.`);

@@ -4,10 +4,9 @@
 // version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
 // happen.
 import type { Chain } from '../chain/model';
-import { ensureLogTable } from '../db/audit-log';
 import { describeTarget } from '../db/connection';
 import {
-  ensureVersionTable, headsAfterDowngrade, headsAfterUpgrade, readHeads, versionTableExists,
+  bookkeepingTables, ensureBookkeepingTables, headsAfterDowngrade, headsAfterUpgrade, readHeads,
 } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
 import { formatMs } from '../log';
@@ -52,15 +51,12 @@ export async function downgrade(options: RunOptions): Promise<RunResult> {
 /** The upgrade itself, on an open session (reset reuses it under the same lock). */
 export async function upgradeInSession(s: Session, chain: Chain, target: string): Promise<RunResult> {
   const started = performance.now();
-  const hadVersionTable = await versionTableExists(s.client, s.bk);
-  const heads = await readHeads(s.client, s.bk);
+  const tables = await bookkeepingTables(s.client, s.bk);
+  const heads = await readHeads(s.client, s.bk, tables);
   const plan = planUpgrade(chain, heads, target);
-  if (plan.revisions.length > 0) {
-    await ensureVersionTable(s.client, s.bk);
-    await ensureLogTable(s.client, s.bk);
-  }
+  if (plan.revisions.length > 0) await ensureBookkeepingTables(s.client, s.bk, tables);
   const applied = await executePlan(s, chain, plan, {
-    adviceFor: (err) => (!hadVersionTable && (err as { code?: string }).code === '42P07'
+    adviceFor: (err) => (!tables.version && (err as { code?: string }).code === '42P07'
       ? `${describeTarget(s.target)} already has tables but had no ${s.bk.table} table (made by create_all?). `
         + 'If its schema matches the chain, adopt it with `stamp head` (verify blocks are checked first); otherwise reset it.'
       : undefined),
@@ -104,9 +100,9 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
       down: () => step(revision, 'downgrade'),
     })),
     storage: {
+      // The plan was made from the heads read under this session's lock, a moment ago.
       executed: async () => {
-        const recorded = (await readHeads(s.client, s.bk)).filter((h) => chain.graph.has(h));
-        const applied = chain.graph.appliedSet(recorded);
+        const applied = chain.graph.appliedSet(plan.from);
         return ordered.filter((r) => applied.has(r));
       },
       logMigration: async () => {},

@@ -2,9 +2,8 @@
 // made by `create_all` is adopted. Refuses to mark a revision applied when its verify block fails
 // against the database, unless forced.
 import type { Chain } from '../chain/model';
-import { ensureLogTable } from '../db/audit-log';
 import { describeTarget } from '../db/connection';
-import { ensureVersionTable, readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
+import { bookkeepingTables, ensureBookkeepingTables, readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
 import { MigrationChainError } from '../errors';
 import { runVerifyBlock, type VerifyBlockResult } from '../verify/blocks';
 import { assertKnownHeads, assertRunnable } from './plan';
@@ -29,13 +28,14 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
   assertRunnable(options.chain);
   const { chain } = options;
   return withSession(options, async (s) => {
-    const heads = await readHeads(s.client, s.bk);
+    const tables = await bookkeepingTables(s.client, s.bk);
+    const heads = await readHeads(s.client, s.bk, tables);
     const known = heads.filter((h) => chain.graph.has(h));
     if (!options.force) assertKnownHeads(chain, heads);
     const resolved = chain.graph.resolve(options.target, known).revisions;
-    const to = maximal(chain, resolved);
+    const after = chain.graph.appliedSet(resolved);
+    const to = chain.graph.headsOf(after);
     const before = chain.graph.appliedSet(known);
-    const after = chain.graph.appliedSet(to);
     const newlyApplied = chain.graph.topologicalOrder().filter((r) => after.has(r) && !before.has(r));
 
     const verified: VerifyBlockResult[] = [];
@@ -54,8 +54,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
       s.logger.warn(`Stamping despite failing verify blocks (--force):\n${list}`);
     }
 
-    await ensureVersionTable(s.client, s.bk);
-    await ensureLogTable(s.client, s.bk);
+    await ensureBookkeepingTables(s.client, s.bk, tables);
     await s.client.query('BEGIN');
     try {
       await writeVersionTransition(s.client, s.bk, versionTransition(heads, to));
@@ -67,11 +66,4 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     s.logger.info(`Stamped ${describeTarget(s.target)}: ${heads.join(', ') || 'base'} -> ${to.join(', ') || 'base'} (no migrations ran).`);
     return { from: heads, to, verified, forced: !!options.force && failed.length > 0 };
   });
-}
-
-/** The revisions of `revisions` that are not ancestors of another one: the heads to record. */
-function maximal(chain: Chain, revisions: readonly string[]): string[] {
-  const covered = new Set<string>();
-  for (const r of revisions) for (const a of chain.graph.ancestors(r)) covered.add(a);
-  return [...new Set(revisions)].filter((r) => !covered.has(r)).sort();
 }

@@ -3,8 +3,8 @@
 // reported as edited. Refuses revisions the database has not applied: there is nothing to accept.
 import type { Chain } from '../chain/model';
 import { acceptChecksum, type AppliedChecksum } from '../db/audit-log';
-import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { bookkeeping, type VersionTableOptions } from '../db/version-table';
+import { DEFAULT_APPLICATION_NAME, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { bookkeeping, ensureBookkeepingTables, type VersionTableOptions } from '../db/version-table';
 import { MigrationChainError } from '../errors';
 import { computeStatus, readDatabaseState } from './status';
 
@@ -35,7 +35,7 @@ export async function acceptCurrentFile(opts: AcceptFileOptions): Promise<Accept
   if (!m) throw new MigrationChainError('usage', `"${opts.revision}" does not name one revision.`);
   const target = parseDatabaseUrl(opts.url);
   const bk = bookkeeping(opts);
-  const applicationName = opts.applicationName ?? 'migration-chain';
+  const applicationName = opts.applicationName ?? DEFAULT_APPLICATION_NAME;
   return withConnection(opts.url, { applicationName }, async (client) => {
     const state = await readDatabaseState(client, bk);
     const status = computeStatus(chain, target, state).revisions.get(m.revision);
@@ -47,6 +47,7 @@ export async function acceptCurrentFile(opts: AcceptFileOptions): Promise<Accept
     const previous = state.checksums.get(m.revision);
     const base = { target, revision: m.revision, file: m.file, checksum: m.checksum, previous };
     if (previous?.checksum === m.checksum) return { ...base, changed: false };
+    await ensureBookkeepingTables(client, bk, state.tables);
     await acceptChecksum(client, bk, m.revision, m.checksum, applicationName);
     return { ...base, changed: true };
   });

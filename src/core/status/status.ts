@@ -5,7 +5,7 @@ import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/model';
 import { latestChecksumsSql, type AppliedChecksum } from '../db/audit-log';
 import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, bookkeepingTables, type Bookkeeping, type BookkeepingTables, type VersionTableOptions } from '../db/version-table';
 import { MigrationChainError } from '../errors';
 
 export type RevisionState = 'applied' | 'pending' | 'current' | 'unknown' | 'edited';
@@ -34,7 +34,7 @@ export interface StatusOptions extends VersionTableOptions {
 }
 
 export interface DatabaseState {
-  versionTableExists: boolean;
+  tables: BookkeepingTables;
   heads: string[];
   checksums: Map<string, AppliedChecksum>;
 }
@@ -48,11 +48,10 @@ export async function getStatus(chain: Chain, options: StatusOptions): Promise<C
 
 /** The version rows and the latest checksum per revision, in at most two round trips. */
 export async function readDatabaseState(client: ClientBase, bk: Bookkeeping): Promise<DatabaseState> {
-  const { rows: [exists] } = await client.query<{ v: boolean; l: boolean }>(
-    'SELECT to_regclass($1) IS NOT NULL AS v, to_regclass($2) IS NOT NULL AS l', [bk.versionRegclass, bk.logRegclass]);
+  const tables = await bookkeepingTables(client, bk);
   const parts: string[] = [];
-  if (exists.v) parts.push(`SELECT 'v' AS kind, version_num::text AS revision, NULL::text AS checksum, NULL::timestamptz AS applied_at FROM ${bk.versionTable}`);
-  if (exists.l) parts.push(`SELECT 'l', revision::text, checksum, applied_at FROM (${latestChecksumsSql(bk)}) latest`);
+  if (tables.version) parts.push(`SELECT 'v' AS kind, version_num::text AS revision, NULL::text AS checksum, NULL::timestamptz AS applied_at FROM ${bk.versionTable}`);
+  if (tables.log) parts.push(`SELECT 'l', revision::text, checksum, applied_at FROM (${latestChecksumsSql(bk)}) latest`);
   const heads: string[] = [];
   const checksums = new Map<string, AppliedChecksum>();
   if (parts.length > 0) {
@@ -65,7 +64,7 @@ export async function readDatabaseState(client: ClientBase, bk: Bookkeeping): Pr
       else if (r.checksum && r.applied_at) checksums.set(r.revision, { checksum: r.checksum, appliedAt: r.applied_at });
     }
   }
-  return { versionTableExists: exists.v, heads: heads.sort(), checksums };
+  return { tables, heads: heads.sort(), checksums };
 }
 
 /** Pure: the per-revision state from the recorded heads and checksums. */
@@ -93,5 +92,5 @@ export function computeStatus(chain: Chain, target: DatabaseTarget, state: Datab
     });
   }
   for (const u of unknown) revisions.set(u.revision, { state: 'unknown' });
-  return { target, versionTableExists: state.versionTableExists, heads: state.heads, unknown, revisions, pending };
+  return { target, versionTableExists: state.tables.version, heads: state.heads, unknown, revisions, pending };
 }

@@ -83,7 +83,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     const versionOk = status.unknown.length === 0 && sameSet(state.heads, expected);
     checks.push({
       name: 'version', ok: versionOk,
-      detail: `${bk.table} = ${state.heads.join(', ') || (state.versionTableExists ? '(empty)' : '(no version table)')}; chain head(s) = ${expected.join(', ') || '(none)'}`,
+      detail: `${bk.table} = ${state.heads.join(', ') || (state.tables.version ? '(empty)' : '(no version table)')}; chain head(s) = ${expected.join(', ') || '(none)'}`,
     });
     checks.push({
       name: 'pending', ok: status.pending.length === 0,
@@ -135,5 +135,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+  const sortedB = [...b].sort();
+  return a.length === b.length && [...a].sort().every((v, i) => v === sortedB[i]);
 }
