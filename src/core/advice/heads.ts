@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RevisionGraph } from '../chain/graph';
-import { revisionIdProblem } from '../chain/header';
+import { LineIndex, revisionIdProblem } from '../chain/header';
 import { maskJsComments, maskPython } from '../chain/literals';
 import { MigrationChainError } from '../errors';
 
@@ -41,14 +41,14 @@ export interface HeadPairAdvice {
 export function adviseHeads(graph: RevisionGraph, applied?: ReadonlySet<string>): HeadPairAdvice[] {
   const heads = graph.heads;
   const order = graph.topologicalOrder();
-  const lineage = (rev: string) => new Set([rev, ...graph.ancestors(rev)]);
+  const lineages = heads.map((rev) => new Set([rev, ...graph.ancestors(rev)]));
   const out: HeadPairAdvice[] = [];
   for (let i = 0; i < heads.length; i++) {
     for (let j = i + 1; j < heads.length; j++) {
       const a = heads[i];
       const b = heads[j];
-      const la = lineage(a);
-      const lb = lineage(b);
+      const la = lineages[i];
+      const lb = lineages[j];
       const branchA = order.filter((r) => la.has(r) && !lb.has(r));
       const branchB = order.filter((r) => lb.has(r) && !la.has(r));
       out.push(advisePair(graph, [a, b], [branchA, branchB], applied));
@@ -167,7 +167,7 @@ export async function reparent(opts: { file: string; newParent: string | readonl
     await fs.rm(tmp, { force: true });
     throw new MigrationChainError('io', `Cannot write ${opts.file}: ${(err as Error).message}`, undefined, { cause: err });
   }
-  return { file: opts.file, line: lineOf(text, edit.start), before: text.slice(edit.start, edit.end), after: edit.replacement };
+  return { file: opts.file, line: new LineIndex(text).lineAt(edit.start), before: text.slice(edit.start, edit.end), after: edit.replacement };
 }
 
 interface Edit {
@@ -212,7 +212,7 @@ function scriptEdit(text: string, masked: string, parents: string[], lang: 'py' 
     const start = m.index + m[0].length;
     const end = valueEnd(masked, start);
     if (end === undefined) {
-      throw new MigrationChainError('usage', `${file}:${lineOf(text, start)}: down_revision is not a literal this tool can rewrite.`,
+      throw new MigrationChainError('usage', `${file}:${new LineIndex(text).lineAt(start)}: down_revision is not a literal this tool can rewrite.`,
         'Edit the down_revision by hand.');
     }
     const quote = /^[rRuU]{0,2}(["'])/.exec(text.slice(start, end))?.[1] ?? "'";
@@ -254,10 +254,4 @@ function valueEnd(text: string, i: number): number | undefined {
   }
   const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, i + 40))?.[0];
   return word && ['None', 'null', 'undefined'].includes(word) ? i + word.length : undefined;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let k = text.indexOf('\n'); k !== -1 && k < offset; k = text.indexOf('\n', k + 1)) line++;
-  return line;
 }

@@ -4,7 +4,7 @@ import type { ChainDiagnostic } from '../errors';
 import type { Literal } from './literals';
 import type { Migration, MigrationFormat, ParseResult } from './model';
 import { checksumText } from './checksum';
-import { diag, printable, revisionIdProblem } from './header';
+import { checkedIds, diag, printable, revisionIdProblem } from './header';
 
 export interface LiteralEntry {
   literal: Literal;
@@ -37,6 +37,7 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
       "No 'revision' defined: this file is not part of the chain")] };
   }
   let revision = '';
+  let revisionValid = false;
   if (rev.literal.kind !== 'string') {
     errors.push(diag('unparseable-header', 'error', file, rev.line,
       `revision must be a string literal (migration files are read as text, never executed), not ${describe(rev.literal)}`));
@@ -44,6 +45,7 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
     revision = rev.literal.value;
     const problem = revisionIdProblem(revision);
     if (problem) errors.push(diag('unparseable-header', 'error', file, rev.line, `revision ${problem}`));
+    revisionValid = !problem;
   }
 
   const ids = (key: 'down_revision' | 'depends_on' | 'branch_labels'): string[] => {
@@ -59,14 +61,7 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
         `${key} must be a string, a list of strings or ${facts.format === 'py' ? 'None' : 'null'}, not ${describe(lit)}`));
       return [];
     }
-    const out: string[] = [];
-    for (const v of values) {
-      const problem = revisionIdProblem(v);
-      if (problem) errors.push(diag('unparseable-header', 'error', file, entry.line, `${key}: ${problem}`));
-      else if (out.includes(v)) errors.push(diag('unparseable-header', 'error', file, entry.line, `${key} lists '${v}' twice`));
-      else out.push(v);
-    }
-    return out;
+    return checkedIds(values, key, file, entry.line, errors);
   };
   const downRevisions = ids('down_revision');
   const dependsOn = ids('depends_on');
@@ -91,7 +86,7 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
   }
 
   if (errors.length > 0) {
-    if (revision && !revisionIdProblem(revision)) for (const e of errors) e.revision = revision;
+    if (revisionValid) for (const e of errors) e.revision = revision;
     return { ok: false, diagnostics: [...warnings, ...errors] };
   }
   for (const w of warnings) w.revision = revision;

@@ -15,17 +15,13 @@ export class ChainCache {
   private readonly files = new Map<string, CachedFile>();
   private readonly listings = new Map<string, string[]>();
   private readonly chains = new Map<string, Chain>();
-  /** Files served from the cache / parsed, since construction (for tests and benchmarks). */
-  readonly stats = { hits: 0, parsed: 0 };
+  /** Files parsed since construction (for tests and benchmarks). */
+  readonly stats = { parsed: 0 };
 
   /** The cached parse of `file` if it still has this mtime and size. */
   lookup(file: string, mtimeMs: number, size: number): CachedFile | undefined {
     const entry = this.files.get(file);
-    if (entry && entry.mtimeMs === mtimeMs && entry.size === size) {
-      this.stats.hits++;
-      return entry;
-    }
-    return undefined;
+    return entry && entry.mtimeMs === mtimeMs && entry.size === size ? entry : undefined;
   }
 
   get(file: string): CachedFile | undefined {
@@ -72,12 +68,6 @@ export class ChainCache {
 
   rememberChain(chain: Chain): void {
     this.chains.set(chain.dir, chain);
-  }
-
-  clear(): void {
-    this.files.clear();
-    this.listings.clear();
-    this.chains.clear();
   }
 }
 

@@ -7,6 +7,11 @@ import { MigrationChainError } from '../errors';
 
 const SKIPPED_DIRS = new Set(['node_modules', '__pycache__']);
 
+/** A path segment discovery never descends into or lists: hidden entries and tool folders. */
+export function isSkippedName(name: string): boolean {
+  return name.startsWith('.') || SKIPPED_DIRS.has(name);
+}
+
 export interface DiscoveredFile {
   /** Absolute path. */
   file: string;
@@ -55,10 +60,10 @@ async function walk(dir: string, out: DiscoveredFile[], isRoot: boolean): Promis
   // normalising pass (measurable over 10,000 files).
   const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
+    if (isSkippedName(e.name)) continue;
     const full = prefix + e.name;
     if (e.isDirectory()) {
-      if (!SKIPPED_DIRS.has(e.name)) subdirs.push(walk(full, out, false));
+      subdirs.push(walk(full, out, false));
     } else if (e.isFile() || e.isSymbolicLink()) {
       const format = formatOf(e.name);
       if (format) out.push({ file: full, format });

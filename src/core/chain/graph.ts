@@ -257,7 +257,7 @@ export class RevisionGraph {
 
   /** Revisions with no parents, in file order. */
   get bases(): string[] {
-    return this.nodes.filter((m) => m.downRevisions.length === 0).map((m) => m.revision);
+    return this.names(this.baseIdx());
   }
   /** Revisions with no children, sorted (stable). */
   get heads(): string[] { return this.headList.slice(); }
@@ -274,18 +274,9 @@ export class RevisionGraph {
     const i = this.idxOf(revision);
     return i !== undefined && this.childIdx[i].length > 1;
   }
-  isHead(revision: string): boolean {
-    const i = this.idxOf(revision);
-    return i !== undefined && this.childIdx[i].length === 0;
-  }
   isOnCycle(revision: string): boolean {
     const i = this.idxOf(revision);
     return i !== undefined && this.onCycle[i] === 1;
-  }
-  /** The revision that declares `label` as a branch label. */
-  labelOwner(label: string): string | undefined {
-    const i = this.labels.get(label);
-    return i === undefined ? undefined : this.nodes[i].revision;
   }
 
   /** Nodes reachable from `start` along `edges` (start included only if `includeStart`). */

@@ -16,6 +16,21 @@ export function revisionIdProblem(id: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The valid, distinct revision ids of a header list (down_revision, depends_on, branch_labels), in
+ * order; each invalid or repeated one becomes an error on the header's line.
+ */
+export function checkedIds(values: readonly string[], key: string, file: string, line: number, errors: ChainDiagnostic[]): string[] {
+  const ids: string[] = [];
+  for (const v of values) {
+    const problem = revisionIdProblem(v);
+    if (problem) errors.push(diag('unparseable-header', 'error', file, line, `${key}: ${problem}`));
+    else if (ids.includes(v)) errors.push(diag('unparseable-header', 'error', file, line, `${key} lists '${v}' twice`));
+    else ids.push(v);
+  }
+  return ids;
+}
+
 /** A short, single-line rendering of untrusted text for messages. */
 export function printable(text: string, max = 60): string {
   // eslint-disable-next-line no-control-regex

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { ChainDiagnostic } from '../errors';
 import type { Chain, Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
-import { discoverMigrationFiles, formatOf } from './discover';
+import { discoverMigrationFiles, formatOf, isSkippedName } from './discover';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
 import { parseJsMigration } from './parse-js';
@@ -149,7 +149,7 @@ function reindexChanged(root: string, cache: ChainCache, previousListing: readon
     const file = path.resolve(root, p);
     const format = formatOf(file);
     const rel = path.relative(root, file);
-    if (!format || rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).some((s) => s.startsWith('.') || s === 'node_modules' || s === '__pycache__')) continue;
+    if (!format || rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).some(isSkippedName)) continue;
     const before = cache.get(file);
     const fresh = readAndParse(file, format, true);
     if (!fresh) {

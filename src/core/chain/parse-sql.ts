@@ -3,7 +3,7 @@
 import type { ChainDiagnostic } from '../errors';
 import type { Migration, ParseResult, SqlSection } from './model';
 import { checksumText, normalizeLineEndings } from './checksum';
-import { diag, printable, revisionIdProblem, stripBom } from './header';
+import { checkedIds, diag, printable, revisionIdProblem, stripBom } from './header';
 
 export const SQL_HEADER_KEYS = [
   'revision', 'down_revision', 'message', 'transactional', 'branch_labels', 'depends_on', 'create_date',
@@ -219,23 +219,9 @@ function parseIdList(
   if (!entry) return [];
   const raw = entry.value.replace(/^[([]\s*|\s*[)\]]$/g, '');
   if (noneIsEmpty ? BASE_VALUES.has(raw.toLowerCase()) : raw === '') return [];
-  const ids: string[] = [];
-  const parts = raw.split(',');
-  for (let k = 0; k < parts.length; k++) {
-    const id = parts[k].trim().replace(/^(['"])(.*)\1$/, '$2');
-    if (id === '' && k === parts.length - 1 && k > 0) continue; // tolerate a trailing comma
-    const problem = revisionIdProblem(id);
-    if (problem) {
-      errors.push(diag('unparseable-header', 'error', file, entry.line, `${key}: ${problem}`));
-      continue;
-    }
-    if (ids.includes(id)) {
-      errors.push(diag('unparseable-header', 'error', file, entry.line, `${key} lists '${id}' twice`));
-      continue;
-    }
-    ids.push(id);
-  }
-  return ids;
+  const values = raw.split(',').map((part) => part.trim().replace(/^(['"])(.*)\1$/, '$2'));
+  if (values.length > 1 && values[values.length - 1] === '') values.pop(); // tolerate a trailing comma
+  return checkedIds(values, key, file, entry.line, errors);
 }
 
 export function parseBoolean(value: string): boolean | undefined {

@@ -124,11 +124,15 @@ function shorten(text: string): string {
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
-function scanSection(m: Migration, name: RiskyStatement['section'], section: SqlSection | undefined, rules: Rule[], out: RiskyStatement[]): void {
+const ALL_RULES = [...NON_TRANSACTIONAL, ...DESTRUCTIVE];
+
+/** Non-transactional statements of `section`, and with `destructive` the destructive ones too. */
+function scanSection(m: Migration, name: RiskyStatement['section'], section: SqlSection | undefined, destructive: boolean, out: RiskyStatement[]): void {
   if (!section || section.text === '') return;
-  const wantNonTx = rules.includes(NON_TRANSACTIONAL[0]) && MAYBE_NON_TRANSACTIONAL.test(section.text);
-  const wantDestructive = rules.includes(DESTRUCTIVE[0]) && MAYBE_DESTRUCTIVE.test(section.text);
+  const wantNonTx = MAYBE_NON_TRANSACTIONAL.test(section.text);
+  const wantDestructive = destructive && MAYBE_DESTRUCTIVE.test(section.text);
   if (!wantNonTx && !wantDestructive) return;
+  const rules = destructive ? ALL_RULES : NON_TRANSACTIONAL;
   for (const stmt of splitSqlStatements(section.text)) {
     const s = normalizeForMatching(stmt.text);
     for (const rule of rules) {
@@ -154,9 +158,9 @@ function scanSection(m: Migration, name: RiskyStatement['section'], section: Sql
  */
 export function findRiskyStatements(migration: Migration, options: { destructive?: boolean } = {}): RiskyStatement[] {
   const out: RiskyStatement[] = [];
-  scanSection(migration, 'upgrade', migration.upgrade, options.destructive === false ? NON_TRANSACTIONAL : [...NON_TRANSACTIONAL, ...DESTRUCTIVE], out);
-  scanSection(migration, 'downgrade', migration.downgrade, NON_TRANSACTIONAL, out);
-  scanSection(migration, 'verify', migration.verify, NON_TRANSACTIONAL, out);
+  scanSection(migration, 'upgrade', migration.upgrade, options.destructive !== false, out);
+  scanSection(migration, 'downgrade', migration.downgrade, false, out);
+  scanSection(migration, 'verify', migration.verify, false, out);
   return out;
 }
 
@@ -165,9 +169,9 @@ export function findRiskyStatements(migration: Migration, options: { destructive
  * transaction: an error for statements PostgreSQL refuses in a transaction block, a warning for the
  * server-dependent enum ADD VALUE.
  */
-export function transactionDiagnostics(migration: Migration, risky = findRiskyStatements(migration, { destructive: false })): ChainDiagnostic[] {
+export function transactionDiagnostics(migration: Migration, risky?: readonly RiskyStatement[]): ChainDiagnostic[] {
   if (!migration.transactional) return [];
-  return risky
+  return (risky ?? findRiskyStatements(migration, { destructive: false }))
     .filter((r) => r.kind === 'non-transactional')
     .map((r) => ({
       code: 'non-transactional-statement' as const,

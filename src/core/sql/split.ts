@@ -109,18 +109,16 @@ const ROUTINE_START = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\b
 
 export function splitSqlStatements(text: string): SqlStatement[] {
   const out: SqlStatement[] = [];
-  let hasCode = false; // the current span holds something other than comments/whitespace
-  let firstCode = -1; // offset of the first significant character of the current statement
+  let firstCode = -1; // offset of the first significant character of the current statement (-1: only comments/whitespace so far)
   let codeSoFar = ''; // the statement's code words so far, only kept while deciding BEGIN ATOMIC handling
   let routine: boolean | undefined;
   let blockDepth = 0;
 
   const finish = (end: number): void => {
-    if (hasCode && firstCode !== -1) {
+    if (firstCode !== -1) {
       const raw = text.slice(firstCode, end).trimEnd();
       if (raw !== '') out.push({ text: raw, offset: firstCode, line: 0 });
     }
-    hasCode = false;
     firstCode = -1;
     codeSoFar = '';
     routine = undefined;
@@ -131,7 +129,6 @@ export function splitSqlStatements(text: string): SqlStatement[] {
     if (kind === 'comment') return;
     if (kind !== 'code') {
       if (firstCode === -1) firstCode = start;
-      hasCode = true;
       return;
     }
     let segStart = start;
@@ -144,7 +141,6 @@ export function splitSqlStatements(text: string): SqlStatement[] {
         segStart = i + 1;
       } else if (firstCode === -1 && !/\s/.test(c)) {
         firstCode = i;
-        hasCode = true;
       }
     }
     trackWords(segStart, end);

@@ -133,7 +133,7 @@ export function revisionLayout(snapshot: FolderSnapshot): Array<string | string[
   const landmark = (i: number): boolean => {
     if (i === 0 || i === order.length - 1 || i >= ordered || marked.has(order[i])) return true;
     const m = graph.get(order[i]);
-    return !m || m.downRevisions.length !== 1 || graph.children(order[i]).length > 1 || missingParents(chain, m).length > 0;
+    return !m || m.downRevisions.length !== 1 || graph.isBranchPoint(order[i]) || missingParents(chain, m).length > 0;
   };
   for (let i = 0; i < order.length; i++) {
     if (!landmark(i)) continue;
