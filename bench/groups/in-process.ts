@@ -7,7 +7,7 @@ import { ChainCache } from '../../src/core/chain/cache';
 import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/model';
 import { lensesFor } from '../../src/extension/codelens-model';
-import type { ChainStatus, RevisionState } from '../../src/extension/core';
+import { computeStatus, type ChainStatus } from '../../src/core/status/status';
 import { findMigrationByFile, type FolderSnapshot } from '../../src/extension/snapshot';
 import { childNodes, folderNode, presentNode } from '../../src/extension/tree/tree-model';
 import { scratch, type BenchContext } from '../lib/context';
@@ -17,23 +17,14 @@ import { atMost, type Figure } from '../lib/report';
 
 /**
  * A status as one getStatus would cache it: the database at the revision halfway up the chain,
- * so the models see applied, current and pending revisions. Built from the graph's own applied
- * set, so it agrees with what the engine would report for that version row.
+ * so the models see applied, current and pending revisions. Computed by the engine's own
+ * computeStatus from that version row, without a database.
  */
 function statusHalfway(chain: Chain): ChainStatus {
   const order = chain.graph.topologicalOrder();
   const current = order[Math.floor(order.length / 2)];
-  const applied = chain.graph.appliedSet([current]);
-  const revisions = new Map<string, { state: RevisionState }>();
-  for (const id of order) revisions.set(id, { state: id === current ? 'current' : applied.has(id) ? 'applied' : 'pending' });
-  return {
-    target: { host: '127.0.0.1', port: 5432, database: 'bench', user: 'bench', isLocal: true, display: 'postgres://bench@127.0.0.1:5432/bench' },
-    versionTableExists: true,
-    heads: [current],
-    unknown: [],
-    revisions,
-    pending: order.filter((id) => !applied.has(id)),
-  };
+  const target = { host: '127.0.0.1', port: 5432, database: 'bench', user: 'bench', isLocal: true, display: 'postgres://bench@127.0.0.1:5432/bench' };
+  return computeStatus(chain, target, { tables: { version: true, log: true }, heads: [current], checksums: new Map() });
 }
 
 export async function inProcessFigures(ctx: BenchContext): Promise<Figure[]> {

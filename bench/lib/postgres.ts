@@ -27,15 +27,11 @@ export async function startBenchServer(): Promise<BenchServer> {
 }
 
 async function readSettings(url: string): Promise<Record<string, string>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ name: string; value: string }>(
       'SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS name', [REPORTED_SETTINGS]);
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Runs `fn` with a connected client and always disconnects. */

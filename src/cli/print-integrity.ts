@@ -1,8 +1,8 @@
 // Text renderings for the integrity features: merge advice for several heads, the risk preview of an
 // upgrade, the undo list of a downgrade. Pure functions from engine data to lines.
 import type { HeadPairAdvice } from '../core/advice/heads';
-import type { RiskyStatement } from '../core/sql/risky';
-import type { RunPlan, RunPlanStep } from './core';
+import type { RiskPreview } from '../core/sql/risky';
+import type { RunPlan } from './core';
 import { displayPath } from './print';
 
 /** One block per pair of heads: the advice, its reason, and the command that carries it out. */
@@ -23,24 +23,8 @@ export function renderHeadAdvice(advice: readonly HeadPairAdvice[], cwd?: string
   });
 }
 
-export interface RiskPreview {
-  destructive: { step: RunPlanStep; risk: RiskyStatement }[];
-  nonTransactional: RunPlanStep[];
-}
-
-/** What in an upgrade plan deserves a second look: destructive statements, migrations without a transaction. */
-export function upgradeRisks(steps: readonly RunPlanStep[], riskyOf: (step: RunPlanStep) => readonly RiskyStatement[]): RiskPreview {
-  return {
-    destructive: steps.flatMap((step) => riskyOf(step)
-      .filter((risk) => risk.kind === 'destructive' && risk.section === 'upgrade')
-      .map((risk) => ({ step, risk }))),
-    nonTransactional: steps.filter((s) => !s.transactional),
-  };
-}
-
-export function hasRisks(p: RiskPreview): boolean {
-  return p.destructive.length > 0 || p.nonTransactional.length > 0;
-}
+// The risk selection lives in the core (the editor's confirmation uses it too).
+export { hasRisks, upgradeRisks, type RiskPreview } from '../core/sql/risky';
 
 export function renderRiskPreview(p: RiskPreview, cwd?: string): string[] {
   const lines: string[] = [];

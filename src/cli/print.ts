@@ -150,6 +150,11 @@ export function renderDrift(report: DriftReport, cwd?: string): string[] {
   return lines;
 }
 
+/** Revisions whose file changed after they were applied. */
+export function editedRevisions(status: ChainStatus): string[] {
+  return [...status.revisions].filter(([, s]) => s.state === 'edited').map(([rev]) => rev);
+}
+
 export function renderStatus(status: ChainStatus, graph: RevisionGraph): string[] {
   const current = status.heads.length ? status.heads.join(', ') : '<base> (nothing applied)';
   const lines = [
@@ -161,7 +166,7 @@ export function renderStatus(status: ChainStatus, graph: RevisionGraph): string[
   if (status.unknown.length) {
     lines.push(`unknown:  ${status.unknown.map((u) => `${u.revision}${u.nearest.length ? ` (nearest: ${u.nearest.join(', ')})` : ''}`).join('; ')}`);
   }
-  const edited = [...status.revisions].filter(([, s]) => s.state === 'edited').map(([rev]) => rev);
+  const edited = editedRevisions(status);
   if (edited.length) lines.push(`edited after apply: ${edited.join(', ')}`);
   return lines;
 }

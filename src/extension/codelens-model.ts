@@ -2,7 +2,7 @@
 // folder's snapshot (one getStatus per refresh), never from a query per file.
 import type { Migration } from './core';
 import { headAdvice, movedHead } from './head-advice';
-import { displayState, formatWhen, missingParents, revisionProblems, type FolderSnapshot } from './snapshot';
+import { formatWhen, missingParents, revisionProblems, type FolderSnapshot } from './snapshot';
 
 export interface LensView {
   /** 1-based line. */
@@ -55,7 +55,6 @@ export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
   }
   lenses.push(...headAdviceLenses(snapshot, m, ref));
 
-  const state = displayState(snapshot, m);
   const status = snapshot.status?.revisions.get(m.revision);
   if (!snapshot.status) {
     const d = snapshot.disconnected;
@@ -68,7 +67,8 @@ export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
     }
     return lenses;
   }
-  switch (state === 'broken' ? status?.state : state) {
+  // A broken revision (its problems are lensed above) still shows its database state.
+  switch (status?.state) {
     case 'applied': {
       const when = formatWhen(status?.appliedAt);
       lenses.push({ line, title: when ? `✓ Applied ${when}` : '✓ Applied' });

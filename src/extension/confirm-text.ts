@@ -2,6 +2,7 @@
 // name must be typed. No `vscode`: confirm.ts shows what this module decides.
 import * as path from 'path';
 import { protectedPattern } from '../core/db/protected';
+import { upgradeRisks } from '../core/sql/risky';
 import type { DatabaseDescription, DatabaseTarget, Direction, RiskyStatement, RunPlan, RunPlanStep } from './core';
 import type { Settings } from './settings-model';
 
@@ -55,17 +56,16 @@ export function runConfirmation(
   if (n > MAX_LISTED) lines.push(`  … and ${n - MAX_LISTED} more`);
 
   // Destructive statements of the upgrade text; in a downgrade every undo is destructive by nature.
-  const destructive = direction === 'up'
-    ? plan.steps.flatMap((s) => riskyOf(s).filter((r) => r.kind === 'destructive' && r.section === 'upgrade').map((r) => ({ step: s, r })))
-    : [];
+  const risks = upgradeRisks(plan.steps, riskyOf);
+  const destructive = direction === 'up' ? risks.destructive : [];
   if (destructive.length) {
     lines.push('', 'Destructive statements:');
-    for (const { step, r } of destructive.slice(0, MAX_LISTED)) {
-      lines.push(`  ${path.basename(r.file)}:${r.line}  ${oneLine(r.statement)} — ${r.message} (${step.revision})`);
+    for (const { step, risk } of destructive.slice(0, MAX_LISTED)) {
+      lines.push(`  ${path.basename(risk.file)}:${risk.line}  ${oneLine(risk.statement)} — ${risk.message} (${step.revision})`);
     }
     if (destructive.length > MAX_LISTED) lines.push(`  … and ${destructive.length - MAX_LISTED} more`);
   }
-  const partial = nonTransactionalSteps(plan);
+  const partial = risks.nonTransactional;
   if (partial.length) {
     lines.push('', 'Not transactional — may partially apply (a failure leaves the statements before it in place):');
     for (const s of partial.slice(0, MAX_LISTED)) lines.push(`  ${s.revision}  ${path.basename(s.file)}`);

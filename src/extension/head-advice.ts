@@ -11,8 +11,7 @@ export function headAdvice(snapshot: FolderSnapshot): HeadPairAdvice[] {
   if (!chain || chain.graph.heads.length < 2) return [];
   let advice = memo.get(snapshot);
   if (!advice) {
-    const recorded = snapshot.status?.heads.filter((h) => chain.graph.has(h));
-    advice = core().adviseHeads(chain.graph, recorded ? chain.graph.appliedSet(recorded) : undefined);
+    advice = core().adviseHeads(chain.graph, snapshot.status ? chain.graph.appliedSet(snapshot.status.heads) : undefined);
     memo.set(snapshot, advice);
   }
   return advice;

@@ -45,7 +45,7 @@ export const check: Command = async (ctx) => {
 async function headAdvice(ctx: CommandContext, chain: Chain): Promise<HeadPairAdvice[]> {
   if (chain.graph.heads.length < 2) return [];
   const status = await readStatusIfConfigured(ctx, chain);
-  const applied = status ? chain.graph.appliedSet(status.heads.filter((h) => chain.graph.has(h))) : undefined;
+  const applied = status ? chain.graph.appliedSet(status.heads) : undefined;
   if (!status && !ctx.optionalDatabaseUrl()) ctx.logger.info('No database URL configured: the advice rests on the files alone.');
   return loadAdviceApi().adviseHeads(chain.graph, applied);
 }

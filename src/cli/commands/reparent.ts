@@ -28,7 +28,7 @@ export const reparent: Command = async (ctx) => {
     return 0;
   }
   const status = await readStatusIfConfigured(ctx, chain);
-  const applied = status ? chain.graph.appliedSet(status.heads.filter((h) => chain.graph.has(h))) : undefined;
+  const applied = status ? chain.graph.appliedSet(status.heads) : undefined;
   if (status && applied?.has(m.revision)) {
     throw new MigrationChainError('usage',
       `${status.target.display} applied ${m.revision}; re-parenting it would rewrite history that database recorded.`,

@@ -22,7 +22,7 @@ export async function printSql(ctx: CommandContext, direction: 'up' | 'down', ta
       : chain.graph.upgradePlan(from ?? [], chain.graph.resolve(target, from ?? []).revisions).map((r) => chain.graph.get(r)!).map((m) => ({
         revision: m.revision, message: m.message, file: m.file, transactional: m.transactional, hasDowngrade: m.hasDowngrade,
       }));
-    const preview = renderRiskPreview(upgradeRisks(steps, (s) => core.findRiskyStatements(chain.graph.get(s.revision)!)), ctx.io.cwd);
+    const preview = renderRiskPreview(upgradeRisks(steps, core.riskyOfStep(chain.graph)), ctx.io.cwd);
     if (preview.length) ctx.output.note(preview.map((l) => `-- ${l}`).join('\n'));
   }
   ctx.output.result(sql);

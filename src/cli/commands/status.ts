@@ -1,5 +1,5 @@
 import type { Command } from '../context';
-import { renderStatus } from '../print';
+import { editedRevisions, renderStatus } from '../print';
 import { warnAboutChain } from './shared';
 
 /** `status`: where the database is and how many migrations are pending. */
@@ -16,7 +16,7 @@ export const status: Command = async (ctx) => {
       heads: chain.graph.heads,
       pending: result.pending,
       unknown: result.unknown,
-      edited: [...result.revisions].filter(([, s]) => s.state === 'edited').map(([rev]) => rev),
+      edited: editedRevisions(result),
     });
   } else {
     ctx.output.result(renderStatus(result, chain.graph).join('\n'));

@@ -24,10 +24,7 @@ async function confirmRisks(ctx: CommandContext, url: string, target: string): P
   const chain = await ctx.chain();
   const core = ctx.core();
   const plan = await core.planRun({ chain, url, direction: 'up', target });
-  const risks = upgradeRisks(plan.steps, (s) => {
-    const m = chain.graph.get(s.revision);
-    return m ? core.findRiskyStatements(m) : [];
-  });
+  const risks = upgradeRisks(plan.steps, core.riskyOfStep(chain.graph));
   if (!hasRisks(risks)) return;
   ctx.output.note([`Upgrade ${plan.target.display} applies ${plan.steps.length} migration(s), with:`, ...renderRiskPreview(risks, ctx.io.cwd)].join('\n'));
   await confirmSimple({

@@ -13,4 +13,6 @@ export { MAX_REVISION_LENGTH, revisionIdProblem } from './header';
 export { createRevision, newRevisionId, type CreateRevisionOptions, type CreatedRevision } from '../authoring/create-revision';
 export { mergeHeads, type MergeHeadsOptions } from '../authoring/merge-heads';
 export { splitSqlStatements, scanSql, type SqlStatement } from '../sql/split';
-export { findRiskyStatements, transactionDiagnostics, type RiskyStatement, type RiskCode } from '../sql/risky';
+export {
+  findRiskyStatements, hasRisks, riskyOfStep, transactionDiagnostics, upgradeRisks, type RiskCode, type RiskPreview, type RiskyStatement,
+} from '../sql/risky';

@@ -3,7 +3,9 @@
 // in the confirmation's detail). Matching works on the statement with comments removed and the
 // contents of strings blanked, so `'DROP TABLE'` inside a literal is not a DROP TABLE.
 import type { ChainDiagnostic } from '../errors';
+import type { RevisionGraph } from '../chain/graph';
 import type { Migration, SqlSection } from '../chain/model';
+import type { RunPlanStep } from '../run/preview';
 import { scanSql, splitSqlStatements } from './split';
 
 export type RiskCode =
@@ -162,6 +164,33 @@ export function findRiskyStatements(migration: Migration, options: { destructive
   scanSection(migration, 'downgrade', migration.downgrade, false, out);
   scanSection(migration, 'verify', migration.verify, false, out);
   return out;
+}
+
+/** The risky statements of a plan step's migration ([] when the chain does not define it). */
+export function riskyOfStep(graph: RevisionGraph): (step: RunPlanStep) => RiskyStatement[] {
+  return (step) => {
+    const m = graph.get(step.revision);
+    return m ? findRiskyStatements(m) : [];
+  };
+}
+
+export interface RiskPreview {
+  destructive: { step: RunPlanStep; risk: RiskyStatement }[];
+  nonTransactional: RunPlanStep[];
+}
+
+/** What in an upgrade plan deserves a second look: destructive statements, migrations without a transaction. */
+export function upgradeRisks(steps: readonly RunPlanStep[], riskyOf: (step: RunPlanStep) => readonly RiskyStatement[]): RiskPreview {
+  return {
+    destructive: steps.flatMap((step) => riskyOf(step)
+      .filter((risk) => risk.kind === 'destructive' && risk.section === 'upgrade')
+      .map((risk) => ({ step, risk }))),
+    nonTransactional: steps.filter((s) => !s.transactional),
+  };
+}
+
+export function hasRisks(p: RiskPreview): boolean {
+  return p.destructive.length > 0 || p.nonTransactional.length > 0;
 }
 
 /**

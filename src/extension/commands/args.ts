@@ -6,7 +6,7 @@ import type { Chain } from '../core';
 import type { FolderSnapshot } from '../snapshot';
 import type { CommandDeps } from './deps';
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 

@@ -6,7 +6,7 @@ import { MigrationChainError } from '../../core/errors';
 import { runAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, type Direction, type RunPlanStep } from '../core';
+import { core, type Direction } from '../core';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../snapshot';
 import { requireChain } from './args';
@@ -19,7 +19,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const { url, target: db } = await deps.chains.connect(snapshot.folder.uri, verb);
   const c = core();
   const plan = await c.planRun({ chain, url, direction, target });
-  if (plan.steps.length === 0) return `${db.database} is already at ${target === 'base' ? 'base' : target}; nothing to do.`;
+  if (plan.steps.length === 0) return `${db.database} is already at ${target}; nothing to do.`;
   if (plan.irreversible?.length) {
     // The preview still shows what would be undone; no button can make it run.
     const refusal = downgradeRefusal(plan, target);
@@ -28,10 +28,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   }
 
   const settings = deps.settings.for(folder);
-  const riskyOf = (step: RunPlanStep) => {
-    const m = chain.graph.get(step.revision);
-    return m ? c.findRiskyStatements(m) : [];
-  };
+  const riskyOf = c.riskyOfStep(chain.graph);
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
   if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length) await confirmOrThrow(runConfirmation(direction, plan, riskyOf, settings));
 

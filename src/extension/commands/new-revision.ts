@@ -1,5 +1,4 @@
 // A new `.sql` revision on top of the current head(s); the migrations folder is created on first use.
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { MigrationChainError } from '../../core/errors';
@@ -20,7 +19,6 @@ export const newRevision: CommandFactory = (deps) => async (arg?: unknown) => {
     validateInput: (v) => (v.trim() ? undefined : 'A message is required'),
   });
   if (message === undefined) throw new MigrationChainError('cancelled', 'New Revision cancelled.');
-  await fs.promises.mkdir(dir, { recursive: true });
   const created = await core().createRevision(dir, { message: message.trim() });
   deps.log.info(`Created revision ${created.revision}: ${created.file}`);
   await deps.chains.refresh(snapshot.folder.uri);

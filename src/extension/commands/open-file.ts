@@ -1,10 +1,7 @@
 import { MigrationChainError } from '../../core/errors';
+import { isRecord } from './args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}
 
 /** Opens a revision's file at its revision line, or the file of a problem node at its line. */
 export const openFile: CommandFactory = (deps) => async (arg?: unknown) => {

@@ -7,12 +7,12 @@ import { confirmOrThrow } from '../confirm';
 import { reparentConfirmation } from '../confirm-integrity';
 import { core } from '../core';
 import { headAdvice } from '../head-advice';
-import { chooseFolder, chooseRevision, requireChain } from './args';
+import { chooseFolder, chooseRevision, isRecord, requireChain } from './args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
 
 function ontoOf(arg: unknown): string | undefined {
-  const onto = typeof arg === 'object' && arg !== null ? (arg as { onto?: unknown }).onto : undefined;
+  const onto = isRecord(arg) ? arg.onto : undefined;
   return typeof onto === 'string' && onto !== '' ? onto : undefined;
 }
 
