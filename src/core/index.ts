@@ -39,5 +39,5 @@ export {
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
 export { checkDrift, scratchName, type DriftOptions, type DriftReport } from './drift/drift';
 export {
-  adviseHeads, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+  adviseHeads, branchRoot, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RevisionGraph } from '../chain/graph';
+import type { Migration } from '../chain/model';
 import { LineIndex, revisionIdProblem } from '../chain/header';
 import { maskJsComments, maskPython } from '../chain/literals';
 import { MigrationChainError } from '../errors';
@@ -57,6 +58,16 @@ export function adviseHeads(graph: RevisionGraph, applied?: ReadonlySet<string>)
   return out;
 }
 
+/**
+ * The one revision where `branch` (a head's own revisions) joins the rest of the chain, when a
+ * single down_revision can move it; undefined when the branch starts at several points or at a merge.
+ */
+export function branchRoot(graph: RevisionGraph, branch: readonly string[]): Migration | undefined {
+  const roots = branch.filter((r) => graph.parents(r).every((p) => !branch.includes(p)));
+  const root = roots.length === 1 ? graph.get(roots[0]) : undefined;
+  return root && root.downRevisions.length <= 1 ? root : undefined;
+}
+
 function advisePair(
   graph: RevisionGraph,
   heads: [string, string],
@@ -87,9 +98,8 @@ function advisePair(
   const [stay, move, moveBranch] = branches[1].length <= branches[0].length
     ? [a, b, branches[1]]
     : [b, a, branches[0]];
-  const roots = moveBranch.filter((r) => graph.parents(r).every((p) => !moveBranch.includes(p)));
-  const root = roots.length === 1 ? graph.get(roots[0]) : undefined;
-  if (!root || root.downRevisions.length > 1) {
+  const root = branchRoot(graph, moveBranch);
+  if (!root) {
     return {
       ...withApplied,
       advice: 'merge-required',

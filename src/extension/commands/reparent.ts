@@ -37,9 +37,8 @@ export const reparent: CommandFactory = (deps) => async (arg?: unknown) => {
     throw new MigrationChainError('usage', advice.reason, 'Run "Migration Chain: Merge Heads" instead.');
   }
   const branch = advice.branches[advice.heads.indexOf(head)];
-  const roots = branch.filter((r) => chain.graph.parents(r).every((p) => !branch.includes(p)));
-  const root = roots.length === 1 ? chain.graph.get(roots[0]) : undefined;
-  if (!root || root.downRevisions.length > 1) {
+  const root = core().branchRoot(chain.graph, branch);
+  if (!root) {
     throw new MigrationChainError('usage', `${head}'s branch joins the chain at more than one point; no single down_revision can move it.`,
       'Run "Migration Chain: Merge Heads" instead.');
   }
