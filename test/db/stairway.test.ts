@@ -12,7 +12,7 @@ import { changedRevisions } from '../../src/core/stairway/changed';
 import { renderJUnit } from '../../src/core/stairway/junit';
 import { stairwayPassed, type RevisionResult, type StairwayReport } from '../../src/core/stairway/model';
 import { runStairway } from '../../src/core/stairway/stairway';
-import { REPO_ROOT } from '../reliability/support/cli';
+import { describeRun, REPO_ROOT, runCli } from '../reliability/support/cli';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { memoryLogger, sql, writeChainDir } from '../support/chains';
 
@@ -207,5 +207,42 @@ describe('stairway (real PostgreSQL)', function () {
     await assert.rejects(changedRevisions(chain), (err: unknown) => err instanceof MigrationChainError && /no upstream branch/.test(err.message) && /--changed-since/.test(err.hint ?? ''));
     const report = await runStairway({ chain, url: await freshDatabaseUrl('mc_stair_changed'), selection: { revisions: changed.revisions } });
     assert.deepEqual(report.results.map((r) => [r.revision, r.outcome]), [['4b9608290b5d', 'passed'], ['ffff00000001', 'passed']]);
+  });
+});
+
+describe('migration-chain test (CLI, real PostgreSQL)', function () {
+  this.timeout(120_000);
+  const cli = (args: string[], cwd = REPO_ROOT) => runCli(args, { cwd, env: { DATABASE_URL: '', MIGRATION_CHAIN_PROTECTED: '' } });
+
+  it('exit 0 on the sample chain, one line per revision and the totals', async () => {
+    const url = await freshDatabaseUrl('mc_stair_cli_ok');
+    const r = await cli(['test', '--url', url]);
+    assert.equal(r.code, 0, describeRun(['test'], r));
+    assert.match(r.stdout, /^✔ 000000000000 \(create base tables\)$/m);
+    assert.match(r.stdout, /^4 passed, 0 failed, 0 irreversible \(upgrade only\), 0 skipped in /m);
+    assert.ok(!(r.stdout + r.stderr).includes(server().password), 'no password in the output');
+  });
+
+  it('exit 9 on the defects, with step, object and relative file:line; --junit writes the report; --json parses', async () => {
+    const url = await freshDatabaseUrl('mc_stair_cli_bad');
+    const junit = path.join(writeChainDir({}), 'stairway.xml');
+    const dir = path.relative(REPO_ROOT, DEFECTS_DIR);
+    const r = await cli(['test', '--dir', dir, '--url', url, '--junit', junit, '--to', 'b10000000001']);
+    assert.equal(r.code, 9, describeRun(['test'], r));
+    assert.match(r.stdout, /^✘ b10000000001 \(index on items.name \(the downgrade forgets it\)\) failed at downgrade, re-upgrade$/m);
+    assert.match(r.stdout, /index items\.items_name_idx is left behind by the downgrade \(the upgrade creates it at line 6\) {2}\(test\/fixtures\/stairway-defects\/b10000000001_forgets_index\.sql:9\)/);
+    assert.match(fs.readFileSync(junit, 'utf8'), /<testsuites name="migration-chain stairway" tests="2" failures="1"/);
+    const json = await cli(['test', '--dir', dir, '--url', url, '--json', '--from', 'f1', '--to', 'f10000000001']);
+    assert.equal(json.code, 0, describeRun(['test', '--json'], json));
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; results: { revision: string; outcome: string }[] };
+    assert.deepEqual(parsed.results.map((x) => [x.revision, x.outcome]), [['f10000000001', 'irreversible']]);
+    assert.equal(parsed.ok, true);
+  });
+
+  it('exit 2 for a --from that does not resolve, before any database is created', async () => {
+    const r = await cli(['test', '--url', await freshDatabaseUrl('mc_stair_cli_usage'), '--from', 'nope']);
+    assert.equal(r.code, 2, describeRun(['test'], r));
+    assert.match(r.stderr, /^error: .*nope/m);
+    assert.deepEqual(await scratchDatabases(), []);
   });
 });

@@ -249,7 +249,13 @@ class Walk {
     if (outcome === 'passed') this.log.info(`✔ ${m.revision} passed: upgrade, downgrade, upgrade again (${took})`);
     else if (outcome === 'irreversible') this.log.info(`• ${m.revision} upgraded; ${note} (${took})`);
     else if (outcome === 'skipped') this.log.warn(`○ ${m.revision} skipped: ${note}`);
-    else for (const f of failures) this.log.error(`✘ ${m.revision} failed at ${f.step}: ${f.message}`);
+    else {
+      for (const f of failures) {
+        const first = f.findings[0];
+        const more = f.findings.length > 1 ? ` (+${f.findings.length - 1} more)` : '';
+        this.log.error(`✘ ${m.revision} failed at ${f.step}: ${first ? `${first.message} (${first.location.file}:${first.location.line})${more}` : f.message}`);
+      }
+    }
     this.opts.onEvent?.({ kind: 'finished', result });
   }
 
