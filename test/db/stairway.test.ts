@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/model';
 import { CancelledError, MigrationChainError } from '../../src/core/errors';
-import { changedRevisions } from '../../src/core/stairway/changed';
+import { revisionsChangedSince } from '../../src/core/stairway/changed';
 import { renderJUnit } from '../../src/core/stairway/junit';
 import { stairwayPassed, type RevisionResult, type StairwayReport } from '../../src/core/stairway/model';
 import { runStairway } from '../../src/core/stairway/stairway';
@@ -201,10 +201,10 @@ describe('stairway (real PostgreSQL)', function () {
     fs.writeFileSync(path.join(dir, 'ffff00000001_new.sql'),
       '-- revision: ffff00000001\n-- down_revision: 556b79de2825\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n');
     const chain = await loaded(dir);
-    const changed = await changedRevisions(chain, 'HEAD');
+    const changed = await revisionsChangedSince(chain, 'HEAD');
     assert.equal(changed.ref, 'HEAD');
     assert.deepEqual([...changed.revisions].sort(), ['4b9608290b5d', 'ffff00000001']);
-    await assert.rejects(changedRevisions(chain), (err: unknown) => err instanceof MigrationChainError && /no upstream branch/.test(err.message) && /--changed-since/.test(err.hint ?? ''));
+    await assert.rejects(revisionsChangedSince(chain), (err: unknown) => err instanceof MigrationChainError && /no upstream branch/.test(err.message) && /--changed-since/.test(err.hint ?? ''));
     const report = await runStairway({ chain, url: await freshDatabaseUrl('mc_stair_changed'), selection: { revisions: changed.revisions } });
     assert.deepEqual(report.results.map((r) => [r.revision, r.outcome]), [['4b9608290b5d', 'passed'], ['ffff00000001', 'passed']]);
   });

@@ -19,7 +19,7 @@ export const test: Command = async (ctx) => {
   if (changedSince !== undefined && changedSince.trim() === '') throw new UsageError('--changed-since needs a git ref.', 'Example: --changed-since origin/main');
   const selection: StairwaySelection = { from, to };
   if (changedSince !== undefined) {
-    const changed = await core.changedRevisions(chain, changedSince);
+    const changed = await core.revisionsChangedSince(chain, changedSince);
     ctx.logger.info(`${changed.revisions.length} revision(s) changed since ${changed.ref}${changed.revisions.length ? `: ${changed.revisions.join(', ')}` : ''}.`);
     selection.revisions = changed.revisions;
   }

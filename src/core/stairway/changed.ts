@@ -7,13 +7,13 @@ import * as path from 'node:path';
 import type { Chain } from '../chain/model';
 import { MigrationChainError } from '../errors';
 
-export interface ChangedRevisions {
+export interface ChangedSince {
   /** The ref compared against, as given or the merge base found. */
   ref: string;
   revisions: string[];
 }
 
-export async function changedRevisions(chain: Chain, ref?: string): Promise<ChangedRevisions> {
+export async function revisionsChangedSince(chain: Chain, ref?: string): Promise<ChangedSince> {
   const cwd = chain.dir;
   const root = (await git(cwd, ['rev-parse', '--show-toplevel'], 'find the git repository of')).trim();
   const base = ref ?? (await defaultRef(cwd));

@@ -1,7 +1,7 @@
 // Stairway tests: every revision upgraded, downgraded and upgraded again on a scratch database.
 export { runStairway, type StairwayOptions } from './stairway';
 export { selectRevisions, type StairwaySelection } from './select';
-export { changedRevisions, type ChangedRevisions } from './changed';
+export { revisionsChangedSince, type ChangedSince } from './changed';
 export { branchGroups, type BranchGroup } from './branches';
 export { nativeEngine, type StairwayEngine, type StairwayDriver, type DriverContext } from './driver';
 export { renderJUnit } from './junit';

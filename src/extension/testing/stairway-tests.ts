@@ -145,7 +145,7 @@ export class StairwayTests implements vscode.Disposable {
       if (!chain) throw new Error(`${snapshot?.folder.name ?? folderUri}: no migration chain to test.`);
       let revisions = [...items.keys()];
       if (ctx.changed) {
-        const c = await core().changedRevisions(chain, ctx.changed.ref);
+        const c = await core().revisionsChangedSince(chain, ctx.changed.ref);
         const changedSet = new Set(c.revisions);
         revisions = revisions.filter((r) => changedSet.has(r));
         logger.info(`${revisions.length} revision(s) changed since ${c.ref}${revisions.length ? `: ${revisions.join(', ')}` : ''}.`);
