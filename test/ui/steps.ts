@@ -289,7 +289,7 @@ export function trustedSteps(f: Fixture): Step[] {
       async run({ page }) {
         // A clean window for the picture: the Testing view and nothing else of the earlier steps.
         await runCommand(page, 'View: Close All Editors');
-        await runCommand(page, 'View: Close Panel');
+        await runCommand(page, 'View: Hide Panel');
         await runCommand(page, 'Migration Chain: Run Stairway Tests (All Revisions)');
         await runCommand(page, 'Testing: Focus on Test Explorer View');
         const root = await see(page.getByRole('treeitem', { name: /^Migration Chain: all revisions \(sample\)/ }),

@@ -30,6 +30,8 @@ export class StairwayTests implements vscode.Disposable {
   readonly runProfile: vscode.TestRunProfile;
   readonly changedProfile: vscode.TestRunProfile;
   private readonly info = new Map<string, ItemInfo>();
+  /** The models the items were last built from. */
+  private shown = '';
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly deps: StairwayTestDeps) {
@@ -58,17 +60,17 @@ export class StairwayTests implements vscode.Disposable {
   /** Rebuilds the items from the chains as they are now (ids are stable, so results stay attached). */
   private sync(): void {
     const snapshots = this.deps.chains.snapshots().filter((s) => s.chain);
-    const roots: vscode.TestItem[] = [];
+    const models = snapshots.map((s) => stairwayItems(s.folder, s.chain!, branchGroups(s.chain!.graph), snapshots.length > 1));
+    // The data source changes on every status poll; the items only when the files do.
+    const shown = JSON.stringify(models);
+    if (shown === this.shown) return;
+    this.shown = shown;
     this.info.clear();
-    for (const s of snapshots) {
-      const chain = s.chain!;
-      const model = stairwayItems(s.folder, chain, branchGroups(chain.graph), snapshots.length > 1);
-      roots.push(this.rootItem(model, s.folder.uri));
-    }
-    this.controller.items.replace(roots);
+    this.controller.items.replace(models.map((m) => this.rootItem(m)));
   }
 
-  private rootItem(model: RootItemModel, folderUri: string): vscode.TestItem {
+  private rootItem(model: RootItemModel): vscode.TestItem {
+    const folderUri = model.id;
     const root = this.controller.createTestItem(model.id, model.label);
     this.info.set(root.id, { folderUri });
     model.groups.forEach((g, gi) => {
