@@ -246,3 +246,43 @@ describe('migration-chain test (CLI, real PostgreSQL)', function () {
     assert.deepEqual(await scratchDatabases(), []);
   });
 });
+
+describe('stairway: data-level checks and the default "changed" ref (real PostgreSQL)', function () {
+  this.timeout(120_000);
+
+  it('a verify block that fails only after the round trip (a row the downgrade forgot) fails at verify, on the verify line', async () => {
+    const dir = writeChainDir({
+      'a.sql': '-- revision: aa\n-- down_revision: none\n\n-- migrate:upgrade\nCREATE TABLE counters (n int);\n\n-- migrate:downgrade\nDROP TABLE counters;\n',
+      'b.sql': [
+        '-- revision: bb', '-- down_revision: aa', '', '-- migrate:upgrade', 'INSERT INTO counters VALUES (1);', '',
+        '-- migrate:downgrade', 'SELECT 1;', '', '-- migrate:verify', 'SELECT 1 / (SELECT CASE WHEN count(*) = 1 THEN 1 ELSE 0 END FROM counters);', '',
+      ].join('\n'),
+    });
+    const chain = await loaded(dir);
+    const report = await runStairway({ chain, url: await freshDatabaseUrl('mc_stair_verify') });
+    const bb = resultOf(report, 'bb');
+    assert.equal(bb.outcome, 'failed');
+    assert.deepEqual(bb.failures.map((f) => f.step), ['verify']);
+    assert.match(bb.failures[0].message, /The verify block of bb fails after the downgrade and the second upgrade: division by zero/);
+    assert.deepEqual(bb.failures[0].findings[0].location, { file: path.join(dir, 'b.sql'), line: 11 });
+    assert.equal(resultOf(report, 'aa').outcome, 'passed');
+  });
+
+  it('"changed" defaults to the merge base with the upstream branch', async () => {
+    const upstream = writeChainDir({});
+    for (const f of fs.readdirSync(path.join(REPO_ROOT, 'migrations'))) fs.copyFileSync(path.join(REPO_ROOT, 'migrations', f), path.join(upstream, f));
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'pipe' }).toString();
+    git(upstream, 'init', '-q');
+    git(upstream, 'add', '.');
+    git(upstream, 'commit', '-qm', 'chain');
+    const clone = path.join(writeChainDir({}), 'clone');
+    git(path.dirname(clone), 'clone', '-q', upstream, clone);
+    // A commit on the branch: what a review of this branch would show.
+    fs.appendFileSync(path.join(clone, 'add_discovery_query_table.sql'), '\n-- reviewed\n');
+    git(clone, 'commit', '-qam', 'edit');
+    const changed = await revisionsChangedSince(await loaded(clone));
+    assert.match(changed.ref, /^[0-9a-f]{40}$/);
+    assert.equal(changed.ref, git(upstream, 'rev-parse', 'HEAD').trim());
+    assert.deepEqual(changed.revisions, ['add_discovery_query']);
+  });
+});
