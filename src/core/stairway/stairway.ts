@@ -139,7 +139,8 @@ class Walk {
       }
       return { results: this.results, rebuilds: this.rebuilds };
     } finally {
-      await this.driver.close();
+      // undefined when a rebuild failed between closing the old connection and opening the new one
+      await this.driver?.close();
     }
   }
 

@@ -91,16 +91,7 @@ export function stepTitle(step: RevisionResult['failures'][number]['step']): str
   }
 }
 
-/** What the test run's terminal shows for one finished revision. */
-export function resultOutput(result: RevisionResult): string[] {
-  const ms = `${Math.round(result.durationMs)} ms`;
-  switch (result.outcome) {
-    case 'passed': return [`✔ ${result.revision}: upgrade, downgrade, upgrade again (${ms})`];
-    case 'irreversible': return [`• ${result.revision}: upgraded; ${result.note ?? 'declared irreversible'} (${ms})`];
-    case 'skipped': return [`○ ${result.revision}: ${result.note ?? 'skipped'}`];
-    case 'failed': return [
-      `✘ ${result.revision} failed at ${result.failures.map((f) => f.step).join(', ')} (${ms})`,
-      ...result.failures.flatMap((f) => f.message.split('\n').map((l) => `    ${l}`)),
-    ];
-  }
+/** The whole story of a failed revision, for the test run's terminal and the output channel. */
+export function failureOutput(result: RevisionResult): string {
+  return result.failures.map((f) => `${result.revision}, ${f.step}:\n${f.message.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`).join('\n');
 }

@@ -4,12 +4,12 @@
 // ref (default: the merge base with the upstream branch). Each run calls the engine once per folder.
 import * as vscode from 'vscode';
 import { branchGroups } from '../../core/stairway/branches';
-import { core } from '../core';
+import { core, type Logger } from '../core';
 import type { Log } from '../log';
 import type { WorkspaceChains } from '../workspace-chains';
 import type { TESTING_COMMANDS } from './commands';
 import { recordRun, type ReportedRun } from './recorded-run';
-import { resultOutput, stairwayItems, stairwayMessages, type RootItemModel } from './stairway-model';
+import { failureOutput, stairwayItems, stairwayMessages, type RootItemModel } from './stairway-model';
 
 export const CONTROLLER_ID = 'migrationChain.stairway';
 const RUN_ALL_COMMAND: keyof typeof TESTING_COMMANDS = 'migrationChain.runStairway';
@@ -18,6 +18,16 @@ const RUN_CHANGED_COMMAND: keyof typeof TESTING_COMMANDS = 'migrationChain.runCh
 export interface StairwayTestDeps {
   log: Log;
   chains: WorkspaceChains;
+}
+
+interface FolderRun {
+  run: ReturnType<typeof recordRun>;
+  /** Writes to the test run's terminal (redacted, CRLF as the terminal wants). */
+  out: (text: string, item?: vscode.TestItem) => void;
+  /** Writes to the output channel and the test run's terminal. */
+  logger: Logger;
+  signal: AbortSignal;
+  changed?: { ref?: string };
 }
 
 interface ItemInfo {
@@ -114,7 +124,7 @@ export class StairwayTests implements vscode.Disposable {
     const { log } = this.deps;
     const run = recordRun(this.controller.createTestRun(request, changed ? 'Stairway: changed revisions' : 'Stairway'));
     const out = (line: string, item?: vscode.TestItem) => run.appendOutput(`${log.redact(line).replace(/\r?\n/g, '\r\n')}\r\n`, undefined, item);
-    const logger = {
+    const logger: Logger = {
       info: (m: string) => { log.info(m); out(m); },
       warn: (m: string) => { log.warn(m); out(`warning: ${m}`); },
       error: (m: string) => { log.error(m); out(m); },
@@ -137,7 +147,7 @@ export class StairwayTests implements vscode.Disposable {
   private async runFolder(
     folderUri: string,
     items: Map<string, vscode.TestItem>,
-    ctx: { run: ReturnType<typeof recordRun>; out: (line: string, item?: vscode.TestItem) => void; logger: import('../../core/log').Logger; signal: AbortSignal; changed?: { ref?: string } },
+    ctx: FolderRun,
   ): Promise<void> {
     const { run, out, logger } = ctx;
     const pending = new Map(items);
@@ -175,7 +185,7 @@ export class StairwayTests implements vscode.Disposable {
             out(`${r.revision}: ${r.note ?? 'skipped'}`, item);
             run.skipped(item);
           } else {
-            const detail = resultOutput(r).slice(1).join('\n');
+            const detail = failureOutput(r);
             this.deps.log.error(detail);
             out(detail, item);
             run.failed(item, stairwayMessages(r).map(toTestMessage), r.durationMs);
@@ -183,12 +193,15 @@ export class StairwayTests implements vscode.Disposable {
         },
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const hint = (err as { hint?: unknown }).hint;
-      const text = `${message}${typeof hint === 'string' ? `\n${hint}` : ''}`;
-      logger.error(`Stairway test failed: ${text}`);
-      for (const item of pending.values()) run.errored(item, new vscode.TestMessage(text));
-      pending.clear();
+      // A cancelled run reports what it did not reach as skipped (below), not as errors.
+      if (!ctx.signal.aborted) {
+        const message = err instanceof Error ? err.message : String(err);
+        const hint = (err as { hint?: unknown }).hint;
+        const text = `${message}${typeof hint === 'string' ? `\n${hint}` : ''}`;
+        logger.error(`Stairway test failed: ${text}`);
+        for (const item of pending.values()) run.errored(item, new vscode.TestMessage(text));
+        pending.clear();
+      }
     } finally {
       // Selected revisions the walk never reached (a cancelled run) are reported as skipped.
       for (const item of pending.values()) run.skipped(item);
