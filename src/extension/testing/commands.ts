@@ -3,4 +3,5 @@
 export const TESTING_COMMANDS = {
   'migrationChain.runStairway': 'Run Stairway Tests (All Revisions)',
   'migrationChain.runChangedStairway': 'Run Stairway Tests on Changed Revisions',
+  'migrationChain.runStairwayRange': 'Run Stairway Tests on a Range of Revisions…',
 } as const;

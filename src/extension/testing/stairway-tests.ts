@@ -4,6 +4,7 @@
 // ref (default: the merge base with the upstream branch). Each run calls the engine once per folder.
 import * as vscode from 'vscode';
 import { branchGroups } from '../../core/stairway/branches';
+import { selectRevisions } from '../../core/stairway/select';
 import { core, type Logger } from '../core';
 import type { Log } from '../log';
 import type { WorkspaceChains } from '../workspace-chains';
@@ -14,6 +15,7 @@ import { failureOutput, stairwayItems, stairwayMessages, type RootItemModel } fr
 export const CONTROLLER_ID = 'migrationChain.stairway';
 const RUN_ALL_COMMAND: keyof typeof TESTING_COMMANDS = 'migrationChain.runStairway';
 const RUN_CHANGED_COMMAND: keyof typeof TESTING_COMMANDS = 'migrationChain.runChangedStairway';
+const RUN_RANGE_COMMAND: keyof typeof TESTING_COMMANDS = 'migrationChain.runStairwayRange';
 
 export interface StairwayTestDeps {
   log: Log;
@@ -56,6 +58,8 @@ export class StairwayTests implements vscode.Disposable {
     this.disposables.push(
       vscode.commands.registerCommand(RUN_ALL_COMMAND, () => this.runAll()),
       vscode.commands.registerCommand(RUN_CHANGED_COMMAND, (ref?: unknown) => this.runAll({ ref: typeof ref === 'string' ? ref : undefined })),
+      vscode.commands.registerCommand(RUN_RANGE_COMMAND, (from?: unknown, to?: unknown) =>
+        this.runRange(typeof from === 'string' ? from : undefined, typeof to === 'string' ? to : undefined)),
     );
     this.sync();
   }
@@ -65,6 +69,41 @@ export class StairwayTests implements vscode.Disposable {
     const profile = changed ? this.changedProfile : this.runProfile;
     const tokens = new vscode.CancellationTokenSource();
     return this.runRequest(new vscode.TestRunRequest(undefined, undefined, profile), tokens.token, changed).finally(() => tokens.dispose());
+  }
+
+  /**
+   * Runs FROM, TO and every revision between them (descendants of FROM that are ancestors of TO),
+   * asked for with two quick picks when not given. Resolves undefined when a pick is dismissed.
+   */
+  async runRange(from?: string, to?: string): Promise<ReportedRun | undefined> {
+    const snapshot = this.deps.chains.snapshots().find((s) => s.chain);
+    const chain = snapshot?.chain;
+    if (!snapshot || !chain) {
+      void vscode.window.showWarningMessage('Migration Chain: no migration chain to test.');
+      return undefined;
+    }
+    const graph = chain.graph;
+    const pick = async (candidates: readonly string[], placeHolder: string) => (await vscode.window.showQuickPick(
+      candidates.map((r) => ({ label: r, description: graph.get(r)?.message })), { placeHolder }))?.label;
+    from ??= await pick(graph.topologicalOrder(), 'Run the stairway from this revision…');
+    if (from === undefined) return undefined;
+    const start = from;
+    to ??= await pick(selectRevisions(graph, { from: start }), `…to this revision (${start} and its descendants)`);
+    if (to === undefined) return undefined;
+    const revisions = new Set(selectRevisions(graph, { from: start, to }));
+    const items: vscode.TestItem[] = [];
+    const visit = (item: vscode.TestItem) => {
+      const info = this.info.get(item.id);
+      if (info?.folderUri === snapshot.folder.uri && info.revision && revisions.has(info.revision)) items.push(item);
+      item.children.forEach(visit);
+    };
+    this.controller.items.forEach(visit);
+    const tokens = new vscode.CancellationTokenSource();
+    try {
+      return await this.runRequest(new vscode.TestRunRequest(items, undefined, this.runProfile), tokens.token);
+    } finally {
+      tokens.dispose();
+    }
   }
 
   /** Rebuilds the items from the chains as they are now (ids are stable, so results stay attached). */

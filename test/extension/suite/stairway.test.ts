@@ -111,6 +111,12 @@ describe('Testing view: stairway tests', function () {
     assert.deepStrictEqual([...run.items.entries()].map(([id, r]) => [id, r.state]), [[idOf('4b9608290b5d'), 'passed']]);
   });
 
+  it('a range: FROM, TO and what lies between, nothing else', async () => {
+    const run = await vscode.commands.executeCommand<{ items: Map<string, { state: string }> }>('migrationChain.runStairwayRange', '4b9608290b5d', 'add_discovery_query');
+    assert.deepStrictEqual([...run.items.entries()].map(([id, r]) => [id, r.state]),
+      [[idOf('4b9608290b5d'), 'passed'], [idOf('add_discovery_query'), 'passed']]);
+  });
+
   it('"Run changed" runs only the revisions whose files changed since the ref', async () => {
     const dir = folder().uri.fsPath;
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'pipe' });
