@@ -134,7 +134,7 @@ export function irreversible(migrations: readonly Migration[]): MigrationChainEr
  * keeps cancelling until the body returns (a cancel that lands between two statements is lost). The
  * version write and COMMIT are never cancelled: once the body is done the migration completes.
  */
-class CancelGuard {
+export class CancelGuard {
   private busy = false;
   private cancelling: Promise<void> | undefined;
   private readonly onAbort = () => {
