@@ -94,7 +94,7 @@ export async function previewReset(options: PreviewOptions): Promise<ResetPrevie
   const outsideTransaction = plan.migrations.filter((m) => !runsInsideOneTransaction(m)).map((m) => m.revision);
   const wantsRehearsal = outsideTransaction.length > 0 && options.rehearse !== false;
   return withConnection(options.url, { applicationName: options.applicationName }, async (c) => {
-    await bookkeepingTables(c, bk);
+    await assertVersionSchemaExists(c, bk);
     const tables = await countRows(c, DEFAULT_SCHEMA);
     const guarantee: ResetGuarantee = outsideTransaction.length === 0
       ? { kind: 'all-or-nothing' }
@@ -105,6 +105,15 @@ export async function previewReset(options: PreviewOptions): Promise<ResetPrevie
           : { kind: 'unrehearsed', outsideTransaction, why: 'no-createdb' };
     return { target, tables, revisions: plan.revisions, guarantee };
   });
+}
+
+/** A configured version-table schema that does not exist would fail only after the drop. */
+async function assertVersionSchemaExists(client: ClientBase, bk: Bookkeeping): Promise<void> {
+  if (bk.schema === undefined) return;
+  const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [bk.schema]);
+  if (rows.length > 0) return;
+  throw new MigrationChainError('usage', `The version table schema ${quoteIdent(bk.schema)} does not exist in this database; nothing was changed.`,
+    'Create the schema first, or fix the version table schema setting (Alembic\'s version_table_schema).');
 }
 
 // A statement that ends or opens a transaction would commit the reset half way.
