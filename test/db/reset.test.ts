@@ -4,26 +4,11 @@
 // scratch database for a chain with a non-transactional migration.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import * as core from '../../src/core';
 import { dropThenUpgrade } from '../../src/core/reset/reset';
 import { withSession } from '../../src/core/run/session';
-import { freshDatabaseUrl } from '../support/db-hooks';
 import { chainOf, memoryLogger, removeFixtureDirs, sql, versionRows, type SqlMigrationSpec } from '../support/chains';
-import { fingerprint, rehearsalDatabasesOf } from '../support/fingerprint';
-
-const SEED_DIR = path.join(__dirname, '..', '..', '..', 'migrations');
-
-/** The seed chain applied, with rows, a table no migration made, and a comment on public. */
-async function populatedDatabase(prefix: string): Promise<string> {
-  const url = await freshDatabaseUrl(prefix);
-  await core.upgrade({ chain: await core.loadChain(SEED_DIR), url });
-  await sql(url, `INSERT INTO jobs (type) VALUES ('scrape'), ('send'), ('precious')`);
-  await sql(url, `INSERT INTO settings (key, value) VALUES ('mode', '"live"')`);
-  await sql(url, 'CREATE TABLE hand_made (id int PRIMARY KEY, note text); INSERT INTO hand_made VALUES (1, \'keep me\')');
-  await sql(url, `COMMENT ON SCHEMA public IS 'before the reset'`);
-  return url;
-}
+import { fingerprint, populatedDatabase, rehearsalDatabasesOf } from '../support/fingerprint';
 
 const base = (n: number, extra = ''): SqlMigrationSpec => ({
   revision: `aa00000000${n}0`,

@@ -1,8 +1,25 @@
 // Everything a reset may not lose, as one comparable value: schema public as the catalogs describe
 // it (the bookkeeping tables included), every row of every table (version rows and audit rows too),
 // and the schema's owner, ACL and comment. Two equal fingerprints: the database is unchanged.
+import * as path from 'node:path';
 import { Client } from 'pg';
+import { loadChain, upgrade } from '../../src/core';
 import { readSchema, type SchemaSnapshot } from '../../src/core/schema/snapshot';
+import { freshDatabaseUrl } from './db-hooks';
+import { sql } from './chains';
+
+const SEED_DIR = path.join(__dirname, '..', '..', '..', 'migrations');
+
+/** A database worth losing nothing of: the seed chain applied, rows, a table no migration made, a comment on public. */
+export async function populatedDatabase(prefix: string): Promise<string> {
+  const url = await freshDatabaseUrl(prefix);
+  await upgrade({ chain: await loadChain(SEED_DIR), url });
+  await sql(url, `INSERT INTO jobs (type) VALUES ('scrape'), ('send'), ('precious')`);
+  await sql(url, `INSERT INTO settings (key, value) VALUES ('mode', '"live"')`);
+  await sql(url, 'CREATE TABLE hand_made (id int PRIMARY KEY, note text); INSERT INTO hand_made VALUES (1, \'keep me\')');
+  await sql(url, `COMMENT ON SCHEMA public IS 'before the reset'`);
+  return url;
+}
 
 export interface Fingerprint {
   schema: SchemaSnapshot;
