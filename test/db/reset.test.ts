@@ -9,6 +9,7 @@ import { dropThenUpgrade } from '../../src/core/reset/reset';
 import { withSession } from '../../src/core/run/session';
 import { chainOf, memoryLogger, removeFixtureDirs, sql, versionRows, type SqlMigrationSpec } from '../support/chains';
 import { fingerprint, populatedDatabase, rehearsalDatabasesOf } from '../support/fingerprint';
+import { describeRun, runCli } from '../reliability/support/cli';
 
 const base = (n: number, extra = ''): SqlMigrationSpec => ({
   revision: `aa00000000${n}0`,
@@ -121,6 +122,19 @@ describe('reset: all-or-nothing, rehearsal and preflight', function () {
     assert.deepEqual(await fingerprint(url), before);
   });
 
+  it('the CLI names the guarantee before it runs and says the failed reset was rolled back', async () => {
+    const url = await populatedDatabase('mc_reset_cli');
+    const before = await fingerprint(url);
+    const chain = await chainOf(failingThird());
+    const args = ['reset', '--yes', '--dir', chain.dir, '--url', url];
+    const result = await runCli(args);
+    assert.equal(result.code, 7, describeRun(args, result));
+    const guarantee = result.stderr.indexOf('All-or-nothing: the drop, every migration and verify run in one transaction');
+    assert.ok(guarantee >= 0 && guarantee < result.stderr.indexOf('Drop and recreate schema public'), describeRun(args, result));
+    assert.match(result.stderr, /^error: [^\n]*\n(.*\n)*\s*Rolled back: the database is unchanged\./m);
+    assert.deepEqual(await fingerprint(url), before);
+  });
+
   describe('a chain with a non-transactional migration', () => {
     const nonTransactional = (third: SqlMigrationSpec): SqlMigrationSpec[] => [
       base(1),
@@ -177,6 +191,14 @@ describe('reset: all-or-nothing, rehearsal and preflight', function () {
         assert.equal(core.needsSecondConfirmation(preview.guarantee), true);
         assert.match(core.describeGuarantee(preview.guarantee, preview.target), new RegExp(`NOT rehearsed: .*${role} may not create the scratch database`));
         assert.equal((await core.previewReset({ chain, url })).guarantee.kind, 'rehearsed', 'the superuser may rehearse');
+        const before = await fingerprint(url);
+        const args = ['reset', '--yes', '--dir', chain.dir, '--url', roleUrl.toString()];
+        const refused = await runCli(args);
+        assert.equal(refused.code, 8, describeRun(args, refused));
+        assert.match(refused.stderr, /NOT rehearsed: /);
+        assert.match(refused.stderr, /without a rehearsal .*no CREATEDB.*nothing was changed/);
+        assert.match(refused.stderr, /--no-rehearsal/);
+        assert.deepEqual(await fingerprint(url), before);
       } finally {
         await sql(url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
       }

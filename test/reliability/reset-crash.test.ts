@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { server } from '../support/db-hooks';
 import { fingerprint, populatedDatabase, type Fingerprint } from '../support/fingerprint';
 import { loadChain } from '../../src/core';
-import { describeRun, startCli } from './support/cli';
+import { describeRun, killAfter, startCli } from './support/cli';
 import { CRASH_CHAIN_DIR, CRASH_CHAIN_LENGTH, CRASH_CHAIN_REVISIONS } from './support/crash-chain';
 import { inconsistencies, readState, waitForOtherSessionsToEnd } from './support/consistency';
 import { countFromEnv, createPrng, seedFromEnv } from './support/prng';
@@ -69,16 +69,9 @@ describe('crash consistency (SIGKILL during an all-or-nothing reset)', function 
       const phase = r < 0.2 ? 'spawn' : r < 0.8 ? `step${prng.int(1, CRASH_CHAIN_LENGTH)}` : 'verify';
       const delay = phase === 'spawn' ? prng.int(0, Math.round(startupMs * 1.2))
         : phase === 'verify' ? prng.int(0, Math.round(verifyToExitMs * 1.2)) : prng.int(0, 40);
-      const run = startCli(args(url), { timeoutMs: 120_000 });
       const mark = phase === 'spawn' ? undefined
         : phase === 'verify' ? /▶ Verify/ : new RegExp(`-> ${CRASH_CHAIN_REVISIONS[Number(phase.slice(4)) - 1]}`);
-      if (mark) await run.waitForOutput(mark, 60_000).catch(() => { /* exited early: classified below */ });
-      const exitedEarly = await Promise.race([
-        run.done.then(() => true),
-        new Promise<false>((res) => setTimeout(() => res(false), delay)),
-      ]);
-      if (!exitedEarly) run.child.kill('SIGKILL');
-      const result = await run.done;
+      const result = await killAfter(startCli(args(url), { timeoutMs: 120_000 }), mark, delay);
       if (result.signal === 'SIGKILL') tally.kills++;
       else {
         tally.finishedFirst++;

@@ -62,7 +62,7 @@ export function describeGuarantee(g: ResetGuarantee, target: DatabaseTarget): st
   const outside = `${g.outsideTransaction.join(', ')} ${g.outsideTransaction.length === 1 ? 'runs' : 'run'} outside a transaction`;
   if (g.kind === 'rehearsed') {
     return `Rehearsed on a scratch database: ${outside}, so the chain is first built and verified on a scratch database `
-      + `on ${target.host}:${target.port}; the real reset starts only if that passes.`;
+      + `on ${target.host}:${target.port}; the real reset (drop, then migration by migration) starts only if that passes.`;
   }
   const why = g.why === 'turned-off'
     ? 'the rehearsal is turned off'
@@ -185,7 +185,11 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
       await withSession({ ...options, url: scratchUrl, signal }, (s) => upgradeInSession(s, options.chain, 'head'));
       const report = await verify({ ...verifyOptions, url: scratchUrl, signal });
       if (!report.ok) throw verifyFailed(report, '');
-    }));
+    })).catch((err: unknown) => {
+      if (!(err instanceof CancelledError)) throw err;
+      err.message = `Reset cancelled during the rehearsal; ${describeTarget(target)} was not touched.`;
+      throw err;
+    });
   }
   const run = await withSession(options, (s) => dropThenUpgrade(s, options.chain));
   const report = await timedStep(log, 'Verify', () => verify(verifyOptions));
