@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as core from '../../src/core';
 import { dropThenUpgrade } from '../../src/core/reset/reset';
 import { withSession } from '../../src/core/run/session';
-import { chainOf, memoryLogger, removeFixtureDirs, sql, versionRows, type SqlMigrationSpec } from '../support/chains';
+import { chainOf, loadClean, memoryLogger, removeFixtureDirs, sql, sqlMigration, versionRows, writeChainDir, type SqlMigrationSpec } from '../support/chains';
 import { fingerprint, populatedDatabase, rehearsalDatabasesOf } from '../support/fingerprint';
 import { describeRun, runCli } from '../reliability/support/cli';
 
@@ -69,6 +69,26 @@ describe('reset: all-or-nothing, rehearsal and preflight', function () {
     assert.deepEqual(a.namespace, b.namespace);
     assert.equal(a.namespace?.comment, 'before the reset');
     assert.deepEqual(Object.keys(a.rows).sort(), ['alembic_version', 'migration_chain_log', 'r_1', 'r_2', 'r_3']);
+  });
+
+  it('a .js migration that commits the reset\'s transaction itself is reported as such, not as a clean rollback', async () => {
+    const url = await populatedDatabase('mc_reset_js_commit');
+    const dir = writeChainDir({
+      'aa0000000010.sql': sqlMigration(base(1)),
+      'aa0000000020.js': [
+        "exports.revision = 'aa0000000020';",
+        "exports.down_revision = 'aa0000000010';",
+        "exports.upgrade = async ({ sql }) => { await sql('COMMIT'); await sql('BEGIN'); await sql('CREATE TABLE js_made (id int)'); };",
+        '',
+      ].join('\n'),
+    });
+    const chain = await loadClean(dir);
+    await assert.rejects(core.reset({ chain, url, confirm: async () => true }), (err: unknown) => {
+      assert.ok(err instanceof core.MigrationChainError, String(err));
+      assert.match(err.message, /A migration ended the reset's transaction .* may be half-built/);
+      assert.doesNotMatch(err.message, /the database is unchanged/);
+      return true;
+    });
   });
 
   it('a failing verify block rolls the whole reset back', async () => {

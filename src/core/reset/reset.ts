@@ -229,9 +229,11 @@ export async function resetInOneTransaction(
   let began = false;
   let committing = false;
   try {
+    let xid = '';
     const done = await guard.run(async () => {
-      await s.client.query('BEGIN');
+      const opened = await s.client.query<{ xid: string }>('BEGIN; SELECT txid_current()::text AS xid');
       began = true;
+      xid = (Array.isArray(opened) ? opened[1] : opened).rows[0].xid;
       await timedStep(log, `Drop and recreate schema ${DEFAULT_SCHEMA}`, () => recreateSchemaStatements(s.client, s.bk, DEFAULT_SCHEMA));
       const run = await timedStep(log, 'Upgrade to head', () => upgradeInSession({ ...s, outerTransaction: true }, chain, 'head'));
       if (s.signal?.aborted) throw new CancelledError();
@@ -241,6 +243,7 @@ export async function resetInOneTransaction(
     });
     if (!done.report.ok) throw verifyFailed(done.report, `\n${ROLLED_BACK}`);
     if (s.signal?.aborted) throw new CancelledError();
+    await assertSameTransaction(s, xid);
     committing = true;
     await timedStep(log, 'Commit', () => s.client.query('COMMIT'));
     return done;
@@ -254,8 +257,26 @@ export async function resetInOneTransaction(
   }
 }
 
+/** Raised when a migration ended the reset's transaction itself: what it committed stays. */
+class TransactionEndedError extends MigrationChainError {}
+
+/**
+ * A `.js` migration can send COMMIT through its client, which would have committed the drop half
+ * way; the SQL ones that could are kept off this path by the preflight. Checked before COMMIT, so
+ * that case is at least reported as it is, not as a clean rollback.
+ */
+async function assertSameTransaction(s: Session, xid: string): Promise<void> {
+  const { rows } = await s.client.query<{ xid: string | null }>('SELECT txid_current_if_assigned()::text AS xid');
+  if (rows[0].xid === xid) return;
+  throw new TransactionEndedError('sql',
+    `A migration ended the reset's transaction on ${describeTarget(s.target)} (a COMMIT or ROLLBACK sent by a .js migration?): `
+    + 'what was committed before that stays, so the database may be half-built. The rest was rolled back.',
+    'Remove the transaction control from the migration (or mark it `transactional = false` so the reset is rehearsed), then reset again.');
+}
+
 /** What the person reads when the one-transaction reset did not commit. */
 function failedReset(s: Session, err: unknown, began: boolean, committing: boolean): unknown {
+  if (err instanceof TransactionEndedError) return err;
   const where = describeTarget(s.target);
   const coordinates = { host: s.target.host, port: s.target.port, database: s.target.database, user: s.target.user };
   const lost = isConnectionLoss(err) || (err instanceof ConnectionError && !s.signal?.aborted);
