@@ -193,7 +193,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   }
   const run = await withSession(options, (s) => dropThenUpgrade(s, options.chain));
   const report = await timedStep(log, 'Verify', () => verify(verifyOptions));
-  for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
+  logChecks(log, report);
   return {
     target, tablesBefore: info.tables, guarantee: info.guarantee, backup, backupSkipped, rehearsal,
     applied: run.applied, to: run.to, verify: report, durationMs: performance.now() - started,
@@ -238,7 +238,7 @@ export async function resetInOneTransaction(
       const run = await timedStep(log, 'Upgrade to head', () => upgradeInSession({ ...s, outerTransaction: true }, chain, 'head'));
       if (s.signal?.aborted) throw new CancelledError();
       const report = await timedStep(log, 'Verify', () => verifyOnClient(s.client, verifyOptions, true));
-      for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
+      logChecks(log, report);
       return { run, report };
     });
     if (!done.report.ok) throw verifyFailed(done.report, `\n${ROLLED_BACK}`);
@@ -300,6 +300,10 @@ function failedReset(s: Session, err: unknown, began: boolean, committing: boole
     return err;
   }
   return new MigrationChainError('sql', `The reset failed: ${err instanceof Error ? err.message : String(err)}\n${ROLLED_BACK}`, undefined, { cause: err });
+}
+
+function logChecks(log: Logger, report: VerifyReport): void {
+  for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
 }
 
 function verifyFailed(report: VerifyReport, suffix: string): MigrationChainError {
