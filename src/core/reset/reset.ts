@@ -245,7 +245,8 @@ export async function resetInOneTransaction(
     if (s.signal?.aborted) throw new CancelledError();
     await assertSameTransaction(s, xid);
     committing = true;
-    await timedStep(log, 'Commit', () => s.client.query('COMMIT'));
+    await s.client.query('COMMIT');
+    log.info('✔ Committed: the reset is complete.');
     return done;
   } catch (err) {
     if (began) await s.client.query('ROLLBACK').catch(() => {});
