@@ -14,6 +14,7 @@ import { seedUpgradeFigures, upgradeChainFigures } from './groups/upgrade';
 import { inProcessFigures } from './groups/in-process';
 import { extensionFigures } from './groups/extension';
 import { stairwayFigures } from './groups/stairway';
+import { resetFigures } from './groups/reset';
 
 interface GroupSpec {
   group: number;
@@ -30,6 +31,7 @@ const GROUPS: GroupSpec[] = [
   { group: 5, title: 'in-process index, CodeLens and tree', run: inProcessFigures, needs: {} },
   { group: 6, title: 'extension bundle and lazy loading', run: extensionFigures, needs: { database: 'optional' } },
   { group: 7, title: 'stairway tests', run: stairwayFigures, needs: { database: 'required', cli: true } },
+  { group: 8, title: 'reset the seed chain: all-or-nothing vs drop-then-upgrade, and a rehearsal', run: resetFigures, needs: { database: 'required' } },
 ];
 
 function selectedGroups(): GroupSpec[] {

@@ -30,6 +30,7 @@ export const optionSpecs = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)' },
   'confirm-database': { type: 'string', value: 'NAME', description: 'the database name, required for a non-local or protected database' },
   backup: { type: 'string', value: 'FILE', description: 'pg_dump the database to FILE before dropping anything' },
+  'no-rehearsal': { type: 'boolean', description: 'reset a chain with a non-transactional migration without rehearsing it on a scratch database first' },
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
@@ -95,7 +96,10 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   reset: {
     summary: 'drop the public schema, upgrade to head and verify (asks for confirmation)',
     positionals: [],
-    options: ['yes', 'confirm-database', 'backup', ...runOptions],
+    options: ['yes', 'confirm-database', 'backup', 'no-rehearsal', ...runOptions],
+    details: 'All-or-nothing when every migration is transactional: the drop, the migrations and verify run in one transaction,\n'
+      + 'committed only if verify passes. Otherwise the chain is first rehearsed on a scratch database <db>_mc_rehearsal_<random>\n'
+      + '(needs CREATEDB; always dropped) and the real reset starts only if that passes.',
   },
   revision: {
     summary: 'create a new migration file whose parent is the current head',
@@ -138,6 +142,7 @@ export interface ParsedOptions {
   yes: boolean;
   confirmDatabase?: string;
   backup?: string;
+  noRehearsal: boolean;
   drift: boolean;
   message?: string;
   onto?: string;
@@ -251,6 +256,7 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     yes: bool('yes'),
     confirmDatabase: str('confirm-database'),
     backup: str('backup'),
+    noRehearsal: bool('no-rehearsal'),
     drift: bool('drift'),
     message: str('message'),
     onto: str('onto'),

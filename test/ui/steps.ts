@@ -127,7 +127,12 @@ async function maximizedOutput(page: Page, pattern: RegExp, what: string, inspec
   try {
     await doc.click();
     await page.keyboard.press('Control+End');
-    const text = await until(async () => (await doc.innerText()).replace(/\u00a0/g, ' '), (t) => pattern.test(t), what, 60_000);
+    const read = async () => (await doc.innerText()).replace(/\u00a0/g, ' ');
+    const end = await until(read, (t) => pattern.test(t), what, 60_000);
+    // The editor renders only the rows in view: one page up as well, so a run's first lines are read
+    // even when its output is a little taller than the panel.
+    await page.keyboard.press('PageUp');
+    const text = `${await read()}\n${end}`;
     // The toasts were checked already; closed, they no longer hide the channel's last lines.
     await runCommand(page, 'Notifications: Clear All Notifications');
     await inspect(text);

@@ -30,6 +30,12 @@ export interface Session {
   logger: Logger;
   signal?: AbortSignal;
   applicationName: string;
+  /**
+   * Set by a caller that holds one transaction open on `client` around several steps (the
+   * all-or-nothing reset): steps then move their version rows and write their audit rows inside it,
+   * and neither BEGIN nor COMMIT nor ROLLBACK; the caller decides the outcome.
+   */
+  outerTransaction?: boolean;
 }
 
 export async function withSession<T>(options: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {

@@ -7,9 +7,9 @@
 // (a failed re-upgrade, a non-transactional failure) rebuilds the scratch database up to where the
 // walk is, and the walk goes on.
 import type { Chain, Migration } from '../chain/model';
-import { connect, parseDatabaseUrl } from '../db/connection';
+import { parseDatabaseUrl } from '../db/connection';
 import { bookkeeping, headsAfterUpgrade, LOG_TABLE, type VersionTableOptions } from '../db/version-table';
-import { createScratch, dropScratch, scratchName, urlForDatabase } from '../drift/drift';
+import { withScratchDatabase } from '../db/scratch-database';
 import { CancelledError, MigrationChainError } from '../errors';
 import { formatMs, silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable, canDowngrade } from '../run/plan';
@@ -50,47 +50,21 @@ export async function runStairway(opts: StairwayOptions): Promise<StairwayReport
   const target = parseDatabaseUrl(opts.url);
   if (opts.signal?.aborted) throw new CancelledError();
 
-  const admin = await connect(opts.url, { applicationName: APPLICATION_NAME });
-  try {
-    const scratch = scratchName(target.database, 'stairway');
-    const scratchUrl = urlForDatabase(opts.url, scratch);
+  const scratchOptions = { url: opts.url, purpose: 'stairway', needs: 'The stairway test', applicationName: APPLICATION_NAME, logger: log };
+  return withScratchDatabase(scratchOptions, async (scratchUrl, scratch, recreate) => {
     const context: DriverContext = { logger: log, signal: opts.signal, versionTable: opts.versionTable, versionTableSchema: opts.versionTableSchema };
-    await timedStep(log, `Create the scratch database ${scratch}`, () => createScratch(admin, scratch, target, 'The stairway test'));
-    const database: ScratchDatabase = {
-      name: scratch,
-      open: () => engine.open(scratchUrl, context),
-      recreate: async () => {
-        await dropScratch(opts.url, admin, scratch);
-        await createScratch(admin, scratch, target, 'The stairway test');
-      },
+    const database: ScratchDatabase = { name: scratch, open: () => engine.open(scratchUrl, context), recreate };
+    log.info(`Stairway: ${tested.length} revision(s) to test, ${walk.length - tested.length} upgraded on the way, on ${scratch}.`);
+    const walked = await new Walk(opts, database, new Set(tested), log).run(walk);
+    return {
+      results: walked.results,
+      upgradedOnly: walk.filter((r) => !tested.includes(r)),
+      rebuilds: walked.rebuilds,
+      scratchDatabase: scratch,
+      target,
+      durationMs: performance.now() - started,
     };
-    let failed = false;
-    try {
-      log.info(`Stairway: ${tested.length} revision(s) to test, ${walk.length - tested.length} upgraded on the way, on ${scratch}.`);
-      const walked = await new Walk(opts, database, new Set(tested), log).run(walk);
-      const report: StairwayReport = {
-        results: walked.results,
-        upgradedOnly: walk.filter((r) => !tested.includes(r)),
-        rebuilds: walked.rebuilds,
-        scratchDatabase: scratch,
-        target,
-        durationMs: performance.now() - started,
-      };
-      return report;
-    } catch (err) {
-      failed = true;
-      throw err;
-    } finally {
-      try {
-        await timedStep(log, `Drop the scratch database ${scratch}`, () => dropScratch(opts.url, admin, scratch));
-      } catch (dropErr) {
-        log.error(`The scratch database ${scratch} could not be dropped; drop it by hand (DROP DATABASE "${scratch}").`);
-        if (!failed) throw dropErr;
-      }
-    }
-  } finally {
-    await admin.end().catch(() => {});
-  }
+  });
 }
 
 interface ScratchDatabase {
