@@ -220,9 +220,15 @@ export async function findMigrationsDir(cwd: string): Promise<string | undefined
 }
 
 async function alembicVersionsDir(root: string): Promise<string | undefined> {
+  return alembicVersionsDirOf(path.join(root, 'alembic.ini'));
+}
+
+/** The versions folder an Alembic config file names, relative paths taken from the file's folder. */
+export async function alembicVersionsDirOf(iniFile: string): Promise<string | undefined> {
+  const root = path.dirname(path.resolve(iniFile));
   let ini: string;
   try {
-    ini = await fs.readFile(path.join(root, 'alembic.ini'), 'utf8');
+    ini = await fs.readFile(iniFile, 'utf8');
   } catch {
     return undefined;
   }
