@@ -2,7 +2,7 @@
 // migrations folder, the chain and the database URL (each resolved only by commands that need it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AlembicProject } from '../core/alembic/project';
+import { alembicProject, type AlembicProject } from '../core/alembic/project';
 import { ChainError } from '../core/errors';
 import type { Chain } from '../core/chain/model';
 import type { Logger } from '../core/log';
@@ -94,15 +94,15 @@ interface Located {
 }
 
 /**
- * The migrations folder and, for an Alembic project, its alembic.ini: --config FILE; --dir PATH
- * (an Alembic project when ./alembic.ini names that folder); ./alembic.ini or ./migrations; else
- * the nearest alembic.ini above the working directory, or the only one below it (said on stderr).
+ * The migrations folder and, for an Alembic project, its alembic.ini: --config FILE; --dir PATH (an
+ * Alembic project when an alembic.ini between it and here names that folder); ./alembic.ini or
+ * ./migrations; else the nearest alembic.ini above the working directory, or the only one below it
+ * (said on stderr).
  */
 async function locateChain(options: ParsedOptions, cwd: string, logger: Logger): Promise<Located> {
   const chainApi = loadChainApi();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const find = require('../core/alembic/find') as typeof import('../core/alembic/find');
-  const projectOf = (ini: string): AlembicProject => ({ iniFile: ini, dir: path.dirname(ini) });
   const versionsOf = async (ini: string): Promise<string> => {
     const dir = await chainApi.alembicVersionsDirOf(ini);
     if (!dir) throw new UsageError(`${ini} names no versions folder that exists (script_location/versions or version_locations).`, 'Check script_location in that file, or pass --dir PATH.');
@@ -113,20 +113,17 @@ async function locateChain(options: ParsedOptions, cwd: string, logger: Logger):
     if (!fs.existsSync(ini)) throw new UsageError(`--config ${ini}: no such file.`, 'Pass the path of the project\'s alembic.ini.');
     const dir = options.dir !== undefined ? path.resolve(cwd, options.dir) : await versionsOf(ini);
     logger.debug(`Alembic project ${ini} (from --config); migrations folder ${dir}`);
-    return { dir, project: projectOf(ini) };
+    return { dir, project: alembicProject(ini) };
   }
-  const here = path.join(cwd, 'alembic.ini');
-  const hereProject = async (dir: string): Promise<AlembicProject | undefined> =>
-    (fs.existsSync(here) && (await chainApi.alembicVersionsDirOf(here)) === dir ? projectOf(here) : undefined);
   if (options.dir !== undefined) {
     const dir = path.resolve(cwd, options.dir);
     logger.debug(`migrations folder from --dir: ${dir}`);
-    return { dir, project: await hereProject(dir) };
+    return { dir, project: await find.projectNaming(cwd, dir) };
   }
   const found = await chainApi.findMigrationsDir(cwd);
   if (found) {
     logger.debug(`migrations folder: ${found}`);
-    return { dir: found, project: await hereProject(found) };
+    return { dir: found, project: await find.projectNaming(cwd, found) };
   }
   const nearest = await find.findNearestAlembicIni(cwd);
   if (nearest && 'ambiguous' in nearest) {
@@ -143,5 +140,5 @@ async function locateChain(options: ParsedOptions, cwd: string, logger: Logger):
   }
   const dir = await versionsOf(nearest.iniFile);
   logger.info(`Alembic project: ${path.relative(cwd, nearest.iniFile) || nearest.iniFile} (found ${nearest.where === 'here' ? 'here' : `${nearest.where} the working directory`})`);
-  return { dir, project: projectOf(nearest.iniFile) };
+  return { dir, project: alembicProject(nearest.iniFile) };
 }

@@ -44,6 +44,6 @@ export {
 
 export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
 export { alembicProject, type AlembicProject } from './alembic/project';
-export { findAlembicInis, findNearestAlembicIni, repositoryRoot, type NearestIni } from './alembic/find';
+export { findAlembicInis, findNearestAlembicIni, locateFolderChain, projectNaming, repositoryRoot, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
 export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';

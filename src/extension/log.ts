@@ -30,9 +30,6 @@ export class Log implements Logger, vscode.Disposable {
   debug(message: string): void { this.channel.debug(this.redactor.redact(message)); }
   trace(message: string): void { this.channel.trace(this.redactor.redact(message)); }
 
-  /** A raw line of a child process (Alembic), redacted, at info level. */
-  append(line: string): void { this.info(line); }
-
   show(): void { this.channel.show(true); }
 
   dispose(): void { this.channel.dispose(); }

@@ -3,6 +3,8 @@
 // stray alembic.ini that is not the project's: dependencies, virtual environments, build output.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { alembicVersionsDirOf, findMigrationsDir } from '../chain/load';
+import { alembicProject, type AlembicProject } from './project';
 
 const SKIPPED = new Set(['node_modules', '__pycache__', 'venv', 'env', 'site-packages', 'build', 'dist', 'out', 'target', 'coverage']);
 export const DEFAULT_SEARCH_DEPTH = 4;
@@ -77,4 +79,30 @@ export async function repositoryRoot(dir: string, levels = 3): Promise<string> {
     current = path.dirname(current);
   }
   return path.resolve(dir);
+}
+
+/** The alembic.ini at or above `dir` (up to `root`) whose versions folder is `dir`: the project that runs that chain. */
+export async function projectNaming(root: string, dir: string): Promise<AlembicProject | undefined> {
+  const top = path.resolve(root);
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const ini = path.join(d, 'alembic.ini');
+    if ((await isFile(ini)) && (await alembicVersionsDirOf(ini)) === path.resolve(dir)) return alembicProject(ini);
+    const rel = path.relative(top, d);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || path.dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * The chain a workspace folder shows and the Alembic project that runs it: the configured migrations
+ * folder, else ./alembic.ini's versions folder or ./migrations, else the first alembic.ini below.
+ */
+export async function locateFolderChain(folder: string, configuredDir?: string): Promise<{ dir?: string; project?: AlembicProject }> {
+  const root = path.resolve(folder);
+  const dir = configuredDir ? path.resolve(root, configuredDir) : await findMigrationsDir(root);
+  if (dir) return { dir, project: await projectNaming(root, dir) };
+  for (const ini of await findAlembicInis(root)) {
+    const versions = await alembicVersionsDirOf(ini);
+    if (versions) return { dir: versions, project: alembicProject(ini) };
+  }
+  return {};
 }

@@ -87,11 +87,11 @@ export function alembicUpgrade(options: AlembicOptions & { target: string }): Pr
   return alembicLocked(options, ['upgrade', options.target], { verifyWhen: (to) => [...to].sort().join(' ') === heads });
 }
 
-export function alembicDowngrade(options: AlembicOptions & { target: string }): Promise<RunResult> {
+export function alembicDowngrade(options: AlembicOptions & { target: string }): Promise<LockedRun> {
   return alembicLocked(options, ['downgrade', options.target]);
 }
 
-export function alembicStamp(options: AlembicOptions & { target: string }): Promise<RunResult> {
+export function alembicStamp(options: AlembicOptions & { target: string }): Promise<LockedRun> {
   return alembicLocked(options, ['stamp', options.target]);
 }
 
