@@ -39,7 +39,7 @@ export {
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
 export { checkDrift, scratchName, type DriftOptions, type DriftReport } from './drift/drift';
 export {
-  adviseHeads, branchRoot, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+  adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
 
 export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
