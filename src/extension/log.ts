@@ -30,6 +30,9 @@ export class Log implements Logger, vscode.Disposable {
   debug(message: string): void { this.channel.debug(this.redactor.redact(message)); }
   trace(message: string): void { this.channel.trace(this.redactor.redact(message)); }
 
+  /** The same masking for text written elsewhere (a test run's terminal). */
+  redact(text: string): string { return this.redactor.redact(text); }
+
   show(): void { this.channel.show(true); }
 
   dispose(): void { this.channel.dispose(); }

@@ -7,14 +7,14 @@ import { normalizeLineEndings } from './checksum';
 import { LineIndex, printable, stripBom } from './header';
 import { PY_SYNTAX, findTripleEnd, maskPython, readLiteralSpan } from './literals';
 
-const KEYS = ['revision', 'down_revision', 'branch_labels', 'depends_on'] as const;
+const KEYS = ['revision', 'down_revision', 'branch_labels', 'depends_on', 'irreversible'] as const;
 type Key = (typeof KEYS)[number];
 // `name = ...` or `name: Annotation = ...` at column 0 or after a `;` (module level only).
-const ASSIGNMENT = /(?:^|;[ \t]*)(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
+const ASSIGNMENT = /(?:^|;[ \t]*)(revision|down_revision|branch_labels|depends_on|irreversible)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
 // `a, b = ...` / `(a, b) = ...`: a tuple assignment naming one of the keys.
 const TUPLE_ASSIGNMENT = /^\(?[ \t]*\w+[ \t]*(?:,[ \t]*\w+[ \t]*)+,?[ \t]*\)?[ \t]*=(?!=)/gm;
 // An indented assignment: inside a function (ignored) or inside an if/try/with/for block (unreadable).
-const INDENTED_ASSIGNMENT = /^[ \t]+(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
+const INDENTED_ASSIGNMENT = /^[ \t]+(revision|down_revision|branch_labels|depends_on|irreversible)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
 const BLOCK_OPENER = /^(?:if|elif|else|try|except|finally|with|for|while|match|case)\b/;
 
 /**
