@@ -19,6 +19,8 @@ interface OptionSpec {
 
 export const optionSpecs = {
   dir: { type: 'string', value: 'PATH', description: 'migrations folder (default: migrations/, or the versions/ folder of ./alembic.ini)' },
+  config: { type: 'string', value: 'FILE', description: 'the Alembic project\'s alembic.ini (default: ./alembic.ini, else the nearest one above or below)' },
+  'alembic-command': { type: 'string', value: 'CMD', description: 'how to run Alembic, e.g. "poetry run alembic" (default: the venv\'s alembic, else python3 -m alembic, else alembic)' },
   url: { type: 'string', value: 'URL', description: 'database URL (default: $DATABASE_URL, then DATABASE_URL in ./.env)' },
   debug: { type: 'boolean', description: 'log debug detail and print stack traces' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
@@ -43,7 +45,7 @@ export const optionSpecs = {
 export type OptionName = keyof typeof optionSpecs;
 
 /** Options every command takes. */
-export const globalOptions: readonly OptionName[] = ['dir', 'url', 'debug', 'help'];
+export const globalOptions: readonly OptionName[] = ['dir', 'config', 'url', 'debug', 'help'];
 
 export interface CommandSpec {
   summary: string;
@@ -53,7 +55,7 @@ export interface CommandSpec {
   details?: string;
 }
 
-const runOptions: readonly OptionName[] = ['lock-timeout'];
+const runOptions: readonly OptionName[] = ['lock-timeout', 'alembic-command'];
 
 export const commandSpecs: Record<CommandName, CommandSpec> = {
   history: {
@@ -131,6 +133,8 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
 
 export interface ParsedOptions {
   dir?: string;
+  config?: string;
+  alembicCommand?: string;
   url?: string;
   debug: boolean;
   help: boolean;
@@ -245,6 +249,8 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
   const bool = (name: OptionName) => values[name] === true;
   return {
     dir: str('dir'),
+    config: str('config'),
+    alembicCommand: str('alembic-command'),
     url: str('url'),
     debug: bool('debug'),
     help: bool('help'),

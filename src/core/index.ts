@@ -45,5 +45,11 @@ export { checkDrift, type DriftOptions, type DriftReport } from './drift/drift';
 export { scratchName } from './db/scratch-database';
 export * from './stairway';
 export {
-  adviseHeads, branchRoot, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+  adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
+
+export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
+export { alembicProject, type AlembicProject } from './alembic/project';
+export { findAlembicInis, findNearestAlembicIni, locateFolderChain, projectNaming, repositoryRoot, type NearestIni } from './alembic/find';
+export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
+export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';

@@ -1,5 +1,6 @@
 // Which database a workspace folder talks to, in the documented order: SecretStorage, the
-// `migrationChain.databaseUrl` setting, the `.env` file of the folder, the process environment.
+// `migrationChain.databaseUrl` setting, the `.env` file of the Alembic project's folder (backend/.env),
+// then of the workspace folder, the process environment.
 // No `vscode` here: the caller passes the sources. The result names its source for the output
 // channel; the URL itself is only ever handed to the engine.
 import * as path from 'path';
@@ -19,6 +20,8 @@ export interface ConnectionSources {
   secret(): Promise<string | undefined>;
   setting: string | undefined;
   folderPath: string;
+  /** An Alembic project's folder inside the workspace folder (backend/): its env file is read first. */
+  projectPath?: string;
   envFile: string;
   envVariable: string;
   env: NodeJS.ProcessEnv;
@@ -33,11 +36,14 @@ export async function resolveDatabaseUrl(src: ConnectionSources): Promise<Resolv
   const setting = nonEmpty(src.setting);
   if (setting) return { url: setting, source: 'setting', label: 'setting migrationChain.databaseUrl' };
 
-  const envPath = path.resolve(src.folderPath, src.envFile);
-  const text = await src.readFile(envPath);
-  if (text !== undefined) {
+  const bases = src.projectPath && path.resolve(src.projectPath) !== path.resolve(src.folderPath) ? [src.projectPath, src.folderPath] : [src.folderPath];
+  for (const base of bases) {
+    const envPath = path.resolve(base, src.envFile);
+    const text = await src.readFile(envPath);
+    if (text === undefined) continue;
     const fromFile = nonEmpty(parseDotenv(text)[src.envVariable]);
-    if (fromFile) return { url: fromFile, source: 'env-file', label: `${src.envFile} (${src.envVariable})` };
+    const shown = path.relative(src.folderPath, envPath) || src.envFile;
+    if (fromFile) return { url: fromFile, source: 'env-file', label: `${shown} (${src.envVariable})` };
   }
 
   const fromEnv = nonEmpty(src.env[src.envVariable]);

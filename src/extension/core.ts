@@ -1,7 +1,7 @@
 // The extension's one door to the engine. The engine is required on first use rather than imported,
 // so that activation does not even parse it; the barrel itself loads neither pg nor umzug.
 export type {
-  Chain, ChainStatus, DatabaseDescription, DatabaseTarget, Logger, Migration, RevisionState, RevisionStatus,
+  Chain, ChainStatus, DatabaseDescription, DatabaseTarget, ResetPreview, Logger, Migration, RevisionState, RevisionStatus,
   RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
   AcceptFileResult, DriftReport, HeadPairAdvice, SchemaDiffEntry,
 } from '../core';

@@ -8,7 +8,8 @@ const memo = new WeakMap<FolderSnapshot, HeadPairAdvice[]>();
 
 export function headAdvice(snapshot: FolderSnapshot): HeadPairAdvice[] {
   const chain = snapshot.chain;
-  if (!chain || chain.graph.heads.length < 2) return [];
+  // A file that could not be read may have made a false head: no advice until it is fixed.
+  if (!chain || chain.graph.heads.length < 2 || core().unreadFiles(chain).length > 0) return [];
   let advice = memo.get(snapshot);
   if (!advice) {
     advice = core().adviseHeads(chain.graph, snapshot.status ? chain.graph.appliedSet(snapshot.status.heads) : undefined);

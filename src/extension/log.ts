@@ -30,9 +30,6 @@ export class Log implements Logger, vscode.Disposable {
   debug(message: string): void { this.channel.debug(this.redactor.redact(message)); }
   trace(message: string): void { this.channel.trace(this.redactor.redact(message)); }
 
-  /** A raw line of a child process (Alembic), redacted, at info level. */
-  append(line: string): void { this.info(line); }
-
   /** The same masking for text written elsewhere (a test run's terminal). */
   redact(text: string): string { return this.redactor.redact(text); }
 

@@ -1,5 +1,6 @@
 // Every `migrationChain.*` setting, typed and validated in one place (no `vscode` here, so the rules
 // are unit-tested). A bad value never throws: it falls back to the default and is reported once.
+import { splitCommand } from '../core/alembic/command';
 
 export interface Settings {
   /** A URL typed into settings; SecretStorage wins over it (see connection.ts). */
@@ -16,7 +17,7 @@ export interface Settings {
   codeLensEnabled: boolean;
   /** 0 = no polling. */
   statusPollSeconds: number;
-  /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. */
+  /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. [] = find one (core/alembic/command.ts). */
   alembicCommand: string[];
   /** Rehearse a reset that cannot run in one transaction on a scratch database first. */
   resetRehearse: boolean;
@@ -32,7 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   confirmUpgradeOnLocal: true,
   codeLensEnabled: true,
   statusPollSeconds: 0,
-  alembicCommand: ['alembic'],
+  alembicCommand: [],
   resetRehearse: true,
 });
 
@@ -83,7 +84,7 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     return v.map((g: string) => g.trim()).filter((g) => g !== '');
   };
 
-  const alembic = text('alembic.command', 'alembic');
+  const alembic = text('alembic.command', '');
   const settings: Settings = {
     // The URL itself is never echoed into a problem message: it may hold a password.
     databaseUrl: (() => {
@@ -104,16 +105,4 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     resetRehearse: bool('reset.rehearse', DEFAULT_SETTINGS.resetRehearse),
   };
   return { settings, problems };
-}
-
-/**
- * Splits a command setting into argv without a shell: whitespace separates words, double or single
- * quotes group them. Nothing is expanded, so `$(…)`, `;` or `|` stay literal arguments.
- */
-export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(command)) !== null) words.push(m[1] ?? m[2] ?? m[3]);
-  return words.length ? words : ['alembic'];
 }

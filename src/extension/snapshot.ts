@@ -3,6 +3,7 @@
 // pure functions of this (see tree/tree-model.ts, codelens-model.ts, status-text.ts).
 import type { Chain, ChainStatus, DatabaseTarget, Migration, RevisionStatus } from './core';
 import type { ConnectionSource } from './connection';
+import type { AlembicProject } from '../core/alembic/project';
 
 export interface FolderRef {
   name: string;
@@ -22,8 +23,8 @@ export interface FolderSnapshot {
   folder: FolderRef;
   /** undefined: no migrations folder found. */
   migrationsDir?: string;
-  /** Folder holding alembic.ini when this is an Alembic project (runs are delegated to `alembic`). */
-  alembicDir?: string;
+  /** The Alembic project that runs this chain (runs go through its own Alembic, core/alembic). */
+  alembicProject?: AlembicProject;
   chain?: Chain;
   /** The folder could not be read at all (MigrationChainError 'io'). */
   loadError?: string;

@@ -4,46 +4,47 @@ import { confirmDangerous, protectedPatternsFrom } from '../confirm';
 import { ConfirmationError } from '../../core/errors';
 import { ExitCode } from '../exit-codes';
 import { renderVerifyReport } from '../print';
+import { alembicOptions } from './alembic';
 import { runOptions } from './shared';
 
 /**
  * `reset`: show the target, its tables and the guarantee (all-or-nothing, rehearsed, or not
- * rehearsed), confirm, then drop the public schema, upgrade head and verify.
+ * rehearsed), confirm, then drop the public schema, upgrade head and verify. An Alembic project is
+ * checked first (its Alembic starts, agrees on the heads, runs env.py) and rebuilt by its own Alembic.
  */
 export const reset: Command = async (ctx) => {
-  const chain = await ctx.chain({ requireValid: true });
+  // An Alembic project's chain errors are refused by its reset, with "nothing was dropped".
+  const project = await ctx.alembicProject();
+  const chain = await ctx.chain({ requireValid: !project });
   const url = ctx.databaseUrl();
   const core = ctx.core();
-  const result = await core.reset({
-    chain,
-    url: url.url,
-    backupFile: ctx.options.backup,
-    rehearse: !ctx.options.noRehearsal,
-    ...runOptions(ctx),
-    confirm: async (info) => {
-      const tables = info.tables.length
-        ? info.tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`)
-        : ['  (no tables)'];
-      ctx.output.note([
-        `Reset ${info.target.display}`,
-        `  host ${info.target.host}:${info.target.port}, database ${info.target.database}, user ${info.target.user}`,
-        'Tables that will be dropped:',
-        ...tables,
-        `Then applies ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'} up to head and verifies.`,
-        core.describeGuarantee(info.guarantee, info.target),
-      ].join('\n'));
-      await confirmDangerous({
-        operation: 'reset (drop every table in schema public)',
-        target: info.target,
-        yes: ctx.options.yes,
-        confirmDatabase: ctx.options.confirmDatabase,
-        stdinIsTTY: ctx.io.stdinIsTTY,
-        protectedPatterns: protectedPatternsFrom(ctx.io.env),
-      }, ctx.io.ask);
-      if (core.needsSecondConfirmation(info.guarantee)) await confirmUnrehearsed(ctx, info);
-      return true;
-    },
-  });
+  const confirm = async (info: ResetPreview): Promise<boolean> => {
+    const tables = info.tables.length
+      ? info.tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`)
+      : ['  (no tables)'];
+    ctx.output.note([
+      `Reset ${info.target.display}`,
+      `  host ${info.target.host}:${info.target.port}, database ${info.target.database}, user ${info.target.user}`,
+      'Tables that will be dropped:',
+      ...tables,
+      `Then applies ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'} up to head and verifies.`,
+      core.describeGuarantee(info.guarantee, info.target),
+    ].join('\n'));
+    await confirmDangerous({
+      operation: 'reset (drop every table in schema public)',
+      target: info.target,
+      yes: ctx.options.yes,
+      confirmDatabase: ctx.options.confirmDatabase,
+      stdinIsTTY: ctx.io.stdinIsTTY,
+      protectedPatterns: protectedPatternsFrom(ctx.io.env),
+    }, ctx.io.ask);
+    if (core.needsSecondConfirmation(info.guarantee)) await confirmUnrehearsed(ctx, info);
+    return true;
+  };
+  const common = { backupFile: ctx.options.backup, rehearse: !ctx.options.noRehearsal, confirm };
+  const result = project
+    ? await core.alembicReset({ ...(await alembicOptions(ctx, project, chain, url.url)), ...common })
+    : await core.reset({ chain, url: url.url, ...runOptions(ctx), ...common });
   const report = result.verify;
   ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
   ctx.output.result(result.guarantee.kind === 'all-or-nothing'

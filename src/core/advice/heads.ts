@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RevisionGraph } from '../chain/graph';
-import type { Migration } from '../chain/model';
+import type { Chain, Migration } from '../chain/model';
 import { LineIndex, revisionIdProblem } from '../chain/header';
 import { maskJsComments, maskPython } from '../chain/literals';
 import { MigrationChainError } from '../errors';
@@ -264,4 +264,13 @@ function valueEnd(text: string, i: number): number | undefined {
   }
   const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, i + 40))?.[0];
   return word && ['None', 'null', 'undefined'].includes(word) ? i + word.length : undefined;
+}
+
+/**
+ * Files that may belong to the chain but could not be read (an error on a file that produced no
+ * migration). A dropped file can make a false head, so no head advice is given while there are any.
+ */
+export function unreadFiles(chain: Chain): string[] {
+  const read = new Set(chain.migrations.map((m) => m.file));
+  return [...new Set(chain.diagnostics.filter((d) => d.severity === 'error' && d.file && !read.has(d.file)).map((d) => d.file!))].sort();
 }

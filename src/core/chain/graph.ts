@@ -265,6 +265,11 @@ export class RevisionGraph {
     const i = this.idxOf(revision);
     return i === undefined ? [] : this.names(this.parentIdx[i]);
   }
+  /** Parents and resolved depends_on targets: everything that must be applied before `revision`. */
+  prerequisites(revision: string): string[] {
+    const i = this.idxOf(revision);
+    return i === undefined ? [] : this.names(this.prereqIdx[i]);
+  }
   children(revision: string): string[] {
     const i = this.idxOf(revision);
     return i === undefined ? [] : this.names(this.childIdx[i]);

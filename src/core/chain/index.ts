@@ -2,7 +2,7 @@
 // plus authoring and the SQL helpers that work on migration text.
 export type { Chain, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
 export { RevisionGraph } from './graph';
-export { loadChain, findMigrationsDir, parseMigrationText, type LoadOptions } from './load';
+export { loadChain, findMigrationsDir, alembicVersionsDirOf, parseMigrationText, type LoadOptions } from './load';
 export { ChainCache } from './cache';
 export { discoverMigrationFiles, formatOf, type DiscoveredFile } from './discover';
 export { parseSqlMigration } from './parse-sql';

@@ -9,7 +9,7 @@ import { discoverMigrationFiles, formatOf, isSkippedName } from './discover';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
 import { parseJsMigration } from './parse-js';
-import { parsePythonMigration } from './parse-python';
+import { decodePythonSource, parsePythonMigration } from './parse-python';
 import { parseSqlMigration } from './parse-sql';
 import { transactionDiagnostics } from '../sql/risky';
 
@@ -46,7 +46,7 @@ let readBuffer = Buffer.allocUnsafe(64 * 1024);
  * more; without it mtimeMs is -1 (not cacheable) and no fs.Stats object is made, which is a tenth
  * of what a cold load of 10,000 files allocates.
  */
-function readFile(file: string, stat: boolean): { text: string; mtimeMs: number; size: number } {
+function readFile(file: string, stat: boolean, format: MigrationFormat): { text: string; mtimeMs: number; size: number } {
   const fd = openSync(file, 'r');
   try {
     let mtimeMs = -1;
@@ -67,7 +67,8 @@ function readFile(file: string, stat: boolean): { text: string; mtimeMs: number;
       if (n === 0) break;
       len += n;
     }
-    return { text: readBuffer.toString('utf8', 0, len), mtimeMs, size: len };
+    const text = format === 'py' ? decodePythonSource(readBuffer.subarray(0, len)) : readBuffer.toString('utf8', 0, len);
+    return { text, mtimeMs, size: len };
   } finally {
     closeSync(fd);
   }
@@ -75,7 +76,7 @@ function readFile(file: string, stat: boolean): { text: string; mtimeMs: number;
 
 function readAndParse(file: string, format: MigrationFormat, stat: boolean): CachedFile | undefined {
   try {
-    const { text, mtimeMs, size } = readFile(file, stat);
+    const { text, mtimeMs, size } = readFile(file, stat, format);
     return { file, format, mtimeMs, size, result: parseMigrationText(file, format, text) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -220,9 +221,15 @@ export async function findMigrationsDir(cwd: string): Promise<string | undefined
 }
 
 async function alembicVersionsDir(root: string): Promise<string | undefined> {
+  return alembicVersionsDirOf(path.join(root, 'alembic.ini'));
+}
+
+/** The versions folder an Alembic config file names, relative paths taken from the file's folder. */
+export async function alembicVersionsDirOf(iniFile: string): Promise<string | undefined> {
+  const root = path.dirname(path.resolve(iniFile));
   let ini: string;
   try {
-    ini = await fs.readFile(path.join(root, 'alembic.ini'), 'utf8');
+    ini = await fs.readFile(iniFile, 'utf8');
   } catch {
     return undefined;
   }

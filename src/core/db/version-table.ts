@@ -93,13 +93,20 @@ export async function readHeads(client: ClientBase, b: Bookkeeping, tables?: Boo
 // ---------------------------------------------------------------------------------------------
 // Head transitions.
 
-/** Heads after applying `revision`: its parents stop being heads (depends_on targets stay, as in Alembic). */
+/**
+ * Heads after applying `revision`: its parents and its depends_on targets stop being heads. Alembic
+ * does the same (its upgrade step merges every "normalized down revision", dependencies included),
+ * so a database we upgraded can be continued by Alembic and the reverse.
+ */
 export function headsAfterUpgrade(graph: RevisionGraph, heads: readonly string[], revision: string): string[] {
-  const parents = new Set(graph.parents(revision));
+  const parents = new Set(graph.prerequisites(revision));
   return sortedUnique([...heads.filter((h) => !parents.has(h)), revision]);
 }
 
-/** Heads after undoing `revision`: its parents become heads unless another remaining head still needs them. */
+/**
+ * Heads after undoing `revision`: its parents and depends_on targets become heads unless another
+ * remaining head still needs them (Alembic's unmerge: they stay applied, so they must stay recorded).
+ */
 export function headsAfterDowngrade(graph: RevisionGraph, heads: readonly string[], revision: string): string[] {
   const remaining = heads.filter((h) => h !== revision);
   const stillNeeded = new Set<string>();
@@ -108,7 +115,7 @@ export function headsAfterDowngrade(graph: RevisionGraph, heads: readonly string
     stillNeeded.add(h);
     for (const a of graph.ancestors(h)) stillNeeded.add(a);
   }
-  const uncovered = graph.parents(revision).filter((p) => !stillNeeded.has(p));
+  const uncovered = graph.prerequisites(revision).filter((p) => !stillNeeded.has(p));
   return sortedUnique([...remaining, ...uncovered]);
 }
 

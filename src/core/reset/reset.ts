@@ -44,8 +44,8 @@ export async function describeDatabase(options: { url: string; applicationName?:
 /** What protects the data if the reset fails half way; shown before anything runs. */
 export type ResetGuarantee =
   | { kind: 'all-or-nothing' }
-  | { kind: 'rehearsed'; outsideTransaction: string[] }
-  | { kind: 'unrehearsed'; outsideTransaction: string[]; why: 'turned-off' | 'no-createdb' };
+  | { kind: 'rehearsed'; outsideTransaction: string[]; runner?: 'alembic' }
+  | { kind: 'unrehearsed'; outsideTransaction: string[]; runner?: 'alembic'; why: 'turned-off' | 'no-createdb' };
 
 export interface ResetPreview extends DatabaseDescription {
   /** The revisions the reset applies, in order. */
@@ -59,7 +59,9 @@ export function describeGuarantee(g: ResetGuarantee, target: DatabaseTarget): st
     return 'All-or-nothing: the drop, every migration and verify run in one transaction, committed only if verify passes. '
       + 'If anything fails, is cancelled or the connection is lost, the database stays exactly as it is now.';
   }
-  const outside = `${g.outsideTransaction.join(', ')} ${g.outsideTransaction.length === 1 ? 'runs' : 'run'} outside a transaction`;
+  const outside = g.runner === 'alembic'
+    ? 'the migrations run in Alembic\'s own connection, outside a transaction of ours'
+    : `${g.outsideTransaction.join(', ')} ${g.outsideTransaction.length === 1 ? 'runs' : 'run'} outside a transaction`;
   if (g.kind === 'rehearsed') {
     return `Rehearsed on a scratch database: ${outside}, so the chain is first built and verified on a scratch database `
       + `on ${target.host}:${target.port}; the real reset (drop, then migration by migration) starts only if that passes.`;
@@ -307,7 +309,7 @@ function logChecks(log: Logger, report: VerifyReport): void {
   for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
 }
 
-function verifyFailed(report: VerifyReport, suffix: string): MigrationChainError {
+export function verifyFailed(report: VerifyReport, suffix: string): MigrationChainError {
   const failed = report.checks.filter((c) => !c.ok).map((c) => `  ${c.name}: ${c.detail}`);
   return new MigrationChainError('verify', `Verify failed after the reset:\n${failed.join('\n')}${suffix}`,
     'Fix the migration or its verify block, then reset again.');

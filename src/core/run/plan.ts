@@ -46,7 +46,6 @@ export function planUpgrade(chain: Chain, heads: readonly string[], target: stri
   const resolved = chain.graph.resolve(target, heads).revisions;
   const revisions = chain.graph.upgradePlan(heads, resolved);
   const migrations = revisions.map((r) => mustGet(chain, r));
-  assertRunnableFormats(migrations);
   return { direction: 'up', from: [...heads], to: headsAfter(chain, heads, revisions, 'up'), revisions, migrations };
 }
 
@@ -63,7 +62,6 @@ export function planDowngrade(chain: Chain, heads: readonly string[], target: st
   const migrations = revisions.map((r) => mustGet(chain, r));
   const blocked = migrations.filter((m) => !canDowngrade(m));
   if (blocked.length > 0) throw irreversible(blocked);
-  assertRunnableFormats(migrations);
   return { direction: 'down', from: [...heads], to: headsAfter(chain, heads, revisions, 'down'), revisions, migrations };
 }
 
@@ -71,7 +69,8 @@ export function canDowngrade(m: Migration): boolean {
   return m.format === 'sql' ? m.downgrade !== undefined : m.hasDowngrade;
 }
 
-function assertRunnableFormats(migrations: readonly Migration[]): void {
+/** Our runner executes .sql and .js; Alembic projects run through their own Alembic (core/alembic). */
+export function assertRunnableFormats(migrations: readonly Migration[]): void {
   const python = migrations.filter((m) => m.format === 'py');
   if (python.length > 0) {
     throw new MigrationChainError('usage',

@@ -10,7 +10,7 @@ import {
 } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
 import { formatMs } from '../log';
-import { assertRunnable, planDowngrade, planUpgrade, type PlannedRun } from './plan';
+import { assertRunnable, assertRunnableFormats, planDowngrade, planUpgrade, type PlannedRun } from './plan';
 import { withSession, type Session, type SessionOptions } from './session';
 import { runStep, type StepOptions } from './step';
 
@@ -65,6 +65,7 @@ export async function upgradeInSession(s: Session, chain: Chain, target: string)
 }
 
 async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptions: StepOptions): Promise<string[]> {
+  assertRunnableFormats(plan.migrations);
   const where = describeTarget(s.target);
   if (plan.revisions.length === 0) {
     s.logger.info(`${where} is already at ${plan.from.join(', ') || 'base'}: nothing to ${plan.direction === 'up' ? 'upgrade' : 'downgrade'}.`);

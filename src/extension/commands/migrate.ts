@@ -1,9 +1,9 @@
 // The shared flow of every upgrade and downgrade: connect (trusted only) → plan → modal → run with
 // progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
-// their own `alembic` command.
+// their own Alembic under our lock (core/alembic), verified when they reach the heads.
 import * as vscode from 'vscode';
 import { MigrationChainError } from '../../core/errors';
-import { runAlembic } from '../alembic';
+import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
 import { core, type Direction } from '../core';
@@ -37,16 +37,16 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   deps.log.info(`${verb} ${db.display} to ${target}: ${plan.steps.length} revision(s)`);
   try {
     return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
-      if (snapshot.alembicDir) {
-        await runAlembic({
-          command: settings.alembicCommand,
-          args: [direction === 'up' ? 'upgrade' : 'downgrade', target],
-          cwd: snapshot.alembicDir,
-          env: { [settings.envVariable]: url },
-          log: deps.log,
-          signal,
-        });
-        return `${verb} of ${db.database} to ${target} finished (${plan.steps.length} revision(s), Alembic).`;
+      const project = snapshot.alembicProject;
+      if (project) {
+        const options = { ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), target };
+        const result = direction === 'up' ? await c.alembicUpgrade(options) : await c.alembicDowngrade(options);
+        if (result.verify && !result.verify.ok) {
+          const failed = result.verify.checks.filter((ch) => !ch.ok).map((ch) => ch.name);
+          throw new MigrationChainError('verify', `${verb} of ${db.database} ran (Alembic), but verify failed: ${failed.join(', ')}`);
+        }
+        const n = result.applied.length;
+        return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'} with Alembic: ${n} revision${n === 1 ? '' : 's'}${result.verify ? ', verify passed' : ''}.`;
       }
       const run = direction === 'up' ? c.upgrade : c.downgrade;
       const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000 });

@@ -3,18 +3,17 @@
 // then, with progress and Cancel, drop and recreate schema public, upgrade to head and verify —
 // through the engine for native chains (all-or-nothing, or rehearsed on a scratch database; its
 // confirm hook re-checks that the target and the guarantee are the ones confirmed), through the
-// project's own `alembic upgrade head` for Alembic projects.
+// project's own Alembic for Alembic projects (core/alembic/reset.ts: nothing is dropped unless
+// Alembic starts, agrees on the heads and runs env.py; then rehearsed like a native chain with a
+// non-transactional migration). The Alembic modal comes after that preflight, inside the run.
 import { ConfirmationError, MigrationChainError } from '../../core/errors';
-import { runAlembic } from '../alembic';
+import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { resetConfirmation, unrehearsedResetConfirmation } from '../confirm-text';
-import { core, type VerifyReport } from '../core';
+import { core, type ResetPreview, type VerifyReport } from '../core';
 import { withCancellableProgress } from '../progress';
 import { chooseFolder, requireChain } from './args';
 import type { CommandFactory } from './deps';
-
-const ALEMBIC_GUARANTEE = 'NOT rehearsed and not all-or-nothing: the drop commits, then the project\'s own `alembic upgrade head` runs '
-  + 'in its own connection. If a migration fails, the data is gone and the schema is left half-built.';
 
 export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
   const snapshot = await chooseFolder(deps, arg);
@@ -23,58 +22,40 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
   const settings = deps.settings.for(folder);
   const { url, target } = await deps.chains.connect(snapshot.folder.uri, 'Reset');
   const c = core();
+  const project = snapshot.alembicProject;
 
-  if (snapshot.alembicDir) {
-    const alembicDir = snapshot.alembicDir;
-    const description = await c.describeDatabase({ url });
-    await confirmOrThrow(resetConfirmation(description, chain.graph.topologicalOrder(), settings, ALEMBIC_GUARANTEE));
-    deps.log.show();
-    try {
-      const report = await withCancellableProgress(`Reset ${target.database}`, async (signal) => {
-        deps.log.info(`Reset ${target.display}: drop and recreate schema public, then alembic upgrade head`);
-        await c.withConnection(url, {}, (client) => c.recreateSchema(client, 'public'));
-        await runAlembic({
-          command: settings.alembicCommand, args: ['upgrade', 'head'], cwd: alembicDir,
-          env: { [settings.envVariable]: url }, log: deps.log, signal,
-        });
-        return c.verify({ chain, url, logger: deps.log, signal });
-      });
-      assertVerified(report, target.database);
-      return `Reset ${target.database}: schema public recreated and upgraded to head with Alembic, verify passed.`;
-    } finally {
-      await deps.chains.refresh(snapshot.folder.uri);
-    }
-  }
-
-  const preview = await c.previewReset({ chain, url, rehearse: settings.resetRehearse });
-  const guarantee = c.describeGuarantee(preview.guarantee, preview.target);
-  await confirmOrThrow(resetConfirmation(preview, preview.revisions, settings, guarantee));
-  if (c.needsSecondConfirmation(preview.guarantee)) await confirmOrThrow(unrehearsedResetConfirmation(preview.target, guarantee));
+  const askPerson = async (info: ResetPreview) => {
+    const guarantee = c.describeGuarantee(info.guarantee, info.target);
+    await confirmOrThrow(resetConfirmation(info, info.revisions, settings, guarantee));
+    if (c.needsSecondConfirmation(info.guarantee)) await confirmOrThrow(unrehearsedResetConfirmation(info.target, guarantee));
+  };
+  const preview = project ? undefined : await c.previewReset({ chain, url, rehearse: settings.resetRehearse });
+  if (preview) await askPerson(preview);
 
   deps.diagnostics.clearRunProblems('sql');
   deps.log.show();
   try {
-    const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => c.reset({
-      chain,
-      url,
-      logger: deps.log,
-      signal,
-      lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
-      rehearse: settings.resetRehearse,
-      confirm: async (info) => {
-        if (info.target.database !== target.database || info.target.host !== target.host || info.target.port !== target.port) {
-          throw new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`);
-        }
-        if (info.guarantee.kind !== preview.guarantee.kind) {
-          throw new ConfirmationError(`Reset stopped: the guarantee changed since it was confirmed (now: ${c.describeGuarantee(info.guarantee, info.target)}); nothing was changed.`);
-        }
-        return true;
-      },
-    }));
+    const confirm = async (info: ResetPreview) => {
+      if (info.target.database !== target.database || info.target.host !== target.host || info.target.port !== target.port) {
+        throw new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`);
+      }
+      if (!preview) {
+        await askPerson(info);
+      } else if (info.guarantee.kind !== preview.guarantee.kind) {
+        throw new ConfirmationError(`Reset stopped: the guarantee changed since it was confirmed (now: ${c.describeGuarantee(info.guarantee, info.target)}); nothing was changed.`);
+      }
+      return true;
+    };
+    const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => (project
+      ? c.alembicReset({
+        ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }),
+        rehearse: settings.resetRehearse, confirm,
+      })
+      : c.reset({ chain, url, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, rehearse: settings.resetRehearse, confirm })));
     assertVerified(result.verify, target.database);
     const n = result.applied.length;
     const how = result.guarantee.kind === 'all-or-nothing' ? 'all-or-nothing' : result.rehearsal ? 'rehearsed on a scratch database first' : 'not rehearsed';
-    return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}, verify passed (${how}).`;
+    return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}${project ? ' with Alembic' : ''}, verify passed (${how}).`;
   } finally {
     await deps.chains.refresh(snapshot.folder.uri);
   }

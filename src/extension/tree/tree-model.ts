@@ -257,7 +257,7 @@ function presentFolder(snapshot: FolderSnapshot): NodeView {
     ? `${target.database}@${target.host} · ${status.pending.length} pending`
     : disconnectedText(snapshot.disconnected);
   const lines = [`**${escapeMarkdown(snapshot.folder.name)}**`];
-  if (snapshot.migrationsDir) lines.push(`Migrations: ${code(relative(snapshot, snapshot.migrationsDir))}${snapshot.alembicDir ? ' (Alembic project)' : ''}`);
+  if (snapshot.migrationsDir) lines.push(`Migrations: ${code(relative(snapshot, snapshot.migrationsDir))}${snapshot.alembicProject ? ` (Alembic project ${code(relative(snapshot, snapshot.alembicProject.iniFile))})` : ''}`);
   if (target) lines.push(`Database: ${code(target.display)}`, `Connection from: ${snapshot.connection?.label}`);
   if (status) lines.push(`Database heads: ${status.heads.length ? status.heads.map(code).join(', ') : '*(empty)*'}`);
   if (!status) lines.push(`Not connected: ${escapeMarkdown(disconnectedText(snapshot.disconnected))}`);

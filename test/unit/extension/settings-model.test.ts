@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { DEFAULT_SETTINGS, parseSettings, splitCommand } from '../../../src/extension/settings-model';
+import { splitCommand } from '../../../src/core/alembic/command';
+import { DEFAULT_SETTINGS, parseSettings } from '../../../src/extension/settings-model';
 
 describe('extension settings', () => {
   it('defaults when nothing is set', () => {
@@ -42,6 +43,6 @@ describe('extension settings', () => {
     assert.deepStrictEqual(splitCommand('alembic'), ['alembic']);
     assert.deepStrictEqual(splitCommand('"/opt/my env/bin/alembic" -c alembic.ini'), ['/opt/my env/bin/alembic', '-c', 'alembic.ini']);
     assert.deepStrictEqual(splitCommand('alembic; rm -rf /'), ['alembic;', 'rm', '-rf', '/'], 'metacharacters stay literal words');
-    assert.deepStrictEqual(splitCommand('   '), ['alembic']);
+    assert.deepStrictEqual(splitCommand('   '), [], 'blank: find Alembic (venv, python -m alembic, PATH)');
   });
 });
