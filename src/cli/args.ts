@@ -5,7 +5,7 @@ import { MigrationChainError } from '../core/errors';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'lint',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -34,6 +34,10 @@ export const optionSpecs = {
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+  format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
+  since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
+  pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
+  'pg-version': { type: 'string', value: 'MAJOR', description: 'the PostgreSQL major to lint for when no database is connected (e.g. 16)' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
 
@@ -105,6 +109,14 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['yes', 'confirm-database'],
     details: 'Records the file\'s checksum in migration_chain_log; nothing is run. Check first that the database already matches the file.',
   },
+  lint: {
+    summary: 'report the locks, rewrites and scans of pending statements that can block production traffic',
+    positionals: [],
+    options: ['format', 'since', 'pending', 'pg-version'],
+    details: 'Without --since or --pending: the pending revisions when a database URL is configured, else every revision.\n'
+      + 'With a database the catalog gives the server version and table sizes. Rules and fixes: docs/lint/.\n'
+      + 'Exit 0 when no finding is an error, 9 (lintFailed) when one is or a statement does not parse.',
+  },
   reparent: {
     summary: 'point REV\'s down_revision at PARENT, to put one branch after the other (asks for confirmation)',
     positionals: [{ name: 'REV', required: true, description: 'the revision whose down_revision changes (the first of the branch to move)' }],
@@ -130,6 +142,10 @@ export interface ParsedOptions {
   message?: string;
   onto?: string;
   lockTimeoutMs?: number;
+  format: 'text' | 'json' | 'sarif';
+  since?: string;
+  pending: boolean;
+  pgVersion?: number;
 }
 
 export interface ParsedCommandLine {
@@ -176,6 +192,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   if (first === 'revision' && !options.message?.trim()) {
     throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
+  }
+  if (first === 'lint' && options.since !== undefined && options.pending) {
+    throw new UsageError('`lint` takes --since REV or --pending, not both.');
   }
   if (first === 'reparent' && !options.onto?.trim()) {
     throw new UsageError('`reparent` needs the new parent: --onto PARENT.', 'Example: migration-chain reparent b1 --onto a2');
@@ -239,7 +258,24 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     message: str('message'),
     onto: str('onto'),
     lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
+    format: parseFormat(str('format')),
+    since: str('since'),
+    pending: bool('pending'),
+    pgVersion: parsePgVersion(str('pg-version')),
   };
+}
+
+function parseFormat(text: string | undefined): ParsedOptions['format'] {
+  if (text === undefined) return 'text';
+  if (text === 'text' || text === 'json' || text === 'sarif') return text;
+  throw new UsageError(`--format expects text, json or sarif, got "${text}".`);
+}
+
+function parsePgVersion(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const major = Number(text);
+  if (!Number.isInteger(major) || major < 9 || major > 99) throw new UsageError(`--pg-version expects a PostgreSQL major version such as 16, got "${text}".`);
+  return major;
 }
 
 function parseLockTimeout(text: string | undefined): number | undefined {

@@ -29,6 +29,7 @@ const commands: Record<CommandName, () => Command> = {
   merge: () => (require('./commands/merge') as typeof import('./commands/merge')).merge,
   repair: () => (require('./commands/repair') as typeof import('./commands/repair')).repair,
   reparent: () => (require('./commands/reparent') as typeof import('./commands/reparent')).reparent,
+  lint: () => (require('./commands/lint') as typeof import('./commands/lint')).lint,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
