@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { ChainCodeLensProvider, CODELENS_SELECTOR } from './codelens';
 import { registerCommands } from './commands';
 import { ChainDiagnostics } from './diagnostics';
+import { LintService } from './lint/lint-service';
+import { registerLint } from './lint/lint-providers';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
@@ -33,6 +35,7 @@ export class Context implements vscode.Disposable {
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
+    registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
     }).forEach(own);
