@@ -34,6 +34,7 @@ export const optionSpecs = {
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+  'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
   format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
   since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
   pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
@@ -52,7 +53,7 @@ export interface CommandSpec {
   details?: string;
 }
 
-const runOptions: readonly OptionName[] = ['lock-timeout'];
+const runOptions: readonly OptionName[] = ['lock-timeout', 'statement-lock-timeout'];
 
 export const commandSpecs: Record<CommandName, CommandSpec> = {
   history: {
@@ -142,6 +143,7 @@ export interface ParsedOptions {
   message?: string;
   onto?: string;
   lockTimeoutMs?: number;
+  statementLockTimeoutMs?: number;
   format: 'text' | 'json' | 'sarif';
   since?: string;
   pending: boolean;
@@ -257,7 +259,8 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     drift: bool('drift'),
     message: str('message'),
     onto: str('onto'),
-    lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
+    lockTimeoutMs: parseSeconds('--lock-timeout', str('lock-timeout')),
+    statementLockTimeoutMs: parseSeconds('--statement-lock-timeout', str('statement-lock-timeout')),
     format: parseFormat(str('format')),
     since: str('since'),
     pending: bool('pending'),
@@ -278,11 +281,11 @@ function parsePgVersion(text: string | undefined): number | undefined {
   return major;
 }
 
-function parseLockTimeout(text: string | undefined): number | undefined {
+function parseSeconds(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new UsageError(`--lock-timeout expects a number of seconds, got "${text}".`, 'Example: --lock-timeout 30');
+    throw new UsageError(`${option} expects a number of seconds, got "${text}".`, `Example: ${option} 30`);
   }
   return Math.round(seconds * 1000);
 }

@@ -13,7 +13,7 @@ export const ExitCode = {
   chain: 3,
   /** The database could not be reached or refused the login. */
   connection: 4,
-  /** Another run held the migration lock for longer than --lock-timeout. */
+  /** Another run held the migration lock for longer than --lock-timeout, or a migration's table lock waited past --statement-lock-timeout on every attempt. */
   lockTimeout: 5,
   /** `verify` (or a stamp precondition) found the database out of line with the chain. */
   verifyFailed: 6,
