@@ -15,7 +15,9 @@ export const lint: Command = async (ctx) => {
   const chain = await ctx.chain({ requireValid: true });
   const url = ctx.optionalDatabaseUrl()?.url;
   if (ctx.options.pending && !url) ctx.databaseUrl(); // throws the usage error naming where a URL may come from
-  const target = { ...(url ? { url } : {}), ...(ctx.options.pgVersion !== undefined ? { serverMajor: ctx.options.pgVersion } : {}) };
+  // The runner's lock_timeout default (5 s for a remote database) satisfies require-lock-timeout.
+  const runtimeLockTimeoutMs = url && !ctx.core().parseDatabaseUrl(url).isLocal ? ctx.core().DEFAULT_STATEMENT_LOCK_TIMEOUT_MS : 0;
+  const target = { ...(url ? { url } : {}), ...(ctx.options.pgVersion !== undefined ? { serverMajor: ctx.options.pgVersion } : {}), runtimeLockTimeoutMs };
   const facts = await readFacts(ctx, api, target);
   const revisions = await scope(ctx, chain, facts.versionSource === 'database' ? url : undefined);
   const result = await api.lintRevisions(chain, revisions, facts);
@@ -33,7 +35,7 @@ export const lint: Command = async (ctx) => {
 type LintApi = typeof import('../../core/lint/chain');
 
 /** The catalog when the database answers; without --pending an unreachable database only costs the sizes. */
-async function readFacts(ctx: CommandContext, api: LintApi, target: { url?: string; serverMajor?: number }) {
+async function readFacts(ctx: CommandContext, api: LintApi, target: { url?: string; serverMajor?: number; runtimeLockTimeoutMs: number }) {
   try {
     return await api.factsFor(target);
   } catch (err) {

@@ -49,7 +49,8 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
         return `${verb} of ${db.database} to ${target} finished (${plan.steps.length} revision(s), Alembic).`;
       }
       const run = direction === 'up' ? c.upgrade : c.downgrade;
-      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000 });
+      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
+        ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}) });
       const n = result.applied.length;
       return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'}: ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms.`;
     });

@@ -42,6 +42,7 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
       logger: deps.log,
       signal,
       lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
+      ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}),
       confirm: async (info) => {
         if (info.target.database !== target.database || info.target.host !== target.host || info.target.port !== target.port) {
           throw new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`);

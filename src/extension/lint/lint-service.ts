@@ -149,10 +149,12 @@ interface LintSettings { enabled: boolean; postgresVersion?: number; runtimeLock
 function settingsOf(snapshot: FolderSnapshot): LintSettings {
   const config = vscode.workspace.getConfiguration('migrationChain', vscode.Uri.parse(snapshot.folder.uri));
   const version = config.get<number | null>('lint.postgresVersion', null);
-  const timeout = config.get<number>('statementLockTimeoutSeconds', 0);
+  const timeout = config.get<number | null>('statementLockTimeoutSeconds', null);
+  // Unset: the runner's default, 5 s for a database on another host (core/run/session.ts).
+  const runtime = typeof timeout === 'number' ? timeout * 1000 : snapshot.connection && !snapshot.connection.target.isLocal ? 5000 : 0;
   return {
     enabled: config.get<boolean>('lint.enabled', true) !== false,
     ...(typeof version === 'number' && Number.isInteger(version) ? { postgresVersion: version } : {}),
-    runtimeLockTimeoutMs: typeof timeout === 'number' && timeout > 0 ? timeout * 1000 : 0,
+    runtimeLockTimeoutMs: runtime,
   };
 }

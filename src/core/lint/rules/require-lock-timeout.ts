@@ -15,7 +15,7 @@ export const requireLockTimeout: LintRule = {
     const set = statement.transactional ? 'SET LOCAL' : 'SET';
     return [{
       relation: blocking.relation,
-      message: `ACCESS EXCLUSIVE on ${blocking.relation} is requested without lock_timeout: while it waits behind a long query, every read and write of ${blocking.relation} queues behind it. Set lock_timeout first (or the migrationChain.statementLockTimeout setting / --statement-lock-timeout).`,
+      message: `ACCESS EXCLUSIVE on ${blocking.relation} is requested without lock_timeout: while it waits behind a long query, every read and write of ${blocking.relation} queues behind it. Set lock_timeout first (or let the runner set it: --statement-lock-timeout / migrationChain.statementLockTimeoutSeconds).`,
       fix: { title: `Add ${set} lock_timeout before the statement`, replacement: `${set} lock_timeout = '5s';\n${statement.sql}` },
     }];
   },
