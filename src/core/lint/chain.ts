@@ -1,7 +1,6 @@
 // Linting revisions of a chain: the upgrade statements of each revision in run order, linted as
 // one run (a table created by an earlier revision is new for the later ones), with the suppression
 // comments of their files. Reads the target database's catalog when a URL is given.
-import { readFile } from 'node:fs/promises';
 import type { Chain, Migration } from '../chain/model';
 import { withConnection } from '../db/connection';
 import { readDatabaseFacts } from './catalog';
@@ -50,7 +49,8 @@ export async function lintRevisions(chain: Chain, revisions: readonly string[], 
       continue;
     }
     statements.push(...upgradeStatements(m));
-    suppressions.push(...readSuppressions(m.file, await readFile(m.file, 'utf8')));
+    // A suppression sits next to its statement, so the upgrade section holds it: no file read.
+    if (m.upgrade) suppressions.push(...readSuppressions(m.file, m.upgrade.text, m.upgrade.line));
   }
   return { ...lint(parser, { statements, suppressions }, facts), revisions: [...revisions], notLinted };
 }

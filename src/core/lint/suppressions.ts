@@ -5,7 +5,9 @@ import type { Suppression } from './model';
 
 const MARK = /(--|#)\s*migration-chain:\s*allow\s+(.*)$/;
 
-export function readSuppressions(file: string, text: string, comment: '--' | '#' = file.endsWith('.py') ? '#' : '--'): Suppression[] {
+/** `firstLine`: the file line of `text`'s first line (a section of the file). */
+export function readSuppressions(file: string, text: string, firstLine = 1, comment: '--' | '#' = file.endsWith('.py') ? '#' : '--'): Suppression[] {
+  if (!text.includes('migration-chain:')) return [];
   const lines = text.split(/\r?\n/);
   const out: Suppression[] = [];
   lines.forEach((lineText, i) => {
@@ -25,7 +27,8 @@ export function readSuppressions(file: string, text: string, comment: '--' | '#'
       }
     }
     const reason = because?.[1]?.trim();
-    out.push({ file, line: i + 1, appliesToLine: applies, rules, ...(reason ? { reason } : {}) });
+    const shift = firstLine - 1;
+    out.push({ file, line: i + 1 + shift, appliesToLine: applies + shift, rules, ...(reason ? { reason } : {}) });
   });
   return out;
 }
