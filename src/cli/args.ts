@@ -5,7 +5,7 @@ import { MigrationChainError } from '../core/errors';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'lint',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -30,9 +30,14 @@ export const optionSpecs = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)' },
   'confirm-database': { type: 'string', value: 'NAME', description: 'the database name, required for a non-local or protected database' },
   backup: { type: 'string', value: 'FILE', description: 'pg_dump the database to FILE before dropping anything' },
+  'no-rehearsal': { type: 'boolean', description: 'reset a chain with a non-transactional migration without rehearsing it on a scratch database first' },
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
+  'changed-since': { type: 'string', value: 'REF', description: 'test only the revisions whose files changed since the git REF' },
+  from: { type: 'string', value: 'REV', description: 'test REV and the revisions after it' },
+  to: { type: 'string', value: 'REV', description: 'test REV and the revisions before it' },
+  junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
   'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
   format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
@@ -96,7 +101,10 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   reset: {
     summary: 'drop the public schema, upgrade to head and verify (asks for confirmation)',
     positionals: [],
-    options: ['yes', 'confirm-database', 'backup', ...runOptions],
+    options: ['yes', 'confirm-database', 'backup', 'no-rehearsal', ...runOptions],
+    details: 'All-or-nothing when every migration is transactional: the drop, the migrations and verify run in one transaction,\n'
+      + 'committed only if verify passes. Otherwise the chain is first rehearsed on a scratch database <db>_mc_rehearsal_<random>\n'
+      + '(needs CREATEDB; always dropped) and the real reset starts only if that passes.',
   },
   revision: {
     summary: 'create a new migration file whose parent is the current head',
@@ -116,13 +124,21 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['format', 'since', 'pending', 'pg-version'],
     details: 'Without --since or --pending: the pending revisions when a database URL is configured, else every revision.\n'
       + 'With a database the catalog gives the server version and table sizes. Rules and fixes: docs/lint/.\n'
-      + 'Exit 0 when no finding is an error, 9 (lintFailed) when one is or a statement does not parse.',
+      + 'Exit 0 when no finding is an error, 10 (lintFailed) when one is or a statement does not parse.',
   },
   reparent: {
     summary: 'point REV\'s down_revision at PARENT, to put one branch after the other (asks for confirmation)',
     positionals: [{ name: 'REV', required: true, description: 'the revision whose down_revision changes (the first of the branch to move)' }],
     options: ['onto', 'yes'],
     details: 'Only safe while no database has applied the branch; `check` says per pair of heads whether it is. Otherwise use `merge`.',
+  },
+  test: {
+    summary: 'stairway test: upgrade, downgrade and upgrade again every revision on a scratch database, comparing schemas',
+    positionals: [],
+    options: ['changed-since', 'from', 'to', 'junit', 'json'],
+    details: 'The scratch database is created on the server of the database URL (the role needs CREATEDB) and always dropped;\n'
+      + 'the database itself is not changed. Exit 9 when a revision fails. --changed-since without a value is not allowed:\n'
+      + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.',
   },
 };
 
@@ -139,9 +155,14 @@ export interface ParsedOptions {
   yes: boolean;
   confirmDatabase?: string;
   backup?: string;
+  noRehearsal: boolean;
   drift: boolean;
   message?: string;
   onto?: string;
+  changedSince?: string;
+  from?: string;
+  to?: string;
+  junit?: string;
   lockTimeoutMs?: number;
   statementLockTimeoutMs?: number;
   format: 'text' | 'json' | 'sarif';
@@ -256,9 +277,14 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     yes: bool('yes'),
     confirmDatabase: str('confirm-database'),
     backup: str('backup'),
+    noRehearsal: bool('no-rehearsal'),
     drift: bool('drift'),
     message: str('message'),
     onto: str('onto'),
+    changedSince: str('changed-since'),
+    from: str('from'),
+    to: str('to'),
+    junit: str('junit'),
     lockTimeoutMs: parseSeconds('--lock-timeout', str('lock-timeout')),
     statementLockTimeoutMs: parseSeconds('--statement-lock-timeout', str('statement-lock-timeout')),
     format: parseFormat(str('format')),

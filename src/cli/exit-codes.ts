@@ -21,8 +21,10 @@ export const ExitCode = {
   sqlFailed: 7,
   /** A dangerous operation was refused or not confirmed; nothing was changed. */
   notConfirmed: 8,
+  /** `test`: a revision failed its stairway (upgrade, downgrade, upgrade again). */
+  testFailed: 9,
   /** `lint` found an error-level finding, or a statement PostgreSQL cannot parse. */
-  lintFailed: 9,
+  lintFailed: 10,
   /** Ctrl-C (SIGINT): the running statement was cancelled and its migration rolled back. */
   cancelled: 130,
 } as const;

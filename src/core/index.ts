@@ -28,7 +28,11 @@ export { getStatus, computeStatus, type ChainStatus, type RevisionState, type Re
 export { acceptCurrentFile, type AcceptFileOptions, type AcceptFileResult } from './status/accept';
 export { verify, type VerifyReport, type VerifyCheck, type VerifyOptions, type EditedRevision } from './verify/verify';
 export type { VerifyBlockResult } from './verify/blocks';
-export { describeDatabase, reset, recreateSchema, type DatabaseDescription, type ResetOptions, type ResetResult } from './reset/reset';
+export {
+  describeDatabase, describeGuarantee, needsSecondConfirmation, previewReset, reset, recreateSchema, ROLLED_BACK,
+  type DatabaseDescription, type PreviewOptions, type ResetGuarantee, type ResetOptions, type ResetPreview, type ResetResult,
+} from './reset/reset';
+export { rehearse, type BuildInScratch, type RehearsalResult, type RehearsalTarget } from './reset/rehearsal';
 export type { BackupResult } from './reset/backup';
 
 export {
@@ -37,7 +41,9 @@ export {
   type ViewSnapshot, type EnumSnapshot, type FunctionSnapshot,
 } from './schema/snapshot';
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
-export { checkDrift, scratchName, type DriftOptions, type DriftReport } from './drift/drift';
+export { checkDrift, type DriftOptions, type DriftReport } from './drift/drift';
+export { scratchName } from './db/scratch-database';
+export * from './stairway';
 export {
   adviseHeads, branchRoot, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';

@@ -105,10 +105,15 @@ export function downgradeRefusal(plan: RunPlan, target: string): { message: stri
   };
 }
 
+/**
+ * `guarantee`: what protects the data if the reset fails half way (core's describeGuarantee, or the
+ * Alembic path's own sentence), shown before anything runs.
+ */
 export function resetConfirmation(
   description: DatabaseDescription,
   revisionsToRun: readonly string[],
   settings: Pick<Settings, 'protectedDatabases'>,
+  guarantee: string,
 ): Confirmation {
   const t = description.target;
   const lines = [...targetLines(t), ''];
@@ -121,7 +126,7 @@ export function resetConfirmation(
   } else {
     lines.push('Schema public has no tables.');
   }
-  lines.push('', `Then applies ${revisionsToRun.length} revision${revisionsToRun.length === 1 ? '' : 's'} up to head and verifies.`);
+  lines.push('', `Then applies ${revisionsToRun.length} revision${revisionsToRun.length === 1 ? '' : 's'} up to head and verifies.`, '', guarantee);
   const typeName = requiresTypedName(t, settings) ? t.database : undefined;
   if (typeName) lines.push('', 'You will be asked to type the database name.');
   return {
@@ -129,6 +134,15 @@ export function resetConfirmation(
     detail: lines.join('\n'),
     button: 'Reset',
     typeName,
+  };
+}
+
+/** The second question when the reset cannot be rehearsed for want of CREATEDB. */
+export function unrehearsedResetConfirmation(target: DatabaseTarget, guarantee: string): Confirmation {
+  return {
+    message: `Reset ${target.database} without a rehearsal?`,
+    detail: [...targetLines(target), '', guarantee, '', 'Grant CREATEDB to rehearse it, or turn migrationChain.reset.rehearse off to skip this question.'].join('\n'),
+    button: 'Reset Without Rehearsal',
   };
 }
 

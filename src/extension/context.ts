@@ -9,6 +9,7 @@ import { registerLint } from './lint/lint-providers';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
+import { StairwayTests } from './testing/stairway-tests';
 import { ChainTreeProvider, VIEW_ID } from './tree/tree-provider';
 import { WorkspaceChains } from './workspace-chains';
 
@@ -19,6 +20,7 @@ export class Context implements vscode.Disposable {
   readonly diagnostics: ChainDiagnostics;
   readonly tree: ChainTreeProvider;
   readonly codeLens: ChainCodeLensProvider;
+  readonly stairway: StairwayTests;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
   /** How long activate() took (synchronous part; the first read of the chains follows it). */
@@ -35,6 +37,7 @@ export class Context implements vscode.Disposable {
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
+    this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains }));
     registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,

@@ -20,6 +20,8 @@ export interface Settings {
   statusPollSeconds: number;
   /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. */
   alembicCommand: string[];
+  /** Rehearse a reset that cannot run in one transaction on a scratch database first. */
+  resetRehearse: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   codeLensEnabled: true,
   statusPollSeconds: 0,
   alembicCommand: ['alembic'],
+  resetRehearse: true,
 });
 
 export interface ParsedSettings {
@@ -103,6 +106,7 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     codeLensEnabled: bool('codeLens.enabled', DEFAULT_SETTINGS.codeLensEnabled),
     statusPollSeconds: int('statusPollSeconds', DEFAULT_SETTINGS.statusPollSeconds, 0, 86_400),
     alembicCommand: splitCommand(alembic),
+    resetRehearse: bool('reset.rehearse', DEFAULT_SETTINGS.resetRehearse),
   };
   return { settings, problems };
 }

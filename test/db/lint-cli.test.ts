@@ -66,9 +66,9 @@ describe('cli lint (real database)', function () {
     assert.match(run.results[0].locations[0].physicalLocation.artifactLocation.uri, /bbbbbbbbbbb2_step\.sql$/);
   });
 
-  it('exits 9 when a finding is an error (unknown size: no database) and 2 on a bad format', async () => {
+  it('exits 10 when a finding is an error (unknown size: no database) and 2 on a bad format', async () => {
     const r = await runCli(['lint', '--dir', dir, '--since', 'aaaaaaaaaaa1', '--format', 'json'], { env: { DATABASE_URL: '' } });
-    assert.equal(r.code, 9, describeRun(['lint', '--since'], r));
+    assert.equal(r.code, 10, describeRun(['lint', '--since'], r));
     const json = JSON.parse(r.stdout) as { versionSource: string; findings: { rule: string; severity: string }[] };
     assert.equal(json.versionSource, 'unknown');
     assert.deepEqual(json.findings.map((f) => f.severity), ['error', 'error']);

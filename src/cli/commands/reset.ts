@@ -1,17 +1,24 @@
-import type { Command } from '../context';
+import type { Command, CommandContext } from '../context';
+import type { ResetPreview } from '../core';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
+import { ConfirmationError } from '../../core/errors';
 import { ExitCode } from '../exit-codes';
 import { renderVerifyReport } from '../print';
 import { runOptions } from './shared';
 
-/** `reset`: show the target and its tables, confirm, drop the public schema, upgrade head, verify. */
+/**
+ * `reset`: show the target, its tables and the guarantee (all-or-nothing, rehearsed, or not
+ * rehearsed), confirm, then drop the public schema, upgrade head and verify.
+ */
 export const reset: Command = async (ctx) => {
   const chain = await ctx.chain({ requireValid: true });
   const url = ctx.databaseUrl();
-  const result = await ctx.core().reset({
+  const core = ctx.core();
+  const result = await core.reset({
     chain,
     url: url.url,
     backupFile: ctx.options.backup,
+    rehearse: !ctx.options.noRehearsal,
     ...runOptions(ctx),
     confirm: async (info) => {
       const tables = info.tables.length
@@ -22,6 +29,8 @@ export const reset: Command = async (ctx) => {
         `  host ${info.target.host}:${info.target.port}, database ${info.target.database}, user ${info.target.user}`,
         'Tables that will be dropped:',
         ...tables,
+        `Then applies ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'} up to head and verifies.`,
+        core.describeGuarantee(info.guarantee, info.target),
       ].join('\n'));
       await confirmDangerous({
         operation: 'reset (drop every table in schema public)',
@@ -31,11 +40,29 @@ export const reset: Command = async (ctx) => {
         stdinIsTTY: ctx.io.stdinIsTTY,
         protectedPatterns: protectedPatternsFrom(ctx.io.env),
       }, ctx.io.ask);
+      if (core.needsSecondConfirmation(info.guarantee)) await confirmUnrehearsed(ctx, info);
       return true;
     },
   });
   const report = result.verify;
-  if (report) ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
-  ctx.output.result('Reset complete.');
-  return report && !report.ok ? ExitCode.verifyFailed : ExitCode.ok;
+  ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
+  ctx.output.result(result.guarantee.kind === 'all-or-nothing'
+    ? 'Reset complete (all-or-nothing: committed after verify passed).'
+    : result.rehearsal
+      ? `Reset complete (rehearsed on ${result.rehearsal.scratchDatabase}, dropped since).`
+      : 'Reset complete (not rehearsed).');
+  return report.ok ? ExitCode.ok : ExitCode.verifyFailed;
 };
+
+/** No CREATEDB: the reset cannot be rehearsed. Asked again in a terminal, even with --yes; scripts must say --no-rehearsal. */
+async function confirmUnrehearsed(ctx: CommandContext, info: ResetPreview): Promise<void> {
+  const nothing = 'nothing was changed.';
+  if (!ctx.io.stdinIsTTY) {
+    throw new ConfirmationError(`Refusing to reset ${info.target.display} without a rehearsal (${info.target.user} has no CREATEDB); ${nothing}`,
+      `Grant CREATEDB to ${info.target.user} so the reset is rehearsed, or pass --no-rehearsal to reset without one.`);
+  }
+  const answer = await ctx.io.ask(`This reset is NOT rehearsed. Reset ${info.target.database} anyway? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) {
+    throw new ConfirmationError(`Not confirmed; ${nothing}`, 'Grant CREATEDB to rehearse the reset, or answer "y".');
+  }
+}

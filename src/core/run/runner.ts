@@ -132,7 +132,8 @@ async function runStepRetryingLockTimeouts(
       await runStep(s, m, direction, before, after, options);
       return;
     } catch (err) {
-      if (!(err instanceof SqlError) || err.pg.code !== '55P03' || s.statementLockTimeoutMs === 0) throw err;
+      const limitMs = s.statementLockTimeoutMs ?? 0;
+      if (!(err instanceof SqlError) || err.pg.code !== '55P03' || limitMs === 0) throw err;
       const statement = failingStatement(m, direction, err);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { findBlockers, describeBlocker } = require('../lint/blockers') as typeof import('../lint/blockers');
@@ -141,13 +142,13 @@ async function runStepRetryingLockTimeouts(
       if (!m.transactional || attempt >= LOCK_TIMEOUT_ATTEMPTS) {
         const tries = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
         throw new StatementLockTimeoutError(
-          `${m.revision} gave up after ${tries}: lock_timeout (${formatMs(s.statementLockTimeoutMs)}) expired waiting for a table lock`
+          `${m.revision} gave up after ${tries}: lock_timeout (${formatMs(limitMs)}) expired waiting for a table lock`
             + `${statement ? ` for \`${oneLine(statement)}\`` : ''}, blocked by ${who}. `
             + (m.transactional ? `The migration was rolled back; the database stays at ${before.join(', ') || '<base>'}.`
               : 'It is non-transactional: statements before this one stay applied; the version was not moved.'),
           m.revision, blockers, { cause: err });
       }
-      s.logger.warn(`${m.revision}: lock_timeout (${formatMs(s.statementLockTimeoutMs)}) expired, blocked by ${who}; rolled back, retrying (${attempt + 1}/${LOCK_TIMEOUT_ATTEMPTS}) in ${formatMs(LOCK_RETRY_PAUSE_MS * attempt)}.`);
+      s.logger.warn(`${m.revision}: lock_timeout (${formatMs(limitMs)}) expired, blocked by ${who}; rolled back, retrying (${attempt + 1}/${LOCK_TIMEOUT_ATTEMPTS}) in ${formatMs(LOCK_RETRY_PAUSE_MS * attempt)}.`);
       await pause(LOCK_RETRY_PAUSE_MS * attempt, s.signal);
     }
   }

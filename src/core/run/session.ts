@@ -36,8 +36,14 @@ export interface Session {
   logger: Logger;
   signal?: AbortSignal;
   applicationName: string;
-  /** The lock_timeout set on this session (0 = none). */
-  statementLockTimeoutMs: number;
+  /**
+   * Set by a caller that holds one transaction open on `client` around several steps (the
+   * all-or-nothing reset): steps then move their version rows and write their audit rows inside it,
+   * and neither BEGIN nor COMMIT nor ROLLBACK; the caller decides the outcome.
+   */
+  outerTransaction?: boolean;
+  /** The lock_timeout set on this session (absent or 0 = none; a scratch database's session sets none). */
+  statementLockTimeoutMs?: number;
 }
 
 export const DEFAULT_STATEMENT_LOCK_TIMEOUT_MS = 5000;

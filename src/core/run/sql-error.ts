@@ -55,7 +55,8 @@ export function toSqlError(
   migration: Migration,
   direction: Direction,
   location: SourceLocation | undefined,
-  extra?: { advice?: string; partiallyApplied?: boolean },
+  /** `outerTransaction`: the step ran inside its caller's transaction, whose owner says what was rolled back. */
+  extra?: { advice?: string; partiallyApplied?: boolean; outerTransaction?: boolean },
 ): SqlError {
   const e = (err ?? {}) as PgErrorLike;
   const pg = {
@@ -72,7 +73,7 @@ export function toSqlError(
   if (e.where) lines.push(`  CONTEXT: ${e.where}`);
   if (extra?.partiallyApplied) {
     lines.push(`  ${migration.revision} is non-transactional: the statements before this one stay applied; the version was not moved.`);
-  } else {
+  } else if (!extra?.outerTransaction) {
     lines.push(`  ${migration.revision} was rolled back; earlier migrations stay applied.`);
   }
   if (extra?.advice) lines.push(`  ${extra.advice}`);

@@ -94,7 +94,7 @@ async function runSection(s: Session, m: Migration, section: SqlSection, directi
       const position = (Number((err as { position?: string }).position) || 0) - [...opening].length;
       const at = locateInSection(section, statement.offset, statement.text, isServerError(err) && position > 0 ? position : undefined);
       throw toSqlError(err, m, direction, { file: m.file, line: at.line, column: at.column },
-        { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional });
+        { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional, outerTransaction: s.outerTransaction });
     }
     if (opening) tx.checkOpening(result);
   }
@@ -118,7 +118,7 @@ async function runScript(s: Session, m: Migration, direction: Direction, options
   } catch (err) {
     if (s.signal?.aborted || isQueryCanceled(err) || isConnectionLoss(err)) throw err;
     if (err instanceof MigrationChainError) throw err;
-    throw toSqlError(err, m, direction, locateInScript(err, m), { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional });
+    throw toSqlError(err, m, direction, locateInScript(err, m), { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional, outerTransaction: s.outerTransaction });
   }
 }
 
@@ -134,7 +134,7 @@ export function irreversible(migrations: readonly Migration[]): MigrationChainEr
  * keeps cancelling until the body returns (a cancel that lands between two statements is lost). The
  * version write and COMMIT are never cancelled: once the body is done the migration completes.
  */
-class CancelGuard {
+export class CancelGuard {
   private busy = false;
   private cancelling: Promise<void> | undefined;
   private readonly onAbort = () => {
