@@ -15,6 +15,7 @@ import { inProcessFigures } from './groups/in-process';
 import { extensionFigures } from './groups/extension';
 import { stairwayFigures } from './groups/stairway';
 import { resetFigures } from './groups/reset';
+import { lintFigures } from './groups/lint';
 
 interface GroupSpec {
   group: number;
@@ -32,6 +33,7 @@ const GROUPS: GroupSpec[] = [
   { group: 6, title: 'extension bundle and lazy loading', run: extensionFigures, needs: { database: 'optional' } },
   { group: 7, title: 'stairway tests', run: stairwayFigures, needs: { database: 'required', cli: true } },
   { group: 8, title: 'reset the seed chain: all-or-nothing vs drop-then-upgrade, and a rehearsal', run: resetFigures, needs: { database: 'required' } },
+  { group: 9, title: 'lock-risk linter', run: lintFigures, needs: {} },
 ];
 
 function selectedGroups(): GroupSpec[] {

@@ -5,7 +5,7 @@ import { MigrationChainError } from '../core/errors';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -41,6 +41,11 @@ export const optionSpecs = {
   to: { type: 'string', value: 'REV', description: 'test REV and the revisions before it' },
   junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+  'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
+  format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
+  since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
+  pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
+  'pg-version': { type: 'string', value: 'MAJOR', description: 'the PostgreSQL major to lint for when no database is connected (e.g. 16)' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
 
@@ -55,7 +60,7 @@ export interface CommandSpec {
   details?: string;
 }
 
-const runOptions: readonly OptionName[] = ['lock-timeout', 'alembic-command'];
+const runOptions: readonly OptionName[] = ['lock-timeout', 'statement-lock-timeout', 'alembic-command'];
 
 export const commandSpecs: Record<CommandName, CommandSpec> = {
   history: {
@@ -115,6 +120,14 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['yes', 'confirm-database'],
     details: 'Records the file\'s checksum in migration_chain_log; nothing is run. Check first that the database already matches the file.',
   },
+  lint: {
+    summary: 'report the locks, rewrites and scans of pending statements that can block production traffic',
+    positionals: [],
+    options: ['format', 'since', 'pending', 'pg-version'],
+    details: 'Without --since or --pending: the pending revisions when a database URL is configured, else every revision.\n'
+      + 'With a database the catalog gives the server version and table sizes. Rules and fixes: docs/lint/.\n'
+      + 'Exit 0 when no finding is an error, 10 (lintFailed) when one is or a statement does not parse.',
+  },
   reparent: {
     summary: 'point REV\'s down_revision at PARENT, to put one branch after the other (asks for confirmation)',
     positionals: [{ name: 'REV', required: true, description: 'the revision whose down_revision changes (the first of the branch to move)' }],
@@ -155,6 +168,11 @@ export interface ParsedOptions {
   to?: string;
   junit?: string;
   lockTimeoutMs?: number;
+  statementLockTimeoutMs?: number;
+  format: 'text' | 'json' | 'sarif';
+  since?: string;
+  pending: boolean;
+  pgVersion?: number;
 }
 
 export interface ParsedCommandLine {
@@ -201,6 +219,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   if (first === 'revision' && !options.message?.trim()) {
     throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
+  }
+  if (first === 'lint' && options.since !== undefined && options.pending) {
+    throw new UsageError('`lint` takes --since REV or --pending, not both.');
   }
   if (first === 'reparent' && !options.onto?.trim()) {
     throw new UsageError('`reparent` needs the new parent: --onto PARENT.', 'Example: migration-chain reparent b1 --onto a2');
@@ -270,15 +291,33 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     from: str('from'),
     to: str('to'),
     junit: str('junit'),
-    lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
+    lockTimeoutMs: parseSeconds('--lock-timeout', str('lock-timeout')),
+    statementLockTimeoutMs: parseSeconds('--statement-lock-timeout', str('statement-lock-timeout')),
+    format: parseFormat(str('format')),
+    since: str('since'),
+    pending: bool('pending'),
+    pgVersion: parsePgVersion(str('pg-version')),
   };
 }
 
-function parseLockTimeout(text: string | undefined): number | undefined {
+function parseFormat(text: string | undefined): ParsedOptions['format'] {
+  if (text === undefined) return 'text';
+  if (text === 'text' || text === 'json' || text === 'sarif') return text;
+  throw new UsageError(`--format expects text, json or sarif, got "${text}".`);
+}
+
+function parsePgVersion(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const major = Number(text);
+  if (!Number.isInteger(major) || major < 9 || major > 99) throw new UsageError(`--pg-version expects a PostgreSQL major version such as 16, got "${text}".`);
+  return major;
+}
+
+function parseSeconds(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new UsageError(`--lock-timeout expects a number of seconds, got "${text}".`, 'Example: --lock-timeout 30');
+    throw new UsageError(`${option} expects a number of seconds, got "${text}".`, `Example: ${option} 30`);
   }
   return Math.round(seconds * 1000);
 }

@@ -30,6 +30,7 @@ const commands: Record<CommandName, () => Command> = {
   repair: () => (require('./commands/repair') as typeof import('./commands/repair')).repair,
   reparent: () => (require('./commands/reparent') as typeof import('./commands/reparent')).reparent,
   test: () => (require('./commands/test') as typeof import('./commands/test')).test,
+  lint: () => (require('./commands/lint') as typeof import('./commands/lint')).lint,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

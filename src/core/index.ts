@@ -21,7 +21,7 @@ export { planRun, type RunPlan, type RunPlanStep, type PlanRunOptions } from './
 export { renderSql, type RenderSqlOptions } from './run/offline';
 export { stamp, type StampOptions, type StampResult } from './run/stamp';
 export { canDowngrade, type RunDirection } from './run/plan';
-export type { SessionOptions } from './run/session';
+export { DEFAULT_STATEMENT_LOCK_TIMEOUT_MS, type SessionOptions } from './run/session';
 export type { MigrationContext } from './run/js-module';
 
 export { getStatus, computeStatus, type ChainStatus, type RevisionState, type RevisionStatus, type StatusOptions } from './status/status';

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { ChainCodeLensProvider, CODELENS_SELECTOR } from './codelens';
 import { registerCommands } from './commands';
 import { ChainDiagnostics } from './diagnostics';
+import { LintService } from './lint/lint-service';
+import { registerLint } from './lint/lint-providers';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
@@ -36,6 +38,7 @@ export class Context implements vscode.Disposable {
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
     this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains }));
+    registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
     }).forEach(own);

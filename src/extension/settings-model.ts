@@ -10,6 +10,8 @@ export interface Settings {
   /** Relative to the workspace folder; undefined = discover (migrations/ or alembic.ini's versions/). */
   migrationsDir: string | undefined;
   lockTimeoutSeconds: number;
+  /** lock_timeout for the migrations' statements; undefined = the engine's default (5 s remote, none local). */
+  statementLockTimeoutSeconds: number | undefined;
   /** Globs matched against the database name, the host and `host/database` (core/db/protected.ts). */
   protectedDatabases: string[];
   /** false: upgrades of a local, unprotected database run without the modal. Reset always asks. */
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   envVariable: 'DATABASE_URL',
   migrationsDir: undefined,
   lockTimeoutSeconds: 30,
+  statementLockTimeoutSeconds: undefined,
   protectedDatabases: [],
   confirmUpgradeOnLocal: true,
   codeLensEnabled: true,
@@ -97,6 +100,8 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     envVariable: text('envVariable', DEFAULT_SETTINGS.envVariable, (v) => ENV_NAME.test(v)),
     migrationsDir: optionalText('migrationsDir'),
     lockTimeoutSeconds: int('lockTimeoutSeconds', DEFAULT_SETTINGS.lockTimeoutSeconds, 0, 86_400),
+    statementLockTimeoutSeconds: get('statementLockTimeoutSeconds') === undefined || get('statementLockTimeoutSeconds') === null
+      ? undefined : int('statementLockTimeoutSeconds', 5, 0, 3600),
     protectedDatabases: globs('protectedDatabases'),
     confirmUpgradeOnLocal: bool('confirmUpgradeOnLocal', DEFAULT_SETTINGS.confirmUpgradeOnLocal),
     codeLensEnabled: bool('codeLens.enabled', DEFAULT_SETTINGS.codeLensEnabled),

@@ -40,7 +40,10 @@ export function formatRevisions(revisions: readonly string[]): string {
 }
 
 export function runOptions(ctx: CommandContext) {
-  return { logger: ctx.logger, signal: ctx.signal, lockTimeoutMs: ctx.options.lockTimeoutMs, applicationName: 'migration-chain cli' };
+  return {
+    logger: ctx.logger, signal: ctx.signal, lockTimeoutMs: ctx.options.lockTimeoutMs, applicationName: 'migration-chain cli',
+    ...(ctx.options.statementLockTimeoutMs !== undefined ? { statementLockTimeoutMs: ctx.options.statementLockTimeoutMs } : {}),
+  };
 }
 
 export function summariseRun(verb: 'Upgraded' | 'Downgraded', result: RunResult): string {

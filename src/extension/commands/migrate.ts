@@ -6,7 +6,8 @@ import { MigrationChainError } from '../../core/errors';
 import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, type Direction } from '../core';
+import { core, type Chain, type Direction } from '../core';
+import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../snapshot';
 import { requireChain } from './args';
@@ -30,7 +31,12 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const settings = deps.settings.for(folder);
   const riskyOf = c.riskyOfStep(chain.graph);
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
-  if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length) await confirmOrThrow(runConfirmation(direction, plan, riskyOf, settings));
+  const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log) : [];
+  if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
+    const confirmation = runConfirmation(direction, plan, riskyOf, settings);
+    if (locks.length) confirmation.detail += `\n\nBlocking locks on large tables:\n${locks.slice(0, 10).map((l) => `  ${l}`).join('\n')}`;
+    await confirmOrThrow(confirmation);
+  }
 
   deps.diagnostics.clearRunProblems('sql');
   deps.log.show();
@@ -49,7 +55,8 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
         return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'} with Alembic: ${n} revision${n === 1 ? '' : 's'}${result.verify ? ', verify passed' : ''}.`;
       }
       const run = direction === 'up' ? c.upgrade : c.downgrade;
-      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000 });
+      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
+        ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}) });
       const n = result.applied.length;
       return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'}: ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms.`;
     });
@@ -74,4 +81,16 @@ export function revisionChoices(snapshot: FolderSnapshot, states: readonly strin
 export function openUri(file: string, line: number): Thenable<vscode.TextEditor> {
   const l = Math.max(0, line - 1);
   return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(l, 0, l, 0), preview: true });
+}
+
+/** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
+async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log): Promise<string[]> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { largeTableLocks } = require('../../core/lint/confirmation') as typeof import('../../core/lint/confirmation');
+    return await largeTableLocks(chain, revisions, url);
+  } catch (err) {
+    log.warn(`lock check before the upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
+  }
 }

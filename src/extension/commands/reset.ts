@@ -51,7 +51,10 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
         ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }),
         rehearse: settings.resetRehearse, confirm,
       })
-      : c.reset({ chain, url, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, rehearse: settings.resetRehearse, confirm })));
+      : c.reset({
+        chain, url, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, rehearse: settings.resetRehearse, confirm,
+        ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}),
+      })));
     assertVerified(result.verify, target.database);
     const n = result.applied.length;
     const how = result.guarantee.kind === 'all-or-nothing' ? 'all-or-nothing' : result.rehearsal ? 'rehearsed on a scratch database first' : 'not rehearsed';

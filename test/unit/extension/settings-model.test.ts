@@ -12,14 +12,14 @@ describe('extension settings', () => {
   it('reads every key with its type', () => {
     const raw: Record<string, unknown> = {
       databaseUrl: ' postgresql://u@h/db ', envFile: 'config/.env.local', envVariable: 'PG_URL', migrationsDir: 'db/migrations',
-      lockTimeoutSeconds: 5, protectedDatabases: ['prod*', ' '], confirmUpgradeOnLocal: false, 'codeLens.enabled': false,
+      lockTimeoutSeconds: 5, statementLockTimeoutSeconds: 3, protectedDatabases: ['prod*', ' '], confirmUpgradeOnLocal: false, 'codeLens.enabled': false,
       statusPollSeconds: 60, 'alembic.command': 'poetry run alembic', 'reset.rehearse': false,
     };
     const { settings, problems } = parseSettings((k) => raw[k]);
     assert.deepStrictEqual(problems, []);
     assert.deepStrictEqual(settings, {
       databaseUrl: 'postgresql://u@h/db', envFile: 'config/.env.local', envVariable: 'PG_URL', migrationsDir: 'db/migrations',
-      lockTimeoutSeconds: 5, protectedDatabases: ['prod*'], confirmUpgradeOnLocal: false, codeLensEnabled: false,
+      lockTimeoutSeconds: 5, statementLockTimeoutSeconds: 3, protectedDatabases: ['prod*'], confirmUpgradeOnLocal: false, codeLensEnabled: false,
       statusPollSeconds: 60, alembicCommand: ['poetry', 'run', 'alembic'], resetRehearse: false,
     });
   });
