@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChainCache } from '../../src/core/chain/cache';
 import { loadChain } from '../../src/core/chain/load';
-import type { Chain } from '../../src/core/chain/model';
+import type { Chain } from '../../src/core/chain/chain';
 import { lensesFor } from '../../src/extension/codelens-model';
 import { computeStatus, type ChainStatus } from '../../src/core/status/status';
 import { findMigrationByFile, type FolderSnapshot } from '../../src/extension/snapshot';

@@ -2,7 +2,7 @@
 // migrations folder, the chain and the database URL (each resolved only by commands that need it).
 import * as path from 'node:path';
 import { ChainError } from '../core/errors';
-import type { Chain } from '../core/chain/model';
+import type { Chain } from '../core/chain/chain';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';

@@ -9,9 +9,9 @@ export {
   parseDatabaseUrl, describeTarget, connect, withConnection, type DatabaseTarget, type ConnectOptions,
 } from './db/connection';
 export {
-  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, readHeads, versionTransition,
-  headsAfterUpgrade, headsAfterDowngrade, type VersionTableOptions, type VersionStatement,
-} from './db/version-table';
+  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, type VersionTableOptions,
+} from './db/bookkeeping';
+export { readHeads, versionTransition, type VersionStatement } from './db/version-table';
 export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';

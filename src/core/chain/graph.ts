@@ -3,7 +3,8 @@
 // duplicates, missing parents and cycles become diagnostics with file and line. Everything is
 // O(n + edges) (prefix and nearest lookups are O(n) per call) so 10,000 revisions stay cheap.
 import { TargetError, type ChainDiagnostic } from '../errors';
-import type { Migration, ResolvedTarget } from './model';
+import type { Direction, Migration, ResolvedTarget } from './model';
+import { editDistance } from '../text';
 
 const NO_EDGES: readonly number[] = Object.freeze([]);
 
@@ -340,6 +341,29 @@ export class RevisionGraph {
   }
 
   /**
+   * The recorded heads after running `revision` one step in `direction` from `heads`, as Alembic's
+   * revision map moves them. Up: its parents stop being heads (depends_on targets stay). Down: its
+   * parents become heads unless another remaining head still needs them. Sorted.
+   */
+  headsAfter(direction: Direction, heads: readonly string[], revision: string): string[] {
+    if (direction === 'up') {
+      const parents = new Set(this.parents(revision));
+      return sortedUnique([...heads.filter((h) => !parents.has(h)), revision]);
+    }
+    const remaining = heads.filter((h) => h !== revision);
+    const stillNeeded = this.appliedSet(remaining);
+    const uncovered = this.parents(revision).filter((p) => !stillNeeded.has(p));
+    return sortedUnique([...remaining, ...uncovered]);
+  }
+
+  /** The heads after running every revision of `revisions` in order from `heads`. */
+  headsAfterAll(direction: Direction, heads: readonly string[], revisions: readonly string[]): string[] {
+    let current = [...heads];
+    for (const r of revisions) current = this.headsAfter(direction, current, r);
+    return current;
+  }
+
+  /**
    * Upgrade plan: revisions to apply, parents first, to reach `target` from the applied state
    * `currentHeads` (only the ancestors of target that are not yet applied).
    */
@@ -517,6 +541,10 @@ export class RevisionGraph {
   }
 }
 
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -525,18 +553,4 @@ function sameLinks(a: Migration, b: Migration): boolean {
   return a.file === b.file && a.revision === b.revision && a.revisionLine === b.revisionLine &&
     a.downRevisionLine === b.downRevisionLine && sameList(a.downRevisions, b.downRevisions) &&
     sameList(a.dependsOn, b.dependsOn) && sameList(a.branchLabels, b.branchLabels);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length];
 }

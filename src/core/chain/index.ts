@@ -1,6 +1,7 @@
 // Public surface of the file side of the engine: folders -> parsed migrations -> revision graph,
 // plus authoring and the SQL helpers that work on migration text.
-export type { Chain, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
+export type { Direction, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
+export type { Chain } from './chain';
 export { RevisionGraph } from './graph';
 export { loadChain, findMigrationsDir, parseMigrationText, type LoadOptions } from './load';
 export { ChainCache } from './cache';

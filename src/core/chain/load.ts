@@ -3,7 +3,8 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ChainDiagnostic } from '../errors';
-import type { Chain, Migration, MigrationFormat, ParseResult } from './model';
+import type { Chain } from './chain';
+import type { Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
 import { discoverMigrationFiles, formatOf, isSkippedName } from './discover';
 import { RevisionGraph } from './graph';

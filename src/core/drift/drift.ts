@@ -4,10 +4,11 @@
 // scratch database is always dropped, whatever happens in between.
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { connect, describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
 import { MAX_IDENTIFIER_BYTES, quoteIdent } from '../db/identifiers';
-import { bookkeeping, LOG_TABLE, readHeads, type VersionTableOptions } from '../db/version-table';
+import { readHeads } from '../db/version-table';
+import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { CancelledError, ConnectionError, MigrationChainError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertKnownHeads, assertRunnable } from '../run/plan';

@@ -3,7 +3,7 @@
 // and comment restored, in one transaction -> upgrade head -> verify. Each step logged with its
 // duration. The drop and the upgrade run under the migration lock, on one client.
 import type { ClientBase } from 'pg';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { countRows, DEFAULT_SCHEMA, readSchemaPrivileges, type TableRowCount } from '../db/catalog';
 import { describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
 import { quoteIdent, quoteLiteral } from '../db/identifiers';

@@ -2,13 +2,14 @@
 // the version-table statements, each migration in its own BEGIN/COMMIT. When a database URL is given
 // and reachable the script starts from that database's recorded heads (Alembic makes you type
 // `current:head`); otherwise from `from`, else from base.
-import type { Chain, SqlSection } from '../chain/model';
-import { createLogTableSql, renderLogInsert } from '../db/audit-log';
+import type { SqlSection } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import { renderLogInsert } from '../db/audit-log';
 import { withConnection } from '../db/connection';
+import { readHeads, renderVersionStatement, versionTransition } from '../db/version-table';
 import {
-  bookkeeping, bookkeepingTables, createVersionTableSql, headsAfterDowngrade, headsAfterUpgrade, readHeads, renderVersionStatement,
-  versionTransition, type Bookkeeping, type VersionTableOptions,
-} from '../db/version-table';
+  bookkeeping, bookkeepingTables, createLogTableSql, createVersionTableSql, type Bookkeeping, type VersionTableOptions,
+} from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { splitSqlStatements } from '../sql/split';
@@ -50,7 +51,7 @@ export async function renderSql(options: RenderSqlOptions): Promise<string> {
   let heads = [...plan.from];
   for (const m of plan.migrations) {
     const direction = options.direction === 'up' ? 'upgrade' : 'downgrade';
-    const after = direction === 'upgrade' ? headsAfterUpgrade(options.chain.graph, heads, m.revision) : headsAfterDowngrade(options.chain.graph, heads, m.revision);
+    const after = options.chain.graph.headsAfter(options.direction, heads, m.revision);
     out.push(`-- Running ${direction} ${heads.join(', ')} -> ${after.join(', ')}  (${m.revision}${m.message ? `: ${m.message}` : ''})`);
     const body = sectionSql(direction === 'upgrade' ? m.upgrade : m.downgrade);
     const bookkeepingSql = [

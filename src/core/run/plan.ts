@@ -1,8 +1,8 @@
 // What an upgrade or downgrade will do, computed from the chain and the recorded heads before
 // anything changes: the ordered revisions, and every reason to refuse (a broken chain, a revision
 // the files do not know, a downgrade through an irreversible revision, a Python migration).
-import type { Chain, Migration } from '../chain/model';
-import { headsAfterDowngrade, headsAfterUpgrade } from '../db/version-table';
+import type { Migration } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { ChainError, MigrationChainError, TargetError, UnknownRevisionError } from '../errors';
 import { irreversible } from './step';
 
@@ -47,7 +47,7 @@ export function planUpgrade(chain: Chain, heads: readonly string[], target: stri
   const revisions = chain.graph.upgradePlan(heads, resolved);
   const migrations = revisions.map((r) => mustGet(chain, r));
   assertRunnableFormats(migrations);
-  return { direction: 'up', from: [...heads], to: headsAfter(chain, heads, revisions, 'up'), revisions, migrations };
+  return { direction: 'up', from: [...heads], to: chain.graph.headsAfterAll('up', heads, revisions), revisions, migrations };
 }
 
 export function planDowngrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
@@ -64,7 +64,7 @@ export function planDowngrade(chain: Chain, heads: readonly string[], target: st
   const blocked = migrations.filter((m) => !canDowngrade(m));
   if (blocked.length > 0) throw irreversible(blocked);
   assertRunnableFormats(migrations);
-  return { direction: 'down', from: [...heads], to: headsAfter(chain, heads, revisions, 'down'), revisions, migrations };
+  return { direction: 'down', from: [...heads], to: chain.graph.headsAfterAll('down', heads, revisions), revisions, migrations };
 }
 
 export function canDowngrade(m: Migration): boolean {
@@ -84,13 +84,4 @@ function mustGet(chain: Chain, revision: string): Migration {
   const m = chain.graph.get(revision);
   if (!m) throw new MigrationChainError('chain', `The plan names ${revision}, which the chain does not define.`);
   return m;
-}
-
-/** The heads after running `revisions` in order from `heads`. */
-export function headsAfter(chain: Chain, heads: readonly string[], revisions: readonly string[], direction: RunDirection): string[] {
-  let current = [...heads];
-  for (const r of revisions) {
-    current = direction === 'up' ? headsAfterUpgrade(chain.graph, current, r) : headsAfterDowngrade(chain.graph, current, r);
-  }
-  return current;
 }

@@ -1,10 +1,11 @@
 // planRun: what an upgrade or downgrade would do, for confirmation modals and `--dry-run`. Reads the
 // recorded heads (no lock, no changes). A downgrade preview lists the revisions to undo newest first
 // and marks those without a downgrade instead of refusing, so the modal can name them.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/connection';
-import { bookkeeping, readHeads, type VersionTableOptions } from '../db/version-table';
-import { assertKnownHeads, assertRunnable, canDowngrade, headsAfter, planUpgrade, type RunDirection } from './plan';
+import { readHeads } from '../db/version-table';
+import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
+import { assertKnownHeads, assertRunnable, canDowngrade, planUpgrade, type RunDirection } from './plan';
 
 export interface RunPlanStep {
   revision: string;
@@ -51,7 +52,7 @@ export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
   return {
     target,
     from: heads,
-    to: headsAfter(chain, heads, revisions, options.direction),
+    to: chain.graph.headsAfterAll(options.direction, heads, revisions),
     steps,
     irreversible: options.direction === 'down' ? steps.filter((s) => !s.hasDowngrade).map((s) => s.revision) : [],
   };

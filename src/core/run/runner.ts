@@ -3,11 +3,10 @@
 // heads and the graph, and logMigration/unlogMigration do nothing because each migration moves its
 // version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
 // happen.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { describeTarget } from '../db/connection';
-import {
-  bookkeepingTables, ensureBookkeepingTables, headsAfterDowngrade, headsAfterUpgrade, readHeads,
-} from '../db/version-table';
+import { readHeads } from '../db/version-table';
+import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
 import { CancelledError, MigrationChainError } from '../errors';
 import { formatMs } from '../log';
 import { assertRunnable, planDowngrade, planUpgrade, type PlannedRun } from './plan';
@@ -79,7 +78,7 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
   const step = async (revision: string, direction: 'upgrade' | 'downgrade') => {
     if (s.signal?.aborted) throw new CancelledError();
     const m = chain.graph.get(revision)!;
-    const after = direction === 'upgrade' ? headsAfterUpgrade(chain.graph, heads, revision) : headsAfterDowngrade(chain.graph, heads, revision);
+    const after = chain.graph.headsAfter(plan.direction, heads, revision);
     const t0 = performance.now();
     s.logger.info(`${direction === 'upgrade' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
     await runStep(s, m, direction, heads, after, stepOptions);

@@ -3,9 +3,9 @@
 // from the server's own deparsers (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef,
 // pg_get_viewdef, pg_get_functiondef), so both sides are rendered by the same code and compare as text.
 import type { ClientBase } from 'pg';
-import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../db/version-table';
+import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
-import { compareCodePoints } from './diff';
+import { compareCodePoints } from '../text';
 
 /** The part of a connected `pg` client this module uses (pass a `Client`). */
 export type CatalogClient = Pick<ClientBase, 'query'>;
@@ -346,6 +346,3 @@ function textArray(row: Row, key: string): string[] {
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   return [...items].sort((a, b) => compareCodePoints(key(a), key(b)));
 }
-
-// The comparison lives in diff.ts; re-exported so callers need one import.
-export { diffSchemas, formatSchemaDiff, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './diff';
