@@ -6,6 +6,8 @@ export type {
   AcceptFileResult, DriftReport, HeadPairAdvice, SchemaDiffEntry,
 } from '../core';
 export { ChainCache } from '../core/chain/cache';
+// The format table is needed at activation (file watcher, CodeLens selector); it holds the parsers, which load anyway for the first chain read.
+export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
 
 export type Core = typeof import('../core');
 export type Direction = 'up' | 'down';

@@ -6,14 +6,15 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { MigrationChainError } from '../core/errors';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
-import { ChainCache, core, type DatabaseTarget } from './core';
+import { ChainCache, core, migrationExtensions, type DatabaseTarget } from './core';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
 import type { FolderRef, FolderSnapshot } from './snapshot';
 import { requireTrust } from './trust';
 
 const DEBOUNCE_MS = 150;
-const WATCHED = '**/{*.sql,*.js,*.cjs,*.mjs,*.ts,*.py,alembic.ini,.env*}';
+// Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
+const WATCHED = `**/{${migrationExtensions().map((e) => `*.${e}`).join(',')},alembic.ini,.env*}`;
 
 export interface Deps {
   log: Log;

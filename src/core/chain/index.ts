@@ -5,7 +5,11 @@ export type { Chain } from './chain';
 export { RevisionGraph } from './graph';
 export { loadChain, findMigrationsDir, parseMigrationText, type LoadOptions } from './load';
 export { ChainCache } from './cache';
-export { discoverMigrationFiles, formatOf, type DiscoveredFile } from './discover';
+export { discoverMigrationFiles, type DiscoveredFile } from './discover';
+export {
+  FORMATS, canDowngrade, formatOf, formatSpec, hasSqlText, hasVerifyBlock, migrationExtensions, migrationFileGlob,
+  type Execution, type MigrationFormatSpec,
+} from './formats';
 export { parseSqlMigration } from './parse-sql';
 export { parseJsMigration } from './parse-js';
 export { parsePythonMigration } from './parse-python';

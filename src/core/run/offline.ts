@@ -10,6 +10,7 @@ import { readHeads, renderVersionStatement, versionTransition } from '../db/vers
 import {
   bookkeeping, bookkeepingTables, createLogTableSql, createVersionTableSql, type Bookkeeping, type VersionTableOptions,
 } from '../db/bookkeeping';
+import { hasSqlText } from '../chain/formats';
 import { MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { splitSqlStatements } from '../sql/split';
@@ -33,7 +34,7 @@ export async function renderSql(options: RenderSqlOptions): Promise<string> {
   const plan = options.direction === 'up'
     ? planUpgrade(options.chain, start.heads, options.target)
     : planDowngrade(options.chain, start.heads, options.target);
-  const scripts = plan.migrations.filter((m) => m.format !== 'sql');
+  const scripts = plan.migrations.filter((m) => !hasSqlText(m));
   if (scripts.length > 0) {
     throw new MigrationChainError('usage',
       `Cannot render SQL offline for ${scripts.map((m) => `${m.revision} (${m.format})`).join(', ')}: only .sql migrations have SQL to print.`,

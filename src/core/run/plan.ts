@@ -1,10 +1,11 @@
 // What an upgrade or downgrade will do, computed from the chain and the recorded heads before
 // anything changes: the ordered revisions, and every reason to refuse (a broken chain, a revision
-// the files do not know, a downgrade through an irreversible revision, a Python migration).
+// the files do not know, a downgrade through an irreversible revision, a format run elsewhere).
 import type { Migration } from '../chain/model';
 import type { Chain } from '../chain/chain';
 import { ChainError, MigrationChainError, TargetError, UnknownRevisionError } from '../errors';
 import { irreversible } from './step';
+import { canDowngrade, formatSpec } from '../chain/formats';
 
 export type RunDirection = 'up' | 'down';
 
@@ -67,16 +68,13 @@ export function planDowngrade(chain: Chain, heads: readonly string[], target: st
   return { direction: 'down', from: [...heads], to: chain.graph.headsAfterAll('down', heads, revisions), revisions, migrations };
 }
 
-export function canDowngrade(m: Migration): boolean {
-  return m.format === 'sql' ? m.downgrade !== undefined : m.hasDowngrade;
-}
-
+/** Refuses a run that includes a format this engine does not execute (formats.ts says which and why). */
 function assertRunnableFormats(migrations: readonly Migration[]): void {
-  const python = migrations.filter((m) => m.format === 'py');
-  if (python.length > 0) {
-    throw new MigrationChainError('usage',
-      `This run includes Alembic Python migrations, which this tool does not execute: ${python.map((m) => m.revision).join(', ')}.`,
-      'Run them with the project\'s own `alembic` command; status, history and verify still work here.');
+  for (const m of migrations) {
+    const execution = formatSpec(m).execution;
+    if (execution.kind !== 'elsewhere') continue;
+    const same = migrations.filter((o) => o.format === m.format);
+    throw new MigrationChainError('usage', `This run includes ${execution.why}: ${same.map((o) => o.revision).join(', ')}.`, execution.hint);
   }
 }
 

@@ -5,7 +5,8 @@ import type { Chain } from '../chain/chain';
 import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/connection';
 import { readHeads } from '../db/version-table';
 import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
-import { assertKnownHeads, assertRunnable, canDowngrade, planUpgrade, type RunDirection } from './plan';
+import { canDowngrade } from '../chain/formats';
+import { assertKnownHeads, assertRunnable, planUpgrade, type RunDirection } from './plan';
 
 export interface RunPlanStep {
   revision: string;

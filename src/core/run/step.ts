@@ -3,6 +3,7 @@
 // applied and recorded, or not at all (step-transaction.ts packs that into few round trips). A
 // non-transactional migration runs its statements one by one in autocommit, then moves the version
 // in a short transaction of its own.
+import { formatSpec, hasSqlText } from '../chain/formats';
 import type { Migration, SqlSection } from '../chain/model';
 import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/connection';
 import { versionTransition } from '../db/version-table';
@@ -50,7 +51,7 @@ export async function runStep(
 
 /** A script can do anything; SQL only when its text names the version table. */
 function mayTouchVersionTable(s: Session, m: Migration, direction: Direction): boolean {
-  if (m.format !== 'sql') return true;
+  if (!hasSqlText(m)) return true;
   const section = direction === 'upgrade' ? m.upgrade : m.downgrade;
   return !!section && section.text.toLowerCase().includes(s.bk.table.toLowerCase());
 }
@@ -64,11 +65,11 @@ function cancelled(migration: Migration): CancelledError {
 }
 
 async function runBody(s: Session, m: Migration, direction: Direction, options: StepOptions, tx: StepTransaction): Promise<void> {
-  if (m.format === 'py') {
-    throw new MigrationChainError('usage', `${m.revision} (${m.file}) is an Alembic Python migration; this tool does not run Python.`,
-      'Run it with the project\'s own `alembic upgrade` / `alembic downgrade`.');
+  const execution = formatSpec(m).execution;
+  if (execution.kind === 'elsewhere') {
+    throw new MigrationChainError('usage', `Cannot run ${m.revision} (${m.file}) here: it is one of the ${execution.why}.`, execution.hint);
   }
-  if (m.format === 'js') {
+  if (execution.kind === 'module') {
     if (m.transactional) await tx.open();
     return runScript(s, m, direction, options);
   }
