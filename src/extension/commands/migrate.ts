@@ -66,7 +66,7 @@ export function headTarget(snapshot: FolderSnapshot): string {
 export function revisionChoices(snapshot: FolderSnapshot, states: readonly string[]): { revision: string; label: string; description: string }[] {
   const chain = snapshot.chain;
   if (!chain) return [];
-  return chain.graph.topologicalOrder().slice().reverse()
+  return chain.graph.historyOrder()
     .filter((rev) => states.includes(snapshot.status?.revisions.get(rev)?.state ?? 'no-status'))
     .map((rev) => ({ revision: rev, label: chain.graph.get(rev)?.message || rev, description: rev }));
 }

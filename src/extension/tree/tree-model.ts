@@ -116,14 +116,16 @@ function runNode(folderUri: string, run: readonly string[]): TreeNode {
 }
 
 /**
- * headsFirst() with every linear stretch longer than RUN_LIMIT folded (an array of its revisions).
+ * The chain in history order (RevisionGraph.historyOrder, as `alembic history` prints it) with every
+ * linear stretch longer than RUN_LIMIT folded (an array of its revisions).
  * Landmarks stay visible with CONTEXT neighbours: the ends of the chain, heads, merges, branch
  * points, the database's current revision(s), edited and broken revisions.
  */
 export function revisionLayout(snapshot: FolderSnapshot): Array<string | string[]> {
-  const order = headsFirst(snapshot);
   const chain = snapshot.chain;
-  if (!chain || order.length <= RUN_LIMIT) return order;
+  if (!chain) return [];
+  const order = chain.graph.historyOrder();
+  if (order.length <= RUN_LIMIT) return order;
   const graph = chain.graph;
   const marked = new Set<string>([...graph.heads, ...(snapshot.status?.heads ?? [])]);
   for (const d of chain.diagnostics) if (d.severity === 'error' && d.revision) marked.add(d.revision);
@@ -149,16 +151,6 @@ export function revisionLayout(snapshot: FolderSnapshot): Array<string | string[
     i = j;
   }
   return out;
-}
-
-/** Reverse topological order; revisions the graph leaves out (cycles) follow in file order. */
-export function headsFirst(snapshot: FolderSnapshot): string[] {
-  const chain = snapshot.chain;
-  if (!chain) return [];
-  const order = chain.graph.topologicalOrder().slice().reverse();
-  const seen = new Set(order);
-  for (const m of chain.migrations) if (!seen.has(m.revision)) { order.push(m.revision); seen.add(m.revision); }
-  return order;
 }
 
 const ICONS: Record<DisplayState, IconView> = {
