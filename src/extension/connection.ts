@@ -1,9 +1,11 @@
-// Which database a workspace folder talks to, in the documented order: SecretStorage, the
-// `migrationChain.databaseUrl` setting, the `.env` file of the folder, the process environment.
+// Which database a workspace folder talks to, in the engine's one order (core/db/url-precedence.ts):
+// SecretStorage, the `migrationChain.databaseUrl` setting, the process environment, the folder's
+// `.env` file.
 // No `vscode` here: the caller passes the sources. The result names its source for the output
 // channel; the URL itself is only ever handed to the engine.
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
+import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
 
 export type ConnectionSource = 'secret' | 'setting' | 'env-file' | 'environment';
 
@@ -27,30 +29,29 @@ export interface ConnectionSources {
 }
 
 export async function resolveDatabaseUrl(src: ConnectionSources): Promise<ResolvedUrl | undefined> {
-  const secret = nonEmpty(await src.secret());
-  if (secret) return { url: secret, source: 'secret', label: 'stored secret (Set Database URL)' };
-
-  const setting = nonEmpty(src.setting);
-  if (setting) return { url: setting, source: 'setting', label: 'setting migrationChain.databaseUrl' };
-
   const envPath = path.resolve(src.folderPath, src.envFile);
-  const text = await src.readFile(envPath);
-  if (text !== undefined) {
-    const fromFile = nonEmpty(parseDotenv(text)[src.envVariable]);
-    if (fromFile) return { url: fromFile, source: 'env-file', label: `${src.envFile} (${src.envVariable})` };
+  const sources: Partial<Record<UrlSourceId, () => Promise<ResolvedUrl | undefined>>> = {
+    secret: async () => found(await src.secret(), 'secret', 'stored secret (Set Database URL)'),
+    setting: async () => found(src.setting, 'setting', 'setting migrationChain.databaseUrl'),
+    environment: async () => found(src.env[src.envVariable], 'environment', `environment variable ${src.envVariable}`),
+    'env-file': async () => {
+      const text = await src.readFile(envPath);
+      return text === undefined ? undefined : found(parseDotenv(text)[src.envVariable], 'env-file', `${src.envFile} (${src.envVariable})`);
+    },
+  };
+  for (const [, read] of inUrlPrecedence(sources)) {
+    const resolved = await read();
+    if (resolved) return resolved;
   }
-
-  const fromEnv = nonEmpty(src.env[src.envVariable]);
-  if (fromEnv) return { url: fromEnv, source: 'environment', label: `environment variable ${src.envVariable}` };
   return undefined;
+}
+
+function found(value: string | undefined, source: ConnectionSource, label: string): ResolvedUrl | undefined {
+  const url = nonEmptyUrl(value);
+  return url ? { url, source, label } : undefined;
 }
 
 /** SecretStorage is global to the extension; one entry per workspace folder keeps multi-root apart. */
 export function secretKey(folderUri: string): string {
   return `migrationChain.databaseUrl:${folderUri}`;
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t ? t : undefined;
 }
