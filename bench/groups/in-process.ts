@@ -8,7 +8,7 @@ import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/chain';
 import { lensesFor } from '../../src/extension/codelens-model';
 import { computeStatus, type ChainStatus } from '../../src/core/status/status';
-import { findMigrationByFile, type FolderSnapshot } from '../../src/extension/snapshot';
+import { findMigrationByFile, type FolderSnapshot } from '../../src/extension/folder-snapshot';
 import { childNodes, folderNode, presentNode } from '../../src/extension/tree/tree-model';
 import { scratch, type BenchContext } from '../lib/context';
 import { historyWithMerges, nativeSql, writeNativeChain } from '../lib/generate';

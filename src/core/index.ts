@@ -20,7 +20,6 @@ export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runne
 export { planRun, type RunPlan, type RunPlanStep, type PlanRunOptions } from './run/preview';
 export { renderSql, type RenderSqlOptions } from './run/offline';
 export { stamp, type StampOptions, type StampResult } from './run/stamp';
-export { type RunDirection } from './run/plan';
 export type { SessionOptions } from './run/session';
 export type { MigrationContext } from './run/js-module';
 

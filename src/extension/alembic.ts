@@ -2,7 +2,7 @@
 // the folder holding alembic.ini, with the resolved URL in the configured environment variable,
 // every output line streamed (redacted) to the channel. Abort kills the process.
 import { spawn } from 'child_process';
-import { CancelledError, MigrationChainError } from '../core/errors';
+import { CancelledError, MigrationChainError } from './core';
 import type { Log } from './log';
 
 export interface AlembicRun {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { lensesFor } from './codelens-model';
 import { migrationFileGlob } from './core';
 import type { SettingsReader } from './settings';
-import { findMigrationByFile } from './snapshot';
+import { findMigrationByFile } from './folder-snapshot';
 import type { WorkspaceChains } from './workspace-chains';
 
 /** Every file the engine reads as a migration (its format table), and nothing else. */

@@ -1,8 +1,7 @@
 // The words of the confirmation modals, and the rules for when a modal is skipped or the database
 // name must be typed. No `vscode`: confirm.ts shows what this module decides.
 import * as path from 'path';
-import { confirmationLevel } from '../core/db/protected';
-import { upgradeRisks } from '../core/sql/risky';
+import { confirmationLevel, upgradeRisks } from './core';
 import type { DatabaseDescription, DatabaseTarget, Direction, RiskyStatement, RunPlan, RunPlanStep } from './core';
 import type { Settings } from './settings-model';
 

@@ -5,7 +5,7 @@
 // channel; the URL itself is only ever handed to the engine.
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
-import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
+import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from './core';
 
 export type ConnectionSource = 'secret' | 'setting' | 'env-file' | 'environment';
 

@@ -1,16 +1,22 @@
-// The extension's one door to the engine. The engine is required on first use rather than imported,
-// so that activation does not even parse it; the barrel itself loads neither pg nor umzug.
+// The extension's one door to the engine: no other file under src/extension imports src/core (the
+// layering test enforces it). The engine's barrel is required on first use rather than imported, so
+// activation does not even parse it; what is re-exported by value below is light and needed at
+// activation or in pure editor models (errors, the format table, the confirmation and URL rules).
 export type {
   Chain, ChainStatus, DatabaseDescription, DatabaseTarget, Logger, Migration, RevisionState, RevisionStatus,
   RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
-  AcceptFileResult, DriftReport, HeadPairAdvice, SchemaDiffEntry,
+  AcceptFileResult, DriftReport, HeadAdviceKind, HeadPairAdvice, SchemaDiffEntry, Direction, ChainDiagnostic,
 } from '../core';
 export { ChainCache } from '../core/chain/cache';
+export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
+export { confirmationLevel } from '../core/db/protected';
+export { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
+export { secretFormsOf } from '../core/secrets';
+export { upgradeRisks } from '../core/sql/risky';
 // The format table is needed at activation (file watcher, CodeLens selector); it holds the parsers, which load anyway for the first chain read.
 export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
 
 export type Core = typeof import('../core');
-export type Direction = 'up' | 'down';
 
 let loaded: Core | undefined;
 

@@ -1,6 +1,6 @@
 // `$(database) <db> @ <rev> · N pending` for the folder of the active editor; click → command pick.
 import * as vscode from 'vscode';
-import type { FolderSnapshot } from './snapshot';
+import type { FolderSnapshot } from './folder-snapshot';
 import { statusBarText } from './status-text';
 import type { WorkspaceChains } from './workspace-chains';
 

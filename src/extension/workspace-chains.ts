@@ -4,12 +4,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../core/errors';
+import { ChainCache, core, type DatabaseTarget, MigrationChainError, migrationExtensions } from './core';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
-import { ChainCache, core, migrationExtensions, type DatabaseTarget } from './core';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
-import type { FolderRef, FolderSnapshot } from './snapshot';
+import type { FolderRef, FolderSnapshot } from './folder-snapshot';
 import { requireTrust } from './trust';
 
 const DEBOUNCE_MS = 150;

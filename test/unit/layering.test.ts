@@ -91,6 +91,18 @@ describe('layering', () => {
     assert.deepStrictEqual(importCircles(graph).map((c) => c.map((f) => path.relative(SRC, f))), []);
   });
 
+  it('src/extension reaches the engine only through src/extension/core.ts (its one door)', () => {
+    const files = sources(SRC);
+    const known = new Set(files);
+    const door = path.join(SRC, 'extension', 'core.ts');
+    const offenders = sources(path.join(SRC, 'extension')).filter((f) => f !== door).flatMap((f) =>
+      relativeImports(fs.readFileSync(f, 'utf8'))
+        .map((spec) => resolveImport(f, spec, known))
+        .filter((t): t is string => t !== undefined && t.startsWith(path.join(SRC, 'core') + path.sep))
+        .map((t) => `${path.relative(SRC, f)} -> ${path.relative(SRC, t)}`));
+    assert.deepStrictEqual(offenders, []);
+  });
+
   it('the checks above do catch a violation', () => {
     assert.deepStrictEqual(relativeImports("import type { A } from './a';\nexport { b } from '../b';\nconst c = require('./c') as typeof import('./c');"),
       ['./a', '../b', './c', './c']);

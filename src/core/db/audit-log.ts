@@ -3,10 +3,16 @@
 // file was edited after it was applied. Revisions applied by Alembic (or before the log existed)
 // have no row: "applied, checksum unknown", never an error.
 import type { ClientBase } from 'pg';
+import type { Direction } from '../chain/model';
 import type { Bookkeeping } from './bookkeeping';
 import { quoteLiteral } from './identifiers';
 
 export type LogDirection = 'upgrade' | 'downgrade' | 'repair';
+
+/** How a run's direction is spelled in the log's `direction` column. */
+export function logDirection(direction: Direction): LogDirection {
+  return direction === 'up' ? 'upgrade' : 'downgrade';
+}
 
 export interface LogEntry {
   revision: string;

@@ -2,9 +2,9 @@
 // the version-table statements, each migration in its own BEGIN/COMMIT. When a database URL is given
 // and reachable the script starts from that database's recorded heads (Alembic makes you type
 // `current:head`); otherwise from `from`, else from base.
-import type { SqlSection } from '../chain/model';
+import type { Direction, SqlSection } from '../chain/model';
 import type { Chain } from '../chain/chain';
-import { renderLogInsert } from '../db/audit-log';
+import { logDirection, renderLogInsert } from '../db/audit-log';
 import { withConnection } from '../db/connection';
 import { readHeads, renderVersionStatement, versionTransition } from '../db/version-table';
 import {
@@ -14,11 +14,11 @@ import { hasSqlText } from '../chain/formats';
 import { MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { splitSqlStatements } from '../sql/split';
-import { assertRunnable, planDowngrade, planUpgrade, type RunDirection } from './plan';
+import { assertRunnable, planDowngrade, planUpgrade } from './plan';
 
 export interface RenderSqlOptions extends VersionTableOptions {
   chain: Chain;
-  direction: RunDirection;
+  direction: Direction;
   target: string;
   /** Start from these heads instead of the database's / base. */
   from?: string[];
@@ -51,7 +51,7 @@ export async function renderSql(options: RenderSqlOptions): Promise<string> {
   }
   let heads = [...plan.from];
   for (const m of plan.migrations) {
-    const direction = options.direction === 'up' ? 'upgrade' : 'downgrade';
+    const direction = logDirection(options.direction);
     const after = options.chain.graph.headsAfter(options.direction, heads, m.revision);
     out.push(`-- Running ${direction} ${heads.join(', ')} -> ${after.join(', ')}  (${m.revision}${m.message ? `: ${m.message}` : ''})`);
     const body = sectionSql(direction === 'upgrade' ? m.upgrade : m.downgrade);

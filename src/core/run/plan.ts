@@ -1,16 +1,14 @@
 // What an upgrade or downgrade will do, computed from the chain and the recorded heads before
 // anything changes: the ordered revisions, and every reason to refuse (a broken chain, a revision
 // the files do not know, a downgrade through an irreversible revision, a format run elsewhere).
-import type { Migration } from '../chain/model';
+import type { Direction, Migration } from '../chain/model';
 import type { Chain } from '../chain/chain';
 import { ChainError, MigrationChainError, TargetError, UnknownRevisionError } from '../errors';
 import { irreversible } from './step';
 import { canDowngrade, formatSpec } from '../chain/formats';
 
-export type RunDirection = 'up' | 'down';
-
 export interface PlannedRun {
-  direction: RunDirection;
+  direction: Direction;
   from: string[];
   /** Heads after the run. */
   to: string[];

@@ -6,7 +6,8 @@ import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/con
 import { readHeads } from '../db/version-table';
 import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { canDowngrade } from '../chain/formats';
-import { assertKnownHeads, assertRunnable, planUpgrade, type RunDirection } from './plan';
+import type { Direction } from '../chain/model';
+import { assertKnownHeads, assertRunnable, planUpgrade } from './plan';
 
 export interface RunPlanStep {
   revision: string;
@@ -29,7 +30,7 @@ export interface RunPlan {
 export interface PlanRunOptions extends VersionTableOptions {
   chain: Chain;
   url: string;
-  direction: RunDirection;
+  direction: Direction;
   target: string;
   applicationName?: string;
 }

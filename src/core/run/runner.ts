@@ -4,6 +4,7 @@
 // version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
 // happen.
 import type { Chain } from '../chain/chain';
+import type { Direction } from '../chain/model';
 import { describeTarget } from '../db/connection';
 import { readHeads } from '../db/version-table';
 import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
@@ -75,12 +76,12 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
   const { Umzug } = require('umzug') as typeof import('umzug');
   let heads = [...plan.from];
   const done: string[] = [];
-  const step = async (revision: string, direction: 'upgrade' | 'downgrade') => {
+  const step = async (revision: string, direction: Direction) => {
     if (s.signal?.aborted) throw new CancelledError();
     const m = chain.graph.get(revision)!;
-    const after = chain.graph.headsAfter(plan.direction, heads, revision);
+    const after = chain.graph.headsAfter(direction, heads, revision);
     const t0 = performance.now();
-    s.logger.info(`${direction === 'upgrade' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
+    s.logger.info(`${direction === 'up' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
     await runStep(s, m, direction, heads, after, stepOptions);
     heads = after;
     done.push(revision);
@@ -95,8 +96,8 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
     migrations: ordered.map((revision) => ({
       name: revision,
       path: chain.graph.get(revision)?.file,
-      up: () => step(revision, 'upgrade'),
-      down: () => step(revision, 'downgrade'),
+      up: () => step(revision, 'up'),
+      down: () => step(revision, 'down'),
     })),
     storage: {
       // The plan was made from the heads read under this session's lock, a moment ago.

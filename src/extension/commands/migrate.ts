@@ -2,14 +2,13 @@
 // progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
 // their own `alembic` command.
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
+import { core, type Direction, MigrationChainError } from '../core';
 import { runAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, type Direction } from '../core';
 import { withCancellableProgress } from '../progress';
-import type { FolderSnapshot } from '../snapshot';
-import { requireChain } from './args';
+import type { FolderSnapshot } from '../folder-snapshot';
+import { requireChain } from './command-args';
 import type { CommandDeps } from './deps';
 
 export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direction: Direction, target: string): Promise<string> {

@@ -2,13 +2,12 @@
 // then, with progress and Cancel, drop and recreate schema public, upgrade to head and verify —
 // through the engine for native chains (its confirm hook re-checks the target is the one
 // confirmed), through the project's own `alembic upgrade head` for Alembic projects.
-import { ConfirmationError, MigrationChainError } from '../../core/errors';
+import { ConfirmationError, core, MigrationChainError } from '../core';
 import { runAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { resetConfirmation } from '../confirm-text';
-import { core } from '../core';
 import { withCancellableProgress } from '../progress';
-import { chooseFolder, requireChain } from './args';
+import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 
 export const reset: CommandFactory = (deps) => async (arg?: unknown) => {

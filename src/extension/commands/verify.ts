@@ -1,9 +1,8 @@
 // Verify: the engine's structured report goes to the channel, its failures to the Problems panel.
-import { MigrationChainError } from '../../core/errors';
-import { core, type VerifyReport } from '../core';
+import { core, MigrationChainError, type VerifyReport } from '../core';
 import type { RunProblem } from '../diagnostics';
 import { withCancellableProgress } from '../progress';
-import { chooseFolder, requireChain } from './args';
+import { chooseFolder, requireChain } from './command-args';
 import type { CommandDeps, CommandFactory } from './deps';
 
 export const verify: CommandFactory = (deps) => async (arg?: unknown) => {

@@ -2,12 +2,11 @@
 // provider looks the snapshot up again on every render, so the tree is always a view of the latest
 // refresh. Node objects are also the arguments item commands receive (see commands/args.ts).
 import * as path from 'path';
-import type { ChainDiagnostic } from '../../core/errors';
-import type { Migration } from '../core';
+import type { ChainDiagnostic, HeadAdviceKind, Migration } from '../core';
 import {
   disconnectedText, displayState, formatWhen, missingParents, revisionProblems, revisionStatus, shortRevision,
   type DisplayState, type FolderSnapshot,
-} from '../snapshot';
+} from '../folder-snapshot';
 import { adviceTitle, headAdvice, movedHead } from '../head-advice';
 
 export type TreeNode =
@@ -162,6 +161,19 @@ const ICONS: Record<DisplayState, IconView> = {
   broken: { id: 'error', color: 'list.errorForeground' },
   'no-status': { id: 'circle-outline' },
 };
+
+const ADVICE_KINDS: Record<HeadAdviceKind, true> = { 'reparent-safe': true, 'merge-required': true };
+
+/**
+ * Every contextValue a tree node can carry: what package.json's `viewItem` clauses match against
+ * (a unit test checks each clause against this list). Built from the same tables the nodes use.
+ */
+export const CONTEXT_VALUES: readonly string[] = [
+  'folder:connected', 'folder:disconnected',
+  ...Object.keys(ICONS).map((state) => `revision:${state}`),
+  'advice', ...Object.keys(ADVICE_KINDS).map((kind) => `advice:${kind}`),
+  'problem', 'action', 'run',
+];
 
 const STATE_TEXT: Record<DisplayState, string> = {
   applied: 'applied',
