@@ -221,7 +221,7 @@ export function protectRelativeTargets(argv: readonly string[]): string[] {
 }
 
 function toParsedOptions(values: Record<string, string | boolean | undefined>): ParsedOptions {
-  const str = (name: OptionName) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const str = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
   const bool = (name: OptionName) => values[name] === true;
   return {
     dir: str('dir'),

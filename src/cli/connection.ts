@@ -27,7 +27,7 @@ export function resolveDatabaseUrl({ flag, env, cwd }: UrlInputs): ResolvedUrl |
     environment: () => (nonEmptyUrl(env.DATABASE_URL) ? { url: env.DATABASE_URL as string, source: { kind: 'env' } } : undefined),
     'env-file': () => {
       const fromFile = readDotenv(file).DATABASE_URL;
-      return nonEmptyUrl(fromFile) ? { url: fromFile as string, source: { kind: 'dotenv', file } } : undefined;
+      return nonEmptyUrl(fromFile) ? { url: fromFile, source: { kind: 'dotenv', file } } : undefined;
     },
   };
   for (const [, read] of inUrlPrecedence(sources)) {
@@ -65,7 +65,7 @@ function readDotenv(file: string): Record<string, string> {
     throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`, 'Fix the file\'s permissions or pass --url.');
   }
   // Required here rather than at the top: most commands never look at .env.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dotenv is required only when .env is read
   const { parse } = require('dotenv') as typeof import('dotenv');
   return parse(text);
 }

@@ -38,6 +38,6 @@ export class ChainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   }
 
   dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }

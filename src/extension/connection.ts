@@ -32,8 +32,8 @@ export async function resolveDatabaseUrl(src: ConnectionSources): Promise<Resolv
   const envPath = path.resolve(src.folderPath, src.envFile);
   const sources: Partial<Record<UrlSourceId, () => Promise<ResolvedUrl | undefined>>> = {
     secret: async () => found(await src.secret(), 'secret', 'stored secret (Set Database URL)'),
-    setting: async () => found(src.setting, 'setting', 'setting migrationChain.databaseUrl'),
-    environment: async () => found(src.env[src.envVariable], 'environment', `environment variable ${src.envVariable}`),
+    setting: () => Promise.resolve(found(src.setting, 'setting', 'setting migrationChain.databaseUrl')),
+    environment: () => Promise.resolve(found(src.env[src.envVariable], 'environment', `environment variable ${src.envVariable}`)),
     'env-file': async () => {
       const text = await src.readFile(envPath);
       return text === undefined ? undefined : found(parseDotenv(text)[src.envVariable], 'env-file', `${src.envFile} (${src.envVariable})`);

@@ -22,7 +22,7 @@ let loaded: Core | undefined;
 
 /** The engine, required on first use. */
 export function core(): Core {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so activation does not parse it
   loaded ??= require('../core') as Core;
   return loaded;
 }

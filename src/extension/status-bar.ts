@@ -34,6 +34,6 @@ export class ChainStatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.item.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }

@@ -104,7 +104,7 @@ export class WorkspaceChains implements vscode.Disposable {
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const f of this.folders.values()) f.dispose();
     this.folders.clear();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }
 
@@ -256,7 +256,7 @@ class FolderChain implements vscode.Disposable {
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
     this.watcher.dispose();
   }
 }

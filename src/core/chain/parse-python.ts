@@ -7,7 +7,7 @@ import { normalizeLineEndings } from './checksum';
 import { LineIndex, stripBom } from './header';
 import { PY_SYNTAX, findTripleEnd, maskPython, readLiteral } from './literals';
 
-const KEYS = ['revision', 'down_revision', 'branch_labels', 'depends_on'] as const;
+type Key = 'revision' | 'down_revision' | 'branch_labels' | 'depends_on';
 // `name = ...` or `name: Annotation = ...` at column 0 (module level only).
 const ASSIGNMENT = /^(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
 
@@ -18,7 +18,7 @@ export function parsePythonMigration(file: string, rawText: string): ParseResult
   const header: ScriptHeader = {};
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(masked); m; m = ASSIGNMENT.exec(masked)) {
-    const key = m[1] as (typeof KEYS)[number];
+    const key = m[1] as Key;
     if (header[key]) continue; // Python keeps the last binding, but a second one is almost surely a stray copy; keep the first (the line users see)
     header[key] = { literal: readLiteral(masked, m.index + m[0].length, PY_SYNTAX), line: lines.lineAt(m.index) };
   }

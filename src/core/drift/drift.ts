@@ -64,6 +64,7 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
     await timedStep(log, `Create the scratch database ${scratch}`, () => createScratch(client, scratch, target));
     let expected;
     let failed = false;
+    let cleanupFailure: { error: unknown } | undefined;
     try {
       throwIfAborted(opts.signal);
       const scratchUrl = urlForDatabase(opts.url, scratch);
@@ -87,9 +88,10 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
       } catch (dropErr) {
         log.error(`The scratch database ${scratch} on ${describeTarget(target)} could not be dropped; drop it by hand (DROP DATABASE ${quoteIdent(scratch)}).`);
         // The build's own failure is the one to report; a failed cleanup is only logged then.
-        if (!failed) throw dropErr;
+        if (!failed) cleanupFailure = { error: dropErr };
       }
     }
+    if (cleanupFailure) throw cleanupFailure.error;
 
     const applied = opts.chain.graph.appliedSet(heads);
     const order = opts.chain.graph.topologicalOrder().filter((r) => applied.has(r));

@@ -88,7 +88,11 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   });
 
   const report = await timedStep(log, 'Verify', () => verify({ ...options, logger: log }));
-  for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
+  for (const c of report.checks) {
+    const line = `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`;
+    if (c.ok) log.info(line);
+    else log.warn(line);
+  }
   return {
     target, tablesBefore: info.tables, backup, backupSkipped,
     applied: run.applied, to: run.to, verify: report, durationMs: performance.now() - started,

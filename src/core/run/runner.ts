@@ -72,7 +72,7 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
   }
   s.logger.info(`${plan.direction === 'up' ? 'Upgrading' : 'Downgrading'} ${where} from ${plan.from.join(', ') || 'base'} to ${plan.to.join(', ') || 'base'}: ${plan.revisions.length} migration(s).`);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- umzug is required when a run starts, never at module load (layering test)
   const { Umzug } = require('umzug') as typeof import('umzug');
   let heads = [...plan.from];
   const done: string[] = [];
@@ -101,9 +101,9 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
     })),
     storage: {
       // The plan was made from the heads read under this session's lock, a moment ago.
-      executed: async () => {
+      executed: () => {
         const applied = chain.graph.appliedSet(plan.from);
-        return ordered.filter((r) => applied.has(r));
+        return Promise.resolve(ordered.filter((r) => applied.has(r)));
       },
       logMigration: async () => {},
       unlogMigration: async () => {},

@@ -119,15 +119,15 @@ export async function readSchema(
   await client.query(`SELECT set_config('search_path', quote_ident($1), false)`, [schema]);
   try {
     const [tables, columns, constraints, indexes, triggers, sequences, views, enums, functions] = [
-      await client.query(TABLES_SQL, [schema]),
-      await client.query(COLUMNS_SQL, [schema]),
-      await client.query(CONSTRAINTS_SQL, [schema]),
-      await client.query(INDEXES_SQL, [schema]),
-      await client.query(TRIGGERS_SQL, [schema]),
-      await client.query(SEQUENCES_SQL, [schema]),
-      await client.query(VIEWS_SQL, [schema]),
-      await client.query(ENUMS_SQL, [schema]),
-      await client.query(FUNCTIONS_SQL, [schema]),
+      await client.query<Row>(TABLES_SQL, [schema]),
+      await client.query<Row>(COLUMNS_SQL, [schema]),
+      await client.query<Row>(CONSTRAINTS_SQL, [schema]),
+      await client.query<Row>(INDEXES_SQL, [schema]),
+      await client.query<Row>(TRIGGERS_SQL, [schema]),
+      await client.query<Row>(SEQUENCES_SQL, [schema]),
+      await client.query<Row>(VIEWS_SQL, [schema]),
+      await client.query<Row>(ENUMS_SQL, [schema]),
+      await client.query<Row>(FUNCTIONS_SQL, [schema]),
     ];
     const keep = (row: Row) => !excluded.has(text(row, 'table'));
 
@@ -340,7 +340,7 @@ function bool(row: Row, key: string): boolean {
 function textArray(row: Row, key: string): string[] {
   const v = row[key];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw catalogError(key, v);
-  return v as string[];
+  return v;
 }
 
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {

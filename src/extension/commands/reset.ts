@@ -41,11 +41,11 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
       logger: deps.log,
       signal,
       lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
-      confirm: async (info) => {
+      confirm: (info) => {
         if (info.target.database !== target.database || info.target.host !== target.host || info.target.port !== target.port) {
-          throw new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`);
+          return Promise.reject(new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`));
         }
-        return true;
+        return Promise.resolve(true);
       },
     }));
     if (!result.verify.ok) {
