@@ -6,7 +6,7 @@ import { editDistance } from '../core/text';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -34,6 +34,10 @@ export const optionSpecs = {
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
+  'changed-since': { type: 'string', value: 'REF', description: 'test only the revisions whose files changed since the git REF' },
+  from: { type: 'string', value: 'REV', description: 'test REV and the revisions after it' },
+  to: { type: 'string', value: 'REV', description: 'test REV and the revisions before it' },
+  junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
@@ -112,6 +116,14 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['onto', 'yes'],
     details: 'Only safe while no database has applied the branch; `check` says per pair of heads whether it is. Otherwise use `merge`.',
   },
+  test: {
+    summary: 'stairway test: upgrade, downgrade and upgrade again every revision on a scratch database, comparing schemas',
+    positionals: [],
+    options: ['changed-since', 'from', 'to', 'junit', 'json'],
+    details: 'The scratch database is created on the server of the database URL (the role needs CREATEDB) and always dropped;\n'
+      + 'the database itself is not changed. Exit 9 when a revision fails. --changed-since without a value is not allowed:\n'
+      + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.',
+  },
 };
 
 export interface ParsedOptions {
@@ -130,6 +142,10 @@ export interface ParsedOptions {
   drift: boolean;
   message?: string;
   onto?: string;
+  changedSince?: string;
+  from?: string;
+  to?: string;
+  junit?: string;
   lockTimeoutMs?: number;
 }
 
@@ -239,6 +255,10 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     drift: bool('drift'),
     message: str('message'),
     onto: str('onto'),
+    changedSince: str('changed-since'),
+    from: str('from'),
+    to: str('to'),
+    junit: str('junit'),
     lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
   };
 }

@@ -37,6 +37,7 @@ export {
 } from './schema/snapshot';
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
 export { checkDrift, scratchName, type DriftOptions, type DriftReport } from './drift/drift';
+export * from './stairway';
 export {
   adviseHeads, branchRoot, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';

@@ -7,6 +7,7 @@ import { ChainDiagnostics } from './diagnostics';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
+import { StairwayTests } from './testing/stairway-tests';
 import { ChainTreeProvider, VIEW_ID } from './tree/tree-provider';
 import { WorkspaceChains } from './workspace-chains';
 
@@ -17,6 +18,7 @@ export class Context implements vscode.Disposable {
   readonly diagnostics: ChainDiagnostics;
   readonly tree: ChainTreeProvider;
   readonly codeLens: ChainCodeLensProvider;
+  readonly stairway: StairwayTests;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
   /** How long activate() took (synchronous part; the first read of the chains follows it). */
@@ -33,6 +35,7 @@ export class Context implements vscode.Disposable {
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
+    this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains }));
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
     }).forEach(own);

@@ -13,6 +13,9 @@ export { confirmationLevel } from '../core/db/protected';
 export { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
 export { secretFormsOf } from '../core/secrets';
 export { upgradeRisks } from '../core/sql/risky';
+export { branchGroups, type BranchGroup } from '../core/stairway/branches';
+export type { RevisionResult } from '../core/stairway/model';
+export { selectRevisions } from '../core/stairway/select';
 // The format table is needed at activation (file watcher, CodeLens selector); it holds the parsers, which load anyway for the first chain read.
 export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
 

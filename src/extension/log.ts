@@ -33,6 +33,9 @@ export class Log implements Logger, vscode.Disposable {
   /** A raw line of a child process (Alembic), redacted, at info level. */
   append(line: string): void { this.info(line); }
 
+  /** The same masking for text written elsewhere (a test run's terminal). */
+  redact(text: string): string { return this.redactor.redact(text); }
+
   show(): void { this.channel.show(true); }
 
   dispose(): void { this.channel.dispose(); }

@@ -6,6 +6,9 @@
 //   - otherwise in the browser workbench of the test harness (code-server from .vscode-host/, set up
 //     on first use by test/host/setup.sh) on 127.0.0.1, printing the URL to open.
 // Ctrl-C stops everything it started and deletes the temp folder and the database's data directory.
+// `npm run demo -- --check` (CI runs it) does the same in the browser workbench, then checks in
+// headless Chromium that the workbench answers and the Migration Chain view lists the sample chain,
+// stops and cleans up; it exits 1 with what it expected to see when a step fails.
 // Env: MC_DEMO_BROWSER=1 uses the browser workbench even when `code` exists; MC_DEMO_PORT picks its port.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +17,7 @@ import * as path from 'path';
 import { startPostgres } from '../support/embedded-postgres';
 import { freePort } from '../support/free-port';
 import { startCodeServer } from '../ui/code-server';
+import { checkWorkbench } from './demo-check';
 import { writeSampleProject } from '../ui/sample-project';
 import { buildVsix } from '../ui/vsix';
 
@@ -39,7 +43,10 @@ function maskPassword(url: string): string {
   return u.toString();
 }
 
+const CHECK = process.argv.includes('--check');
+
 async function main(): Promise<void> {
+  const started = Date.now();
   const cleanups: (() => Promise<void> | void)[] = [];
   let stopping = false;
   const stop = async (why: string, exitCode = 0) => {
@@ -70,7 +77,7 @@ async function main(): Promise<void> {
     const project = writeSampleProject(path.join(temp, 'sample-project'), databaseUrl);
     say(`sample project: ${project} (migrations/ and .env with DATABASE_URL=${maskPassword(databaseUrl)})`);
 
-    const code = process.env.MC_DEMO_BROWSER === '1' ? undefined : onPath('code');
+    const code = CHECK || process.env.MC_DEMO_BROWSER === '1' ? undefined : onPath('code');
     if (code) {
       const install = spawnSync(code, ['--install-extension', vsix, '--force'], { stdio: 'inherit' });
       if (install.status !== 0) throw new Error(`code --install-extension failed (exit ${install.status ?? install.signal})`);
@@ -89,6 +96,14 @@ async function main(): Promise<void> {
       say('open this URL in a browser on this machine (it listens on 127.0.0.1 only; from elsewhere');
       say(`forward the port first, e.g. \`ssh -L ${port}:127.0.0.1:${port} <this host>\`):`);
       console.log(`\n    ${server.urlFor(project)}\n`);
+      if (CHECK) {
+        say('checking the workbench in headless Chromium…');
+        const rows = await checkWorkbench(server.urlFor(project), path.basename(project), path.join(temp, 'chromium'));
+        say(`check passed in ${((Date.now() - started) / 1000).toFixed(1)} s: the Migration Chain view lists the sample chain:`);
+        for (const row of rows) say(`  ${row}`);
+        await stop('check done');
+        return;
+      }
     }
     say('Try: the Migration Chain icon in the activity bar, "Migration Chain: Reset Database" from the');
     say('command palette (F1), the CodeLens at the top of each file in migrations/.');

@@ -37,6 +37,12 @@ export interface Migration {
   /** `.js`: whether the module text defines a downgrade / verify function (headers are read as text, never executed). */
   hasDowngrade: boolean;
   hasVerify: boolean;
+  /**
+   * Declared on purpose with a reason (`-- irreversible: <reason>` in `.sql`, a module-level
+   * `irreversible = "<reason>"` in `.py` / `.js`): the stairway test upgrades it and does not ask
+   * for a downgrade.
+   */
+  irreversible?: { reason: string; line: number };
   /** sha256 (hex) of the upgrade text with CRLF/CR normalised to LF; for js/py the whole file text. */
   checksum: string;
 }

@@ -7,9 +7,9 @@ import { normalizeLineEndings } from './checksum';
 import { LineIndex, stripBom } from './header';
 import { PY_SYNTAX, findTripleEnd, maskPython, readLiteral } from './literals';
 
-type Key = 'revision' | 'down_revision' | 'branch_labels' | 'depends_on';
+type Key = 'revision' | 'down_revision' | 'branch_labels' | 'depends_on' | 'irreversible';
 // `name = ...` or `name: Annotation = ...` at column 0 (module level only).
-const ASSIGNMENT = /^(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
+const ASSIGNMENT = /^(revision|down_revision|branch_labels|depends_on|irreversible)[ \t]*(?::[^=\n]*)?=(?!=)/gm;
 
 export function parsePythonMigration(file: string, rawText: string): ParseResult {
   const text = normalizeLineEndings(stripBom(rawText));

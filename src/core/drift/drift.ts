@@ -118,9 +118,9 @@ async function buildScratch(opts: DriftOptions, scratchUrl: string, heads: reado
   });
 }
 
-/** `<db>_mc_drift_<random>`, shortened to PostgreSQL's 63-byte identifier limit. */
-export function scratchName(database: string): string {
-  const suffix = `_mc_drift_${randomBytes(4).toString('hex')}`;
+/** `<db>_mc_<purpose>_<random>`, shortened to PostgreSQL's 63-byte identifier limit. */
+export function scratchName(database: string, purpose = 'drift'): string {
+  const suffix = `_mc_${purpose}_${randomBytes(4).toString('hex')}`;
   let prefix = database;
   while (Buffer.byteLength(prefix + suffix, 'utf8') > MAX_IDENTIFIER_BYTES) prefix = prefix.slice(0, -1);
   return prefix + suffix;
@@ -134,15 +134,16 @@ export function urlForDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function createScratch(client: Client, name: string, target: DatabaseTarget): Promise<void> {
+/** `check` names the caller in the CREATEDB advice ("The drift check", "The stairway test"). */
+export async function createScratch(client: Client, name: string, target: DatabaseTarget, check = 'The drift check'): Promise<void> {
   try {
     await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
   } catch (err) {
     if (sqlState(err) === '42501') {
       throw new ConnectionError(
-        `The drift check needs a scratch database, and ${target.user} may not create databases on ${target.host}:${target.port}.`,
+        `${check} needs a scratch database, and ${target.user} may not create databases on ${target.host}:${target.port}.`,
         { host: target.host, port: target.port, database: target.database, user: target.user },
-        `Grant it (ALTER ROLE ${quoteIdent(target.user)} CREATEDB), or run the drift check with a role that has CREATEDB on the same server.`,
+        `Grant it (ALTER ROLE ${quoteIdent(target.user)} CREATEDB), or run ${check.replace(/^The /, 'the ')} with a role that has CREATEDB on the same server.`,
       );
     }
     throw describeDatabaseError(err, `Could not create the scratch database ${name} on ${describeTarget(target)}`);
@@ -153,7 +154,7 @@ async function createScratch(client: Client, name: string, target: DatabaseTarge
  * Ends every session still in the scratch database (a failed build may leave one), then drops it.
  * If the first connection died meanwhile (a server-side timeout, a cancelled run), a fresh one does it.
  */
-async function dropScratch(url: string, client: Client, name: string): Promise<void> {
+export async function dropScratch(url: string, client: Client, name: string): Promise<void> {
   const drop = async (c: Client) => {
     await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
