@@ -67,10 +67,12 @@ export async function runStairway(opts: StairwayOptions): Promise<StairwayReport
       },
     };
     let failed = false;
+    let cleanupFailure: { error: unknown } | undefined;
+    let report: StairwayReport;
     try {
       log.info(`Stairway: ${tested.length} revision(s) to test, ${walk.length - tested.length} upgraded on the way, on ${scratch}.`);
       const walked = await new Walk(opts, database, new Set(tested), log).run(walk);
-      const report: StairwayReport = {
+      report = {
         results: walked.results,
         upgradedOnly: walk.filter((r) => !tested.includes(r)),
         rebuilds: walked.rebuilds,
@@ -78,7 +80,6 @@ export async function runStairway(opts: StairwayOptions): Promise<StairwayReport
         target,
         durationMs: performance.now() - started,
       };
-      return report;
     } catch (err) {
       failed = true;
       throw err;
@@ -87,9 +88,12 @@ export async function runStairway(opts: StairwayOptions): Promise<StairwayReport
         await timedStep(log, `Drop the scratch database ${scratch}`, () => dropScratch(opts.url, admin, scratch));
       } catch (dropErr) {
         log.error(`The scratch database ${scratch} could not be dropped; drop it by hand (DROP DATABASE "${scratch}").`);
-        if (!failed) throw dropErr;
+        // The walk's own failure is the one to report; a failed cleanup fails an otherwise good run.
+        if (!failed) cleanupFailure = { error: dropErr };
       }
     }
+    if (cleanupFailure) throw cleanupFailure.error;
+    return report;
   } finally {
     await admin.end().catch(() => {});
   }
