@@ -5,7 +5,7 @@
 // migration), and the cost of a rehearsal on a scratch database (create, upgrade, verify, drop).
 import { join } from 'node:path';
 import { loadChain } from '../../src/core/chain/load';
-import type { Chain } from '../../src/core/chain/model';
+import type { Chain } from '../../src/core/chain/chain';
 import { upgrade } from '../../src/core/run/runner';
 import { withSession } from '../../src/core/run/session';
 import { rehearse } from '../../src/core/reset/rehearsal';

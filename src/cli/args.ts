@@ -2,6 +2,7 @@
 // Every option a command does not take is a usage error, so a typo never silently does nothing.
 import { parseArgs } from 'node:util';
 import { MigrationChainError } from '../core/errors';
+import { editDistance } from '../core/text';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
@@ -266,7 +267,7 @@ export function protectRelativeTargets(argv: readonly string[]): string[] {
 }
 
 function toParsedOptions(values: Record<string, string | boolean | undefined>): ParsedOptions {
-  const str = (name: OptionName) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const str = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
   const bool = (name: OptionName) => values[name] === true;
   return {
     dir: str('dir'),
@@ -334,16 +335,4 @@ function closest(name: string, candidates: readonly string[]): string | undefine
     if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alembicProject, type AlembicProject } from '../core/alembic/project';
 import { ChainError } from '../core/errors';
-import type { Chain } from '../core/chain/model';
+import type { Chain } from '../core/chain/chain';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';

@@ -9,9 +9,9 @@ export {
   parseDatabaseUrl, describeTarget, connect, withConnection, type DatabaseTarget, type ConnectOptions,
 } from './db/connection';
 export {
-  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, readHeads, versionTransition,
-  headsAfterUpgrade, headsAfterDowngrade, type VersionTableOptions, type VersionStatement,
-} from './db/version-table';
+  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, type VersionTableOptions,
+} from './db/bookkeeping';
+export { readHeads, versionTransition, type VersionStatement } from './db/version-table';
 export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';
@@ -20,7 +20,6 @@ export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runne
 export { planRun, type RunPlan, type RunPlanStep, type PlanRunOptions } from './run/preview';
 export { renderSql, type RenderSqlOptions } from './run/offline';
 export { stamp, type StampOptions, type StampResult } from './run/stamp';
-export { canDowngrade, type RunDirection } from './run/plan';
 export { DEFAULT_STATEMENT_LOCK_TIMEOUT_MS, type SessionOptions } from './run/session';
 export type { MigrationContext } from './run/js-module';
 

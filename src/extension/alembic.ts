@@ -1,10 +1,7 @@
 // The options of a run through an Alembic project's own Alembic (core/alembic): the command from
 // migrationChain.alembic.command or found (venv, python -m alembic, PATH), the URL under
 // migrationChain.envVariable, narration into the output channel, Cancel as the abort signal.
-import type { Chain } from '../core/chain/model';
-import type { AlembicOptions } from '../core/alembic/run';
-import type { AlembicProject } from '../core/alembic/project';
-import { core } from './core';
+import { core, type AlembicOptions, type AlembicProject, type Chain } from './core';
 import type { Log } from './log';
 import type { Settings } from './settings-model';
 

@@ -2,7 +2,7 @@
 // connected database's applied set when there is one. Computed once per snapshot (tree, CodeLens
 // and diagnostics all ask), and only for a chain with several heads.
 import { core, type HeadPairAdvice } from './core';
-import type { FolderSnapshot } from './snapshot';
+import type { FolderSnapshot } from './folder-snapshot';
 
 const memo = new WeakMap<FolderSnapshot, HeadPairAdvice[]>();
 

@@ -1,8 +1,8 @@
 // The one output channel. Implements the engine's Logger, so every core call narrates into it, and
 // redacts every line (see redact.ts). Created once by the Context.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
-import { secretFormsOf } from '../core/secrets';
+import type { Logger } from './core';
+import { secretFormsOf } from './core';
 import { Redactor } from './redact';
 
 export const CHANNEL_NAME = 'Migration Chain';

@@ -1,6 +1,6 @@
 // Every `migrationChain.*` setting, typed and validated in one place (no `vscode` here, so the rules
 // are unit-tested). A bad value never throws: it falls back to the default and is reported once.
-import { splitCommand } from '../core/alembic/command';
+import { splitCommand } from './core';
 
 export interface Settings {
   /** A URL typed into settings; SecretStorage wins over it (see connection.ts). */

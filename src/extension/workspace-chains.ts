@@ -4,16 +4,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../core/errors';
+import { ChainCache, core, type DatabaseTarget, MigrationChainError, migrationExtensions } from './core';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
-import { ChainCache, core, type DatabaseTarget } from './core';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
-import type { FolderRef, FolderSnapshot } from './snapshot';
+import type { FolderRef, FolderSnapshot } from './folder-snapshot';
 import { requireTrust } from './trust';
 
 const DEBOUNCE_MS = 150;
-const WATCHED = '**/{*.sql,*.js,*.cjs,*.mjs,*.ts,*.py,alembic.ini,.env*}';
+// Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
+const WATCHED = `**/{${migrationExtensions().map((e) => `*.${e}`).join(',')},alembic.ini,.env*}`;
 
 export interface Deps {
   log: Log;
@@ -104,7 +104,7 @@ export class WorkspaceChains implements vscode.Disposable {
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const f of this.folders.values()) f.dispose();
     this.folders.clear();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }
 
@@ -258,7 +258,7 @@ class FolderChain implements vscode.Disposable {
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
     this.watcher.dispose();
   }
 }

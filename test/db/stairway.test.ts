@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadChain } from '../../src/core/chain/load';
-import type { Chain } from '../../src/core/chain/model';
+import type { Chain } from '../../src/core/chain/chain';
 import { CancelledError, MigrationChainError } from '../../src/core/errors';
 import { revisionsChangedSince } from '../../src/core/stairway/changed';
 import { renderJUnit } from '../../src/core/stairway/junit';

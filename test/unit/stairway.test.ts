@@ -2,7 +2,7 @@
 // branch groups, range selection, the Testing view's item and message models, JUnit escaping.
 import * as assert from 'node:assert';
 import { RevisionGraph } from '../../src/core/chain/graph';
-import type { Chain } from '../../src/core/chain/model';
+import type { Chain } from '../../src/core/chain/chain';
 import { parseJsMigration } from '../../src/core/chain/parse-js';
 import { parsePythonMigration } from '../../src/core/chain/parse-python';
 import { parseSqlMigration } from '../../src/core/chain/parse-sql';

@@ -1,5 +1,5 @@
 // What upgrade, downgrade, stamp and reset need to run an Alembic project through its own Alembic.
-import type { Chain } from '../../core/chain/model';
+import type { Chain } from '../../core/chain/chain';
 import type { AlembicOptions } from '../../core/alembic/run';
 import type { AlembicProject } from '../../core/alembic/project';
 import type { CommandContext } from '../context';

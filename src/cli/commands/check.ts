@@ -1,5 +1,5 @@
 import type { HeadPairAdvice } from '../../core/advice/heads';
-import type { Chain } from '../../core/chain/model';
+import type { Chain } from '../../core/chain/chain';
 import type { Command, CommandContext } from '../context';
 import { loadAdviceApi } from '../core';
 import { ExitCode } from '../exit-codes';

@@ -2,7 +2,7 @@ import { MigrationChainError } from '../../core/errors';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { lintJson, lintSarif, renderLintText } from '../lint-output';
-import type { Chain } from '../../core/chain/model';
+import type { Chain } from '../../core/chain/chain';
 
 /**
  * `lint`: the lock risk of revisions' upgrade statements. Scope: --since REV (the files alone),

@@ -1,6 +1,6 @@
 // Small pieces several commands share.
 import { MigrationChainError } from '../../core/errors';
-import type { Chain } from '../../core/chain/model';
+import type { Chain } from '../../core/chain/chain';
 import type { CommandContext } from '../context';
 import type { ChainStatus, RunResult } from '../core';
 import { formatMs } from '../../core/log';

@@ -2,7 +2,7 @@
 // process holds the migration lock our native runs take (Alembic itself takes none), so two runs
 // through Migration Chain never overlap. The recorded heads are read before and after, so callers
 // get the same RunResult as from a native run; upgrades end with verify, as resets do.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { readHeads } from '../db/version-table';
 import { silentLogger, type Logger } from '../log';
 import type { RunResult } from '../run/runner';

@@ -3,15 +3,13 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ChainDiagnostic } from '../errors';
-import type { Chain, Migration, MigrationFormat, ParseResult } from './model';
+import type { Chain } from './chain';
+import type { Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
-import { discoverMigrationFiles, formatOf, isSkippedName } from './discover';
+import { discoverMigrationFiles, isSkippedName } from './discover';
+import { FORMATS, formatOf } from './formats';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
-import { parseJsMigration } from './parse-js';
-import { decodePythonSource, parsePythonMigration } from './parse-python';
-import { parseSqlMigration } from './parse-sql';
-import { transactionDiagnostics } from '../sql/risky';
 
 export interface LoadOptions {
   cache?: ChainCache;
@@ -22,19 +20,9 @@ export interface LoadOptions {
   changed?: readonly string[];
 }
 
-/** Parses one file's text by its format, adding the chain-level checks that need only that file. */
+/** Parses one file's text with its format's parser (formats.ts), file-level checks included. */
 export function parseMigrationText(file: string, format: MigrationFormat, text: string): ParseResult {
-  let result: ParseResult;
-  switch (format) {
-    case 'sql': result = parseSqlMigration(file, text); break;
-    case 'js': result = parseJsMigration(file, text); break;
-    case 'py': result = parsePythonMigration(file, text); break;
-  }
-  if (result.ok && format === 'sql') {
-    const tx = transactionDiagnostics(result.migration);
-    if (tx.length) result = { ...result, diagnostics: [...result.diagnostics, ...tx] };
-  }
-  return result;
+  return FORMATS[format].parse(file, text);
 }
 
 // One read buffer reused for every file (decoding copies out of it): thousands of small reads then
@@ -67,7 +55,7 @@ function readFile(file: string, stat: boolean, format: MigrationFormat): { text:
       if (n === 0) break;
       len += n;
     }
-    const text = format === 'py' ? decodePythonSource(readBuffer.subarray(0, len)) : readBuffer.toString('utf8', 0, len);
+    const text = FORMATS[format].decode(readBuffer.subarray(0, len));
     return { text, mtimeMs, size: len };
   } finally {
     closeSync(fd);

@@ -2,10 +2,11 @@
 // up to the database's current head(s) in a scratch database on the same server (same version,
 // same deparsers), both schemas are read from the catalogs and compared object by object. The
 // scratch database is always dropped, whatever happens in between.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { connect, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
 import { withScratchDatabase } from '../db/scratch-database';
-import { bookkeeping, LOG_TABLE, readHeads, type VersionTableOptions } from '../db/version-table';
+import { readHeads } from '../db/version-table';
+import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { CancelledError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertKnownHeads, assertRunnable } from '../run/plan';

@@ -1,7 +1,8 @@
 // Linting revisions of a chain: the upgrade statements of each revision in run order, linted as
 // one run (a table created by an earlier revision is new for the later ones), with the suppression
 // comments of their files. Reads the target database's catalog when a URL is given.
-import type { Chain, Migration } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import type { Migration } from '../chain/model';
 import { withConnection } from '../db/connection';
 import { readDatabaseFacts } from './catalog';
 import { emptyFacts, type DatabaseFacts } from './facts';

@@ -1,6 +1,6 @@
 // For the upgrade confirmation: the pending statements that take a blocking lock on a large table
 // of the target database, one line each, so the person confirming sees them before anything runs.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { describeRelationEffect } from './describe';
 import { factsFor, lintRevisions } from './chain';
 import { LARGE_BYTES, LARGE_ROWS } from './lint';

@@ -11,14 +11,15 @@
 //  - unrehearsed (rehearsal turned off, or no CREATEDB and the person confirmed again): as
 //    rehearsed, without the rehearsal.
 import type { ClientBase } from 'pg';
-import type { Chain, Migration } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import type { Migration } from '../chain/model';
 import { countRows, DEFAULT_SCHEMA, readSchemaPrivileges, type TableRowCount } from '../db/catalog';
 import {
   describeTarget, isConnectionLoss, isQueryCanceled, parseDatabaseUrl, withConnection, type DatabaseTarget,
 } from '../db/connection';
 import { quoteIdent, quoteLiteral } from '../db/identifiers';
 import { canCreateDatabases } from '../db/scratch-database';
-import { bookkeeping, bookkeepingTables, type Bookkeeping } from '../db/version-table';
+import { bookkeeping, bookkeepingTables, type Bookkeeping } from '../db/bookkeeping';
 import { CancelledError, ConfirmationError, ConnectionError, MigrationChainError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable, planUpgrade } from '../run/plan';

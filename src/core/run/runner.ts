@@ -3,11 +3,11 @@
 // heads and the graph, and logMigration/unlogMigration do nothing because each migration moves its
 // version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
 // happen.
-import type { Chain, Migration } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import type { Direction, Migration } from '../chain/model';
 import { describeTarget } from '../db/connection';
-import {
-  bookkeepingTables, ensureBookkeepingTables, headsAfterDowngrade, headsAfterUpgrade, readHeads,
-} from '../db/version-table';
+import { readHeads } from '../db/version-table';
+import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
 import { CancelledError, MigrationChainError, SqlError, StatementLockTimeoutError } from '../errors';
 import { formatMs } from '../log';
 import { splitSqlStatements } from '../sql/split';
@@ -74,16 +74,16 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
   }
   s.logger.info(`${plan.direction === 'up' ? 'Upgrading' : 'Downgrading'} ${where} from ${plan.from.join(', ') || 'base'} to ${plan.to.join(', ') || 'base'}: ${plan.revisions.length} migration(s).`);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- umzug is required when a run starts, never at module load (layering test)
   const { Umzug } = require('umzug') as typeof import('umzug');
   let heads = [...plan.from];
   const done: string[] = [];
-  const step = async (revision: string, direction: 'upgrade' | 'downgrade') => {
+  const step = async (revision: string, direction: Direction) => {
     if (s.signal?.aborted) throw new CancelledError();
     const m = chain.graph.get(revision)!;
-    const after = direction === 'upgrade' ? headsAfterUpgrade(chain.graph, heads, revision) : headsAfterDowngrade(chain.graph, heads, revision);
+    const after = chain.graph.headsAfter(direction, heads, revision);
     const t0 = performance.now();
-    s.logger.info(`${direction === 'upgrade' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
+    s.logger.info(`${direction === 'up' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
     await runStepRetryingLockTimeouts(s, m, direction, heads, after, stepOptions);
     heads = after;
     done.push(revision);
@@ -98,14 +98,14 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
     migrations: ordered.map((revision) => ({
       name: revision,
       path: chain.graph.get(revision)?.file,
-      up: () => step(revision, 'upgrade'),
-      down: () => step(revision, 'downgrade'),
+      up: () => step(revision, 'up'),
+      down: () => step(revision, 'down'),
     })),
     storage: {
       // The plan was made from the heads read under this session's lock, a moment ago.
-      executed: async () => {
+      executed: () => {
         const applied = chain.graph.appliedSet(plan.from);
-        return ordered.filter((r) => applied.has(r));
+        return Promise.resolve(ordered.filter((r) => applied.has(r)));
       },
       logMigration: async () => {},
       unlogMigration: async () => {},
@@ -126,7 +126,7 @@ export const LOCK_TIMEOUT_ATTEMPTS = 3;
 const LOCK_RETRY_PAUSE_MS = 1000;
 
 async function runStepRetryingLockTimeouts(
-  s: Session, m: Migration, direction: 'upgrade' | 'downgrade', before: string[], after: string[], options: StepOptions,
+  s: Session, m: Migration, direction: Direction, before: string[], after: string[], options: StepOptions,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -156,8 +156,8 @@ async function runStepRetryingLockTimeouts(
 }
 
 /** The text of the statement an SqlError points at (by its file line), for .sql migrations. */
-function failingStatement(m: Migration, direction: 'upgrade' | 'downgrade', err: SqlError): string | undefined {
-  const section = direction === 'upgrade' ? m.upgrade : m.downgrade;
+function failingStatement(m: Migration, direction: Direction, err: SqlError): string | undefined {
+  const section = direction === 'up' ? m.upgrade : m.downgrade;
   const line = err.location?.line;
   if (!section || line === undefined) return undefined;
   let found: string | undefined;

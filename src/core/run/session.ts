@@ -4,7 +4,7 @@
 import type { Client } from 'pg';
 import { backendPid, connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
 import { withAdvisoryLock, DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
-import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { CancelledError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 

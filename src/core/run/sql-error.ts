@@ -1,6 +1,6 @@
 // A PostgreSQL error raised by a migration, turned into a SqlError that carries the whole server
 // error (message, detail, hint, position, context) and the file and line it came from.
-import type { Migration, SqlSection } from '../chain/model';
+import type { Direction, Migration, SqlSection } from '../chain/model';
 import { SqlError, type SourceLocation } from '../errors';
 
 /** The fields of a pg DatabaseError we keep (all optional: JS errors have none). */
@@ -17,8 +17,6 @@ interface PgErrorLike {
   constraint?: string;
   severity?: string;
 }
-
-export type Direction = 'upgrade' | 'downgrade';
 
 /** True when `err` came from the server (it has a SQLSTATE), as opposed to the driver or a JS migration. */
 export function isServerError(err: unknown): boolean {
@@ -65,7 +63,7 @@ export function toSqlError(
   };
   const where = location ? `${location.file}:${location.line}${location.column ? `:${location.column}` : ''}` : migration.file;
   const lines = [
-    `${direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} ${migration.revision} failed at ${where}: ${e.message ?? String(err)}`,
+    `${direction === 'up' ? 'Upgrade' : 'Downgrade'} ${migration.revision} failed at ${where}: ${e.message ?? String(err)}`,
   ];
   if (e.code) lines.push(`  SQLSTATE: ${e.code}`);
   if (e.detail) lines.push(`  DETAIL: ${e.detail}`);

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { MigrationChainError } from '../errors';
 
 export interface ChangedSince {

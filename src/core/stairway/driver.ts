@@ -3,9 +3,10 @@
 // `.sql` and `.js` migrations with the engine's own step (one transaction, version row included);
 // an Alembic driver would run `alembic upgrade <rev>` / `alembic downgrade` for `.py` revisions.
 import type { Client } from 'pg';
+import { formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
 import { backendPid, connect, parseDatabaseUrl } from '../db/connection';
-import { bookkeeping, bookkeepingTables, ensureBookkeepingTables, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, bookkeepingTables, ensureBookkeepingTables, type VersionTableOptions } from '../db/bookkeeping';
 import type { Logger } from '../log';
 import type { Session } from '../run/session';
 import { runStep } from '../run/step';
@@ -42,7 +43,7 @@ const APPLICATION_NAME = 'migration-chain (stairway)';
  */
 export const nativeEngine: StairwayEngine = {
   name: 'migration-chain',
-  runs: (m) => m.format !== 'py',
+  runs: (m) => formatSpec(m).execution.kind !== 'elsewhere',
   async open(scratchUrl, context) {
     const client = await connect(scratchUrl, { applicationName: APPLICATION_NAME });
     try {
@@ -54,8 +55,8 @@ export const nativeEngine: StairwayEngine = {
       };
       return {
         client,
-        upgrade: (m, before, after) => runStep(session, m, 'upgrade', before, after),
-        downgrade: (m, before, after) => runStep(session, m, 'downgrade', before, after),
+        upgrade: (m, before, after) => runStep(session, m, 'up', before, after),
+        downgrade: (m, before, after) => runStep(session, m, 'down', before, after),
         close: () => client.end().catch(() => {}),
       };
     } catch (err) {

@@ -6,13 +6,15 @@
 // steps and three catalog reads per revision. A step that leaves the database in an unknown state
 // (a failed re-upgrade, a non-transactional failure) rebuilds the scratch database up to where the
 // walk is, and the walk goes on.
-import type { Chain, Migration } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import { canDowngrade } from '../chain/formats';
+import type { Migration } from '../chain/model';
 import { parseDatabaseUrl } from '../db/connection';
-import { bookkeeping, headsAfterUpgrade, LOG_TABLE, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { withScratchDatabase } from '../db/scratch-database';
 import { CancelledError, MigrationChainError } from '../errors';
 import { formatMs, silentLogger, timedStep, type Logger } from '../log';
-import { assertRunnable, canDowngrade } from '../run/plan';
+import { assertRunnable } from '../run/plan';
 import { diffSchemas } from '../schema/diff';
 import { readSchema, type SchemaSnapshot } from '../schema/snapshot';
 import { runVerifyBlock } from '../verify/blocks';
@@ -128,7 +130,7 @@ class Walk {
 
   private async upgradeOnly(m: Migration): Promise<void> {
     const before = this.heads;
-    const after = headsAfterUpgrade(this.opts.chain.graph, before, m.revision);
+    const after = this.opts.chain.graph.headsAfter('up', before, m.revision);
     this.log.info(`▲ ${m.revision}${m.message ? ` (${m.message})` : ''} (upgraded to reach the tested revisions)`);
     try {
       await this.current().upgrade(m, before, after);
@@ -149,7 +151,7 @@ class Walk {
     const failures: StairwayFailure[] = [];
     const parents = graph.parents(m.revision);
     const below = this.heads;
-    const above = headsAfterUpgrade(graph, below, m.revision);
+    const above = graph.headsAfter('up', below, m.revision);
     const beforeSnapshot = this.snapshot ?? (await this.read());
 
     // 1. upgrade
@@ -254,7 +256,7 @@ class Walk {
       this.driver = await this.database.open();
       let current: string[] = [];
       for (const r of order) {
-        const next = headsAfterUpgrade(graph, current, r);
+        const next = graph.headsAfter('up', current, r);
         await this.driver.upgrade(mustGet(this.opts.chain, r), current, next);
         current = next;
       }

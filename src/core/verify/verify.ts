@@ -3,12 +3,12 @@
 // (bookkeeping listed apart), the foreign keys, the columns, every applied migration's own verify
 // block, and files edited after they were applied.
 import type { ClientBase } from 'pg';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import {
   DEFAULT_SCHEMA, listColumns, listForeignKeys, listTables, type ColumnInfo, type ForeignKeyInfo,
 } from '../db/catalog';
 import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { formatDiagnostic } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { computeStatus, readDatabaseState } from '../status/status';

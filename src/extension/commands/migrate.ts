@@ -2,15 +2,14 @@
 // progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
 // their own Alembic under our lock (core/alembic), verified when they reach the heads.
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
 import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, type Chain, type Direction } from '../core';
+import { core, type Chain, type Direction, MigrationChainError } from '../core';
 import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
-import type { FolderSnapshot } from '../snapshot';
-import { requireChain } from './args';
+import type { FolderSnapshot } from '../folder-snapshot';
+import { requireChain } from './command-args';
 import type { CommandDeps } from './deps';
 
 export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direction: Direction, target: string): Promise<string> {
@@ -73,7 +72,7 @@ export function headTarget(snapshot: FolderSnapshot): string {
 export function revisionChoices(snapshot: FolderSnapshot, states: readonly string[]): { revision: string; label: string; description: string }[] {
   const chain = snapshot.chain;
   if (!chain) return [];
-  return chain.graph.topologicalOrder().slice().reverse()
+  return chain.graph.historyOrder()
     .filter((rev) => states.includes(snapshot.status?.revisions.get(rev)?.state ?? 'no-status'))
     .map((rev) => ({ revision: rev, label: chain.graph.get(rev)?.message || rev, description: rev }));
 }

@@ -6,13 +6,12 @@
 // project's own Alembic for Alembic projects (core/alembic/reset.ts: nothing is dropped unless
 // Alembic starts, agrees on the heads and runs env.py; then rehearsed like a native chain with a
 // non-transactional migration). The Alembic modal comes after that preflight, inside the run.
-import { ConfirmationError, MigrationChainError } from '../../core/errors';
 import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { resetConfirmation, unrehearsedResetConfirmation } from '../confirm-text';
-import { core, type ResetPreview, type VerifyReport } from '../core';
+import { ConfirmationError, core, MigrationChainError, type ResetPreview, type VerifyReport } from '../core';
 import { withCancellableProgress } from '../progress';
-import { chooseFolder, requireChain } from './args';
+import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 
 export const reset: CommandFactory = (deps) => async (arg?: unknown) => {

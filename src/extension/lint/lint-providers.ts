@@ -2,9 +2,9 @@
 // risky statement, a hover with the full explanation, and quick fixes for the safe rewrites. All
 // rendered from LintService's data.
 import * as vscode from 'vscode';
-import { describeEffect, describeRelationEffect } from '../../core/lint/describe';
-import type { AnalysedStatement, LintFinding } from '../../core/lint/model';
-import { findMigrationByFile } from '../snapshot';
+import { describeEffect, describeRelationEffect } from '../core';
+import type { AnalysedStatement, LintFinding } from '../core';
+import { findMigrationByFile } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
 import type { LintService } from './lint-service';
 

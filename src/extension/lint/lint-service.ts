@@ -3,12 +3,12 @@
 // migration is re-linted from the editor's text on each change once the parser is loaded.
 // Everything here is data; ./lint-providers.ts renders it.
 import * as vscode from 'vscode';
-import type { ChainLintResult } from '../../core/lint/chain';
-import type { DatabaseFacts } from '../../core/lint/facts';
-import type { AnalysedStatement, LintProblem } from '../../core/lint/model';
+import type { ChainLintResult } from '../core';
+import type { DatabaseFacts } from '../core';
+import type { AnalysedStatement, LintProblem } from '../core';
 import type { Log } from '../log';
-import type { FolderSnapshot } from '../snapshot';
-import { findMigrationByFile } from '../snapshot';
+import type { FolderSnapshot } from '../folder-snapshot';
+import { findMigrationByFile } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
 
 type ChainApi = typeof import('../../core/lint/chain');

@@ -1,9 +1,7 @@
 // The Testing view's content as plain data (no vscode): one root per workspace folder ("Migration
 // Chain: all revisions"), one group per branch, one item per revision; and a finished revision as
 // the messages and output lines the test run shows.
-import type { BranchGroup } from '../../core/stairway/branches';
-import type { RevisionResult } from '../../core/stairway/model';
-import type { Chain } from '../core';
+import type { BranchGroup, Chain, RevisionResult } from '../core';
 
 export interface RevisionItemModel {
   id: string;

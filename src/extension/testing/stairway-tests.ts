@@ -3,9 +3,7 @@
 // branch, several, or all), and "Run changed": only the revisions whose files changed since a git
 // ref (default: the merge base with the upstream branch). Each run calls the engine once per folder.
 import * as vscode from 'vscode';
-import { branchGroups } from '../../core/stairway/branches';
-import { selectRevisions } from '../../core/stairway/select';
-import { core, type Logger } from '../core';
+import { branchGroups, core, selectRevisions, type Logger } from '../core';
 import type { Log } from '../log';
 import type { WorkspaceChains } from '../workspace-chains';
 import type { TESTING_COMMANDS } from './commands';

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import type { RiskyStatement } from '../../../src/core/sql/risky';
 import { globMatches } from '../../../src/core/db/protected';
-import { downgradeRefusal, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm-text';
+import { confirmationLevel } from '../../../src/core/db/protected';
+import { downgradeRefusal, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm-text';
 import { describeGuarantee, needsSecondConfirmation, type ResetGuarantee } from '../../../src/core/reset/reset';
 import type { RunPlan } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
@@ -26,8 +27,8 @@ describe('extension confirmation text', () => {
     assert.ok(globMatches('prod*', 'PRODUCTION'));
     assert.ok(!globMatches('prod', 'production'));
     assert.ok(globMatches('db.?xample.com/*', 'db.example.com/shop'));
-    assert.ok(isProtected(REMOTE, ['db.example.com/*']));
-    assert.ok(!isProtected(TARGET, ['prod*']));
+    assert.ok(confirmationLevel(REMOTE, ['db.example.com/*']).protectedBy !== undefined);
+    assert.ok(confirmationLevel(TARGET, ['prod*']).protectedBy === undefined);
   });
 
   it('requires the typed name for non-local or protected databases only', () => {
