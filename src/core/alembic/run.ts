@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../log';
 import type { RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
 import { secretFormsOf } from '../secrets';
-import { verify, type VerifyReport } from '../verify/verify';
+import { logChecks, verify, type VerifyReport } from '../verify/verify';
 import type { ResolvedAlembicCommand } from './command';
 import type { AlembicProject } from './project';
 import { displayCommand, runAlembicProcess, type AlembicProcessResult } from './process';
@@ -98,6 +98,6 @@ export function alembicStamp(options: AlembicOptions & { target: string }): Prom
 async function verifyAndLog(options: AlembicOptions): Promise<VerifyReport> {
   const log: Logger = options.logger ?? silentLogger;
   const report = await verify({ chain: options.chain, url: options.url, logger: log, signal: options.signal, applicationName: options.applicationName });
-  for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
+  logChecks(log, report);
   return report;
 }

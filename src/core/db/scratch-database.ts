@@ -34,12 +34,14 @@ export async function withScratchDatabase<T>(
   try {
     await timedStep(log, `Create the scratch database ${name}`, () => createScratch(client, name, options));
     let failed = false;
+    let cleanupFailure: { error: unknown } | undefined;
+    let result: T;
     try {
       const recreate = async () => {
         await dropScratch(options, client, name);
         await createScratch(client, name, options);
       };
-      return await fn(urlForDatabase(options.url, name), name, recreate);
+      result = await fn(urlForDatabase(options.url, name), name, recreate);
     } catch (err) {
       failed = true;
       throw err;
@@ -49,9 +51,11 @@ export async function withScratchDatabase<T>(
       } catch (dropErr) {
         log.error(`The scratch database ${name} on ${describeTarget(target)} could not be dropped; drop it by hand (DROP DATABASE ${quoteIdent(name)}).`);
         // The work's own failure is the one to report; a failed cleanup is only logged then.
-        if (!failed) throw dropErr;
+        if (!failed) cleanupFailure = { error: dropErr };
       }
     }
+    if (cleanupFailure) throw cleanupFailure.error;
+    return result;
   } finally {
     await client.end().catch(() => {});
   }

@@ -418,7 +418,7 @@ function volatileCall(expr: unknown): string | undefined {
   let found: string | undefined;
   walk(expr, (n) => {
     if (found || !isRecord(n) || !isRecord(n.FuncCall)) return;
-    const names = Array.isArray(n.FuncCall.funcname) ? n.FuncCall.funcname : [];
+    const names: unknown[] = Array.isArray(n.FuncCall.funcname) ? (n.FuncCall.funcname as unknown[]) : [];
     const last = names[names.length - 1];
     const name = isRecord(last) && isRecord(last.String) && typeof last.String.sval === 'string' ? last.String.sval : undefined;
     if (name && VOLATILE_FUNCTIONS.has(name)) found = name;
@@ -592,7 +592,7 @@ function constText(n: Node): string {
 function rangeVarsIn(value: unknown): RangeVar[] {
   const out: RangeVar[] = [];
   walk(value, (n) => {
-    if (isRecord(n) && isRecord(n.RangeVar)) out.push(n.RangeVar as RangeVar);
+    if (isRecord(n) && isRecord(n.RangeVar)) out.push(n.RangeVar);
   });
   return out;
 }

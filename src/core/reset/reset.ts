@@ -27,7 +27,7 @@ import { upgradeInSession, type RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
 import { CancelGuard } from '../run/step';
 import { splitSqlStatements } from '../sql/split';
-import { verify, verifyOnClient, type VerifyOptions, type VerifyReport } from '../verify/verify';
+import { logChecks, verify, verifyOnClient, type VerifyOptions, type VerifyReport } from '../verify/verify';
 import { backupProblem, findPgDump, runPgDump, type BackupResult } from './backup';
 import { rehearse, type RehearsalResult } from './rehearsal';
 
@@ -236,7 +236,8 @@ export async function resetInOneTransaction(
     const done = await guard.run(async () => {
       const opened = await s.client.query<{ xid: string }>('BEGIN; SELECT txid_current()::text AS xid');
       began = true;
-      xid = (Array.isArray(opened) ? opened[1] : opened).rows[0].xid;
+      const [, current] = opened as unknown as [unknown, { rows: { xid: string }[] }];
+      xid = current.rows[0].xid;
       await timedStep(log, `Drop and recreate schema ${DEFAULT_SCHEMA}`, () => recreateSchemaStatements(s.client, s.bk, DEFAULT_SCHEMA));
       const run = await timedStep(log, 'Upgrade to head', () => upgradeInSession({ ...s, outerTransaction: true }, chain, 'head'));
       if (s.signal?.aborted) throw new CancelledError();
@@ -306,9 +307,6 @@ function failedReset(s: Session, err: unknown, began: boolean, committing: boole
   return new MigrationChainError('sql', `The reset failed: ${err instanceof Error ? err.message : String(err)}\n${ROLLED_BACK}`, undefined, { cause: err });
 }
 
-function logChecks(log: Logger, report: VerifyReport): void {
-  for (const c of report.checks) (c.ok ? log.info : log.warn).call(log, `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
-}
 
 export function verifyFailed(report: VerifyReport, suffix: string): MigrationChainError {
   const failed = report.checks.filter((c) => !c.ok).map((c) => `  ${c.name}: ${c.detail}`);

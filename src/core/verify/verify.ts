@@ -146,3 +146,12 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sortedB = [...b].sort();
   return a.length === b.length && [...a].sort().every((v, i) => v === sortedB[i]);
 }
+
+/** One line per check: ✔ as info, ✘ as a warning. */
+export function logChecks(log: Logger, report: VerifyReport): void {
+  for (const c of report.checks) {
+    const line = `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`;
+    if (c.ok) log.info(line);
+    else log.warn(line);
+  }
+}
