@@ -106,6 +106,16 @@ describe('lint of Alembic .py revisions through Alembic\'s offline SQL (real Ale
     console.log(`      lint of the example (4 revisions, one Alembic run): ${seconds.toFixed(2)} s`);
   });
 
+  it('the whole chain with the index revision: Alembic stops in 556b79de2825, a second run from it lints idx00000', async () => {
+    const { r, json } = await lint(copyBackend((b) => addIndexRevision(b)), []);
+    assert.equal(r.code, 0, describeRun(['lint'], r));
+    assert.deepEqual(json.revisions, ['000000000000', '4b9608290b5d', 'add_discovery_query', HEAD, 'idx00000']);
+    assert.equal(json.statements, 11, 'the example\'s 10 and the index');
+    assert.deepEqual(json.notLinted.map((n) => n.revision), [HEAD]);
+    // prospects is created earlier in the same run: new, so its index is not a risk.
+    assert.deepEqual(json.findings, []);
+  });
+
   it('with a database at 556b79de2825: --pending lints only the new revision, sized by the real catalog (empty prospects: a note)', async () => {
     const url = await freshDatabaseUrl('alembic_lint');
     const backend = copyBackend((b) => addIndexRevision(b));
