@@ -79,8 +79,8 @@ export function upgradeFunction(text: string): { line: number; endLine: number; 
   let end = start;
   for (let i = start + 1; i < lines.length; i++) {
     const l = lines[i];
-    if (l.trim() === '') continue;
-    if (!/^\s/.test(l) && !l.startsWith('#') && !/^\)/.test(l)) break;
+    if (l.trim() === '' || l.startsWith('#')) continue; // a comment at column 0 neither ends nor extends it
+    if (!/^\s/.test(l) && !l.startsWith(')')) break;
     end = i;
   }
   return { line: start + 1, endLine: end + 1, endColumn: lines[end].length };
