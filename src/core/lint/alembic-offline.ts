@@ -63,7 +63,7 @@ export function isBookkeeping(sql: string): boolean {
 }
 
 /** The revision's statements, placed on its upgrade function, and the file's suppressions. */
-export function pyRevisionInput(m: Migration, fileText: string, sql: string): Pick<PyLintInput, 'statements' | 'suppressions'> {
+function pyRevisionInput(m: Migration, fileText: string, sql: string): Pick<PyLintInput, 'statements' | 'suppressions'> {
   const fn = upgradeFunction(fileText);
   const statements = statementsFromSql(sql, { file: m.file, line: fn.line, revision: m.revision, transactional: m.transactional })
     .filter((s) => !isBookkeeping(s.sql))

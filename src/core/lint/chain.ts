@@ -59,7 +59,7 @@ export async function lintRevisions(chain: Chain, revisions: readonly string[], 
     }
     if (m.format !== 'sql') {
       notLinted.push({ revision, file: m.file, format: m.format, reason: m.format === 'py'
-        ? 'no Alembic project (alembic.ini) to print its offline SQL'
+        ? 'its SQL comes from Alembic\'s offline mode, which needs the project\'s alembic.ini and Alembic'
         : 'its SQL is not available as text' });
       continue;
     }
