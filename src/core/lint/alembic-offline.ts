@@ -159,6 +159,7 @@ async function offlineRun(o: OfflineAlembic, range: string): Promise<{ stdout: s
   } catch (err) {
     if (err instanceof CancelledError || !(err instanceof MigrationChainError)) throw err;
     const reason = err instanceof AlembicFailedError ? err.detail.trim().split('\n').at(-1) ?? err.how : err.message;
+    o.logger?.debug(`✘ alembic upgrade ${range} --sql stopped: ${reason}`);
     return { stdout: stdout.join('\n'), failure: reason };
   }
 }
