@@ -19,6 +19,8 @@ export interface SessionOptions extends VersionTableOptions {
   lockKey?: bigint | number | string;
   /** Shown in pg_stat_activity and recorded in the audit log (e.g. 'migration-chain cli'). */
   applicationName?: string;
+  /** Schema-per-tenant: the search_path of the run (set versionTableSchema to the same schema). */
+  searchPath?: string;
 }
 
 export interface Session {
@@ -38,7 +40,7 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
   const bk = bookkeeping(options);
   const applicationName = options.applicationName ?? DEFAULT_APPLICATION_NAME;
   if (options.signal?.aborted) throw new CancelledError();
-  const client = await connect(options.url, { applicationName });
+  const client = await connect(options.url, { applicationName, searchPath: options.searchPath });
   try {
     const pid = await backendPid(client);
     const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName };
