@@ -5,7 +5,7 @@ import { MigrationChainError } from '../core/errors';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'env',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -34,6 +34,10 @@ export const optionSpecs = {
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+  concurrency: { type: 'string', value: 'N', description: 'targets upgraded at once (default: the environments file\'s, else 4)' },
+  canary: { type: 'string', value: 'MEMBER', description: 'the member run first; the rest start only if it succeeds (default: the file\'s, else the first)' },
+  'continue-on-error': { type: 'boolean', description: 'keep starting targets after one fails, and report them all (default: stop)' },
+  resume: { type: 'boolean', description: 'continue the last unfinished run of the environment with the targets it did not finish' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
 
@@ -111,6 +115,17 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['onto', 'yes'],
     details: 'Only safe while no database has applied the branch; `check` says per pair of heads whether it is. Otherwise use `merge`.',
   },
+  env: {
+    summary: 'environments and tenant fleets: env list | env status [ENV] | env diff A B | env upgrade ENV',
+    positionals: [
+      { name: 'ACTION', required: true, description: 'list, status, diff or upgrade' },
+      { name: 'A', required: false, description: 'an environment (status, upgrade, diff); a tenant as ENV:MEMBER (diff)' },
+      { name: 'B', required: false, description: 'the second environment (diff)' },
+    ],
+    options: ['json', 'verbose', 'yes', 'confirm-database', 'concurrency', 'canary', 'continue-on-error', 'resume', ...runOptions],
+    details: 'Environments come from ./migration-chain.environments.json; without it there is one, `default` (--url, DATABASE_URL, .env).\n'
+      + 'A protected environment needs --confirm-database ENV (or its name typed in a terminal). Run records: .migration-chain/runs/.',
+  },
 };
 
 export interface ParsedOptions {
@@ -130,6 +145,10 @@ export interface ParsedOptions {
   message?: string;
   onto?: string;
   lockTimeoutMs?: number;
+  concurrency?: number;
+  canary?: string;
+  continueOnError: boolean;
+  resume: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -239,7 +258,20 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     message: str('message'),
     onto: str('onto'),
     lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
+    concurrency: parseConcurrency(str('concurrency')),
+    canary: str('canary'),
+    continueOnError: bool('continue-on-error'),
+    resume: bool('resume'),
   };
+}
+
+function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 256) {
+    throw new UsageError(`--concurrency expects a whole number from 1 to 256, got "${text}".`, 'Example: --concurrency 8');
+  }
+  return n;
 }
 
 function parseLockTimeout(text: string | undefined): number | undefined {

@@ -21,6 +21,8 @@ export const ExitCode = {
   sqlFailed: 7,
   /** A dangerous operation was refused or not confirmed; nothing was changed. */
   notConfirmed: 8,
+  /** `env upgrade`: some targets of the fleet failed or were not started; the summary names each with its error. */
+  fleetFailed: 9,
   /** Ctrl-C (SIGINT): the running statement was cancelled and its migration rolled back. */
   cancelled: 130,
 } as const;

@@ -29,11 +29,12 @@ const commands: Record<CommandName, () => Command> = {
   merge: () => (require('./commands/merge') as typeof import('./commands/merge')).merge,
   repair: () => (require('./commands/repair') as typeof import('./commands/repair')).repair,
   reparent: () => (require('./commands/reparent') as typeof import('./commands/reparent')).reparent,
+  env: () => (require('./commands/env') as typeof import('./commands/env')).env,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Commands that change or query the database for long enough that Ctrl-C must roll back cleanly. */
-const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', 'stamp', 'reset', 'verify']);
+const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', 'stamp', 'reset', 'verify', 'env']);
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const output = new Output(io);
