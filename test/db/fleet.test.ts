@@ -246,6 +246,27 @@ describe(`fleet: ${DATABASES} tenant databases, ${SCHEMAS} tenant schemas`, func
     }
   });
 
+  it('env diff: the schemas of two environments, each difference linked to the migration that creates it', async () => {
+    const [dev, staging] = [await server().createDatabase('fdev'), await server().createDatabase('fstg')];
+    const project = tempProject({ environments: { dev: { url: { from: 'env', variable: 'DEV_URL' } }, staging: { url: { from: 'envFile', file: '.env.staging' } } } });
+    fs.writeFileSync(path.join(project, '.env.staging'), `DATABASE_URL=${staging}\n`);
+    const env = { DEV_URL: dev };
+    assert.equal((await runCli(['env', 'upgrade', 'dev', '--dir', chainDir], { cwd: project, env })).code, 0);
+    assert.equal((await runCli(['upgrade', 'f2', '--dir', chainDir, '--url', staging], { cwd: project })).code, 0);
+    const text = await runCli(['env', 'diff', 'dev', 'staging', '--dir', chainDir], { cwd: project, env });
+    assert.equal(text.code, 6, text.stderr);
+    assert.match(text.stdout, /dev \(f3\) vs staging \(f2\)/);
+    assert.match(text.stdout, /column widgets\.name: only in dev\n {2}dev: text\n {2}created by f3 \(.*f3\.sql:\d+\)/);
+    const json = await runCli(['env', 'diff', 'dev', 'staging', '--dir', chainDir, '--json'], { cwd: project, env });
+    const report = JSON.parse(json.stdout) as { entries: { kind: string; name: string; change: string; source?: { revision: string } }[] };
+    assert.deepEqual(report.entries.map((e) => [e.kind, e.name, e.change, e.source?.revision]), [['column', 'widgets.name', 'missing', 'f3']]);
+    assert.equal((await runCli(['upgrade', '--dir', chainDir, '--url', staging], { cwd: project })).code, 0);
+    const same = await runCli(['env', 'diff', 'dev', 'staging', '--dir', chainDir], { cwd: project, env });
+    assert.equal(same.code, 0, same.stdout);
+    assert.match(same.stdout, /No differences/);
+    for (const out of [text, json, same]) assert.ok(!(out.stdout + out.stderr).includes(server().password));
+  });
+
   it('a protected environment is not upgraded without its name', async () => {
     const project = tempProject({ environments: { prod: { url: { from: 'env', variable: 'PROD_URL' }, protected: true } } });
     const url = await server().createDatabase('fprot');
