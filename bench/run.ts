@@ -13,6 +13,7 @@ import { historyFigures, statusFigures } from './groups/read-commands';
 import { seedUpgradeFigures, upgradeChainFigures } from './groups/upgrade';
 import { inProcessFigures } from './groups/in-process';
 import { extensionFigures } from './groups/extension';
+import { fleetFigures } from './groups/fleet';
 
 interface GroupSpec {
   group: number;
@@ -28,6 +29,7 @@ const GROUPS: GroupSpec[] = [
   { group: 4, title: 'history of an Alembic project', run: historyFigures, needs: { cli: true } },
   { group: 5, title: 'in-process index, CodeLens and tree', run: inProcessFigures, needs: {} },
   { group: 6, title: 'extension bundle and lazy loading', run: extensionFigures, needs: { database: 'optional' } },
+  { group: 7, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
 ];
 
 function selectedGroups(): GroupSpec[] {
