@@ -12,7 +12,7 @@ export interface UrlLookup {
   /** The editor's SecretStorage, keyed by environment name; the CLI leaves it out and reads the variable. */
   secret?: (environment: string) => Promise<string | undefined>;
   /** The front end's usual resolution, for the implicit environment. */
-  defaultUrl?: () => string | undefined;
+  defaultUrl?: () => Promise<string | undefined> | string | undefined;
 }
 
 export async function resolveEnvironmentUrl(environment: Environment, lookup: UrlLookup): Promise<string> {
@@ -34,7 +34,7 @@ async function lookupUrl(environment: Environment, lookup: UrlLookup): Promise<s
     case 'secret':
       return (lookup.secret ? await lookup.secret(environment.name) : undefined) ?? lookup.env[src.variable];
     case 'default':
-      return lookup.defaultUrl?.();
+      return await lookup.defaultUrl?.();
   }
 }
 
