@@ -34,6 +34,8 @@ export interface FleetRunOptions {
   applicationName?: string;
   /** Continue this record: only its members not `done` run. */
   resume?: RunRecord;
+  /** Called whenever a member starts or ends (the editor's progress notification). */
+  onProgress?: (record: RunRecord) => void;
 }
 
 export interface FleetRunResult {
@@ -46,7 +48,10 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
   assertRunnable(options.chain);
   const log = options.logger ?? silentLogger;
   const record = options.resume ? resumedRecord(options) : freshRecord(options);
-  const save = () => writeRunRecord(options.root, record);
+  const save = () => {
+    writeRunRecord(options.root, record);
+    options.onProgress?.(record);
+  };
   const byId = new Map(options.targets.map((t) => [t.id, t]));
   for (const t of record.targets) {
     if (t.state !== 'done' && !byId.has(t.id)) markFailed(t, new MigrationChainError('usage', `${t.id} is no longer a member of environment "${record.environment}".`));
