@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ChainCodeLensProvider, CODELENS_SELECTOR } from './codelens';
 import { registerCommands } from './commands';
 import { ChainDiagnostics } from './diagnostics';
-import { ENVIRONMENTS_VIEW_ID, EnvironmentsView } from './environments/environments-view';
+import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
@@ -18,6 +18,7 @@ export class Context implements vscode.Disposable {
   readonly diagnostics: ChainDiagnostics;
   readonly tree: ChainTreeProvider;
   readonly codeLens: ChainCodeLensProvider;
+  readonly environments: EnvironmentsView;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
   /** How long activate() took (synchronous part; the first read of the chains follows it). */
@@ -34,10 +35,11 @@ export class Context implements vscode.Disposable {
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
-    const environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
-    own(vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: environments }));
+    this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
+    own(createEnvironmentsTree(this.environments));
     registerCommands({
-      log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics, environments,
+      log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
+      environments: this.environments,
     }).forEach(own);
     this.chains.onDidChange(() => this.updateContextKeys(), null, this.disposables);
     this.updateContextKeys();

@@ -149,6 +149,13 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
   }
 }
 
+/** The view's tree, with a broken environments file shown as the view's message. */
+export function createEnvironmentsTree(view: EnvironmentsView): vscode.Disposable {
+  const tree = vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: view });
+  const listener = view.onDidChangeTreeData(() => { tree.message = view.problem(); });
+  return vscode.Disposable.from(listener, tree);
+}
+
 function toTreeItem(node: EnvironmentNode, view: NodeView): vscode.TreeItem {
   const item = new vscode.TreeItem(view.label, view.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
