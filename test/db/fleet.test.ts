@@ -185,6 +185,29 @@ describe(`fleet: ${DATABASES} tenant databases, ${SCHEMAS} tenant schemas`, func
     for (const u of urls) assert.deepEqual((await stateOf(u)).version, []);
   });
 
+  it('cancel: nothing new starts, running statements are cancelled, every tenant consistent; resume finishes', async () => {
+    const prefix = `fcxl${process.pid}`;
+    const urls = await createTenantDatabases(prefix, 8);
+    const slow = await loadClean(fleetChainDir(0.5));
+    const env = databaseEnvironment('tenants', prefix);
+    const targets = await expandTargets(env, server().adminUrl);
+    const root = tempProject({ environments: {} });
+    const controller = new AbortController();
+    const log = memoryLogger();
+    const logger = { ...log, info: (m: string) => { log.info(m); if (/\] ▲ f1 -> f2/.test(m)) controller.abort(); } };
+    const cancelled = await upgradeFleet({ root, environment: env, chain: slow, targets, concurrency: 2, canary: false, signal: controller.signal, logger });
+    assert.equal(cancelled.cancelled, true);
+    assert.equal(cancelled.record.state, 'cancelled');
+    const states = cancelled.record.targets.map((t) => t.state);
+    assert.ok(states.filter((s) => s === 'pending').length >= 5, `not started after the cancel: ${states.join(',')}`);
+    assert.ok(states.includes('cancelled'), `a running member was cancelled: ${states.join(',')}`);
+    for (const u of urls) assertConsistent(dbName(u), await stateOf(u));
+    const resumed = await upgradeFleet({ root, environment: env, chain: slow, targets, resume: cancelled.record });
+    assert.equal(resumed.record.id, cancelled.record.id);
+    assert.equal(resumed.record.state, 'completed');
+    for (const u of urls) assert.deepEqual(await stateOf(u), { version: ['f3'], effects: REVISIONS });
+  });
+
   it('two fleet runs at once apply each migration once per target', async () => {
     const prefix = `ftwo${process.pid}`;
     const urls = await createTenantDatabases(prefix, Math.min(DATABASES, 10));
