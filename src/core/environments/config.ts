@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { MigrationChainError } from '../errors';
 
 export const ENVIRONMENTS_FILE = 'migration-chain.environments.json';
-export const IMPLICIT_ENVIRONMENT = 'default';
+const IMPLICIT_ENVIRONMENT = 'default';
 export const DEFAULT_FLEET_CONCURRENCY = 4;
 
 /** Where an environment's URL is read from. */
@@ -77,7 +77,7 @@ export function loadEnvironments(root: string): EnvironmentsConfig {
   return parseEnvironments(json, file);
 }
 
-export function implicitConfig(): EnvironmentsConfig {
+function implicitConfig(): EnvironmentsConfig {
   return {
     environments: [{ name: IMPLICIT_ENVIRONMENT, url: { from: 'default' }, protected: false }],
     concurrency: DEFAULT_FLEET_CONCURRENCY,

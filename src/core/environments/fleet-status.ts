@@ -10,7 +10,7 @@ import { computeStatus, readDatabaseState } from '../status/status';
 import { naturalCompare, type FleetTarget } from './targets';
 import { runPool } from './pool';
 
-export const DEFAULT_STATUS_CONCURRENCY = 16;
+const DEFAULT_STATUS_CONCURRENCY = 16;
 
 export interface LastApplied {
   revision: string;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MigrationChainError } from '../errors';
 
-export const RUNS_DIR = path.join('.migration-chain', 'runs');
+const RUNS_DIR = path.join('.migration-chain', 'runs');
 
 export type TargetRunState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 export type FailurePolicy = 'stop' | 'continue';
