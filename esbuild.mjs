@@ -6,7 +6,7 @@
 // Tests are compiled by tsc to out/, not bundled: sinon cannot stub the getters a bundle's exports become.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -49,6 +49,19 @@ const pgOnNode = {
   },
 };
 
+/**
+ * The PostgreSQL parser (libpg-query) is WebAssembly that its loader reads from its own folder, so it
+ * cannot be inlined: both programs require it from dist/libpg-query/, which the `pg-parser` target
+ * fills (the loader bundled, the .wasm copied next to it). It is required on the first lint only.
+ */
+const PG_PARSER_DIR = 'dist/libpg-query';
+const pgParserOutside = {
+  name: 'pg-parser-outside',
+  setup(build) {
+    build.onResolve({ filter: /^libpg-query$/ }, () => ({ path: './libpg-query/index.cjs', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -58,7 +71,7 @@ const common = {
   sourcemap: 'linked',     // dist/*.map stay out of the .vsix (.vscodeignore)
   // `vscode` is provided by the extension host. pg only requires pg-native when asked for native bindings.
   external: ['vscode', 'pg-native'],
-  plugins: [dropUmzugCli, pgOnNode],
+  plugins: [dropUmzugCli, pgOnNode, pgParserOutside],
   metafile: true,
   logLevel: 'warning',
 };
@@ -66,6 +79,13 @@ const common = {
 const targets = {
   extension: { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', minify },
   'cli-main': { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js', minify },
+  'pg-parser': {
+    ...common,
+    entryPoints: ['node_modules/libpg-query/wasm/index.cjs'],
+    outfile: `${PG_PARSER_DIR}/index.cjs`,
+    minify,
+    plugins: [],
+  },
   cli: {
     ...common,
     entryPoints: ['src/cli/launch.ts'],
@@ -117,6 +137,10 @@ function report(name, options, metafile) {
 
 function finish(name, options, result) {
   if (options.banner) chmodSync(options.outfile, 0o755);
+  if (name === 'pg-parser') {
+    mkdirSync(PG_PARSER_DIR, { recursive: true });
+    copyFileSync('node_modules/libpg-query/wasm/libpg-query.wasm', `${PG_PARSER_DIR}/libpg-query.wasm`);
+  }
   report(name, options, result.metafile);
 }
 

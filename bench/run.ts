@@ -13,6 +13,9 @@ import { historyFigures, statusFigures } from './groups/read-commands';
 import { seedUpgradeFigures, upgradeChainFigures } from './groups/upgrade';
 import { inProcessFigures } from './groups/in-process';
 import { extensionFigures } from './groups/extension';
+import { stairwayFigures } from './groups/stairway';
+import { resetFigures } from './groups/reset';
+import { lintFigures } from './groups/lint';
 import { fleetFigures } from './groups/fleet';
 
 interface GroupSpec {
@@ -29,7 +32,10 @@ const GROUPS: GroupSpec[] = [
   { group: 4, title: 'history of an Alembic project', run: historyFigures, needs: { cli: true } },
   { group: 5, title: 'in-process index, CodeLens and tree', run: inProcessFigures, needs: {} },
   { group: 6, title: 'extension bundle and lazy loading', run: extensionFigures, needs: { database: 'optional' } },
-  { group: 7, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
+  { group: 7, title: 'stairway tests', run: stairwayFigures, needs: { database: 'required', cli: true } },
+  { group: 8, title: 'reset the seed chain: all-or-nothing vs drop-then-upgrade, and a rehearsal', run: resetFigures, needs: { database: 'required' } },
+  { group: 9, title: 'lock-risk linter', run: lintFigures, needs: {} },
+  { group: 10, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
 ];
 
 function selectedGroups(): GroupSpec[] {

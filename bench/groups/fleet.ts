@@ -1,4 +1,4 @@
-// Figure 7: tenant fleets. The status of 100 tenant databases (`env status`, one CLI process), and a
+// Figure 10: tenant fleets. The status of 100 tenant databases (`env status`, one CLI process), and a
 // fleet upgrade of the same 100 databases with the seed chain (`env upgrade`, one CLI process,
 // bounded concurrency) against the loop a team writes today: `migration-chain upgrade head` once
 // per database, one after the other. Both contenders start each round from the same emptied
@@ -75,12 +75,12 @@ export async function fleetFigures(ctx: BenchContext): Promise<Figure[]> {
     const ratio = pairedRatio(s.fleet, s.loop);
     return [
       {
-        group: 7, name: `env status of ${tenants} tenant databases (CLI process)`, unit: 'ms',
+        group: 10, name: `env status of ${tenants} tenant databases (CLI process)`, unit: 'ms',
         ours: status.status.median, goals: [atMost(1000, 'ms', status.status.median)],
         note: 'one process: read the environments file and the chain, list the databases, read each (16 at a time)',
       },
       {
-        group: 7, name: `fleet upgrade of ${tenants} tenant databases, seed chain (CLI process)`, unit: 'ms',
+        group: 10, name: `fleet upgrade of ${tenants} tenant databases, seed chain (CLI process)`, unit: 'ms',
         ours: s.fleet.median, baseline: { name: 'sequential upgrade head loop', value: s.loop.median }, ratio,
         goals: [fasterBy(5, ratio, 'a sequential loop')],
         note: `env upgrade --concurrency ${concurrency}${concurrency === DEFAULT_FLEET_CONCURRENCY ? ' (the default)' : ''}, canary first, on ${os.cpus().length} cores; the loop runs \`migration-chain upgrade head\` once per database${ratio ? `; speed-up ${(1 / ratio).toFixed(1)}x` : ''}`,

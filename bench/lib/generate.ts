@@ -76,7 +76,7 @@ function slug(message: string): string {
   return message.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40);
 }
 
-/** Native format of DESIGN.md; a merge lists its parents comma-separated. */
+/** The native `.sql` format (README "Migration files"); a merge lists its parents comma-separated. */
 export function nativeSql(rev: GeneratedRevision): string {
   return [
     `-- revision: ${rev.revision}`,

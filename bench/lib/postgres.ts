@@ -1,7 +1,7 @@
 // The bench's PostgreSQL: the test harness's embedded server, or the server of BENCH_DATABASE_URL
 // (its role needs CREATEDB: every timed upgrade starts on a fresh database).
 import { Client } from 'pg';
-import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../../src/core/db/version-table';
+import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../../src/core/db/bookkeeping';
 import { startPostgres, type PgServer } from '../../test/support/embedded-postgres';
 
 export interface BenchServer {

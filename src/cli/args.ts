@@ -2,10 +2,11 @@
 // Every option a command does not take is a usage error, so a typo never silently does nothing.
 import { parseArgs } from 'node:util';
 import { MigrationChainError } from '../core/errors';
+import { editDistance } from '../core/text';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'env',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint', 'env',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -19,6 +20,8 @@ interface OptionSpec {
 
 export const optionSpecs = {
   dir: { type: 'string', value: 'PATH', description: 'migrations folder (default: migrations/, or the versions/ folder of ./alembic.ini)' },
+  config: { type: 'string', value: 'FILE', description: 'the Alembic project\'s alembic.ini (default: ./alembic.ini, else the nearest one above or below)' },
+  'alembic-command': { type: 'string', value: 'CMD', description: 'how to run Alembic, e.g. "poetry run alembic" (default: the venv\'s alembic, else python3 -m alembic, else alembic)' },
   url: { type: 'string', value: 'URL', description: 'database URL (default: $DATABASE_URL, then DATABASE_URL in ./.env)' },
   debug: { type: 'boolean', description: 'log debug detail and print stack traces' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
@@ -30,10 +33,20 @@ export const optionSpecs = {
   yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)' },
   'confirm-database': { type: 'string', value: 'NAME', description: 'the database name, required for a non-local or protected database' },
   backup: { type: 'string', value: 'FILE', description: 'pg_dump the database to FILE before dropping anything' },
+  'no-rehearsal': { type: 'boolean', description: 'reset a chain with a non-transactional migration without rehearsing it on a scratch database first' },
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
+  'changed-since': { type: 'string', value: 'REF', description: 'test only the revisions whose files changed since the git REF' },
+  from: { type: 'string', value: 'REV', description: 'test REV and the revisions after it' },
+  to: { type: 'string', value: 'REV', description: 'test REV and the revisions before it' },
+  junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+  'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
+  format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
+  since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
+  pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
+  'pg-version': { type: 'string', value: 'MAJOR', description: 'the PostgreSQL major to lint for when no database is connected (e.g. 16)' },
   concurrency: { type: 'string', value: 'N', description: 'targets upgraded at once (default: the environments file\'s, else 4)' },
   canary: { type: 'string', value: 'MEMBER', description: 'the member run first; the rest start only if it succeeds (default: the file\'s, else the first)' },
   'continue-on-error': { type: 'boolean', description: 'keep starting targets after one fails, and report them all (default: stop)' },
@@ -42,7 +55,7 @@ export const optionSpecs = {
 export type OptionName = keyof typeof optionSpecs;
 
 /** Options every command takes. */
-export const globalOptions: readonly OptionName[] = ['dir', 'url', 'debug', 'help'];
+export const globalOptions: readonly OptionName[] = ['dir', 'config', 'url', 'debug', 'help'];
 
 export interface CommandSpec {
   summary: string;
@@ -52,7 +65,7 @@ export interface CommandSpec {
   details?: string;
 }
 
-const runOptions: readonly OptionName[] = ['lock-timeout'];
+const runOptions: readonly OptionName[] = ['lock-timeout', 'statement-lock-timeout', 'alembic-command'];
 
 export const commandSpecs: Record<CommandName, CommandSpec> = {
   history: {
@@ -95,7 +108,10 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   reset: {
     summary: 'drop the public schema, upgrade to head and verify (asks for confirmation)',
     positionals: [],
-    options: ['yes', 'confirm-database', 'backup', ...runOptions],
+    options: ['yes', 'confirm-database', 'backup', 'no-rehearsal', ...runOptions],
+    details: 'All-or-nothing when every migration is transactional: the drop, the migrations and verify run in one transaction,\n'
+      + 'committed only if verify passes. Otherwise the chain is first rehearsed on a scratch database <db>_mc_rehearsal_<random>\n'
+      + '(needs CREATEDB; always dropped) and the real reset starts only if that passes.',
   },
   revision: {
     summary: 'create a new migration file whose parent is the current head',
@@ -109,11 +125,27 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     options: ['yes', 'confirm-database'],
     details: 'Records the file\'s checksum in migration_chain_log; nothing is run. Check first that the database already matches the file.',
   },
+  lint: {
+    summary: 'report the locks, rewrites and scans of pending statements that can block production traffic',
+    positionals: [],
+    options: ['format', 'since', 'pending', 'pg-version'],
+    details: 'Without --since or --pending: the pending revisions when a database URL is configured, else every revision.\n'
+      + 'With a database the catalog gives the server version and table sizes. Rules and fixes: docs/lint/.\n'
+      + 'Exit 0 when no finding is an error, 10 (lintFailed) when one is or a statement does not parse.',
+  },
   reparent: {
     summary: 'point REV\'s down_revision at PARENT, to put one branch after the other (asks for confirmation)',
     positionals: [{ name: 'REV', required: true, description: 'the revision whose down_revision changes (the first of the branch to move)' }],
     options: ['onto', 'yes'],
     details: 'Only safe while no database has applied the branch; `check` says per pair of heads whether it is. Otherwise use `merge`.',
+  },
+  test: {
+    summary: 'stairway test: upgrade, downgrade and upgrade again every revision on a scratch database, comparing schemas',
+    positionals: [],
+    options: ['changed-since', 'from', 'to', 'junit', 'json'],
+    details: 'The scratch database is created on the server of the database URL (the role needs CREATEDB) and always dropped;\n'
+      + 'the database itself is not changed. Exit 9 when a revision fails. --changed-since without a value is not allowed:\n'
+      + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.',
   },
   env: {
     summary: 'environments and tenant fleets: env list | env status [ENV] | env diff A B | env upgrade ENV',
@@ -130,6 +162,8 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
 
 export interface ParsedOptions {
   dir?: string;
+  config?: string;
+  alembicCommand?: string;
   url?: string;
   debug: boolean;
   help: boolean;
@@ -141,10 +175,20 @@ export interface ParsedOptions {
   yes: boolean;
   confirmDatabase?: string;
   backup?: string;
+  noRehearsal: boolean;
   drift: boolean;
   message?: string;
   onto?: string;
+  changedSince?: string;
+  from?: string;
+  to?: string;
+  junit?: string;
   lockTimeoutMs?: number;
+  statementLockTimeoutMs?: number;
+  format: 'text' | 'json' | 'sarif';
+  since?: string;
+  pending: boolean;
+  pgVersion?: number;
   concurrency?: number;
   canary?: string;
   continueOnError: boolean;
@@ -196,6 +240,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (first === 'revision' && !options.message?.trim()) {
     throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
   }
+  if (first === 'lint' && options.since !== undefined && options.pending) {
+    throw new UsageError('`lint` takes --since REV or --pending, not both.');
+  }
   if (first === 'reparent' && !options.onto?.trim()) {
     throw new UsageError('`reparent` needs the new parent: --onto PARENT.', 'Example: migration-chain reparent b1 --onto a2');
   }
@@ -239,10 +286,12 @@ export function protectRelativeTargets(argv: readonly string[]): string[] {
 }
 
 function toParsedOptions(values: Record<string, string | boolean | undefined>): ParsedOptions {
-  const str = (name: OptionName) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const str = (name: OptionName) => (typeof values[name] === 'string' ? values[name] : undefined);
   const bool = (name: OptionName) => values[name] === true;
   return {
     dir: str('dir'),
+    config: str('config'),
+    alembicCommand: str('alembic-command'),
     url: str('url'),
     debug: bool('debug'),
     help: bool('help'),
@@ -254,10 +303,20 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     yes: bool('yes'),
     confirmDatabase: str('confirm-database'),
     backup: str('backup'),
+    noRehearsal: bool('no-rehearsal'),
     drift: bool('drift'),
     message: str('message'),
     onto: str('onto'),
-    lockTimeoutMs: parseLockTimeout(str('lock-timeout')),
+    changedSince: str('changed-since'),
+    from: str('from'),
+    to: str('to'),
+    junit: str('junit'),
+    lockTimeoutMs: parseSeconds('--lock-timeout', str('lock-timeout')),
+    statementLockTimeoutMs: parseSeconds('--statement-lock-timeout', str('statement-lock-timeout')),
+    format: parseFormat(str('format')),
+    since: str('since'),
+    pending: bool('pending'),
+    pgVersion: parsePgVersion(str('pg-version')),
     concurrency: parseConcurrency(str('concurrency')),
     canary: str('canary'),
     continueOnError: bool('continue-on-error'),
@@ -274,11 +333,24 @@ function parseConcurrency(text: string | undefined): number | undefined {
   return n;
 }
 
-function parseLockTimeout(text: string | undefined): number | undefined {
+function parseFormat(text: string | undefined): ParsedOptions['format'] {
+  if (text === undefined) return 'text';
+  if (text === 'text' || text === 'json' || text === 'sarif') return text;
+  throw new UsageError(`--format expects text, json or sarif, got "${text}".`);
+}
+
+function parsePgVersion(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const major = Number(text);
+  if (!Number.isInteger(major) || major < 9 || major > 99) throw new UsageError(`--pg-version expects a PostgreSQL major version such as 16, got "${text}".`);
+  return major;
+}
+
+function parseSeconds(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new UsageError(`--lock-timeout expects a number of seconds, got "${text}".`, 'Example: --lock-timeout 30');
+    throw new UsageError(`${option} expects a number of seconds, got "${text}".`, `Example: ${option} 30`);
   }
   return Math.round(seconds * 1000);
 }
@@ -295,16 +367,4 @@ function closest(name: string, candidates: readonly string[]): string | undefine
     if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -5,7 +5,7 @@
 //  - in a terminal: a non-local or protected database needs its name, typed or given with
 //    --confirm-database (--yes does not replace it); otherwise --yes or a y/N answer.
 import { ConfirmationError } from '../core/errors';
-import { protectedPattern } from '../core/db/protected';
+import { confirmationLevel } from '../core/db/protected';
 import type { DatabaseTarget } from './core';
 
 export interface ConfirmationRequest {
@@ -38,10 +38,10 @@ export function decideConfirmation(req: ConfirmationRequest): ConfirmationDecisi
       hint: 'Check --url / DATABASE_URL: the command is pointed at a different database than you think.',
     };
   }
-  const pattern = protectedPattern(target, req.protectedPatterns);
-  const why = pattern
-    ? `database "${target.database}" on ${target.host} matches the protected pattern "${pattern}" (MIGRATION_CHAIN_PROTECTED)`
-    : !target.isLocal
+  const level = confirmationLevel(target, req.protectedPatterns);
+  const why = level.protectedBy !== undefined
+    ? `database "${target.database}" on ${target.host} matches the protected pattern "${level.protectedBy}" (MIGRATION_CHAIN_PROTECTED)`
+    : level.remote
       ? `${target.host} is not a local host`
       : undefined;
   const nameGiven = req.confirmDatabase !== undefined;

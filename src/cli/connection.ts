@@ -1,7 +1,9 @@
-// Where the database URL comes from, in the documented order: --url, then $DATABASE_URL, then
-// DATABASE_URL in ./.env. The source is reported (for --debug), the URL itself never is.
+// Where the database URL comes from, in the engine's one order (core/db/url-precedence.ts): --url,
+// then $DATABASE_URL, then DATABASE_URL in ./.env. The source is reported (for --debug), the URL
+// itself never is.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
 import { UsageError } from './args';
 
 export type UrlSource = { kind: 'flag' } | { kind: 'env' } | { kind: 'dotenv'; file: string };
@@ -18,14 +20,20 @@ export interface UrlInputs {
 }
 
 export function resolveDatabaseUrl({ flag, env, cwd }: UrlInputs): ResolvedUrl | undefined {
-  if (flag !== undefined) {
-    if (!flag.trim()) throw new UsageError('--url is empty.', 'Pass a URL like postgres://user@localhost:5432/app.');
-    return { url: flag, source: { kind: 'flag' } };
-  }
-  if (env.DATABASE_URL?.trim()) return { url: env.DATABASE_URL, source: { kind: 'env' } };
+  if (flag !== undefined && !flag.trim()) throw new UsageError('--url is empty.', 'Pass a URL like postgres://user@localhost:5432/app.');
   const file = path.join(cwd, '.env');
-  const fromFile = readDotenv(file).DATABASE_URL;
-  if (fromFile?.trim()) return { url: fromFile, source: { kind: 'dotenv', file } };
+  const sources: Partial<Record<UrlSourceId, () => ResolvedUrl | undefined>> = {
+    flag: () => (flag !== undefined ? { url: flag, source: { kind: 'flag' } } : undefined),
+    environment: () => (nonEmptyUrl(env.DATABASE_URL) ? { url: env.DATABASE_URL as string, source: { kind: 'env' } } : undefined),
+    'env-file': () => {
+      const fromFile = readDotenv(file).DATABASE_URL;
+      return nonEmptyUrl(fromFile) ? { url: fromFile, source: { kind: 'dotenv', file } } : undefined;
+    },
+  };
+  for (const [, read] of inUrlPrecedence(sources)) {
+    const found = read();
+    if (found) return found;
+  }
   return undefined;
 }
 
@@ -57,7 +65,7 @@ function readDotenv(file: string): Record<string, string> {
     throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`, 'Fix the file\'s permissions or pass --url.');
   }
   // Required here rather than at the top: most commands never look at .env.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dotenv is required only when .env is read
   const { parse } = require('dotenv') as typeof import('dotenv');
   return parse(text);
 }

@@ -1,8 +1,10 @@
 // What every command receives: parsed arguments, the terminal, and lazy access to the engine, the
 // migrations folder, the chain and the database URL (each resolved only by commands that need it).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { alembicProject, type AlembicProject } from '../core/alembic/project';
 import { ChainError } from '../core/errors';
-import type { Chain } from '../core/chain/model';
+import type { Chain } from '../core/chain/chain';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';
@@ -20,6 +22,8 @@ export interface CommandContext {
   signal: AbortSignal;
   core: typeof loadCore;
   migrationsDir(): Promise<string>;
+  /** The Alembic project whose versions folder is the migrations folder, if there is one: runs go through its Alembic. */
+  alembicProject(): Promise<AlembicProject | undefined>;
   /** The parsed chain. With `requireValid`, error diagnostics throw a ChainError (exit 3). */
   chain(opts?: { requireValid?: boolean }): Promise<Chain>;
   /** The database URL or a usage error naming the three places it may come from. */
@@ -37,7 +41,8 @@ export function createContext(
   logger: Logger,
   signal: AbortSignal,
 ): CommandContext {
-  let dir: Promise<string> | undefined;
+  let located: Promise<Located> | undefined;
+  const locate = () => (located ??= locateChain(args.options, io.cwd, logger));
   let chain: Promise<Chain> | undefined;
   let resolved: { value: ResolvedUrl | undefined } | undefined;
 
@@ -60,9 +65,11 @@ export function createContext(
     logger,
     signal,
     core: loadCore,
-    migrationsDir() {
-      dir ??= findDir(args.options.dir, io.cwd, logger);
-      return dir;
+    async migrationsDir() {
+      return (await locate()).dir;
+    },
+    async alembicProject() {
+      return (await locate()).project;
     },
     async chain(opts = {}) {
       chain ??= ctx.migrationsDir().then((d) => loadChainApi().loadChain(d));
@@ -81,19 +88,57 @@ export function createContext(
   return ctx;
 }
 
-async function findDir(flag: string | undefined, cwd: string, logger: Logger): Promise<string> {
-  if (flag !== undefined) {
-    const dir = path.resolve(cwd, flag);
-    logger.debug(`migrations folder from --dir: ${dir}`);
+interface Located {
+  dir: string;
+  project?: AlembicProject;
+}
+
+/**
+ * The migrations folder and, for an Alembic project, its alembic.ini: --config FILE; --dir PATH (an
+ * Alembic project when an alembic.ini between it and here names that folder); ./alembic.ini or
+ * ./migrations; else the nearest alembic.ini above the working directory, or the only one below it
+ * (said on stderr).
+ */
+async function locateChain(options: ParsedOptions, cwd: string, logger: Logger): Promise<Located> {
+  const chainApi = loadChainApi();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const find = require('../core/alembic/find') as typeof import('../core/alembic/find');
+  const versionsOf = async (ini: string): Promise<string> => {
+    const dir = await chainApi.alembicVersionsDirOf(ini);
+    if (!dir) throw new UsageError(`${ini} names no versions folder that exists (script_location/versions or version_locations).`, 'Check script_location in that file, or pass --dir PATH.');
     return dir;
+  };
+  if (options.config !== undefined) {
+    const ini = path.resolve(cwd, options.config);
+    if (!fs.existsSync(ini)) throw new UsageError(`--config ${ini}: no such file.`, 'Pass the path of the project\'s alembic.ini.');
+    const dir = options.dir !== undefined ? path.resolve(cwd, options.dir) : await versionsOf(ini);
+    logger.debug(`Alembic project ${ini} (from --config); migrations folder ${dir}`);
+    return { dir, project: alembicProject(ini) };
   }
-  const found = await loadChainApi().findMigrationsDir(cwd);
-  if (!found) {
+  if (options.dir !== undefined) {
+    const dir = path.resolve(cwd, options.dir);
+    logger.debug(`migrations folder from --dir: ${dir}`);
+    return { dir, project: await find.projectNaming(cwd, dir) };
+  }
+  const found = await chainApi.findMigrationsDir(cwd);
+  if (found) {
+    logger.debug(`migrations folder: ${found}`);
+    return { dir: found, project: await find.projectNaming(cwd, found) };
+  }
+  const nearest = await find.findNearestAlembicIni(cwd);
+  if (nearest && 'ambiguous' in nearest) {
     throw new UsageError(
-      `No migrations folder in ${cwd}: there is no migrations/ and no alembic.ini naming a script_location.`,
-      'Run from the project root or pass --dir PATH.',
+      `Several Alembic projects below ${cwd}: ${nearest.ambiguous.map((f) => path.relative(cwd, f)).join(', ')}.`,
+      'Pass --config PATH/alembic.ini to choose one.',
     );
   }
-  logger.debug(`migrations folder: ${found}`);
-  return found;
+  if (!nearest) {
+    throw new UsageError(
+      `No migrations folder in ${cwd}: there is no migrations/ and no alembic.ini here, above or below.`,
+      'Run from the project root or pass --dir PATH or --config PATH/alembic.ini.',
+    );
+  }
+  const dir = await versionsOf(nearest.iniFile);
+  logger.info(`Alembic project: ${path.relative(cwd, nearest.iniFile) || nearest.iniFile} (found ${nearest.where === 'here' ? 'here' : `${nearest.where} the working directory`})`);
+  return { dir, project: alembicProject(nearest.iniFile) };
 }

@@ -2,13 +2,13 @@
 // only what the chosen command needs; the types come from the engine itself, so they cannot drift.
 
 export type Core = typeof import('../core');
-export type { ChainStatus, DatabaseDescription, DatabaseTarget, RevisionState, RunPlan, RunPlanStep, RunResult, VerifyReport } from '../core';
+export type { ChainStatus, DatabaseDescription, DatabaseTarget, ResetPreview, RevisionState, RunPlan, RunPlanStep, RunResult, VerifyReport } from '../core';
 
 let cached: Core | undefined;
 
 /** The whole engine (database commands). */
 export function loadCore(): Core {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs
   cached ??= require('../core') as Core;
   return cached;
 }
@@ -18,12 +18,12 @@ export function loadCore(): Core {
  * `revision` and `merge` load nothing else, so a pre-commit hook stays fast.
  */
 export function loadChainApi(): typeof import('../core/chain') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs
   return require('../core/chain') as typeof import('../core/chain');
 }
 
 /** Merge advice for several heads (pure; reads no database and loads no driver). */
 export function loadAdviceApi(): typeof import('../core/advice/heads') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs
   return require('../core/advice/heads') as typeof import('../core/advice/heads');
 }

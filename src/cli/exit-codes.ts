@@ -13,7 +13,7 @@ export const ExitCode = {
   chain: 3,
   /** The database could not be reached or refused the login. */
   connection: 4,
-  /** Another run held the migration lock for longer than --lock-timeout. */
+  /** Another run held the migration lock for longer than --lock-timeout, or a migration's table lock waited past --statement-lock-timeout on every attempt. */
   lockTimeout: 5,
   /** `verify` (or a stamp precondition) found the database out of line with the chain. */
   verifyFailed: 6,
@@ -21,8 +21,12 @@ export const ExitCode = {
   sqlFailed: 7,
   /** A dangerous operation was refused or not confirmed; nothing was changed. */
   notConfirmed: 8,
+  /** `test`: a revision failed its stairway (upgrade, downgrade, upgrade again). */
+  testFailed: 9,
+  /** `lint` found an error-level finding, or a statement PostgreSQL cannot parse. */
+  lintFailed: 10,
   /** `env upgrade`: some targets of the fleet failed or were not started; the summary names each with its error. */
-  fleetFailed: 9,
+  fleetFailed: 11,
   /** Ctrl-C (SIGINT): the running statement was cancelled and its migration rolled back. */
   cancelled: 130,
 } as const;

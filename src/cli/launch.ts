@@ -5,7 +5,7 @@
 // a shared one such as /tmp: V8 trusts a cache it accepts). Whatever goes wrong with the cache (no
 // directory, a read-only disk, a cache V8 rejects) costs only the compile time, never the command.
 import * as fs from 'node:fs';
-import Module = require('node:module');
+import * as Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -71,6 +71,7 @@ function writeCache(cacheFile: string, data: () => Buffer): void {
   }
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the launcher's job is to require the bundle it was built with */
 function load(): CliMain {
   const bundle = typeof MIGRATION_CHAIN_MAIN === 'undefined' ? undefined : MIGRATION_CHAIN_MAIN;
   if (!bundle) return require('./main') as CliMain; // tsc output: out/src/cli/main.js next to this file
@@ -87,5 +88,6 @@ function load(): CliMain {
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   return mod.exports;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 load().runCommandLine();

@@ -3,6 +3,7 @@
 // first use so that starting the process costs only what the chosen command needs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inspect } from 'node:util';
 import { CancelledError, ChainError, MigrationChainError, SqlError } from '../core/errors';
 import { parseCommandLine, type CommandName } from './args';
 import { secretFormsOf } from '../core/secrets';
@@ -13,7 +14,7 @@ import { Output, type CliIo } from './output';
 import { displayPath, renderDiagnostic } from './print';
 import { processIo } from './terminal';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- each command module is required on first use (start-up time) */
 const commands: Record<CommandName, () => Command> = {
   history: () => (require('./commands/history') as typeof import('./commands/history')).history,
   current: () => (require('./commands/current') as typeof import('./commands/current')).current,
@@ -29,12 +30,14 @@ const commands: Record<CommandName, () => Command> = {
   merge: () => (require('./commands/merge') as typeof import('./commands/merge')).merge,
   repair: () => (require('./commands/repair') as typeof import('./commands/repair')).repair,
   reparent: () => (require('./commands/reparent') as typeof import('./commands/reparent')).reparent,
+  test: () => (require('./commands/test') as typeof import('./commands/test')).test,
+  lint: () => (require('./commands/lint') as typeof import('./commands/lint')).lint,
   env: () => (require('./commands/env') as typeof import('./commands/env')).env,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Commands that change or query the database for long enough that Ctrl-C must roll back cleanly. */
-const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', 'stamp', 'reset', 'verify', 'env']);
+const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', 'stamp', 'reset', 'verify', 'test', 'env']);
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const output = new Output(io);
@@ -101,7 +104,7 @@ export function reportError(err: unknown, output: Output, cwd: string, debug: bo
   if (debug) {
     let cause: unknown = err;
     for (let depth = 0; cause && depth < 5; depth++) {
-      output.note(cause instanceof Error ? (cause.stack ?? String(cause)) : String(cause));
+      output.note(cause instanceof Error ? (cause.stack ?? String(cause)) : typeof cause === 'string' ? cause : inspect(cause));
       cause = cause instanceof Error ? cause.cause : undefined;
       if (cause) output.note('caused by:');
     }

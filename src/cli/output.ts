@@ -14,7 +14,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Asks on the terminal and resolves with the answer (rejects with CancelledError on Ctrl-C). */
-  ask(question: string): Promise<string>;
+  ask: (question: string) => Promise<string>;
 }
 
 export const mask = '****';

@@ -2,7 +2,7 @@
 // upgrade, the undo list of a downgrade. Pure functions from engine data to lines.
 import type { HeadPairAdvice } from '../core/advice/heads';
 import type { RiskPreview } from '../core/sql/risky';
-import type { RunPlan } from './core';
+import type { RunPlan, RunPlanStep } from './core';
 import { displayPath } from './print';
 
 /** One block per pair of heads: the advice, its reason, and the command that carries it out. */
@@ -26,7 +26,7 @@ export function renderHeadAdvice(advice: readonly HeadPairAdvice[], cwd?: string
 // The risk selection lives in the core (the editor's confirmation uses it too).
 export { hasRisks, upgradeRisks, type RiskPreview } from '../core/sql/risky';
 
-export function renderRiskPreview(p: RiskPreview, cwd?: string): string[] {
+export function renderRiskPreview(p: RiskPreview<RunPlanStep>, cwd?: string): string[] {
   const lines: string[] = [];
   if (p.destructive.length) {
     lines.push('Destructive statements:');

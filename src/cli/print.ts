@@ -30,38 +30,10 @@ export interface HistoryEntry {
   state?: RevisionState;
 }
 
-/**
- * Heads first, every revision after all of its children, and a branch kept together until it joins
- * its parent (the order `alembic history` prints). Revisions on a cycle, which no walk from a head
- * reaches, come last so that nothing is hidden.
- */
-export function historyOrder(graph: RevisionGraph): string[] {
-  const known = (rev: string) => graph.has(rev);
-  const waiting = new Map<string, number>();
-  for (const rev of graph.revisions) waiting.set(rev, graph.children(rev).filter(known).length);
-  const stack = [...graph.heads].reverse();
-  const order: string[] = [];
-  const seen = new Set<string>();
-  while (stack.length) {
-    const rev = stack.pop()!;
-    if (seen.has(rev)) continue;
-    seen.add(rev);
-    order.push(rev);
-    for (const parent of [...graph.parents(rev)].reverse()) {
-      if (!known(parent) || seen.has(parent)) continue;
-      const left = (waiting.get(parent) ?? 1) - 1;
-      waiting.set(parent, left);
-      if (left <= 0) stack.push(parent);
-    }
-  }
-  for (const rev of graph.revisions) if (!seen.has(rev)) { seen.add(rev); order.push(rev); }
-  return order;
-}
-
 export function historyEntries(graph: RevisionGraph, opts: HistoryOptions = {}): HistoryEntry[] {
   const current = new Set(opts.current ?? []);
   const heads = new Set(graph.heads);
-  return historyOrder(graph).map((revision) => {
+  return graph.historyOrder().map((revision) => {
     const m = graph.get(revision)!;
     return {
       revision,

@@ -115,6 +115,15 @@ export interface LockHolder {
   clientAddr: string | null;
 }
 
+/** A migration's statement waited longer than lock_timeout for a table lock, on every attempt; it was rolled back. */
+export class StatementLockTimeoutError extends MigrationChainError {
+  constructor(message: string, readonly revision: string, readonly blockers: string[], options?: { cause?: unknown }) {
+    super('lock-timeout', message,
+      'End the blocking session (or wait for it), then run again. Raise the limit with --statement-lock-timeout SECONDS or the migrationChain.statementLockTimeoutSeconds setting (0 = wait indefinitely).',
+      options);
+  }
+}
+
 export class LockTimeoutError extends MigrationChainError {
   constructor(readonly holder: LockHolder | undefined, readonly waitedMs: number) {
     super('lock-timeout',

@@ -9,9 +9,9 @@ export {
   parseDatabaseUrl, describeTarget, connect, withConnection, type DatabaseTarget, type ConnectOptions,
 } from './db/connection';
 export {
-  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, readHeads, versionTransition,
-  headsAfterUpgrade, headsAfterDowngrade, type VersionTableOptions, type VersionStatement,
-} from './db/version-table';
+  bookkeeping, createVersionTableSql, DEFAULT_VERSION_TABLE, LOG_TABLE, type VersionTableOptions,
+} from './db/bookkeeping';
+export { readHeads, versionTransition, type VersionStatement } from './db/version-table';
 export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';
@@ -20,15 +20,18 @@ export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runne
 export { planRun, type RunPlan, type RunPlanStep, type PlanRunOptions } from './run/preview';
 export { renderSql, type RenderSqlOptions } from './run/offline';
 export { stamp, type StampOptions, type StampResult } from './run/stamp';
-export { canDowngrade, type RunDirection } from './run/plan';
-export type { SessionOptions } from './run/session';
+export { DEFAULT_STATEMENT_LOCK_TIMEOUT_MS, type SessionOptions } from './run/session';
 export type { MigrationContext } from './run/js-module';
 
 export { getStatus, computeStatus, type ChainStatus, type RevisionState, type RevisionStatus, type StatusOptions } from './status/status';
 export { acceptCurrentFile, type AcceptFileOptions, type AcceptFileResult } from './status/accept';
 export { verify, type VerifyReport, type VerifyCheck, type VerifyOptions, type EditedRevision } from './verify/verify';
 export type { VerifyBlockResult } from './verify/blocks';
-export { describeDatabase, reset, recreateSchema, type DatabaseDescription, type ResetOptions, type ResetResult } from './reset/reset';
+export {
+  describeDatabase, describeGuarantee, needsSecondConfirmation, previewReset, reset, recreateSchema, ROLLED_BACK,
+  type DatabaseDescription, type PreviewOptions, type ResetGuarantee, type ResetOptions, type ResetPreview, type ResetResult,
+} from './reset/reset';
+export { rehearse, type BuildInScratch, type RehearsalResult, type RehearsalTarget } from './reset/rehearsal';
 export type { BackupResult } from './reset/backup';
 
 export {
@@ -37,7 +40,15 @@ export {
   type ViewSnapshot, type EnumSnapshot, type FunctionSnapshot,
 } from './schema/snapshot';
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
-export { checkDrift, scratchName, type DriftOptions, type DriftReport } from './drift/drift';
+export { checkDrift, type DriftOptions, type DriftReport } from './drift/drift';
+export { scratchName } from './db/scratch-database';
+export * from './stairway';
 export {
-  adviseHeads, branchRoot, reparent, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+  adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
+
+export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
+export { alembicProject, type AlembicProject } from './alembic/project';
+export { findAlembicInis, findNearestAlembicIni, locateFolderChain, projectNaming, repositoryRoot, type NearestIni } from './alembic/find';
+export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
+export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';

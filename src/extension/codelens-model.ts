@@ -2,7 +2,7 @@
 // folder's snapshot (one getStatus per refresh), never from a query per file.
 import type { Migration } from './core';
 import { headAdvice, movedHead } from './head-advice';
-import { formatWhen, missingParents, revisionProblems, type FolderSnapshot } from './snapshot';
+import { formatWhen, missingParents, revisionProblems, type FolderSnapshot } from './folder-snapshot';
 
 export interface LensView {
   /** 1-based line. */

@@ -2,13 +2,13 @@
 // (codelens-model.ts). Refreshes whenever the data source or the settings change.
 import * as vscode from 'vscode';
 import { lensesFor } from './codelens-model';
+import { migrationFileGlob } from './core';
 import type { SettingsReader } from './settings';
-import { findMigrationByFile } from './snapshot';
+import { findMigrationByFile } from './folder-snapshot';
 import type { WorkspaceChains } from './workspace-chains';
 
-export const CODELENS_SELECTOR: vscode.DocumentSelector = [
-  { scheme: 'file', pattern: '**/*.{sql,js,cjs,mjs,ts,py}' },
-];
+/** Every file the engine reads as a migration (its format table), and nothing else. */
+export const CODELENS_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: migrationFileGlob() }];
 
 export class ChainCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -38,6 +38,6 @@ export class ChainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   }
 
   dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,7 +1,7 @@
 // The words of the "Accept Current File" and "Re-parent…" modals. No `vscode`.
 import type { DatabaseTarget, Migration, RevisionStatus } from './core';
 import { targetLines, type Confirmation } from './confirm-text';
-import { formatWhen } from './snapshot';
+import { formatWhen } from './folder-snapshot';
 
 export function acceptConfirmation(target: DatabaseTarget, m: Migration, status: RevisionStatus | undefined, file: string): Confirmation {
   const when = formatWhen(status?.appliedAt);

@@ -1,8 +1,7 @@
 // The words of the confirmation modals, and the rules for when a modal is skipped or the database
 // name must be typed. No `vscode`: confirm.ts shows what this module decides.
 import * as path from 'path';
-import { protectedPattern } from '../core/db/protected';
-import { upgradeRisks } from '../core/sql/risky';
+import { confirmationLevel, upgradeRisks } from './core';
 import type { DatabaseDescription, DatabaseTarget, Direction, RiskyStatement, RunPlan, RunPlanStep } from './core';
 import type { Settings } from './settings-model';
 
@@ -17,17 +16,14 @@ export interface Confirmation {
 
 const MAX_LISTED = 15;
 
-export function isProtected(target: DatabaseTarget, globs: readonly string[]): boolean {
-  return protectedPattern(target, globs) !== undefined;
-}
-
+/** The engine's rule (core/db/protected.ts confirmationLevel), with the editor's setting as the patterns. */
 export function requiresTypedName(target: DatabaseTarget, settings: Pick<Settings, 'protectedDatabases'>): boolean {
-  return !target.isLocal || isProtected(target, settings.protectedDatabases);
+  return confirmationLevel(target, settings.protectedDatabases).typedName;
 }
 
-/** Only an upgrade of a local, unprotected database may skip the modal, and only when the user said so. */
+/** Only an upgrade of a database that needs no typed name may skip the modal, and only when the user said so. */
 export function skipsModal(direction: Direction, target: DatabaseTarget, settings: Pick<Settings, 'confirmUpgradeOnLocal' | 'protectedDatabases'>): boolean {
-  return direction === 'up' && !settings.confirmUpgradeOnLocal && target.isLocal && !isProtected(target, settings.protectedDatabases);
+  return direction === 'up' && !settings.confirmUpgradeOnLocal && !requiresTypedName(target, settings);
 }
 
 export function targetLines(target: DatabaseTarget): string[] {
@@ -105,10 +101,15 @@ export function downgradeRefusal(plan: RunPlan, target: string): { message: stri
   };
 }
 
+/**
+ * `guarantee`: what protects the data if the reset fails half way (core's describeGuarantee, or the
+ * Alembic path's own sentence), shown before anything runs.
+ */
 export function resetConfirmation(
   description: DatabaseDescription,
   revisionsToRun: readonly string[],
   settings: Pick<Settings, 'protectedDatabases'>,
+  guarantee: string,
 ): Confirmation {
   const t = description.target;
   const lines = [...targetLines(t), ''];
@@ -121,7 +122,7 @@ export function resetConfirmation(
   } else {
     lines.push('Schema public has no tables.');
   }
-  lines.push('', `Then applies ${revisionsToRun.length} revision${revisionsToRun.length === 1 ? '' : 's'} up to head and verifies.`);
+  lines.push('', `Then applies ${revisionsToRun.length} revision${revisionsToRun.length === 1 ? '' : 's'} up to head and verifies.`, '', guarantee);
   const typeName = requiresTypedName(t, settings) ? t.database : undefined;
   if (typeName) lines.push('', 'You will be asked to type the database name.');
   return {
@@ -129,6 +130,15 @@ export function resetConfirmation(
     detail: lines.join('\n'),
     button: 'Reset',
     typeName,
+  };
+}
+
+/** The second question when the reset cannot be rehearsed for want of CREATEDB. */
+export function unrehearsedResetConfirmation(target: DatabaseTarget, guarantee: string): Confirmation {
+  return {
+    message: `Reset ${target.database} without a rehearsal?`,
+    detail: [...targetLines(target), '', guarantee, '', 'Grant CREATEDB to rehearse it, or turn migrationChain.reset.rehearse off to skip this question.'].join('\n'),
+    button: 'Reset Without Rehearsal',
   };
 }
 

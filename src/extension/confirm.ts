@@ -1,7 +1,7 @@
 // Modal, then (if asked for) the typed database name. Anything but the confirm button is a
 // ConfirmationError: the command wrapper reports it as "aborted", nothing has run.
 import * as vscode from 'vscode';
-import { ConfirmationError } from '../core/errors';
+import { ConfirmationError } from './core';
 import type { Confirmation } from './confirm-text';
 
 export async function confirmOrThrow(c: Confirmation): Promise<void> {

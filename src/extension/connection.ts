@@ -1,9 +1,11 @@
-// Which database a workspace folder talks to, in the documented order: SecretStorage, the
-// `migrationChain.databaseUrl` setting, the `.env` file of the folder, the process environment.
+// Which database a workspace folder talks to, in the engine's one order (core/db/url-precedence.ts):
+// SecretStorage, the `migrationChain.databaseUrl` setting, the process environment, then the `.env`
+// file of the Alembic project's folder (backend/.env) before the workspace folder's.
 // No `vscode` here: the caller passes the sources. The result names its source for the output
 // channel; the URL itself is only ever handed to the engine.
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
+import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from './core';
 
 export type ConnectionSource = 'secret' | 'setting' | 'env-file' | 'environment';
 
@@ -19,6 +21,8 @@ export interface ConnectionSources {
   secret(): Promise<string | undefined>;
   setting: string | undefined;
   folderPath: string;
+  /** An Alembic project's folder inside the workspace folder (backend/): its env file is read first. */
+  projectPath?: string;
   envFile: string;
   envVariable: string;
   env: NodeJS.ProcessEnv;
@@ -27,30 +31,35 @@ export interface ConnectionSources {
 }
 
 export async function resolveDatabaseUrl(src: ConnectionSources): Promise<ResolvedUrl | undefined> {
-  const secret = nonEmpty(await src.secret());
-  if (secret) return { url: secret, source: 'secret', label: 'stored secret (Set Database URL)' };
-
-  const setting = nonEmpty(src.setting);
-  if (setting) return { url: setting, source: 'setting', label: 'setting migrationChain.databaseUrl' };
-
-  const envPath = path.resolve(src.folderPath, src.envFile);
-  const text = await src.readFile(envPath);
-  if (text !== undefined) {
-    const fromFile = nonEmpty(parseDotenv(text)[src.envVariable]);
-    if (fromFile) return { url: fromFile, source: 'env-file', label: `${src.envFile} (${src.envVariable})` };
+  const bases = src.projectPath && path.resolve(src.projectPath) !== path.resolve(src.folderPath) ? [src.projectPath, src.folderPath] : [src.folderPath];
+  const sources: Partial<Record<UrlSourceId, () => Promise<ResolvedUrl | undefined>>> = {
+    secret: async () => found(await src.secret(), 'secret', 'stored secret (Set Database URL)'),
+    setting: () => Promise.resolve(found(src.setting, 'setting', 'setting migrationChain.databaseUrl')),
+    environment: () => Promise.resolve(found(src.env[src.envVariable], 'environment', `environment variable ${src.envVariable}`)),
+    'env-file': async () => {
+      for (const base of bases) {
+        const envPath = path.resolve(base, src.envFile);
+        const text = await src.readFile(envPath);
+        const shown = path.relative(src.folderPath, envPath) || src.envFile;
+        const resolved = text === undefined ? undefined : found(parseDotenv(text)[src.envVariable], 'env-file', `${shown} (${src.envVariable})`);
+        if (resolved) return resolved;
+      }
+      return undefined;
+    },
+  };
+  for (const [, read] of inUrlPrecedence(sources)) {
+    const resolved = await read();
+    if (resolved) return resolved;
   }
-
-  const fromEnv = nonEmpty(src.env[src.envVariable]);
-  if (fromEnv) return { url: fromEnv, source: 'environment', label: `environment variable ${src.envVariable}` };
   return undefined;
+}
+
+function found(value: string | undefined, source: ConnectionSource, label: string): ResolvedUrl | undefined {
+  const url = nonEmptyUrl(value);
+  return url ? { url, source, label } : undefined;
 }
 
 /** SecretStorage is global to the extension; one entry per workspace folder keeps multi-root apart. */
 export function secretKey(folderUri: string): string {
   return `migrationChain.databaseUrl:${folderUri}`;
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t ? t : undefined;
 }

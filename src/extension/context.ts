@@ -4,10 +4,13 @@ import * as vscode from 'vscode';
 import { ChainCodeLensProvider, CODELENS_SELECTOR } from './codelens';
 import { registerCommands } from './commands';
 import { ChainDiagnostics } from './diagnostics';
+import { LintService } from './lint/lint-service';
+import { registerLint } from './lint/lint-providers';
 import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
+import { StairwayTests } from './testing/stairway-tests';
 import { ChainTreeProvider, VIEW_ID } from './tree/tree-provider';
 import { WorkspaceChains } from './workspace-chains';
 
@@ -18,6 +21,7 @@ export class Context implements vscode.Disposable {
   readonly diagnostics: ChainDiagnostics;
   readonly tree: ChainTreeProvider;
   readonly codeLens: ChainCodeLensProvider;
+  readonly stairway: StairwayTests;
   readonly environments: EnvironmentsView;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
@@ -35,6 +39,8 @@ export class Context implements vscode.Disposable {
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
+    this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains }));
+    registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
     this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
     own(createEnvironmentsTree(this.environments));
     registerCommands({

@@ -1,20 +1,39 @@
-// The extension's one door to the engine. The engine is required on first use rather than imported,
-// so that activation does not even parse it; the barrel itself loads neither pg nor umzug.
+// The extension's one door to the engine: no other file under src/extension imports src/core (the
+// layering test enforces it). The engine's barrel is required on first use rather than imported, so
+// activation does not even parse it; what is re-exported by value below is light and needed at
+// activation or in pure editor models (errors, the format table, the confirmation and URL rules).
 export type {
-  Chain, ChainStatus, DatabaseDescription, DatabaseTarget, Logger, Migration, RevisionState, RevisionStatus,
+  Chain, ChainStatus, DatabaseDescription, DatabaseTarget, ResetPreview, Logger, Migration, RevisionState, RevisionStatus,
   RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
-  AcceptFileResult, DriftReport, HeadPairAdvice, SchemaDiffEntry,
+  AcceptFileResult, DriftReport, HeadAdviceKind, HeadPairAdvice, SchemaDiffEntry, Direction, ChainDiagnostic,
 } from '../core';
 export { ChainCache } from '../core/chain/cache';
+export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
+export { confirmationLevel } from '../core/db/protected';
+export { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
+export { secretFormsOf } from '../core/secrets';
+export { upgradeRisks } from '../core/sql/risky';
+export { branchGroups, type BranchGroup } from '../core/stairway/branches';
+export type { RevisionResult } from '../core/stairway/model';
+export { selectRevisions } from '../core/stairway/select';
+export type { AlembicOptions } from '../core/alembic/run';
+export type { AlembicProject } from '../core/alembic/project';
+export { splitCommand } from '../core/alembic/command';
+export type { ChainLintResult } from '../core/lint/chain';
+export type { DatabaseFacts } from '../core/lint/facts';
+export type { AnalysedStatement, LintFinding, LintProblem } from '../core/lint/model';
+// The lint one-liners (CodeLens, hover) are plain text functions; the parser itself loads on first lint.
+export { describeEffect, describeRelationEffect } from '../core/lint/describe';
+// The format table is needed at activation (file watcher, CodeLens selector); it holds the parsers, which load anyway for the first chain read.
+export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
 
 export type Core = typeof import('../core');
-export type Direction = 'up' | 'down';
 
 let loaded: Core | undefined;
 
 /** The engine, required on first use. */
 export function core(): Core {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so activation does not parse it
   loaded ??= require('../core') as Core;
   return loaded;
 }

@@ -61,7 +61,7 @@ export class ChainDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     this.collection.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }
 

@@ -9,7 +9,7 @@ export function activate(extension: vscode.ExtensionContext): Context {
     const ctx = new Context(extension);
     extension.subscriptions.push(ctx);
     ctx.activationMs = performance.now() - started;
-    ctx.log.info(`Migration Chain ${String(extension.extension.packageJSON.version)} activated in ${ctx.activationMs.toFixed(1)} ms`);
+    ctx.log.info(`Migration Chain ${String((extension.extension.packageJSON as { version?: unknown }).version)} activated in ${ctx.activationMs.toFixed(1)} ms`);
     return ctx;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -2,13 +2,14 @@
 // connected database's applied set when there is one. Computed once per snapshot (tree, CodeLens
 // and diagnostics all ask), and only for a chain with several heads.
 import { core, type HeadPairAdvice } from './core';
-import type { FolderSnapshot } from './snapshot';
+import type { FolderSnapshot } from './folder-snapshot';
 
 const memo = new WeakMap<FolderSnapshot, HeadPairAdvice[]>();
 
 export function headAdvice(snapshot: FolderSnapshot): HeadPairAdvice[] {
   const chain = snapshot.chain;
-  if (!chain || chain.graph.heads.length < 2) return [];
+  // A file that could not be read may have made a false head: no advice until it is fixed.
+  if (!chain || chain.graph.heads.length < 2 || core().unreadFiles(chain).length > 0) return [];
   let advice = memo.get(snapshot);
   if (!advice) {
     advice = core().adviseHeads(chain.graph, snapshot.status ? chain.graph.appliedSet(snapshot.status.heads) : undefined);

@@ -1,8 +1,8 @@
 // The one output channel. Implements the engine's Logger, so every core call narrates into it, and
 // redacts every line (see redact.ts). Created once by the Context.
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
-import { secretFormsOf } from '../core/secrets';
+import type { Logger } from './core';
+import { secretFormsOf } from './core';
 import { Redactor } from './redact';
 
 export const CHANNEL_NAME = 'Migration Chain';
@@ -30,8 +30,8 @@ export class Log implements Logger, vscode.Disposable {
   debug(message: string): void { this.channel.debug(this.redactor.redact(message)); }
   trace(message: string): void { this.channel.trace(this.redactor.redact(message)); }
 
-  /** A raw line of a child process (Alembic), redacted, at info level. */
-  append(line: string): void { this.info(line); }
+  /** The same masking for text written elsewhere (a test run's terminal). */
+  redact(text: string): string { return this.redactor.redact(text); }
 
   show(): void { this.channel.show(true); }
 

@@ -3,7 +3,7 @@
 // error notification with "Show Output", the stack in the channel, and for SQL errors a diagnostic at
 // the failing line. Nothing is swallowed; the outcome is also returned (tests read it).
 import * as vscode from 'vscode';
-import { MigrationChainError, SqlError } from '../core/errors';
+import { MigrationChainError, SqlError } from './core';
 import type { ChainDiagnostics } from './diagnostics';
 import type { Log } from './log';
 import { UntrustedWorkspaceError } from './trust';

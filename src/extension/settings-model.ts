@@ -1,5 +1,6 @@
 // Every `migrationChain.*` setting, typed and validated in one place (no `vscode` here, so the rules
 // are unit-tested). A bad value never throws: it falls back to the default and is reported once.
+import { splitCommand } from './core';
 
 export interface Settings {
   /** A URL typed into settings; SecretStorage wins over it (see connection.ts). */
@@ -9,6 +10,8 @@ export interface Settings {
   /** Relative to the workspace folder; undefined = discover (migrations/ or alembic.ini's versions/). */
   migrationsDir: string | undefined;
   lockTimeoutSeconds: number;
+  /** lock_timeout for the migrations' statements; undefined = the engine's default (5 s remote, none local). */
+  statementLockTimeoutSeconds: number | undefined;
   /** Globs matched against the database name, the host and `host/database` (core/db/protected.ts). */
   protectedDatabases: string[];
   /** false: upgrades of a local, unprotected database run without the modal. Reset always asks. */
@@ -16,8 +19,10 @@ export interface Settings {
   codeLensEnabled: boolean;
   /** 0 = no polling. */
   statusPollSeconds: number;
-  /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. */
+  /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. [] = find one (core/alembic/command.ts). */
   alembicCommand: string[];
+  /** Rehearse a reset that cannot run in one transaction on a scratch database first. */
+  resetRehearse: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -26,11 +31,13 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   envVariable: 'DATABASE_URL',
   migrationsDir: undefined,
   lockTimeoutSeconds: 30,
+  statementLockTimeoutSeconds: undefined,
   protectedDatabases: [],
   confirmUpgradeOnLocal: true,
   codeLensEnabled: true,
   statusPollSeconds: 0,
-  alembicCommand: ['alembic'],
+  alembicCommand: [],
+  resetRehearse: true,
 });
 
 export interface ParsedSettings {
@@ -80,7 +87,7 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     return v.map((g: string) => g.trim()).filter((g) => g !== '');
   };
 
-  const alembic = text('alembic.command', 'alembic');
+  const alembic = text('alembic.command', '');
   const settings: Settings = {
     // The URL itself is never echoed into a problem message: it may hold a password.
     databaseUrl: (() => {
@@ -93,23 +100,14 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     envVariable: text('envVariable', DEFAULT_SETTINGS.envVariable, (v) => ENV_NAME.test(v)),
     migrationsDir: optionalText('migrationsDir'),
     lockTimeoutSeconds: int('lockTimeoutSeconds', DEFAULT_SETTINGS.lockTimeoutSeconds, 0, 86_400),
+    statementLockTimeoutSeconds: get('statementLockTimeoutSeconds') === undefined || get('statementLockTimeoutSeconds') === null
+      ? undefined : int('statementLockTimeoutSeconds', 5, 0, 3600),
     protectedDatabases: globs('protectedDatabases'),
     confirmUpgradeOnLocal: bool('confirmUpgradeOnLocal', DEFAULT_SETTINGS.confirmUpgradeOnLocal),
     codeLensEnabled: bool('codeLens.enabled', DEFAULT_SETTINGS.codeLensEnabled),
     statusPollSeconds: int('statusPollSeconds', DEFAULT_SETTINGS.statusPollSeconds, 0, 86_400),
     alembicCommand: splitCommand(alembic),
+    resetRehearse: bool('reset.rehearse', DEFAULT_SETTINGS.resetRehearse),
   };
   return { settings, problems };
-}
-
-/**
- * Splits a command setting into argv without a shell: whitespace separates words, double or single
- * quotes group them. Nothing is expanded, so `$(…)`, `;` or `|` stay literal arguments.
- */
-export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(command)) !== null) words.push(m[1] ?? m[2] ?? m[3]);
-  return words.length ? words : ['alembic'];
 }

@@ -1,6 +1,6 @@
 // `$(database) <db> @ <rev> · N pending` for the folder of the active editor; click → command pick.
 import * as vscode from 'vscode';
-import type { FolderSnapshot } from './snapshot';
+import type { FolderSnapshot } from './folder-snapshot';
 import { statusBarText } from './status-text';
 import type { WorkspaceChains } from './workspace-chains';
 
@@ -34,6 +34,6 @@ export class ChainStatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.item.dispose();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }

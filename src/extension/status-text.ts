@@ -1,5 +1,5 @@
 // The status bar's words for a folder snapshot.
-import { disconnectedText, shortRevision, type FolderSnapshot } from './snapshot';
+import { disconnectedText, shortRevision, type FolderSnapshot } from './folder-snapshot';
 
 export function statusBarText(snapshot: FolderSnapshot | undefined): { text: string; tooltip: string } {
   if (!snapshot) return { text: '$(database) Migration Chain', tooltip: 'No migrations in this workspace' };

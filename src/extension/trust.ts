@@ -1,6 +1,6 @@
 // Restricted Mode: reading and showing work untrusted; connecting or running anything does not.
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../core/errors';
+import { MigrationChainError } from './core';
 
 export class UntrustedWorkspaceError extends MigrationChainError {
   constructor(action: string) {

@@ -4,16 +4,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../core/errors';
+import { ChainCache, core, type DatabaseTarget, MigrationChainError, migrationExtensions } from './core';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
-import { ChainCache, core, type DatabaseTarget } from './core';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
-import type { FolderRef, FolderSnapshot } from './snapshot';
+import type { FolderRef, FolderSnapshot } from './folder-snapshot';
 import { requireTrust } from './trust';
 
 const DEBOUNCE_MS = 150;
-const WATCHED = '**/{*.sql,*.js,*.cjs,*.mjs,*.ts,*.py,alembic.ini,.env*}';
+// Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
+const WATCHED = `**/{${migrationExtensions().map((e) => `*.${e}`).join(',')},alembic.ini,.env*}`;
 
 export interface Deps {
   log: Log;
@@ -104,7 +104,7 @@ export class WorkspaceChains implements vscode.Disposable {
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const f of this.folders.values()) f.dispose();
     this.folders.clear();
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
   }
 }
 
@@ -168,12 +168,13 @@ class FolderChain implements vscode.Disposable {
     return this.running;
   }
 
-  resolveUrl(): Promise<ResolvedUrl | undefined> {
+  resolveUrl(projectDir = this.snapshot.alembicProject?.dir): Promise<ResolvedUrl | undefined> {
     const s = this.deps.settings.for(this.folder);
     return resolveDatabaseUrl({
       secret: async () => this.deps.secrets.get(secretKey(this.ref.uri)),
       setting: s.databaseUrl,
       folderPath: this.ref.fsPath,
+      projectPath: projectDir,
       envFile: s.envFile,
       envVariable: s.envVariable,
       env: process.env,
@@ -185,11 +186,10 @@ class FolderChain implements vscode.Disposable {
     const c = core();
     const s = this.deps.settings.for(this.folder);
     const snapshot: FolderSnapshot = { folder: this.ref };
-    const alembicIni = path.join(this.ref.fsPath, 'alembic.ini');
-    if (fs.existsSync(alembicIni)) snapshot.alembicDir = this.ref.fsPath;
     try {
-      snapshot.migrationsDir = s.migrationsDir ? path.resolve(this.ref.fsPath, s.migrationsDir) : await c.findMigrationsDir(this.ref.fsPath);
-      if (snapshot.migrationsDir && !fs.existsSync(snapshot.migrationsDir)) snapshot.migrationsDir = undefined;
+      const located = await c.locateFolderChain(this.ref.fsPath, s.migrationsDir);
+      snapshot.alembicProject = located.project;
+      snapshot.migrationsDir = located.dir && fs.existsSync(located.dir) ? located.dir : undefined;
       const changed = this.changedFiles;
       this.changedFiles = new Set();
       const incremental = changed && this.snapshot.migrationsDir === snapshot.migrationsDir && this.snapshot.chain;
@@ -204,7 +204,7 @@ class FolderChain implements vscode.Disposable {
       snapshot.disconnected = { reason: 'untrusted' };
       return snapshot;
     }
-    const resolved = await this.resolveUrl();
+    const resolved = await this.resolveUrl(snapshot.alembicProject?.dir);
     if (!resolved) {
       snapshot.disconnected = { reason: 'no-url' };
       this.logSource(`${this.ref.name}: no database URL (SecretStorage, migrationChain.databaseUrl, ${s.envFile}, environment ${s.envVariable})`);
@@ -243,6 +243,8 @@ class FolderChain implements vscode.Disposable {
     const s = this.deps.settings.for(this.folder);
     const base = path.basename(file);
     if (base === 'alembic.ini' || path.resolve(this.ref.fsPath, s.envFile) === file) return true;
+    const project = this.snapshot.alembicProject;
+    if (project && path.resolve(project.dir, s.envFile) === file) return true;
     const dir = this.snapshot.migrationsDir;
     if (dir) return file.startsWith(dir + path.sep);
     // No migrations folder yet: the first file of one appears.
@@ -256,7 +258,7 @@ class FolderChain implements vscode.Disposable {
 
   dispose(): void {
     if (this.debounce) clearTimeout(this.debounce);
-    this.disposables.forEach((d) => d.dispose());
+    for (const d of this.disposables) d.dispose();
     this.watcher.dispose();
   }
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { loadChain } from '../../src/core/chain/load';
-import type { Chain } from '../../src/core/chain/model';
+import type { Chain } from '../../src/core/chain/chain';
 import { checkDrift } from '../../src/core/drift/drift';
 import { CancelledError, ConnectionError, MigrationChainError, SqlError, UnknownRevisionError } from '../../src/core/errors';
 import type { Logger } from '../../src/core/log';

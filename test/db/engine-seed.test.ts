@@ -1,4 +1,4 @@
-// The seed's scenarios (reset-system.md sections 8-10) against a real PostgreSQL, on the seed chain
+// The seed's reset, status and verify scenarios (README "How runs work", ARCHITECTURE.md) against a real PostgreSQL, on the seed chain
 // in migrations/. Each test runs on its own fresh database.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

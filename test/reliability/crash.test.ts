@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { loadChain } from '../../src/core';
-import { describeRun, runCli, startCli } from './support/cli';
+import { describeRun, killAfter, runCli, startCli } from './support/cli';
 import { CRASH_CHAIN_DIR, CRASH_CHAIN_LENGTH, CRASH_CHAIN_REVISIONS, staleCrashChainFiles } from './support/crash-chain';
 import { inconsistencies, readState, waitForOtherSessionsToEnd } from './support/consistency';
 import { countFromEnv, createPrng, seedFromEnv } from './support/prng';
@@ -52,14 +52,8 @@ describe('crash consistency (SIGKILL during upgrade head)', function () {
       const fromSpawn = prng.next() < 0.2;
       const step = fromSpawn ? 0 : prng.int(1, CRASH_CHAIN_LENGTH);
       const delay = fromSpawn ? prng.int(0, Math.round(startupMs * 1.2)) : prng.int(0, 40);
-      const run = startCli(args(url), { timeoutMs: 60_000 });
-      if (!fromSpawn) await run.waitForOutput(new RegExp(`-> ${CRASH_CHAIN_REVISIONS[step - 1]}`)).catch(() => { /* exited early: checked below */ });
-      const exitedEarly = await Promise.race([
-        run.done.then(() => true),
-        new Promise<false>((r) => setTimeout(() => r(false), delay)),
-      ]);
-      if (!exitedEarly) run.child.kill('SIGKILL');
-      const result = await run.done;
+      const result = await killAfter(startCli(args(url), { timeoutMs: 60_000 }),
+        fromSpawn ? undefined : new RegExp(`-> ${CRASH_CHAIN_REVISIONS[step - 1]}`), delay);
       if (result.signal === 'SIGKILL') tally.kills++;
       else {
         tally.finishedFirst++;

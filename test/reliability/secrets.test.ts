@@ -105,6 +105,8 @@ describe('secrets: the password never reaches output or error messages', functio
     await ok('status via DATABASE_URL', ['status', '--dir', chainDir], { env: { DATABASE_URL: url } });
     await ok('verify', ['verify', '--drift', ...d]);
     await ok('verify --json', ['verify', '--json', ...d]);
+    await ok('test (stairway) --json --debug', ['test', '--json', '--debug', ...d]);
+    await ok('test (stairway) --junit', ['test', '--junit', path.join(chainDir, 'stairway.xml'), ...d]);
     await ok('downgrade --yes', ['downgrade', '-1', '--yes', ...d]);
     await ok('stamp', ['stamp', 'e5e5e5e5e5e5', ...d]);
     await ok('upgrade again', ['upgrade', 'head', ...d]);

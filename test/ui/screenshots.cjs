@@ -17,6 +17,7 @@ const CHOSEN = {
   'reset-modal.png': '03-reset-modal.png',          // the confirmation naming host, database, user, tables and rows
   'output-after-reset.png': '04-output-after-reset.png', // the output channel's step list of a reset, ending in verify
   'verify-report.png': '05-verify-report.png',      // "Migration Chain: Verify Database": every check ✔
+  'testing-view.png': '08-testing-view-stairway.png', // the Testing view after "Run Stairway Tests (All Revisions)"
 };
 
 const failed = fs.existsSync(FROM) ? fs.readdirSync(FROM).filter((f) => f.endsWith('-FAILED.png')) : [];

@@ -127,7 +127,12 @@ async function maximizedOutput(page: Page, pattern: RegExp, what: string, inspec
   try {
     await doc.click();
     await page.keyboard.press('Control+End');
-    const text = await until(async () => (await doc.innerText()).replace(/\u00a0/g, ' '), (t) => pattern.test(t), what, 60_000);
+    const read = async () => (await doc.innerText()).replace(/\u00a0/g, ' ');
+    const end = await until(read, (t) => pattern.test(t), what, 60_000);
+    // The editor renders only the rows in view: one page up as well, so a run's first lines are read
+    // even when its output is a little taller than the panel.
+    await page.keyboard.press('PageUp');
+    const text = `${await read()}\n${end}`;
     // The toasts were checked already; closed, they no longer hide the channel's last lines.
     await runCommand(page, 'Notifications: Clear All Notifications');
     await inspect(text);
@@ -283,7 +288,38 @@ export function trustedSteps(f: Fixture): Step[] {
         await see(editorArea(page).getByText(new RegExp(`down_revision:\\s*${f.broken.missingParent}`)), `the line naming ${f.broken.missingParent}`);
       },
     },
+    {
+      title: '"Run Stairway Tests (All Revisions)": the Testing view shows each sample revision passed, the broken chain errored',
+      shot: '08-testing-view-stairway',
+      async run({ page }) {
+        // A clean window for the picture: the Testing view and nothing else of the earlier steps.
+        await runCommand(page, 'View: Close All Editors');
+        await runCommand(page, 'View: Hide Panel');
+        await runCommand(page, 'Migration Chain: Run Stairway Tests (All Revisions)');
+        await runCommand(page, 'Testing: Focus on Test Explorer View');
+        const root = await see(page.getByRole('treeitem', { name: /^Migration Chain: all revisions \(sample\)/ }),
+          'the "Migration Chain: all revisions (sample)" item in the Testing view');
+        await expand(root);
+        await expand(await see(page.getByRole('treeitem', { name: /^trunk/ }), 'the "trunk" branch group'));
+        // Each item shows its message and revision; its accessible name is "<revision> (Passed), in …".
+        for (const revision of [...SEED_HEADS_FIRST].reverse()) {
+          const item = await see(page.getByRole('treeitem', { name: new RegExp(`^${escapeRegExp(revision)} \\(Passed\\)`) }),
+            `"${revision} (Passed)" in the Testing view`, 120_000);
+          const text = await item.innerText();
+          check(SEED_MESSAGES.some((m) => text.includes(m)), `the item for ${revision} to show its message`, text);
+        }
+        await see(page.getByRole('treeitem', { name: /^Migration Chain: all revisions \(broken\).*\(Errored\)/ }),
+          'the broken folder\'s chain "(Errored)": it cannot be walked');
+      },
+    },
   ];
+}
+
+/** The seed revisions' messages, parents first: the Testing view's item labels. */
+const SEED_MESSAGES = ['create base tables', 'add settings table', 'add discovery_queries table', 'add discovery_query_id to prospects'];
+
+async function expand(item: Locator): Promise<void> {
+  if ((await item.getAttribute('aria-expanded')) === 'false') await item.click();
 }
 
 export function untrustedSteps(f: Fixture): Step[] {

@@ -1,5 +1,5 @@
 import type { HeadPairAdvice } from '../../core/advice/heads';
-import type { Chain } from '../../core/chain/model';
+import type { Chain } from '../../core/chain/chain';
 import type { Command, CommandContext } from '../context';
 import { loadAdviceApi } from '../core';
 import { ExitCode } from '../exit-codes';
@@ -44,6 +44,11 @@ export const check: Command = async (ctx) => {
 /** Empty for a single head; the database is read only when there is advice to give. */
 async function headAdvice(ctx: CommandContext, chain: Chain): Promise<HeadPairAdvice[]> {
   if (chain.graph.heads.length < 2) return [];
+  const unread = loadAdviceApi().unreadFiles(chain);
+  if (unread.length) {
+    ctx.logger.info(`No advice on the ${chain.graph.heads.length} heads: ${unread.length} file(s) could not be read (${unread.map((f) => displayPath(f, ctx.io.cwd)).join(', ')}), so a head may be false. Fix the errors above first.`);
+    return [];
+  }
   const status = await readStatusIfConfigured(ctx, chain);
   const applied = status ? chain.graph.appliedSet(status.heads) : undefined;
   if (!status && !ctx.optionalDatabaseUrl()) ctx.logger.info('No database URL configured: the advice rests on the files alone.');

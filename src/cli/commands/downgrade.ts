@@ -2,6 +2,7 @@ import { irreversible } from '../../core/run/step';
 import type { Command } from '../context';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
 import { renderDowngradePlan } from '../print-integrity';
+import { alembicOptions } from './alembic';
 import { printSql } from './sql';
 import { formatRevisions, runOptions, summariseRun } from './shared';
 
@@ -30,7 +31,10 @@ export const downgrade: Command = async (ctx) => {
     stdinIsTTY: ctx.io.stdinIsTTY,
     protectedPatterns: protectedPatternsFrom(ctx.io.env),
   }, ctx.io.ask);
-  const result = await core.downgrade({ chain, url: url.url, target, ...runOptions(ctx) });
+  const project = await ctx.alembicProject();
+  const result = project
+    ? await core.alembicDowngrade({ ...(await alembicOptions(ctx, project, chain, url.url)), target })
+    : await core.downgrade({ chain, url: url.url, target, ...runOptions(ctx) });
   ctx.output.result(summariseRun('Downgraded', result));
   return 0;
 };

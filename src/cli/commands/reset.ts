@@ -1,41 +1,69 @@
-import type { Command } from '../context';
+import type { Command, CommandContext } from '../context';
+import type { ResetPreview } from '../core';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
+import { ConfirmationError } from '../../core/errors';
 import { ExitCode } from '../exit-codes';
 import { renderVerifyReport } from '../print';
+import { alembicOptions } from './alembic';
 import { runOptions } from './shared';
 
-/** `reset`: show the target and its tables, confirm, drop the public schema, upgrade head, verify. */
+/**
+ * `reset`: show the target, its tables and the guarantee (all-or-nothing, rehearsed, or not
+ * rehearsed), confirm, then drop the public schema, upgrade head and verify. An Alembic project is
+ * checked first (its Alembic starts, agrees on the heads, runs env.py) and rebuilt by its own Alembic.
+ */
 export const reset: Command = async (ctx) => {
-  const chain = await ctx.chain({ requireValid: true });
+  // An Alembic project's chain errors are refused by its reset, with "nothing was dropped".
+  const project = await ctx.alembicProject();
+  const chain = await ctx.chain({ requireValid: !project });
   const url = ctx.databaseUrl();
-  const result = await ctx.core().reset({
-    chain,
-    url: url.url,
-    backupFile: ctx.options.backup,
-    ...runOptions(ctx),
-    confirm: async (info) => {
-      const tables = info.tables.length
-        ? info.tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`)
-        : ['  (no tables)'];
-      ctx.output.note([
-        `Reset ${info.target.display}`,
-        `  host ${info.target.host}:${info.target.port}, database ${info.target.database}, user ${info.target.user}`,
-        'Tables that will be dropped:',
-        ...tables,
-      ].join('\n'));
-      await confirmDangerous({
-        operation: 'reset (drop every table in schema public)',
-        target: info.target,
-        yes: ctx.options.yes,
-        confirmDatabase: ctx.options.confirmDatabase,
-        stdinIsTTY: ctx.io.stdinIsTTY,
-        protectedPatterns: protectedPatternsFrom(ctx.io.env),
-      }, ctx.io.ask);
-      return true;
-    },
-  });
+  const core = ctx.core();
+  const confirm = async (info: ResetPreview): Promise<boolean> => {
+    const tables = info.tables.length
+      ? info.tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`)
+      : ['  (no tables)'];
+    ctx.output.note([
+      `Reset ${info.target.display}`,
+      `  host ${info.target.host}:${info.target.port}, database ${info.target.database}, user ${info.target.user}`,
+      'Tables that will be dropped:',
+      ...tables,
+      `Then applies ${info.revisions.length} revision${info.revisions.length === 1 ? '' : 's'} up to head and verifies.`,
+      core.describeGuarantee(info.guarantee, info.target),
+    ].join('\n'));
+    await confirmDangerous({
+      operation: 'reset (drop every table in schema public)',
+      target: info.target,
+      yes: ctx.options.yes,
+      confirmDatabase: ctx.options.confirmDatabase,
+      stdinIsTTY: ctx.io.stdinIsTTY,
+      protectedPatterns: protectedPatternsFrom(ctx.io.env),
+    }, ctx.io.ask);
+    if (core.needsSecondConfirmation(info.guarantee)) await confirmUnrehearsed(ctx, info);
+    return true;
+  };
+  const common = { backupFile: ctx.options.backup, rehearse: !ctx.options.noRehearsal, confirm };
+  const result = project
+    ? await core.alembicReset({ ...(await alembicOptions(ctx, project, chain, url.url)), ...common })
+    : await core.reset({ chain, url: url.url, ...runOptions(ctx), ...common });
   const report = result.verify;
-  if (report) ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
-  ctx.output.result('Reset complete.');
-  return report && !report.ok ? ExitCode.verifyFailed : ExitCode.ok;
+  ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
+  ctx.output.result(result.guarantee.kind === 'all-or-nothing'
+    ? 'Reset complete (all-or-nothing: committed after verify passed).'
+    : result.rehearsal
+      ? `Reset complete (rehearsed on ${result.rehearsal.scratchDatabase}, dropped since).`
+      : 'Reset complete (not rehearsed).');
+  return report.ok ? ExitCode.ok : ExitCode.verifyFailed;
 };
+
+/** No CREATEDB: the reset cannot be rehearsed. Asked again in a terminal, even with --yes; scripts must say --no-rehearsal. */
+async function confirmUnrehearsed(ctx: CommandContext, info: ResetPreview): Promise<void> {
+  const nothing = 'nothing was changed.';
+  if (!ctx.io.stdinIsTTY) {
+    throw new ConfirmationError(`Refusing to reset ${info.target.display} without a rehearsal (${info.target.user} has no CREATEDB); ${nothing}`,
+      `Grant CREATEDB to ${info.target.user} so the reset is rehearsed, or pass --no-rehearsal to reset without one.`);
+  }
+  const answer = await ctx.io.ask(`This reset is NOT rehearsed. Reset ${info.target.database} anyway? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) {
+    throw new ConfirmationError(`Not confirmed; ${nothing}`, 'Grant CREATEDB to rehearse the reset, or answer "y".');
+  }
+}

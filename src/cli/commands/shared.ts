@@ -1,6 +1,6 @@
 // Small pieces several commands share.
 import { MigrationChainError } from '../../core/errors';
-import type { Chain } from '../../core/chain/model';
+import type { Chain } from '../../core/chain/chain';
 import type { CommandContext } from '../context';
 import type { ChainStatus, RunResult } from '../core';
 import { formatMs } from '../../core/log';
@@ -40,7 +40,10 @@ export function formatRevisions(revisions: readonly string[]): string {
 }
 
 export function runOptions(ctx: CommandContext) {
-  return { logger: ctx.logger, signal: ctx.signal, lockTimeoutMs: ctx.options.lockTimeoutMs, applicationName: 'migration-chain cli' };
+  return {
+    logger: ctx.logger, signal: ctx.signal, lockTimeoutMs: ctx.options.lockTimeoutMs, applicationName: 'migration-chain cli',
+    ...(ctx.options.statementLockTimeoutMs !== undefined ? { statementLockTimeoutMs: ctx.options.statementLockTimeoutMs } : {}),
+  };
 }
 
 export function summariseRun(verb: 'Upgraded' | 'Downgraded', result: RunResult): string {

@@ -1,19 +1,30 @@
 import type { Command, CommandContext } from '../context';
 import { confirmSimple } from '../confirm';
 import { hasRisks, renderRiskPreview, upgradeRisks } from '../print-integrity';
+import { ExitCode } from '../exit-codes';
+import { renderVerifyReport } from '../print';
+import { alembicOptions } from './alembic';
 import { printSql } from './sql';
 import { runOptions, summariseRun } from './shared';
 
 /**
  * `upgrade [TARGET]`: apply the pending migrations up to TARGET (default head). In a terminal, a plan
  * with destructive statements or non-transactional migrations is shown and confirmed first; without
- * a terminal (deploy hooks, CI) nothing is asked.
+ * a terminal (deploy hooks, CI) nothing is asked. An Alembic project runs its own Alembic (under our
+ * lock) and is verified afterwards.
  */
 export const upgrade: Command = async (ctx) => {
   const target = ctx.positionals[0] ?? 'head';
   if (ctx.options.sql) return printSql(ctx, 'up', target);
   const chain = await ctx.chain({ requireValid: true });
   const url = ctx.databaseUrl();
+  const project = await ctx.alembicProject();
+  if (project) {
+    const result = await ctx.core().alembicUpgrade({ ...(await alembicOptions(ctx, project, chain, url.url)), target });
+    if (result.verify) ctx.output.result(renderVerifyReport(result.verify, ctx.io.cwd).join('\n'));
+    ctx.output.result(summariseRun('Upgraded', result));
+    return result.verify && !result.verify.ok ? ExitCode.verifyFailed : ExitCode.ok;
+  }
   if (ctx.io.stdinIsTTY && !ctx.options.yes) await confirmRisks(ctx, url.url, target);
   const result = await ctx.core().upgrade({ chain, url: url.url, target, ...runOptions(ctx) });
   ctx.output.result(summariseRun('Upgraded', result));

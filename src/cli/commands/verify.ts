@@ -3,7 +3,7 @@ import { ExitCode } from '../exit-codes';
 import { displayPath, renderVerifyReport } from '../print';
 
 /**
- * `verify`: the structured report of DESIGN.md; with --drift also the schema comparison against a
+ * `verify`: the structured report (ARCHITECTURE.md, README "How runs work"); with --drift also the schema comparison against a
  * scratch database built from the chain. Exit 6 when any check fails or the schema drifted.
  */
 export const verify: Command = async (ctx) => {

@@ -5,7 +5,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RevisionGraph } from '../chain/graph';
+import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
+import { formatOf, migrationExtensions } from '../chain/formats';
 import { LineIndex, revisionIdProblem } from '../chain/header';
 import { maskJsComments, maskPython } from '../chain/literals';
 import { MigrationChainError } from '../errors';
@@ -157,12 +159,16 @@ export async function reparent(opts: { file: string; newParent: string | readonl
   }
   // latin1 maps every byte to one character and back, so untouched bytes are written back exactly.
   const text = bytes.toString('latin1');
-  const ext = path.extname(opts.file).toLowerCase();
-  const edit = ext === '.sql' ? sqlEdit(text, parents, opts.file)
-    : ext === '.py' ? scriptEdit(text, maskPython(text), parents, 'py', opts.file)
-      : ['.js', '.cjs', '.mjs', '.ts'].includes(ext) ? scriptEdit(text, maskJsComments(text), parents, 'js', opts.file)
-        : undefined;
-  if (!edit) throw new MigrationChainError('usage', `${opts.file}: cannot re-parent a '${ext}' file (expected .sql, .py or .js).`);
+  const format = formatOf(opts.file);
+  if (!format) {
+    throw new MigrationChainError('usage', `${opts.file}: cannot re-parent a '${path.extname(opts.file)}' file (expected ${migrationExtensions().map((e) => `.${e}`).join(', ')}).`);
+  }
+  let edit: Edit;
+  switch (format) {
+    case 'sql': edit = sqlEdit(text, parents, opts.file); break;
+    case 'py': edit = scriptEdit(text, maskPython(text), parents, 'py', opts.file); break;
+    case 'js': edit = scriptEdit(text, maskJsComments(text), parents, 'js', opts.file); break;
+  }
 
   const updated = text.slice(0, edit.start) + edit.replacement + text.slice(edit.end);
   // Written beside the real file and renamed over it: an interrupted write never leaves half a
@@ -264,4 +270,13 @@ function valueEnd(text: string, i: number): number | undefined {
   }
   const word = /^[A-Za-z_$][\w$]*/.exec(text.slice(i, i + 40))?.[0];
   return word && ['None', 'null', 'undefined'].includes(word) ? i + word.length : undefined;
+}
+
+/**
+ * Files that may belong to the chain but could not be read (an error on a file that produced no
+ * migration). A dropped file can make a false head, so no head advice is given while there are any.
+ */
+export function unreadFiles(chain: Chain): string[] {
+  const read = new Set(chain.migrations.map((m) => m.file));
+  return [...new Set(chain.diagnostics.filter((d) => d.severity === 'error' && d.file && !read.has(d.file)).map((d) => d.file!))].sort();
 }

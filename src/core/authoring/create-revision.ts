@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { MigrationChainError, TargetError } from '../errors';
 import { loadChain } from '../chain/load';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { renderSqlMigration, slugify } from './template';
 
 export interface CreateRevisionOptions {

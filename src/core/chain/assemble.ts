@@ -12,7 +12,7 @@ export interface LiteralEntry {
 }
 
 export type ScriptHeader = Partial<Record<
-  'revision' | 'down_revision' | 'message' | 'transactional' | 'branch_labels' | 'depends_on',
+  'revision' | 'down_revision' | 'message' | 'transactional' | 'branch_labels' | 'depends_on' | 'irreversible',
   LiteralEntry
 >>;
 
@@ -85,6 +85,14 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
       `transactional must be true or false, not ${describe(lit)}`));
   }
 
+  let irreversible: Migration['irreversible'];
+  if (header.irreversible) {
+    const lit = header.irreversible.literal;
+    if (lit.kind === 'string' && lit.value.trim() !== '') irreversible = { reason: lit.value.trim(), line: header.irreversible.line };
+    else errors.push(diag('unparseable-header', 'error', file, header.irreversible.line,
+      `irreversible must be a non-empty string literal giving the reason, not ${describe(lit)}`));
+  }
+
   if (errors.length > 0) {
     if (revisionValid) for (const e of errors) e.revision = revision;
     return { ok: false, diagnostics: [...warnings, ...errors] };
@@ -105,6 +113,7 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
     hasVerify: facts.hasVerify,
     checksum: checksumText(facts.text),
   };
+  if (irreversible) migration.irreversible = irreversible;
   return { ok: true, migration, diagnostics: warnings };
 }
 

@@ -1,7 +1,8 @@
 // Parsed files keyed by path + mtime + size, so reloading a folder re-reads only what changed, and
 // the last listing of each folder, so a file watcher's "these paths changed" re-indexes without a
 // rescan (10,000 files: one changed file costs one read, one parse and one graph build).
-import type { Chain, MigrationFormat, ParseResult } from './model';
+import type { Chain } from './chain';
+import type { MigrationFormat, ParseResult } from './model';
 
 export interface CachedFile {
   file: string;

@@ -1,9 +1,11 @@
-// Finds the files that may be migrations. Whether a file really is one is the parser's call (a
-// `.sql` without a `-- revision:` header gets a 'no-revision' warning, not silence).
+// Finds the files that may be migrations: every file whose extension the format table (formats.ts)
+// knows. Whether a file really is one is the parser's call (a `.sql` without a `-- revision:` header
+// gets a 'no-revision' warning, not silence).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { MigrationFormat } from './model';
 import { MigrationChainError } from '../errors';
+import { formatOf } from './formats';
 
 const SKIPPED_DIRS = new Set(['node_modules', '__pycache__']);
 
@@ -16,17 +18,6 @@ export interface DiscoveredFile {
   /** Absolute path. */
   file: string;
   format: MigrationFormat;
-}
-
-/** The format of a migration file by its name, or undefined for anything else. */
-export function formatOf(fileName: string): MigrationFormat | undefined {
-  const base = path.basename(fileName);
-  if (base.startsWith('.')) return undefined;
-  const ext = path.extname(base).toLowerCase();
-  if (ext === '.sql') return 'sql';
-  if (ext === '.js' || ext === '.cjs' || ext === '.mjs') return 'js';
-  if (ext === '.py') return base === '__init__.py' ? undefined : 'py';
-  return undefined;
 }
 
 /**

@@ -3,7 +3,8 @@
 // duplicates, missing parents and cycles become diagnostics with file and line. Everything is
 // O(n + edges) (prefix and nearest lookups are O(n) per call) so 10,000 revisions stay cheap.
 import { TargetError, type ChainDiagnostic } from '../errors';
-import type { Migration, ResolvedTarget } from './model';
+import type { Direction, Migration, ResolvedTarget } from './model';
+import { editDistance } from '../text';
 
 const NO_EDGES: readonly number[] = Object.freeze([]);
 
@@ -265,6 +266,11 @@ export class RevisionGraph {
     const i = this.idxOf(revision);
     return i === undefined ? [] : this.names(this.parentIdx[i]);
   }
+  /** Parents and resolved depends_on targets: everything that must be applied before `revision`. */
+  prerequisites(revision: string): string[] {
+    const i = this.idxOf(revision);
+    return i === undefined ? [] : this.names(this.prereqIdx[i]);
+  }
   children(revision: string): string[] {
     const i = this.idxOf(revision);
     return i === undefined ? [] : this.names(this.childIdx[i]);
@@ -324,6 +330,76 @@ export class RevisionGraph {
   }
   /** Every revision, parents before children (deterministic). Revisions on a cycle are left out. */
   topologicalOrder(): string[] { return this.names(this.order); }
+  /**
+   * Every revision, heads first, in the order `alembic history` prints them: Alembic's
+   * RevisionMap._topological_sort over all revisions from the heads down. It walks one head's line
+   * down (parents and depends_on targets, as Alembic's "normalized" down revisions), switches to
+   * another head whenever the next revision is still an ancestor of that head, and breaks ties by
+   * file order, as Alembic does by its map's insertion order. Revisions on a cycle, which Alembic
+   * refuses and no walk reaches, follow in file order so that nothing is hidden. One order for the
+   * CLI's `history`, the editor's tree and its revision pickers.
+   */
+  historyOrder(): string[] {
+    const n = this.nodes.length;
+    const down = this.normalizedDown();
+    const pending = new Uint8Array(n);
+    for (const i of this.order) pending[i] = 1;
+    const ancestorsOf = (i: number): Uint8Array => this.reach([i], down, true);
+    const current: number[] = [];
+    // Alembic starts from its "real" heads: nothing builds on them, not even through depends_on.
+    for (let i = 0; i < n; i++) if (pending[i] && this.successorIdx[i].length === 0) current.push(i);
+    const ancestors = current.map(ancestorsOf);
+    const out: number[] = [];
+    let at = 0;
+    while (current.length) {
+      const candidate = current[at];
+      // Another head still needs this revision below it: walk that head first.
+      const waiting = ancestors.findIndex((a, k) => k !== at && a[candidate] === 1);
+      if (waiting !== -1) { at = waiting; continue; }
+      if (pending[candidate]) { out.push(candidate); pending[candidate] = 0; }
+      const next = down[candidate].filter((r) => pending[r] && !current.includes(r));
+      if (next.length === 0) {
+        current.splice(at, 1);
+        ancestors.splice(at, 1);
+        at = Math.max(at - 1, 0);
+      } else if (down[candidate].length === 1 && this.parentIdx[candidate].length === 1) {
+        current[at] = next[0];
+        ancestors[at][candidate] = 0;
+      } else {
+        current[at] = next[0];
+        ancestors[at] = ancestorsOf(next[0]);
+        for (const r of next.slice(1)) { current.push(r); ancestors.push(ancestorsOf(r)); }
+      }
+    }
+    for (let i = 0; i < n; i++) if (pending[i] || this.onCycle[i]) out.push(i);
+    return this.names(out);
+  }
+
+  /**
+   * Per revision, what it stands on as Alembic's `_normalized_down_revisions` lists it: the parents,
+   * then the depends_on targets that no ancestor (along parents) already depends on. Revisions on a
+   * cycle are left out of every list.
+   */
+  private normalizedDown(): (readonly number[])[] {
+    const out: (readonly number[])[] = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const parents = this.parentIdx[i];
+      const prereq = this.prereqIdx[i];
+      let list: readonly number[] = prereq;
+      if (prereq.length > parents.length) {
+        const deps = new Set(prereq.filter((p) => !parents.includes(p)));
+        const lineage = this.reach(parents, this.parentIdx, true);
+        for (let a = 0; a < lineage.length; a++) {
+          if (!lineage[a]) continue;
+          for (const d of this.prereqIdx[a]) if (!this.parentIdx[a].includes(d)) deps.delete(d);
+        }
+        list = [...parents, ...deps];
+      }
+      out.push(list.some((p) => this.onCycle[p]) ? list.filter((p) => !this.onCycle[p]) : list);
+    }
+    return out;
+  }
+
   /** Revisions equal to or ancestors of any of `heads` (the "applied" set for those recorded heads). Unknown ids are ignored. */
   appliedSet(heads: readonly string[]): Set<string> {
     return this.toSet(this.reach(this.known(heads), this.prereqIdx, true));
@@ -337,6 +413,33 @@ export class RevisionGraph {
       if (!this.successorIdx[i].some((c) => applied.has(this.nodes[c].revision))) out.push(r);
     }
     return out.sort();
+  }
+
+  /**
+   * The recorded heads after running `revision` one step in `direction` from `heads`, as Alembic's
+   * revision map moves them. Up: its parents and its depends_on targets stop being heads (Alembic's
+   * upgrade step merges every "normalized down revision", dependencies included, so a database we
+   * upgraded can be continued by Alembic and the reverse). Down: its parents and depends_on targets
+   * become heads unless another remaining head still needs them (Alembic's unmerge: they stay
+   * applied, so they must stay recorded). Sorted.
+   */
+  headsAfter(direction: Direction, heads: readonly string[], revision: string): string[] {
+    const prerequisites = this.prerequisites(revision);
+    if (direction === 'up') {
+      const covered = new Set(prerequisites);
+      return sortedUnique([...heads.filter((h) => !covered.has(h)), revision]);
+    }
+    const remaining = heads.filter((h) => h !== revision);
+    const stillNeeded = this.appliedSet(remaining);
+    const uncovered = prerequisites.filter((p) => !stillNeeded.has(p));
+    return sortedUnique([...remaining, ...uncovered]);
+  }
+
+  /** The heads after running every revision of `revisions` in order from `heads`. */
+  headsAfterAll(direction: Direction, heads: readonly string[], revisions: readonly string[]): string[] {
+    let current = [...heads];
+    for (const r of revisions) current = this.headsAfter(direction, current, r);
+    return current;
   }
 
   /**
@@ -517,6 +620,10 @@ export class RevisionGraph {
   }
 }
 
+function sortedUnique(values: string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -525,18 +632,4 @@ function sameLinks(a: Migration, b: Migration): boolean {
   return a.file === b.file && a.revision === b.revision && a.revisionLine === b.revisionLine &&
     a.downRevisionLine === b.downRevisionLine && sameList(a.downRevisions, b.downRevisions) &&
     sameList(a.dependsOn, b.dependsOn) && sameList(a.branchLabels, b.branchLabels);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length];
 }

@@ -33,7 +33,7 @@ export function checkedIds(values: readonly string[], key: string, file: string,
 
 /** A short, single-line rendering of untrusted text for messages. */
 export function printable(text: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point of this pattern
   const flat = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

@@ -1,10 +1,15 @@
 // Public surface of the file side of the engine: folders -> parsed migrations -> revision graph,
 // plus authoring and the SQL helpers that work on migration text.
-export type { Chain, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
+export type { Direction, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
+export type { Chain } from './chain';
 export { RevisionGraph } from './graph';
-export { loadChain, findMigrationsDir, parseMigrationText, type LoadOptions } from './load';
+export { loadChain, findMigrationsDir, alembicVersionsDirOf, parseMigrationText, type LoadOptions } from './load';
 export { ChainCache } from './cache';
-export { discoverMigrationFiles, formatOf, type DiscoveredFile } from './discover';
+export { discoverMigrationFiles, type DiscoveredFile } from './discover';
+export {
+  FORMATS, canDowngrade, formatOf, formatSpec, hasSqlText, hasVerifyBlock, migrationExtensions, migrationFileGlob,
+  type Execution, type MigrationFormatSpec,
+} from './formats';
 export { parseSqlMigration } from './parse-sql';
 export { parseJsMigration } from './parse-js';
 export { parsePythonMigration } from './parse-python';

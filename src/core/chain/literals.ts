@@ -184,9 +184,15 @@ export const PY_SYNTAX: LiteralSyntax = {
 
 /** Reads one literal starting at (or after whitespace from) offset `i`. */
 export function readLiteral(text: string, i: number, syntax: LiteralSyntax): Literal {
+  return readLiteralSpan(text, i, syntax).literal;
+}
+
+/** readLiteral, with the offset just past the literal (`end` is where reading stopped for 'other'). */
+export function readLiteralSpan(text: string, i: number, syntax: LiteralSyntax): { literal: Literal; end: number } {
   i = skipWs(text, i);
   const scalar = readScalar(text, i, syntax);
-  if (scalar) return scalar.literal;
+  if (scalar) return scalar;
+  const other = (): { literal: Literal; end: number } => ({ literal: { kind: 'other', raw: rawSnippet(text, i) }, end: i });
   const open = text[i];
   if (open !== undefined && syntax.listOpeners.includes(open)) {
     const close = open === '[' ? ']' : ')';
@@ -194,16 +200,16 @@ export function readLiteral(text: string, i: number, syntax: LiteralSyntax): Lit
     let j = skipWs(text, i + 1);
     while (j < text.length && text[j] !== close) {
       const item = readScalar(text, j, syntax);
-      if (!item || item.literal.kind !== 'string') return { kind: 'other', raw: rawSnippet(text, i) };
+      if (!item || item.literal.kind !== 'string') return other();
       values.push(item.literal.value);
       j = skipWs(text, item.end);
       if (text[j] === ',') j = skipWs(text, j + 1);
-      else if (text[j] !== close) return { kind: 'other', raw: rawSnippet(text, i) };
+      else if (text[j] !== close) return other();
     }
-    if (j >= text.length) return { kind: 'other', raw: rawSnippet(text, i) };
-    return { kind: 'list', values };
+    if (j >= text.length) return other();
+    return { literal: { kind: 'list', values }, end: j + 1 };
   }
-  return { kind: 'other', raw: rawSnippet(text, i) };
+  return other();
 }
 
 function readScalar(text: string, i: number, syntax: LiteralSyntax): { literal: Literal; end: number } | undefined {

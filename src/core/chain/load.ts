@@ -3,15 +3,13 @@
 import { closeSync, fstatSync, openSync, promises as fs, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ChainDiagnostic } from '../errors';
-import type { Chain, Migration, MigrationFormat, ParseResult } from './model';
+import type { Chain } from './chain';
+import type { Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
-import { discoverMigrationFiles, formatOf, isSkippedName } from './discover';
+import { discoverMigrationFiles, isSkippedName } from './discover';
+import { FORMATS, formatOf } from './formats';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
-import { parseJsMigration } from './parse-js';
-import { parsePythonMigration } from './parse-python';
-import { parseSqlMigration } from './parse-sql';
-import { transactionDiagnostics } from '../sql/risky';
 
 export interface LoadOptions {
   cache?: ChainCache;
@@ -22,19 +20,9 @@ export interface LoadOptions {
   changed?: readonly string[];
 }
 
-/** Parses one file's text by its format, adding the chain-level checks that need only that file. */
+/** Parses one file's text with its format's parser (formats.ts), file-level checks included. */
 export function parseMigrationText(file: string, format: MigrationFormat, text: string): ParseResult {
-  let result: ParseResult;
-  switch (format) {
-    case 'sql': result = parseSqlMigration(file, text); break;
-    case 'js': result = parseJsMigration(file, text); break;
-    case 'py': result = parsePythonMigration(file, text); break;
-  }
-  if (result.ok && format === 'sql') {
-    const tx = transactionDiagnostics(result.migration);
-    if (tx.length) result = { ...result, diagnostics: [...result.diagnostics, ...tx] };
-  }
-  return result;
+  return FORMATS[format].parse(file, text);
 }
 
 // One read buffer reused for every file (decoding copies out of it): thousands of small reads then
@@ -46,7 +34,7 @@ let readBuffer = Buffer.allocUnsafe(64 * 1024);
  * more; without it mtimeMs is -1 (not cacheable) and no fs.Stats object is made, which is a tenth
  * of what a cold load of 10,000 files allocates.
  */
-function readFile(file: string, stat: boolean): { text: string; mtimeMs: number; size: number } {
+function readFile(file: string, stat: boolean, format: MigrationFormat): { text: string; mtimeMs: number; size: number } {
   const fd = openSync(file, 'r');
   try {
     let mtimeMs = -1;
@@ -67,7 +55,8 @@ function readFile(file: string, stat: boolean): { text: string; mtimeMs: number;
       if (n === 0) break;
       len += n;
     }
-    return { text: readBuffer.toString('utf8', 0, len), mtimeMs, size: len };
+    const text = FORMATS[format].decode(readBuffer.subarray(0, len));
+    return { text, mtimeMs, size: len };
   } finally {
     closeSync(fd);
   }
@@ -75,7 +64,7 @@ function readFile(file: string, stat: boolean): { text: string; mtimeMs: number;
 
 function readAndParse(file: string, format: MigrationFormat, stat: boolean): CachedFile | undefined {
   try {
-    const { text, mtimeMs, size } = readFile(file, stat);
+    const { text, mtimeMs, size } = readFile(file, stat, format);
     return { file, format, mtimeMs, size, result: parseMigrationText(file, format, text) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -220,9 +209,15 @@ export async function findMigrationsDir(cwd: string): Promise<string | undefined
 }
 
 async function alembicVersionsDir(root: string): Promise<string | undefined> {
+  return alembicVersionsDirOf(path.join(root, 'alembic.ini'));
+}
+
+/** The versions folder an Alembic config file names, relative paths taken from the file's folder. */
+export async function alembicVersionsDirOf(iniFile: string): Promise<string | undefined> {
+  const root = path.dirname(path.resolve(iniFile));
   let ini: string;
   try {
-    ini = await fs.readFile(path.join(root, 'alembic.ini'), 'utf8');
+    ini = await fs.readFile(iniFile, 'utf8');
   } catch {
     return undefined;
   }

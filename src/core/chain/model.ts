@@ -1,8 +1,11 @@
 // Plain data for a parsed migration chain. Parsers produce `Migration`s; graph.ts turns them into
-// a `RevisionGraph`. Nothing here touches the database.
+// a `RevisionGraph` and chain.ts bundles both per folder. Nothing here touches the database.
 import type { ChainDiagnostic } from '../errors';
 
 export type MigrationFormat = 'sql' | 'js' | 'py';
+
+/** Which way a run moves: apply migrations (up) or undo them (down). */
+export type Direction = 'up' | 'down';
 
 /** A block of SQL in a `.sql` file; `line` is the 1-based file line of the block's first text line. */
 export interface SqlSection {
@@ -34,6 +37,12 @@ export interface Migration {
   /** `.js`: whether the module text defines a downgrade / verify function (headers are read as text, never executed). */
   hasDowngrade: boolean;
   hasVerify: boolean;
+  /**
+   * Declared on purpose with a reason (`-- irreversible: <reason>` in `.sql`, a module-level
+   * `irreversible = "<reason>"` in `.py` / `.js`): the stairway test upgrades it and does not ask
+   * for a downgrade.
+   */
+  irreversible?: { reason: string; line: number };
   /** sha256 (hex) of the upgrade text with CRLF/CR normalised to LF; for js/py the whole file text. */
   checksum: string;
 }
@@ -42,14 +51,6 @@ export interface Migration {
 export type ParseResult =
   | { ok: true; migration: Migration; diagnostics: ChainDiagnostic[] }
   | { ok: false; diagnostics: ChainDiagnostic[] };
-
-/** The result of reading a migrations folder: every file that parsed, the graph, every problem. */
-export interface Chain {
-  dir: string;
-  migrations: Migration[];
-  graph: import('./graph').RevisionGraph;
-  diagnostics: ChainDiagnostic[];
-}
 
 /** Where a target string resolved to. `revisions` is empty for `base`. */
 export interface ResolvedTarget {

@@ -6,7 +6,7 @@ import { normalizeLineEndings } from './checksum';
 import { LineIndex, stripBom } from './header';
 import { JS_SYNTAX, maskJsComments, readLiteral, type Literal } from './literals';
 
-const KEYS = ['revision', 'down_revision', 'message', 'transactional', 'branch_labels', 'depends_on'] as const;
+const KEYS = ['revision', 'down_revision', 'message', 'transactional', 'branch_labels', 'depends_on', 'irreversible'] as const;
 
 /** Where `name` is assigned/exported, earliest first: exports.x =, export const x =, { x: ... }. */
 function definitionPattern(name: string): RegExp {

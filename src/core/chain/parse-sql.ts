@@ -6,7 +6,7 @@ import { checksumText, normalizeLineEndings } from './checksum';
 import { checkedIds, diag, printable, revisionIdProblem, stripBom } from './header';
 
 export const SQL_HEADER_KEYS = [
-  'revision', 'down_revision', 'message', 'transactional', 'branch_labels', 'depends_on', 'create_date',
+  'revision', 'down_revision', 'message', 'transactional', 'branch_labels', 'depends_on', 'create_date', 'irreversible',
 ] as const;
 type HeaderKey = (typeof SQL_HEADER_KEYS)[number];
 const KNOWN_KEYS: ReadonlySet<string> = new Set(SQL_HEADER_KEYS);
@@ -157,6 +157,12 @@ export function parseSqlMigration(file: string, rawText: string): ParseResult {
     }
   }
 
+  const irreversibleEntry = header.get('irreversible');
+  if (irreversibleEntry && irreversibleEntry.value === '') {
+    errors.push(diag('unparseable-header', 'error', file, irreversibleEntry.line,
+      "irreversible needs a reason: '-- irreversible: <why this revision cannot be undone>'"));
+  }
+
   if (errors.length > 0) {
     if (!revProblem) for (const e of errors) e.revision = revision;
     return { ok: false, diagnostics: [...diagnostics, ...errors] };
@@ -183,6 +189,7 @@ export function parseSqlMigration(file: string, rawText: string): ParseResult {
   if (downgrade) migration.downgrade = downgrade;
   const verify = sections.get('verify');
   if (verify) migration.verify = verify;
+  if (irreversibleEntry) migration.irreversible = { reason: irreversibleEntry.value, line: irreversibleEntry.line };
   for (const d of diagnostics) d.revision = revision;
   return { ok: true, migration, diagnostics };
 }

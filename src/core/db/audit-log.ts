@@ -3,10 +3,16 @@
 // file was edited after it was applied. Revisions applied by Alembic (or before the log existed)
 // have no row: "applied, checksum unknown", never an error.
 import type { ClientBase } from 'pg';
-import type { Bookkeeping } from './version-table';
+import type { Direction } from '../chain/model';
+import type { Bookkeeping } from './bookkeeping';
 import { quoteLiteral } from './identifiers';
 
 export type LogDirection = 'upgrade' | 'downgrade' | 'repair';
+
+/** How a run's direction is spelled in the log's `direction` column. */
+export function logDirection(direction: Direction): LogDirection {
+  return direction === 'up' ? 'upgrade' : 'downgrade';
+}
 
 export interface LogEntry {
   revision: string;
@@ -20,19 +26,6 @@ export interface LogEntry {
 export interface AppliedChecksum {
   checksum: string;
   appliedAt: Date;
-}
-
-export function createLogTableSql(b: Bookkeeping): string {
-  return `CREATE TABLE IF NOT EXISTS ${b.logTable} (\n`
-    + '    id bigserial PRIMARY KEY,\n'
-    + '    revision varchar(32) NOT NULL,\n'
-    + "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'repair')),\n"
-    + '    checksum text,\n'
-    + '    applied_at timestamptz NOT NULL DEFAULT now(),\n'
-    + '    duration_ms integer,\n'
-    + '    db_user text NOT NULL DEFAULT current_user,\n'
-    + '    client text\n'
-    + ')';
 }
 
 /**

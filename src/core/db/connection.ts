@@ -41,7 +41,7 @@ function parseRaw(url: string): ParsedUrl {
       'Example: postgres://user:password@localhost:5432/mydb');
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is required on first connection, never at module load (layering test)
     const { parse } = require('pg-connection-string') as typeof import('pg-connection-string');
     return parse(url.trim());
   } catch {
@@ -82,7 +82,7 @@ export function describeTarget(t: DatabaseTarget): string {
 /** A connected client; the caller ends it. Failures become ConnectionError with a hint. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Client> {
   const target = parseDatabaseUrl(url);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is required on first connection, never at module load (layering test)
   const pg = require('pg') as typeof import('pg');
   const config: ClientConfig = {
     connectionString: url.trim(),

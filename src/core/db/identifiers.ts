@@ -13,7 +13,7 @@ export function validateIdentifier(name: string, what: string): string {
   if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
     throw new MigrationChainError('usage', `The ${what} "${name}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES}-byte limit.`);
   }
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- identifiers must not contain control characters; this pattern finds them
   if (/[\u0000-\u001f\u007f]/.test(name)) {
     throw new MigrationChainError('usage', `The ${what} contains a control character.`);
   }

@@ -1,79 +1,10 @@
-// The `alembic_version` table: created with exactly Alembic's DDL, read as the database's head(s),
-// and rewritten the way Alembic rewrites it, so a database migrated by either tool reads correctly
-// in the other.
+// The `alembic_version` rows: read as the database's head(s) and rewritten the way Alembic rewrites
+// them, so a database migrated by either tool reads correctly in the other. Which heads a step
+// leads to is the graph's business (RevisionGraph.headsAfter); this module only writes the rows.
 import type { ClientBase } from 'pg';
-import type { RevisionGraph } from '../chain/graph';
 import { MigrationChainError } from '../errors';
-import { createLogTableSql } from './audit-log';
-import { qualifiedName, quoteIdent, quoteLiteral, validateIdentifier } from './identifiers';
-
-export interface VersionTableOptions {
-  /** Default `alembic_version` (Alembic's `version_table`). */
-  versionTable?: string;
-  /** Default: none, i.e. the search_path (Alembic's `version_table_schema`). */
-  versionTableSchema?: string;
-}
-
-/** Validated names of the bookkeeping tables. */
-export interface Bookkeeping {
-  table: string;
-  schema?: string;
-  /** The quoted, schema-qualified version table. */
-  versionTable: string;
-  /** The quoted, schema-qualified audit log (same schema as the version table). */
-  logTable: string;
-}
-
-export const DEFAULT_VERSION_TABLE = 'alembic_version';
-export const LOG_TABLE = 'migration_chain_log';
-
-export function bookkeeping(options: VersionTableOptions = {}): Bookkeeping {
-  const table = validateIdentifier(options.versionTable ?? DEFAULT_VERSION_TABLE, 'version table name');
-  const schema = options.versionTableSchema === undefined || options.versionTableSchema === ''
-    ? undefined
-    : validateIdentifier(options.versionTableSchema, 'version table schema');
-  return {
-    table,
-    schema,
-    versionTable: qualifiedName(table, schema),
-    logTable: qualifiedName(LOG_TABLE, schema),
-  };
-}
-
-/** Alembic's DDL, including the constraint name `<table>_pkc`. */
-export function createVersionTableSql(b: Bookkeeping, ifNotExists = false): string {
-  return `CREATE TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${b.versionTable} (\n`
-    + '    version_num VARCHAR(32) NOT NULL, \n'
-    + `    CONSTRAINT ${quoteIdent(`${b.table}_pkc`)} PRIMARY KEY (version_num)\n`
-    + ')';
-}
-
-/** Which bookkeeping tables exist. */
-export interface BookkeepingTables {
-  version: boolean;
-  log: boolean;
-}
-
-/** Whether the version table and the audit log exist, in one round trip. */
-export async function bookkeepingTables(client: ClientBase, b: Bookkeeping): Promise<BookkeepingTables> {
-  const { rows } = await client.query<{ v: boolean; l: boolean }>(
-    'SELECT to_regclass($1) IS NOT NULL AS v, to_regclass($2) IS NOT NULL AS l', [b.versionTable, b.logTable])
-    .catch((err: unknown) => { throw missingSchema(err, b); });
-  return { version: rows[0].v, log: rows[0].l };
-}
-
-/** Creates whichever of the version table and the audit log `tables` says is missing. */
-export async function ensureBookkeepingTables(client: ClientBase, b: Bookkeeping, tables: BookkeepingTables): Promise<void> {
-  if (!tables.version) await client.query(createVersionTableSql(b, true)).catch((err: unknown) => { throw missingSchema(err, b); });
-  if (!tables.log) await client.query(createLogTableSql(b));
-}
-
-/** A configured version-table schema that does not exist is a settings mistake, not a driver failure. */
-function missingSchema(err: unknown, b: Bookkeeping): unknown {
-  if ((err as { code?: unknown })?.code !== '3F000' || b.schema === undefined) return err;
-  return new MigrationChainError('usage', `The version table schema ${quoteIdent(b.schema)} does not exist in this database.`,
-    'Create the schema first, or fix the version table schema setting (Alembic\'s version_table_schema).');
-}
+import { bookkeepingTables, type Bookkeeping, type BookkeepingTables } from './bookkeeping';
+import { quoteLiteral } from './identifiers';
 
 /**
  * The recorded heads, sorted; [] when the table is missing or empty (the database is at base).
@@ -88,28 +19,6 @@ export async function readHeads(client: ClientBase, b: Bookkeeping, tables?: Boo
     }
     return r.version_num;
   }).sort();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Head transitions.
-
-/** Heads after applying `revision`: its parents stop being heads (depends_on targets stay, as in Alembic). */
-export function headsAfterUpgrade(graph: RevisionGraph, heads: readonly string[], revision: string): string[] {
-  const parents = new Set(graph.parents(revision));
-  return sortedUnique([...heads.filter((h) => !parents.has(h)), revision]);
-}
-
-/** Heads after undoing `revision`: its parents become heads unless another remaining head still needs them. */
-export function headsAfterDowngrade(graph: RevisionGraph, heads: readonly string[], revision: string): string[] {
-  const remaining = heads.filter((h) => h !== revision);
-  const stillNeeded = new Set<string>();
-  for (const h of remaining) {
-    if (!graph.has(h)) continue;
-    stillNeeded.add(h);
-    for (const a of graph.ancestors(h)) stillNeeded.add(a);
-  }
-  const uncovered = graph.parents(revision).filter((p) => !stillNeeded.has(p));
-  return sortedUnique([...remaining, ...uncovered]);
 }
 
 export type VersionStatement =
@@ -163,8 +72,4 @@ export async function writeVersionTransition(client: ClientBase, b: Bookkeeping,
     const result = await client.query(renderVersionStatement(b, s));
     assertOneVersionRow(b, s, result.rowCount);
   }
-}
-
-function sortedUnique(values: string[]): string[] {
-  return [...new Set(values)].sort();
 }

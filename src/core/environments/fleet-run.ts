@@ -4,7 +4,7 @@
 // failure; `continue` runs everything and reports. A cancel starts nothing new and cancels the
 // running statements (each target rolls back its running migration, so it stays at a consistent
 // revision). Progress goes to the run record on disk, so `resume` finishes what was left.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { CancelledError, MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';

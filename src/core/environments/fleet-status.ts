@@ -2,9 +2,9 @@
 // last upgrade from the audit log (when, by whom), or why it could not be reached. Reuses the single
 // database status (readDatabaseState + computeStatus); reads run with bounded concurrency.
 import type { ClientBase } from 'pg';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { parseDatabaseUrl, withConnection } from '../db/connection';
-import { bookkeeping, type Bookkeeping } from '../db/version-table';
+import { bookkeeping, type Bookkeeping } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 import { computeStatus, readDatabaseState } from '../status/status';
 import { naturalCompare, type FleetTarget } from './targets';

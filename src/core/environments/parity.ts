@@ -1,9 +1,10 @@
 // Parity of two environments: both schemas read from the catalogs and compared with the drift
 // check's snapshot and diff, each difference linked to the migration that creates the object.
 // "expected" is environment A, "actual" environment B: `missing` = only in A, `extra` = only in B.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { withConnection } from '../db/connection';
-import { bookkeeping, LOG_TABLE, readHeads } from '../db/version-table';
+import { bookkeeping, LOG_TABLE } from '../db/bookkeeping';
+import { readHeads } from '../db/version-table';
 import { linkSources, upgradeTexts } from '../drift/sources';
 import { diffSchemas, type SchemaDiffEntry } from '../schema/diff';
 import { readSchema } from '../schema/snapshot';

@@ -2,7 +2,7 @@
 // target; a tenant set lists its members from the server each time (tenants come and go).
 import { globMatches } from '../db/protected';
 import { describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { urlForDatabase } from '../drift/drift';
+import { urlForDatabase } from '../db/scratch-database';
 import { MigrationChainError } from '../errors';
 import type { Environment } from './config';
 

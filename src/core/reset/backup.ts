@@ -64,7 +64,11 @@ export async function runPgDump(pgDump: string, url: string, file: string): Prom
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, { stderr }));
+      if (err) {
+        // execFile's error type drops Error from its declared type (Omit<…>); it is an Error at run time.
+        const failure: Error & { stderr: string } = Object.assign(err, { stderr });
+        reject(failure);
+      }
       else resolve(stdout);
     });
   });

@@ -21,7 +21,7 @@ export interface ScriptMigration {
 }
 
 // TypeScript compiles `import()` to `require()` under CommonJS; keep a real dynamic import for ESM.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant body: the only way to keep a real import() under CommonJS output
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<Record<string, unknown>>;
 
 export async function loadScriptMigration(migration: Migration): Promise<ScriptMigration> {
@@ -32,7 +32,7 @@ export async function loadScriptMigration(migration: Migration): Promise<ScriptM
     } else {
       try {
         delete require.cache[require.resolve(migration.file)];
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a .js migration is a CommonJS module loaded by path at run time
         mod = require(migration.file) as Record<string, unknown>;
       } catch (err) {
         if ((err as { code?: string }).code !== 'ERR_REQUIRE_ESM') throw err;
@@ -49,5 +49,5 @@ export async function loadScriptMigration(migration: Migration): Promise<ScriptM
 }
 
 export function scriptContext(client: ClientBase, revision: string): MigrationContext {
-  return { client, revision, sql: (text, params) => client.query(text, params as unknown[] | undefined) };
+  return { client, revision, sql: (text, params) => client.query(text, params) };
 }

@@ -2,21 +2,23 @@
 // the version-table statements, each migration in its own BEGIN/COMMIT. When a database URL is given
 // and reachable the script starts from that database's recorded heads (Alembic makes you type
 // `current:head`); otherwise from `from`, else from base.
-import type { Chain, SqlSection } from '../chain/model';
-import { createLogTableSql, renderLogInsert } from '../db/audit-log';
+import type { Direction, SqlSection } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import { logDirection, renderLogInsert } from '../db/audit-log';
 import { withConnection } from '../db/connection';
+import { readHeads, renderVersionStatement, versionTransition } from '../db/version-table';
 import {
-  bookkeeping, bookkeepingTables, createVersionTableSql, headsAfterDowngrade, headsAfterUpgrade, readHeads, renderVersionStatement,
-  versionTransition, type Bookkeeping, type VersionTableOptions,
-} from '../db/version-table';
+  bookkeeping, bookkeepingTables, createLogTableSql, createVersionTableSql, type Bookkeeping, type VersionTableOptions,
+} from '../db/bookkeeping';
+import { hasSqlText } from '../chain/formats';
 import { MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { splitSqlStatements } from '../sql/split';
-import { assertRunnable, planDowngrade, planUpgrade, type RunDirection } from './plan';
+import { assertRunnable, planDowngrade, planUpgrade } from './plan';
 
 export interface RenderSqlOptions extends VersionTableOptions {
   chain: Chain;
-  direction: RunDirection;
+  direction: Direction;
   target: string;
   /** Start from these heads instead of the database's / base. */
   from?: string[];
@@ -32,7 +34,7 @@ export async function renderSql(options: RenderSqlOptions): Promise<string> {
   const plan = options.direction === 'up'
     ? planUpgrade(options.chain, start.heads, options.target)
     : planDowngrade(options.chain, start.heads, options.target);
-  const scripts = plan.migrations.filter((m) => m.format !== 'sql');
+  const scripts = plan.migrations.filter((m) => !hasSqlText(m));
   if (scripts.length > 0) {
     throw new MigrationChainError('usage',
       `Cannot render SQL offline for ${scripts.map((m) => `${m.revision} (${m.format})`).join(', ')}: only .sql migrations have SQL to print.`,
@@ -49,8 +51,8 @@ export async function renderSql(options: RenderSqlOptions): Promise<string> {
   }
   let heads = [...plan.from];
   for (const m of plan.migrations) {
-    const direction = options.direction === 'up' ? 'upgrade' : 'downgrade';
-    const after = direction === 'upgrade' ? headsAfterUpgrade(options.chain.graph, heads, m.revision) : headsAfterDowngrade(options.chain.graph, heads, m.revision);
+    const direction = logDirection(options.direction);
+    const after = options.chain.graph.headsAfter(options.direction, heads, m.revision);
     out.push(`-- Running ${direction} ${heads.join(', ')} -> ${after.join(', ')}  (${m.revision}${m.message ? `: ${m.message}` : ''})`);
     const body = sectionSql(direction === 'upgrade' ? m.upgrade : m.downgrade);
     const bookkeepingSql = [

@@ -1,15 +1,14 @@
 // What an upgrade or downgrade will do, computed from the chain and the recorded heads before
 // anything changes: the ordered revisions, and every reason to refuse (a broken chain, a revision
-// the files do not know, a downgrade through an irreversible revision, a Python migration).
-import type { Chain, Migration } from '../chain/model';
-import { headsAfterDowngrade, headsAfterUpgrade } from '../db/version-table';
+// the files do not know, a downgrade through an irreversible revision, a format run elsewhere).
+import type { Direction, Migration } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { ChainError, MigrationChainError, TargetError, UnknownRevisionError } from '../errors';
 import { irreversible } from './step';
-
-export type RunDirection = 'up' | 'down';
+import { canDowngrade, formatSpec } from '../chain/formats';
 
 export interface PlannedRun {
-  direction: RunDirection;
+  direction: Direction;
   from: string[];
   /** Heads after the run. */
   to: string[];
@@ -47,7 +46,7 @@ export function planUpgrade(chain: Chain, heads: readonly string[], target: stri
   const revisions = chain.graph.upgradePlan(heads, resolved);
   const migrations = revisions.map((r) => mustGet(chain, r));
   assertRunnableFormats(migrations);
-  return { direction: 'up', from: [...heads], to: headsAfter(chain, heads, revisions, 'up'), revisions, migrations };
+  return { direction: 'up', from: [...heads], to: chain.graph.headsAfterAll('up', heads, revisions), revisions, migrations };
 }
 
 export function planDowngrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
@@ -64,19 +63,16 @@ export function planDowngrade(chain: Chain, heads: readonly string[], target: st
   const blocked = migrations.filter((m) => !canDowngrade(m));
   if (blocked.length > 0) throw irreversible(blocked);
   assertRunnableFormats(migrations);
-  return { direction: 'down', from: [...heads], to: headsAfter(chain, heads, revisions, 'down'), revisions, migrations };
+  return { direction: 'down', from: [...heads], to: chain.graph.headsAfterAll('down', heads, revisions), revisions, migrations };
 }
 
-export function canDowngrade(m: Migration): boolean {
-  return m.format === 'sql' ? m.downgrade !== undefined : m.hasDowngrade;
-}
-
-function assertRunnableFormats(migrations: readonly Migration[]): void {
-  const python = migrations.filter((m) => m.format === 'py');
-  if (python.length > 0) {
-    throw new MigrationChainError('usage',
-      `This run includes Alembic Python migrations, which this tool does not execute: ${python.map((m) => m.revision).join(', ')}.`,
-      'Run them with the project\'s own `alembic` command; status, history and verify still work here.');
+/** Refuses a run that includes a format this engine does not execute (formats.ts says which and why). */
+export function assertRunnableFormats(migrations: readonly Migration[]): void {
+  for (const m of migrations) {
+    const execution = formatSpec(m).execution;
+    if (execution.kind !== 'elsewhere') continue;
+    const same = migrations.filter((o) => o.format === m.format);
+    throw new MigrationChainError('usage', `This run includes ${execution.why}: ${same.map((o) => o.revision).join(', ')}.`, execution.hint);
   }
 }
 
@@ -84,13 +80,4 @@ function mustGet(chain: Chain, revision: string): Migration {
   const m = chain.graph.get(revision);
   if (!m) throw new MigrationChainError('chain', `The plan names ${revision}, which the chain does not define.`);
   return m;
-}
-
-/** The heads after running `revisions` in order from `heads`. */
-export function headsAfter(chain: Chain, heads: readonly string[], revisions: readonly string[], direction: RunDirection): string[] {
-  let current = [...heads];
-  for (const r of revisions) {
-    current = direction === 'up' ? headsAfterUpgrade(chain.graph, current, r) : headsAfterDowngrade(chain.graph, current, r);
-  }
-  return current;
 }

@@ -1,10 +1,13 @@
 // planRun: what an upgrade or downgrade would do, for confirmation modals and `--dry-run`. Reads the
 // recorded heads (no lock, no changes). A downgrade preview lists the revisions to undo newest first
 // and marks those without a downgrade instead of refusing, so the modal can name them.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/connection';
-import { bookkeeping, readHeads, type VersionTableOptions } from '../db/version-table';
-import { assertKnownHeads, assertRunnable, canDowngrade, headsAfter, planUpgrade, type RunDirection } from './plan';
+import { readHeads } from '../db/version-table';
+import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
+import { canDowngrade } from '../chain/formats';
+import type { Direction } from '../chain/model';
+import { assertKnownHeads, assertRunnable, planUpgrade } from './plan';
 
 export interface RunPlanStep {
   revision: string;
@@ -27,7 +30,7 @@ export interface RunPlan {
 export interface PlanRunOptions extends VersionTableOptions {
   chain: Chain;
   url: string;
-  direction: RunDirection;
+  direction: Direction;
   target: string;
   applicationName?: string;
 }
@@ -51,7 +54,7 @@ export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
   return {
     target,
     from: heads,
-    to: headsAfter(chain, heads, revisions, options.direction),
+    to: chain.graph.headsAfterAll(options.direction, heads, revisions),
     steps,
     irreversible: options.direction === 'down' ? steps.filter((s) => !s.hasDowngrade).map((s) => s.revision) : [],
   };

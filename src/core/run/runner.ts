@@ -3,14 +3,15 @@
 // heads and the graph, and logMigration/unlogMigration do nothing because each migration moves its
 // version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
 // happen.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
+import type { Direction, Migration } from '../chain/model';
 import { describeTarget } from '../db/connection';
-import {
-  bookkeepingTables, ensureBookkeepingTables, headsAfterDowngrade, headsAfterUpgrade, readHeads,
-} from '../db/version-table';
-import { CancelledError, MigrationChainError } from '../errors';
+import { readHeads } from '../db/version-table';
+import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
+import { CancelledError, MigrationChainError, SqlError, StatementLockTimeoutError } from '../errors';
 import { formatMs } from '../log';
-import { assertRunnable, planDowngrade, planUpgrade, type PlannedRun } from './plan';
+import { splitSqlStatements } from '../sql/split';
+import { assertRunnable, assertRunnableFormats, planDowngrade, planUpgrade, type PlannedRun } from './plan';
 import { withSession, type Session, type SessionOptions } from './session';
 import { runStep, type StepOptions } from './step';
 
@@ -65,6 +66,7 @@ export async function upgradeInSession(s: Session, chain: Chain, target: string)
 }
 
 async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptions: StepOptions): Promise<string[]> {
+  assertRunnableFormats(plan.migrations);
   const where = describeTarget(s.target);
   if (plan.revisions.length === 0) {
     s.logger.info(`${where} is already at ${plan.from.join(', ') || 'base'}: nothing to ${plan.direction === 'up' ? 'upgrade' : 'downgrade'}.`);
@@ -72,17 +74,17 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
   }
   s.logger.info(`${plan.direction === 'up' ? 'Upgrading' : 'Downgrading'} ${where} from ${plan.from.join(', ') || 'base'} to ${plan.to.join(', ') || 'base'}: ${plan.revisions.length} migration(s).`);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- umzug is required when a run starts, never at module load (layering test)
   const { Umzug } = require('umzug') as typeof import('umzug');
   let heads = [...plan.from];
   const done: string[] = [];
-  const step = async (revision: string, direction: 'upgrade' | 'downgrade') => {
+  const step = async (revision: string, direction: Direction) => {
     if (s.signal?.aborted) throw new CancelledError();
     const m = chain.graph.get(revision)!;
-    const after = direction === 'upgrade' ? headsAfterUpgrade(chain.graph, heads, revision) : headsAfterDowngrade(chain.graph, heads, revision);
+    const after = chain.graph.headsAfter(direction, heads, revision);
     const t0 = performance.now();
-    s.logger.info(`${direction === 'upgrade' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
-    await runStep(s, m, direction, heads, after, stepOptions);
+    s.logger.info(`${direction === 'up' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
+    await runStepRetryingLockTimeouts(s, m, direction, heads, after, stepOptions);
     heads = after;
     done.push(revision);
     // One info line per migration, written before it runs (a cancel or a crash must be attributable
@@ -96,14 +98,14 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
     migrations: ordered.map((revision) => ({
       name: revision,
       path: chain.graph.get(revision)?.file,
-      up: () => step(revision, 'upgrade'),
-      down: () => step(revision, 'downgrade'),
+      up: () => step(revision, 'up'),
+      down: () => step(revision, 'down'),
     })),
     storage: {
       // The plan was made from the heads read under this session's lock, a moment ago.
-      executed: async () => {
+      executed: () => {
         const applied = chain.graph.appliedSet(plan.from);
-        return ordered.filter((r) => applied.has(r));
+        return Promise.resolve(ordered.filter((r) => applied.has(r)));
       },
       logMigration: async () => {},
       unlogMigration: async () => {},
@@ -117,6 +119,63 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
     throw unwrapUmzugError(err);
   }
   return done;
+}
+
+/** Attempts per migration when its statement hits lock_timeout (a transactional migration rolls back whole, so retrying is safe). */
+export const LOCK_TIMEOUT_ATTEMPTS = 3;
+const LOCK_RETRY_PAUSE_MS = 1000;
+
+async function runStepRetryingLockTimeouts(
+  s: Session, m: Migration, direction: Direction, before: string[], after: string[], options: StepOptions,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runStep(s, m, direction, before, after, options);
+      return;
+    } catch (err) {
+      const limitMs = s.statementLockTimeoutMs ?? 0;
+      if (!(err instanceof SqlError) || err.pg.code !== '55P03' || limitMs === 0) throw err;
+      const statement = failingStatement(m, direction, err);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { findBlockers, describeBlocker } = require('../lint/blockers') as typeof import('../lint/blockers');
+      const blockers = statement ? (await findBlockers(s.client, statement).catch(() => [])).map(describeBlocker) : [];
+      const who = blockers.length ? blockers.join('; ') : 'a session that has since let go';
+      if (!m.transactional || attempt >= LOCK_TIMEOUT_ATTEMPTS) {
+        const tries = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
+        throw new StatementLockTimeoutError(
+          `${m.revision} gave up after ${tries}: lock_timeout (${formatMs(limitMs)}) expired waiting for a table lock`
+            + `${statement ? ` for \`${oneLine(statement)}\`` : ''}, blocked by ${who}. `
+            + (m.transactional ? `The migration was rolled back; the database stays at ${before.join(', ') || '<base>'}.`
+              : 'It is non-transactional: statements before this one stay applied; the version was not moved.'),
+          m.revision, blockers, { cause: err });
+      }
+      s.logger.warn(`${m.revision}: lock_timeout (${formatMs(limitMs)}) expired, blocked by ${who}; rolled back, retrying (${attempt + 1}/${LOCK_TIMEOUT_ATTEMPTS}) in ${formatMs(LOCK_RETRY_PAUSE_MS * attempt)}.`);
+      await pause(LOCK_RETRY_PAUSE_MS * attempt, s.signal);
+    }
+  }
+}
+
+/** The text of the statement an SqlError points at (by its file line), for .sql migrations. */
+function failingStatement(m: Migration, direction: Direction, err: SqlError): string | undefined {
+  const section = direction === 'up' ? m.upgrade : m.downgrade;
+  const line = err.location?.line;
+  if (!section || line === undefined) return undefined;
+  let found: string | undefined;
+  for (const st of splitSqlStatements(section.text)) if (section.line + st.line - 1 <= line) found = st.text;
+  return found;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 97)}...` : flat;
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(timer); reject(new CancelledError()); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** umzug wraps a migration's error in its own MigrationError; ours carry the details. */

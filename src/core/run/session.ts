@@ -4,7 +4,7 @@
 import type { Client } from 'pg';
 import { backendPid, connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
 import { withAdvisoryLock, DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
-import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { CancelledError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 
@@ -19,6 +19,12 @@ export interface SessionOptions extends VersionTableOptions {
   lockKey?: bigint | number | string;
   /** Shown in pg_stat_activity and recorded in the audit log (e.g. 'migration-chain cli'). */
   applicationName?: string;
+  /**
+   * PostgreSQL lock_timeout for the migrations' statements, so a migration waiting behind a long
+   * query gives up instead of stalling all traffic to the table (0 = none). Default: 5 s for a
+   * database on another host, none for a local one.
+   */
+  statementLockTimeoutMs?: number;
   /** Schema-per-tenant: the search_path of the run (set versionTableSchema to the same schema). */
   searchPath?: string;
 }
@@ -32,7 +38,17 @@ export interface Session {
   logger: Logger;
   signal?: AbortSignal;
   applicationName: string;
+  /**
+   * Set by a caller that holds one transaction open on `client` around several steps (the
+   * all-or-nothing reset): steps then move their version rows and write their audit rows inside it,
+   * and neither BEGIN nor COMMIT nor ROLLBACK; the caller decides the outcome.
+   */
+  outerTransaction?: boolean;
+  /** The lock_timeout set on this session (absent or 0 = none; a scratch database's session sets none). */
+  statementLockTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_LOCK_TIMEOUT_MS = 5000;
 
 export async function withSession<T>(options: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
   const logger = options.logger ?? silentLogger;
@@ -43,7 +59,8 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
   const client = await connect(options.url, { applicationName, searchPath: options.searchPath });
   try {
     const pid = await backendPid(client);
-    const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName };
+    const statementLockTimeoutMs = options.statementLockTimeoutMs ?? (target.isLocal ? 0 : DEFAULT_STATEMENT_LOCK_TIMEOUT_MS);
+    const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName, statementLockTimeoutMs };
     return await withAdvisoryLock(client, {
       key: options.lockKey,
       timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
@@ -51,7 +68,11 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
       onWait: (holder) => logger.info(holder
         ? `Waiting for the migration lock on ${describeTarget(target)}, held by pid ${holder.pid} (${holder.applicationName || 'no application name'})…`
         : `Waiting for the migration lock on ${describeTarget(target)}…`),
-    }, () => fn(session));
+    }, async () => {
+      // Set once for the session, after the migration lock: every migration's statements run under it.
+      if (statementLockTimeoutMs > 0) await client.query(`SET lock_timeout = ${Math.round(statementLockTimeoutMs)}`);
+      return fn(session);
+    });
   } catch (err) {
     // Between migrations (lock, version reads, the next BEGIN) a dead connection is the same event.
     throw isConnectionLoss(err) ? lostConnectionError(target) : err;

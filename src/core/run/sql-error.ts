@@ -1,6 +1,6 @@
 // A PostgreSQL error raised by a migration, turned into a SqlError that carries the whole server
 // error (message, detail, hint, position, context) and the file and line it came from.
-import type { Migration, SqlSection } from '../chain/model';
+import type { Direction, Migration, SqlSection } from '../chain/model';
 import { SqlError, type SourceLocation } from '../errors';
 
 /** The fields of a pg DatabaseError we keep (all optional: JS errors have none). */
@@ -17,8 +17,6 @@ interface PgErrorLike {
   constraint?: string;
   severity?: string;
 }
-
-export type Direction = 'upgrade' | 'downgrade';
 
 /** True when `err` came from the server (it has a SQLSTATE), as opposed to the driver or a JS migration. */
 export function isServerError(err: unknown): boolean {
@@ -55,7 +53,8 @@ export function toSqlError(
   migration: Migration,
   direction: Direction,
   location: SourceLocation | undefined,
-  extra?: { advice?: string; partiallyApplied?: boolean },
+  /** `outerTransaction`: the step ran inside its caller's transaction, whose owner says what was rolled back. */
+  extra?: { advice?: string; partiallyApplied?: boolean; outerTransaction?: boolean },
 ): SqlError {
   const e = (err ?? {}) as PgErrorLike;
   const pg = {
@@ -64,7 +63,7 @@ export function toSqlError(
   };
   const where = location ? `${location.file}:${location.line}${location.column ? `:${location.column}` : ''}` : migration.file;
   const lines = [
-    `${direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} ${migration.revision} failed at ${where}: ${e.message ?? String(err)}`,
+    `${direction === 'up' ? 'Upgrade' : 'Downgrade'} ${migration.revision} failed at ${where}: ${e.message ?? String(err)}`,
   ];
   if (e.code) lines.push(`  SQLSTATE: ${e.code}`);
   if (e.detail) lines.push(`  DETAIL: ${e.detail}`);
@@ -72,7 +71,7 @@ export function toSqlError(
   if (e.where) lines.push(`  CONTEXT: ${e.where}`);
   if (extra?.partiallyApplied) {
     lines.push(`  ${migration.revision} is non-transactional: the statements before this one stay applied; the version was not moved.`);
-  } else {
+  } else if (!extra?.outerTransaction) {
     lines.push(`  ${migration.revision} was rolled back; earlier migrations stay applied.`);
   }
   if (extra?.advice) lines.push(`  ${extra.advice}`);

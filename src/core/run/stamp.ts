@@ -1,9 +1,10 @@
 // stamp: set the recorded version without running migrations — how a database whose tables were
 // made by `create_all` is adopted. Refuses to mark a revision applied when its verify block fails
 // against the database, unless forced.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { describeTarget } from '../db/connection';
-import { bookkeepingTables, ensureBookkeepingTables, readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
+import { readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
+import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 import { runVerifyBlock, type VerifyBlockResult } from '../verify/blocks';
 import { assertKnownHeads, assertRunnable } from './plan';

@@ -39,22 +39,25 @@ export class StepTransaction {
   /** Each version statement of the opening (its results follow BEGIN's) must have touched one row. */
   checkOpening(result: QueryResult | QueryResult[]): void {
     const results = Array.isArray(result) ? result : [result];
-    this.transition.forEach((st, i) => assertOneVersionRow(this.s.bk, st, results[1 + i]?.rowCount ?? null));
+    const first = this.s.outerTransaction ? 0 : 1;
+    this.transition.forEach((st, i) => assertOneVersionRow(this.s.bk, st, results[first + i]?.rowCount ?? null));
   }
 
   /** Sends the opening alone when no body statement carried it (empty section, a .js body, a non-transactional step). */
   async open(): Promise<void> {
     if (this.begun) return;
     this.begun = true;
-    this.checkOpening(await this.s.client.query(this.openingSql()));
+    const opening = this.openingSql();
+    if (opening) this.checkOpening(await this.s.client.query(opening));
   }
 
   /** Writes the audit row and commits in one round trip; `recheckHeads` first re-reads the version table inside the transaction. */
   async commit(entry: LogEntry, recheckHeads: boolean): Promise<void> {
     await this.open();
     const check = recheckHeads ? `${this.headsCheckSql()};\n` : '';
+    const end = this.s.outerTransaction ? '' : ';\nCOMMIT';
     try {
-      await this.s.client.query(`${check}${renderLogInsert(this.s.bk, entry)};\nCOMMIT`);
+      await this.s.client.query(`${check}${renderLogInsert(this.s.bk, entry)}${end}`);
     } catch (err) {
       const message = err instanceof Error ? err.message : '';
       const at = message.indexOf(HEADS_MARKER);
@@ -65,11 +68,12 @@ export class StepTransaction {
   }
 
   async rollback(): Promise<void> {
-    if (this.begun) await this.s.client.query('ROLLBACK').catch(() => {});
+    if (this.begun && !this.s.outerTransaction) await this.s.client.query('ROLLBACK').catch(() => {});
   }
 
   private openingSql(): string {
-    return `${['BEGIN', ...this.transition.map((st) => renderVersionStatement(this.s.bk, st))].join(';\n')};\n`;
+    const parts = [...(this.s.outerTransaction ? [] : ['BEGIN']), ...this.transition.map((st) => renderVersionStatement(this.s.bk, st))];
+    return parts.length ? `${parts.join(';\n')};\n` : '';
   }
 
   /** Fails (and so skips the COMMIT after it) unless the version table holds exactly the expected heads. */

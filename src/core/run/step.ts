@@ -3,7 +3,9 @@
 // applied and recorded, or not at all (step-transaction.ts packs that into few round trips). A
 // non-transactional migration runs its statements one by one in autocommit, then moves the version
 // in a short transaction of its own.
-import type { Migration, SqlSection } from '../chain/model';
+import { formatSpec, hasSqlText } from '../chain/formats';
+import type { Direction, Migration, SqlSection } from '../chain/model';
+import { logDirection } from '../db/audit-log';
 import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/connection';
 import { versionTransition } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
@@ -11,7 +13,7 @@ import { splitSqlStatements } from '../sql/split';
 import { loadScriptMigration, scriptContext } from './js-module';
 import type { Session } from './session';
 import { StepTransaction } from './step-transaction';
-import { isServerError, locateInScript, locateInSection, toSqlError, type Direction } from './sql-error';
+import { isServerError, locateInScript, locateInSection, toSqlError } from './sql-error';
 
 export interface StepOptions {
   /** Extra advice for a failure, e.g. why a table may already exist. */
@@ -30,7 +32,7 @@ export async function runStep(
     try {
       await guard.run(() => runBody(s, migration, direction, options, tx));
       await tx.commit({
-        revision: migration.revision, direction, checksum: migration.checksum,
+        revision: migration.revision, direction: logDirection(direction), checksum: migration.checksum,
         durationMs: performance.now() - started, client: s.applicationName,
       }, mayTouchVersionTable(s, migration, direction));
     } catch (err) {
@@ -50,8 +52,8 @@ export async function runStep(
 
 /** A script can do anything; SQL only when its text names the version table. */
 function mayTouchVersionTable(s: Session, m: Migration, direction: Direction): boolean {
-  if (m.format !== 'sql') return true;
-  const section = direction === 'upgrade' ? m.upgrade : m.downgrade;
+  if (!hasSqlText(m)) return true;
+  const section = direction === 'up' ? m.upgrade : m.downgrade;
   return !!section && section.text.toLowerCase().includes(s.bk.table.toLowerCase());
 }
 
@@ -64,17 +66,17 @@ function cancelled(migration: Migration): CancelledError {
 }
 
 async function runBody(s: Session, m: Migration, direction: Direction, options: StepOptions, tx: StepTransaction): Promise<void> {
-  if (m.format === 'py') {
-    throw new MigrationChainError('usage', `${m.revision} (${m.file}) is an Alembic Python migration; this tool does not run Python.`,
-      'Run it with the project\'s own `alembic upgrade` / `alembic downgrade`.');
+  const execution = formatSpec(m).execution;
+  if (execution.kind === 'elsewhere') {
+    throw new MigrationChainError('usage', `Cannot run ${m.revision} (${m.file}) here: it is one of the ${execution.why}.`, execution.hint);
   }
-  if (m.format === 'js') {
+  if (execution.kind === 'module') {
     if (m.transactional) await tx.open();
     return runScript(s, m, direction, options);
   }
-  const section = direction === 'upgrade' ? m.upgrade : m.downgrade;
+  const section = direction === 'up' ? m.upgrade : m.downgrade;
   if (!section) {
-    if (direction === 'upgrade') return; // a migration with nothing to do still moves the version
+    if (direction === 'up') return; // a migration with nothing to do still moves the version
     throw irreversible([m]);
   }
   await runSection(s, m, section, direction, options, tx);
@@ -94,7 +96,7 @@ async function runSection(s: Session, m: Migration, section: SqlSection, directi
       const position = (Number((err as { position?: string }).position) || 0) - [...opening].length;
       const at = locateInSection(section, statement.offset, statement.text, isServerError(err) && position > 0 ? position : undefined);
       throw toSqlError(err, m, direction, { file: m.file, line: at.line, column: at.column },
-        { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional });
+        { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional, outerTransaction: s.outerTransaction });
     }
     if (opening) tx.checkOpening(result);
   }
@@ -108,9 +110,9 @@ function isVersionTableError(s: Session, err: unknown): boolean {
 
 async function runScript(s: Session, m: Migration, direction: Direction, options: StepOptions): Promise<void> {
   const mod = await loadScriptMigration(m);
-  const fn = direction === 'upgrade' ? mod.upgrade : mod.downgrade;
+  const fn = direction === 'up' ? mod.upgrade : mod.downgrade;
   if (!fn) {
-    if (direction === 'upgrade') return;
+    if (direction === 'up') return;
     throw irreversible([m]);
   }
   try {
@@ -118,7 +120,7 @@ async function runScript(s: Session, m: Migration, direction: Direction, options
   } catch (err) {
     if (s.signal?.aborted || isQueryCanceled(err) || isConnectionLoss(err)) throw err;
     if (err instanceof MigrationChainError) throw err;
-    throw toSqlError(err, m, direction, locateInScript(err, m), { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional });
+    throw toSqlError(err, m, direction, locateInScript(err, m), { advice: options.adviceFor?.(err), partiallyApplied: !m.transactional, outerTransaction: s.outerTransaction });
   }
 }
 
@@ -134,7 +136,7 @@ export function irreversible(migrations: readonly Migration[]): MigrationChainEr
  * keeps cancelling until the body returns (a cancel that lands between two statements is lost). The
  * version write and COMMIT are never cancelled: once the body is done the migration completes.
  */
-class CancelGuard {
+export class CancelGuard {
   private busy = false;
   private cancelling: Promise<void> | undefined;
   private readonly onAbort = () => {

@@ -3,6 +3,7 @@
 // triggers are shown inside it, not repeated as entries of their own).
 import { quoteLiteral } from '../db/identifiers';
 import type { SourceLocation } from '../errors';
+import { compareCodePoints } from '../text';
 import type { ColumnSnapshot, SchemaSnapshot, SequenceSnapshot, TableSnapshot } from './snapshot';
 
 export type SchemaObjectKind =
@@ -69,11 +70,6 @@ export function formatSchemaDiff(entries: readonly SchemaDiffEntry[], upTo: stri
     if (e.source) lines.push(`  see ${e.source.revision} (${e.source.file}:${e.source.line})`);
   }
   return lines.join('\n');
-}
-
-/** Code-point order, so the result does not depend on the machine's locale. */
-export function compareCodePoints(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function describeChange(change: SchemaChange): string {

@@ -3,9 +3,9 @@
 // from the server's own deparsers (format_type, pg_get_expr, pg_get_constraintdef, pg_get_indexdef,
 // pg_get_viewdef, pg_get_functiondef), so both sides are rendered by the same code and compare as text.
 import type { ClientBase } from 'pg';
-import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../db/version-table';
+import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
-import { compareCodePoints } from './diff';
+import { compareCodePoints } from '../text';
 
 /** The part of a connected `pg` client this module uses (pass a `Client`). */
 export type CatalogClient = Pick<ClientBase, 'query'>;
@@ -119,15 +119,15 @@ export async function readSchema(
   await client.query(`SELECT set_config('search_path', quote_ident($1), false)`, [schema]);
   try {
     const [tables, columns, constraints, indexes, triggers, sequences, views, enums, functions] = [
-      await client.query(TABLES_SQL, [schema]),
-      await client.query(COLUMNS_SQL, [schema]),
-      await client.query(CONSTRAINTS_SQL, [schema]),
-      await client.query(INDEXES_SQL, [schema]),
-      await client.query(TRIGGERS_SQL, [schema]),
-      await client.query(SEQUENCES_SQL, [schema]),
-      await client.query(VIEWS_SQL, [schema]),
-      await client.query(ENUMS_SQL, [schema]),
-      await client.query(FUNCTIONS_SQL, [schema]),
+      await client.query<Row>(TABLES_SQL, [schema]),
+      await client.query<Row>(COLUMNS_SQL, [schema]),
+      await client.query<Row>(CONSTRAINTS_SQL, [schema]),
+      await client.query<Row>(INDEXES_SQL, [schema]),
+      await client.query<Row>(TRIGGERS_SQL, [schema]),
+      await client.query<Row>(SEQUENCES_SQL, [schema]),
+      await client.query<Row>(VIEWS_SQL, [schema]),
+      await client.query<Row>(ENUMS_SQL, [schema]),
+      await client.query<Row>(FUNCTIONS_SQL, [schema]),
     ];
     const keep = (row: Row) => !excluded.has(text(row, 'table'));
 
@@ -340,12 +340,9 @@ function bool(row: Row, key: string): boolean {
 function textArray(row: Row, key: string): string[] {
   const v = row[key];
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw catalogError(key, v);
-  return v as string[];
+  return v;
 }
 
 function sortBy<T>(items: T[], key: (item: T) => string): T[] {
   return [...items].sort((a, b) => compareCodePoints(key(a), key(b)));
 }
-
-// The comparison lives in diff.ts; re-exported so callers need one import.
-export { diffSchemas, formatSchemaDiff, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './diff';

@@ -5,7 +5,6 @@
 import type { ChainDiagnostic } from '../errors';
 import type { RevisionGraph } from '../chain/graph';
 import type { Migration, SqlSection } from '../chain/model';
-import type { RunPlanStep } from '../run/preview';
 import { scanSql, splitSqlStatements } from './split';
 
 export type RiskCode =
@@ -167,20 +166,26 @@ export function findRiskyStatements(migration: Migration, options: { destructive
 }
 
 /** The risky statements of a plan step's migration ([] when the chain does not define it). */
-export function riskyOfStep(graph: RevisionGraph): (step: RunPlanStep) => RiskyStatement[] {
+export function riskyOfStep(graph: RevisionGraph): (step: PlanStepLike) => RiskyStatement[] {
   return (step) => {
     const m = graph.get(step.revision);
     return m ? findRiskyStatements(m) : [];
   };
 }
 
-export interface RiskPreview {
-  destructive: { step: RunPlanStep; risk: RiskyStatement }[];
-  nonTransactional: RunPlanStep[];
+/** What the preview reads of a plan step (run/preview.ts's RunPlanStep; named here so this module stays below run/). */
+export interface PlanStepLike {
+  revision: string;
+  transactional: boolean;
+}
+
+export interface RiskPreview<S extends PlanStepLike = PlanStepLike> {
+  destructive: { step: S; risk: RiskyStatement }[];
+  nonTransactional: S[];
 }
 
 /** What in an upgrade plan deserves a second look: destructive statements, migrations without a transaction. */
-export function upgradeRisks(steps: readonly RunPlanStep[], riskyOf: (step: RunPlanStep) => readonly RiskyStatement[]): RiskPreview {
+export function upgradeRisks<S extends PlanStepLike>(steps: readonly S[], riskyOf: (step: S) => readonly RiskyStatement[]): RiskPreview<S> {
   return {
     destructive: steps.flatMap((step) => riskyOf(step)
       .filter((risk) => risk.kind === 'destructive' && risk.section === 'upgrade')

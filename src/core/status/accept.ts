@@ -1,10 +1,10 @@
 // "Accept current file" (`repair REV`): after a person has checked that an applied migration's edit
 // changes nothing the database needs, its current checksum is recorded so that it stops being
 // reported as edited. Refuses revisions the database has not applied: there is nothing to accept.
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { acceptChecksum, type AppliedChecksum } from '../db/audit-log';
 import { DEFAULT_APPLICATION_NAME, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { bookkeeping, ensureBookkeepingTables, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, ensureBookkeepingTables, type VersionTableOptions } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 import { computeStatus, readDatabaseState } from './status';
 

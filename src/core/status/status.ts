@@ -2,10 +2,10 @@
 // unknown. Two light queries (which bookkeeping tables exist; their rows), no lock. A revision in
 // alembic_version that no file defines is a state, never an error.
 import type { ClientBase } from 'pg';
-import type { Chain } from '../chain/model';
+import type { Chain } from '../chain/chain';
 import { latestChecksumsSql, type AppliedChecksum } from '../db/audit-log';
 import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
-import { bookkeeping, bookkeepingTables, type Bookkeeping, type BookkeepingTables, type VersionTableOptions } from '../db/version-table';
+import { bookkeeping, bookkeepingTables, type Bookkeeping, type BookkeepingTables, type VersionTableOptions } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 
 export type RevisionState = 'applied' | 'pending' | 'current' | 'unknown' | 'edited';

@@ -2,6 +2,7 @@
 // once the migration is applied. Run inside a transaction that is always rolled back, so a verify
 // block can never change the database.
 import type { ClientBase } from 'pg';
+import { formatSpec, hasVerifyBlock } from '../chain/formats';
 import type { Migration } from '../chain/model';
 import { splitSqlStatements } from '../sql/split';
 import { loadScriptMigration, scriptContext } from '../run/js-module';
@@ -17,16 +18,13 @@ export interface VerifyBlockResult {
   line: number;
 }
 
-export function hasVerifyBlock(m: Migration): boolean {
-  return m.format === 'sql' ? !!m.verify && m.verify.text.trim() !== '' : m.format === 'js' && m.hasVerify;
-}
-
-export async function runVerifyBlock(client: ClientBase, m: Migration): Promise<VerifyBlockResult | undefined> {
+/** `inTransaction`: the client is already in a transaction; the block runs in a savepoint rolled back after it. */
+export async function runVerifyBlock(client: ClientBase, m: Migration, inTransaction = false): Promise<VerifyBlockResult | undefined> {
   if (!hasVerifyBlock(m)) return undefined;
   const firstLine = m.verify?.line ?? m.revisionLine;
-  await client.query('BEGIN');
+  await client.query(inTransaction ? 'SAVEPOINT mc_verify_block' : 'BEGIN');
   try {
-    if (m.format === 'sql' && m.verify) {
+    if (formatSpec(m).execution.kind === 'sql-sections' && m.verify) {
       for (const statement of splitSqlStatements(m.verify.text)) {
         try {
           await client.query(statement.text);
@@ -46,7 +44,7 @@ export async function runVerifyBlock(client: ClientBase, m: Migration): Promise<
     }
     return { revision: m.revision, file: m.file, ok: true, detail: 'passed', line: firstLine };
   } finally {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query(inTransaction ? 'ROLLBACK TO SAVEPOINT mc_verify_block; RELEASE SAVEPOINT mc_verify_block' : 'ROLLBACK').catch(() => {});
   }
 }
 

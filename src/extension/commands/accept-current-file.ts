@@ -1,11 +1,10 @@
 // "Accept Current File": an applied migration whose file was edited afterwards is recorded with the
 // file's current checksum, after a modal that says nothing will run.
 import * as path from 'path';
-import { MigrationChainError } from '../../core/errors';
+import { core, MigrationChainError } from '../core';
 import { confirmOrThrow } from '../confirm';
 import { acceptConfirmation } from '../confirm-integrity';
-import { core } from '../core';
-import { chooseFolder, chooseRevision, requireChain } from './args';
+import { chooseFolder, chooseRevision, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { revisionChoices } from './migrate';
 

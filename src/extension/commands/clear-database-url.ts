@@ -1,5 +1,5 @@
 import { secretKey } from '../connection';
-import { chooseFolder } from './args';
+import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 
 export const clearDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) => {

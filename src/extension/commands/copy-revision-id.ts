@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
-import { revisionRef } from './args';
+import { MigrationChainError } from '../core';
+import { revisionRef } from './command-args';
 import type { CommandFactory } from './deps';
 
 export const copyRevisionId: CommandFactory = () => async (arg?: unknown) => {

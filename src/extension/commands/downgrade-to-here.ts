@@ -1,5 +1,5 @@
-import { MigrationChainError } from '../../core/errors';
-import { chooseFolder, revisionRef } from './args';
+import { MigrationChainError } from '../core';
+import { chooseFolder, revisionRef } from './command-args';
 import type { CommandFactory } from './deps';
 import { migrate } from './migrate';
 

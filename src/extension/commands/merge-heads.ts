@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
-import { core } from '../core';
-import { chooseFolder, requireChain } from './args';
+import { core, MigrationChainError } from '../core';
+import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
 

@@ -1,15 +1,15 @@
 // The shared flow of every upgrade and downgrade: connect (trusted only) → plan → modal → run with
 // progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
-// their own `alembic` command.
+// their own Alembic under our lock (core/alembic), verified when they reach the heads.
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
-import { runAlembic } from '../alembic';
+import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, type Direction } from '../core';
+import { core, type Chain, type Direction, MigrationChainError } from '../core';
+import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
-import type { FolderSnapshot } from '../snapshot';
-import { requireChain } from './args';
+import type { FolderSnapshot } from '../folder-snapshot';
+import { requireChain } from './command-args';
 import type { CommandDeps } from './deps';
 
 export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direction: Direction, target: string): Promise<string> {
@@ -30,26 +30,32 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const settings = deps.settings.for(folder);
   const riskyOf = c.riskyOfStep(chain.graph);
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
-  if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length) await confirmOrThrow(runConfirmation(direction, plan, riskyOf, settings));
+  const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log) : [];
+  if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
+    const confirmation = runConfirmation(direction, plan, riskyOf, settings);
+    if (locks.length) confirmation.detail += `\n\nBlocking locks on large tables:\n${locks.slice(0, 10).map((l) => `  ${l}`).join('\n')}`;
+    await confirmOrThrow(confirmation);
+  }
 
   deps.diagnostics.clearRunProblems('sql');
   deps.log.show();
   deps.log.info(`${verb} ${db.display} to ${target}: ${plan.steps.length} revision(s)`);
   try {
     return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
-      if (snapshot.alembicDir) {
-        await runAlembic({
-          command: settings.alembicCommand,
-          args: [direction === 'up' ? 'upgrade' : 'downgrade', target],
-          cwd: snapshot.alembicDir,
-          env: { [settings.envVariable]: url },
-          log: deps.log,
-          signal,
-        });
-        return `${verb} of ${db.database} to ${target} finished (${plan.steps.length} revision(s), Alembic).`;
+      const project = snapshot.alembicProject;
+      if (project) {
+        const options = { ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), target };
+        const result = direction === 'up' ? await c.alembicUpgrade(options) : await c.alembicDowngrade(options);
+        if (result.verify && !result.verify.ok) {
+          const failed = result.verify.checks.filter((ch) => !ch.ok).map((ch) => ch.name);
+          throw new MigrationChainError('verify', `${verb} of ${db.database} ran (Alembic), but verify failed: ${failed.join(', ')}`);
+        }
+        const n = result.applied.length;
+        return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'} with Alembic: ${n} revision${n === 1 ? '' : 's'}${result.verify ? ', verify passed' : ''}.`;
       }
       const run = direction === 'up' ? c.upgrade : c.downgrade;
-      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000 });
+      const result = await run({ chain, url, target, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
+        ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}) });
       const n = result.applied.length;
       return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'}: ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms.`;
     });
@@ -66,7 +72,7 @@ export function headTarget(snapshot: FolderSnapshot): string {
 export function revisionChoices(snapshot: FolderSnapshot, states: readonly string[]): { revision: string; label: string; description: string }[] {
   const chain = snapshot.chain;
   if (!chain) return [];
-  return chain.graph.topologicalOrder().slice().reverse()
+  return chain.graph.historyOrder()
     .filter((rev) => states.includes(snapshot.status?.revisions.get(rev)?.state ?? 'no-status'))
     .map((rev) => ({ revision: rev, label: chain.graph.get(rev)?.message || rev, description: rev }));
 }
@@ -74,4 +80,16 @@ export function revisionChoices(snapshot: FolderSnapshot, states: readonly strin
 export function openUri(file: string, line: number): Thenable<vscode.TextEditor> {
   const l = Math.max(0, line - 1);
   return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(l, 0, l, 0), preview: true });
+}
+
+/** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
+async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log): Promise<string[]> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { largeTableLocks } = require('../../core/lint/confirmation') as typeof import('../../core/lint/confirmation');
+    return await largeTableLocks(chain, revisions, url);
+  } catch (err) {
+    log.warn(`lock check before the upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
+  }
 }

@@ -1,9 +1,8 @@
 // A new `.sql` revision on top of the current head(s); the migrations folder is created on first use.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
-import { core } from '../core';
-import { chooseFolder } from './args';
+import { core, MigrationChainError } from '../core';
+import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
 

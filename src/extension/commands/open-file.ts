@@ -1,5 +1,5 @@
-import { MigrationChainError } from '../../core/errors';
-import { isRecord } from './args';
+import { MigrationChainError } from '../core';
+import { isRecord } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
 

@@ -1,4 +1,4 @@
-import { isRecord } from './args';
+import { isRecord } from './command-args';
 import type { CommandFactory } from './deps';
 
 /** Re-reads files and status: of the folder a node/lens names, else of every folder. */

@@ -2,12 +2,11 @@
 // branch's first revision — only when the advice says it is safe, and after a modal naming the file.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
+import { core, MigrationChainError } from '../core';
 import { confirmOrThrow } from '../confirm';
 import { reparentConfirmation } from '../confirm-integrity';
-import { core } from '../core';
 import { headAdvice } from '../head-advice';
-import { chooseFolder, chooseRevision, isRecord, requireChain } from './args';
+import { chooseFolder, chooseRevision, isRecord, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
 

@@ -1,14 +1,17 @@
-// Reset: show what will be dropped (modal, typed name when non-local or protected; always asked),
+// Reset: show what will be dropped and which guarantee applies (modal, typed name when non-local or
+// protected; always asked; asked again when the reset cannot be rehearsed for want of CREATEDB),
 // then, with progress and Cancel, drop and recreate schema public, upgrade to head and verify —
-// through the engine for native chains (its confirm hook re-checks the target is the one
-// confirmed), through the project's own `alembic upgrade head` for Alembic projects.
-import { ConfirmationError, MigrationChainError } from '../../core/errors';
-import { runAlembic } from '../alembic';
+// through the engine for native chains (all-or-nothing, or rehearsed on a scratch database; its
+// confirm hook re-checks that the target and the guarantee are the ones confirmed), through the
+// project's own Alembic for Alembic projects (core/alembic/reset.ts: nothing is dropped unless
+// Alembic starts, agrees on the heads and runs env.py; then rehearsed like a native chain with a
+// non-transactional migration). The Alembic modal comes after that preflight, inside the run.
+import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
-import { resetConfirmation } from '../confirm-text';
-import { core } from '../core';
+import { resetConfirmation, unrehearsedResetConfirmation } from '../confirm-text';
+import { ConfirmationError, core, MigrationChainError, type ResetPreview, type VerifyReport } from '../core';
 import { withCancellableProgress } from '../progress';
-import { chooseFolder, requireChain } from './args';
+import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 
 export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
@@ -18,44 +21,50 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
   const settings = deps.settings.for(folder);
   const { url, target } = await deps.chains.connect(snapshot.folder.uri, 'Reset');
   const c = core();
-  const description = await c.describeDatabase({ url });
-  await confirmOrThrow(resetConfirmation(description, chain.graph.topologicalOrder(), settings));
+  const project = snapshot.alembicProject;
+
+  const askPerson = async (info: ResetPreview) => {
+    const guarantee = c.describeGuarantee(info.guarantee, info.target);
+    await confirmOrThrow(resetConfirmation(info, info.revisions, settings, guarantee));
+    if (c.needsSecondConfirmation(info.guarantee)) await confirmOrThrow(unrehearsedResetConfirmation(info.target, guarantee));
+  };
+  const preview = project ? undefined : await c.previewReset({ chain, url, rehearse: settings.resetRehearse });
+  if (preview) await askPerson(preview);
 
   deps.diagnostics.clearRunProblems('sql');
   deps.log.show();
   try {
-    if (snapshot.alembicDir) {
-      const alembicDir = snapshot.alembicDir;
-      await withCancellableProgress(`Reset ${target.database}`, async (signal) => {
-        deps.log.info(`Reset ${target.display}: drop and recreate schema public, then alembic upgrade head`);
-        await c.withConnection(url, {}, (client) => c.recreateSchema(client, 'public'));
-        await runAlembic({
-          command: settings.alembicCommand, args: ['upgrade', 'head'], cwd: alembicDir,
-          env: { [settings.envVariable]: url }, log: deps.log, signal,
-        });
-      });
-      return `Reset ${target.database}: schema public recreated and upgraded to head with Alembic.`;
-    }
-    const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => c.reset({
-      chain,
-      url,
-      logger: deps.log,
-      signal,
-      lockTimeoutMs: settings.lockTimeoutSeconds * 1000,
-      confirm: async (info) => {
-        if (info.target.database !== target.database || info.target.host !== target.host || info.target.port !== target.port) {
-          throw new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`);
-        }
-        return true;
-      },
-    }));
-    if (!result.verify.ok) {
-      const failed = result.verify.checks.filter((ch) => !ch.ok).map((ch) => ch.name);
-      throw new MigrationChainError('verify', `Reset ${target.database} ran, but verify failed: ${failed.join(', ')}`);
-    }
+    const confirm = async (info: ResetPreview) => {
+      if (info.target.database !== target.database || info.target.host !== target.host || info.target.port !== target.port) {
+        throw new ConfirmationError(`Reset stopped: the engine is connected to ${info.target.display}, not the confirmed ${target.display}.`);
+      }
+      if (!preview) {
+        await askPerson(info);
+      } else if (info.guarantee.kind !== preview.guarantee.kind) {
+        throw new ConfirmationError(`Reset stopped: the guarantee changed since it was confirmed (now: ${c.describeGuarantee(info.guarantee, info.target)}); nothing was changed.`);
+      }
+      return true;
+    };
+    const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => (project
+      ? c.alembicReset({
+        ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }),
+        rehearse: settings.resetRehearse, confirm,
+      })
+      : c.reset({
+        chain, url, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, rehearse: settings.resetRehearse, confirm,
+        ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}),
+      })));
+    assertVerified(result.verify, target.database);
     const n = result.applied.length;
-    return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}, verify passed.`;
+    const how = result.guarantee.kind === 'all-or-nothing' ? 'all-or-nothing' : result.rehearsal ? 'rehearsed on a scratch database first' : 'not rehearsed';
+    return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}${project ? ' with Alembic' : ''}, verify passed (${how}).`;
   } finally {
     await deps.chains.refresh(snapshot.folder.uri);
   }
 };
+
+function assertVerified(report: VerifyReport, database: string): void {
+  if (report.ok) return;
+  const failed = report.checks.filter((ch) => !ch.ok).map((ch) => ch.name);
+  throw new MigrationChainError('verify', `Reset ${database} ran, but verify failed: ${failed.join(', ')}`);
+}

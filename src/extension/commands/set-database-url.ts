@@ -1,9 +1,8 @@
 // Stores the folder's database URL in SecretStorage (typed into a password box; never logged).
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
+import { core, MigrationChainError } from '../core';
 import { secretKey } from '../connection';
-import { core } from '../core';
-import { chooseFolder } from './args';
+import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 
 export const setDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) => {

@@ -2,7 +2,7 @@
 // database's current heads when connected and trusted; from base otherwise.
 import * as vscode from 'vscode';
 import { core } from '../core';
-import { chooseFolder, requireChain, revisionRef } from './args';
+import { chooseFolder, requireChain, revisionRef } from './command-args';
 import type { CommandFactory } from './deps';
 import { headTarget } from './migrate';
 

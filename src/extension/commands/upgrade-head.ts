@@ -1,4 +1,4 @@
-import { chooseFolder } from './args';
+import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 import { headTarget, migrate } from './migrate';
 

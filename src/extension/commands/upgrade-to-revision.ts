@@ -1,4 +1,4 @@
-import { chooseFolder, chooseRevision } from './args';
+import { chooseFolder, chooseRevision } from './command-args';
 import type { CommandFactory } from './deps';
 import { migrate, revisionChoices } from './migrate';
 

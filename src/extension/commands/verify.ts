@@ -1,9 +1,8 @@
 // Verify: the engine's structured report goes to the channel, its failures to the Problems panel.
-import { MigrationChainError } from '../../core/errors';
-import { core, type VerifyReport } from '../core';
+import { core, MigrationChainError, type VerifyReport } from '../core';
 import type { RunProblem } from '../diagnostics';
 import { withCancellableProgress } from '../progress';
-import { chooseFolder, requireChain } from './args';
+import { chooseFolder, requireChain } from './command-args';
 import type { CommandDeps, CommandFactory } from './deps';
 
 export const verify: CommandFactory = (deps) => async (arg?: unknown) => {
@@ -25,7 +24,9 @@ export const verify: CommandFactory = (deps) => async (arg?: unknown) => {
 /** Every check to the channel, the failed ones with a file to the Problems panel; returns the failed checks. */
 export function publishVerifyReport(deps: CommandDeps, report: VerifyReport): VerifyReport['checks'] {
   for (const check of report.checks) {
-    (check.ok ? deps.log.info : deps.log.warn).call(deps.log, `${check.ok ? '✔' : '✘'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
+    const line = `${check.ok ? '✔' : '✘'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`;
+    if (check.ok) deps.log.info(line);
+    else deps.log.warn(line);
   }
   const failed = report.checks.filter((ch) => !ch.ok);
   const problems: RunProblem[] = failed

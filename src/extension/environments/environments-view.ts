@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { EnvironmentsConfig, FleetTarget } from '../../core/environments';
 import type { Log } from '../log';
-import type { FolderSnapshot } from '../snapshot';
+import type { FolderSnapshot } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
 import {
   environmentNode, memberNodes, MEMBER_PAGE, presentEnvironment, presentMember, type EnvironmentEntry, type EnvironmentNode, type NodeView,

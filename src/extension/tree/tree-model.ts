@@ -2,12 +2,11 @@
 // provider looks the snapshot up again on every render, so the tree is always a view of the latest
 // refresh. Node objects are also the arguments item commands receive (see commands/args.ts).
 import * as path from 'path';
-import type { ChainDiagnostic } from '../../core/errors';
-import type { Migration } from '../core';
+import type { ChainDiagnostic, HeadAdviceKind, Migration } from '../core';
 import {
   disconnectedText, displayState, formatWhen, missingParents, revisionProblems, revisionStatus, shortRevision,
   type DisplayState, type FolderSnapshot,
-} from '../snapshot';
+} from '../folder-snapshot';
 import { adviceTitle, headAdvice, movedHead } from '../head-advice';
 
 export type TreeNode =
@@ -116,14 +115,16 @@ function runNode(folderUri: string, run: readonly string[]): TreeNode {
 }
 
 /**
- * headsFirst() with every linear stretch longer than RUN_LIMIT folded (an array of its revisions).
+ * The chain in history order (RevisionGraph.historyOrder, as `alembic history` prints it) with every
+ * linear stretch longer than RUN_LIMIT folded (an array of its revisions).
  * Landmarks stay visible with CONTEXT neighbours: the ends of the chain, heads, merges, branch
  * points, the database's current revision(s), edited and broken revisions.
  */
 export function revisionLayout(snapshot: FolderSnapshot): Array<string | string[]> {
-  const order = headsFirst(snapshot);
   const chain = snapshot.chain;
-  if (!chain || order.length <= RUN_LIMIT) return order;
+  if (!chain) return [];
+  const order = chain.graph.historyOrder();
+  if (order.length <= RUN_LIMIT) return order;
   const graph = chain.graph;
   const marked = new Set<string>([...graph.heads, ...(snapshot.status?.heads ?? [])]);
   for (const d of chain.diagnostics) if (d.severity === 'error' && d.revision) marked.add(d.revision);
@@ -151,16 +152,6 @@ export function revisionLayout(snapshot: FolderSnapshot): Array<string | string[
   return out;
 }
 
-/** Reverse topological order; revisions the graph leaves out (cycles) follow in file order. */
-export function headsFirst(snapshot: FolderSnapshot): string[] {
-  const chain = snapshot.chain;
-  if (!chain) return [];
-  const order = chain.graph.topologicalOrder().slice().reverse();
-  const seen = new Set(order);
-  for (const m of chain.migrations) if (!seen.has(m.revision)) { order.push(m.revision); seen.add(m.revision); }
-  return order;
-}
-
 const ICONS: Record<DisplayState, IconView> = {
   applied: { id: 'pass', color: 'testing.iconPassed' },
   pending: { id: 'circle-large-outline' },
@@ -170,6 +161,19 @@ const ICONS: Record<DisplayState, IconView> = {
   broken: { id: 'error', color: 'list.errorForeground' },
   'no-status': { id: 'circle-outline' },
 };
+
+const ADVICE_KINDS: Record<HeadAdviceKind, true> = { 'reparent-safe': true, 'merge-required': true };
+
+/**
+ * Every contextValue a tree node can carry: what package.json's `viewItem` clauses match against
+ * (a unit test checks each clause against this list). Built from the same tables the nodes use.
+ */
+export const CONTEXT_VALUES: readonly string[] = [
+  'folder:connected', 'folder:disconnected',
+  ...Object.keys(ICONS).map((state) => `revision:${state}`),
+  'advice', ...Object.keys(ADVICE_KINDS).map((kind) => `advice:${kind}`),
+  'problem', 'action', 'run',
+];
 
 const STATE_TEXT: Record<DisplayState, string> = {
   applied: 'applied',
@@ -257,7 +261,7 @@ function presentFolder(snapshot: FolderSnapshot): NodeView {
     ? `${target.database}@${target.host} · ${status.pending.length} pending`
     : disconnectedText(snapshot.disconnected);
   const lines = [`**${escapeMarkdown(snapshot.folder.name)}**`];
-  if (snapshot.migrationsDir) lines.push(`Migrations: ${code(relative(snapshot, snapshot.migrationsDir))}${snapshot.alembicDir ? ' (Alembic project)' : ''}`);
+  if (snapshot.migrationsDir) lines.push(`Migrations: ${code(relative(snapshot, snapshot.migrationsDir))}${snapshot.alembicProject ? ` (Alembic project ${code(relative(snapshot, snapshot.alembicProject.iniFile))})` : ''}`);
   if (target) lines.push(`Database: ${code(target.display)}`, `Connection from: ${snapshot.connection?.label}`);
   if (status) lines.push(`Database heads: ${status.heads.length ? status.heads.map(code).join(', ') : '*(empty)*'}`);
   if (!status) lines.push(`Not connected: ${escapeMarkdown(disconnectedText(snapshot.disconnected))}`);

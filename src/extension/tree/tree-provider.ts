@@ -1,7 +1,7 @@
 // The chain tree: a view over WorkspaceChains. It holds no state: its change event is the data
 // source's, and every item is rendered from the latest snapshot by tree-model.ts.
 import * as vscode from 'vscode';
-import type { FolderSnapshot } from '../snapshot';
+import type { FolderSnapshot } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
 import { childNodes, folderNode, parentNode, presentNode, tooltipFor, type TreeNode } from './tree-model';
 

@@ -80,6 +80,7 @@ describe('upgrade, reset and verify commands', () => {
     const declined = stubModal(sandbox, undefined);
     assert.strictEqual((await run('migrationChain.reset')).status, 'aborted');
     assert.match(modalText(declined), /jobs\s+1 row\b/);
+    assert.match(modalText(declined), /All-or-nothing: the drop, every migration and verify run in one transaction/);
     assert.strictEqual((await query<{ n: string }>('SELECT count(*) AS n FROM jobs'))[0].n, '1');
     sandbox.restore();
     silenceNotifications(sandbox);
@@ -87,6 +88,7 @@ describe('upgrade, reset and verify commands', () => {
     stubModal(sandbox, 'Reset');
     const outcome = await run('migrationChain.reset');
     assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
+    assert.match(outcome.message ?? '', /verify passed \(all-or-nothing\)/);
     assert.strictEqual((await query<{ n: string }>('SELECT count(*) AS n FROM jobs'))[0].n, '0');
     assert.deepStrictEqual(await versionNums(), [SEED_HEAD]);
   });

@@ -7,7 +7,7 @@ import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
 import type { Outcome } from '../../../src/extension/run-command';
-import type { FolderSnapshot } from '../../../src/extension/snapshot';
+import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
 
 export const EXTENSION_ID = 'migration-chain.migration-chain';
 export const SEED_HEAD = '556b79de2825';

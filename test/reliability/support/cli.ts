@@ -80,6 +80,20 @@ export function startCli(args: readonly string[], opts: CliOptions = {}): CliRun
   return { child, done, waitForOutput };
 }
 
+/**
+ * The crash suites' kill: after `mark` appears in the output (if given) plus `delayMs`, SIGKILL the
+ * process unless it has already exited. Resolves with how it ended (`signal` SIGKILL when killed).
+ */
+export async function killAfter(run: CliRun, mark: RegExp | undefined, delayMs: number): Promise<CliResult> {
+  if (mark) await run.waitForOutput(mark, 60_000).catch(() => { /* exited early: the caller checks the result */ });
+  const exitedEarly = await Promise.race([
+    run.done.then(() => true),
+    new Promise<false>((r) => setTimeout(() => r(false), delayMs)),
+  ]);
+  if (!exitedEarly) run.child.kill('SIGKILL');
+  return run.done;
+}
+
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   return startCli(args, { timeoutMs: 60_000, ...opts }).done;
 }

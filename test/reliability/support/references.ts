@@ -4,7 +4,7 @@
 // price of one upgrade instead of one fresh database per R).
 import { freshDatabaseUrl, server } from '../../support/db-hooks';
 import { upgrade } from '../../../src/core';
-import type { Chain } from '../../../src/core/chain/model';
+import type { Chain } from '../../../src/core/chain/chain';
 import { BOOKKEEPING_TABLES, readSchema, type SchemaSnapshot } from '../../../src/core/schema/snapshot';
 import { ReferenceSchemas, withClient } from './consistency';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { RevisionGraph } from '../../../src/core/chain/graph';
 import type { Migration } from '../../../src/core/chain/model';
-import { historyOrder, renderHistory, revisionLine } from '../../../src/cli/print';
+import { renderHistory, revisionLine } from '../../../src/cli/print';
 
 function mig(revision: string, downRevisions: string[], message: string, extra: Partial<Migration> = {}): Migration {
   return {
@@ -58,7 +58,7 @@ describe('cli history rendering', () => {
     const lines = renderHistory(graph, { current: ['m1'] });
     assert.equal(lines[0], 'a1, b1 -> m1 (head) (current) (mergepoint), merge a and b');
     assert.equal(lines[3], '<base> -> base1 (branchpoint), base');
-    assert.deepEqual(historyOrder(graph).slice(1, 3).sort(), ['a1', 'b1']);
+    assert.deepEqual(graph.historyOrder().slice(1, 3).sort(), ['a1', 'b1']);
   });
 
   it('shows branch labels and depends_on the way alembic does', () => {
@@ -92,7 +92,7 @@ describe('cli history rendering', () => {
 
   it('still lists revisions that sit on a cycle (no head reaches them)', () => {
     const graph = new RevisionGraph([mig('c1', ['c2'], 'one'), mig('c2', ['c1'], 'two'), mig('ok1', [], 'fine')]);
-    assert.deepEqual(new Set(historyOrder(graph)), new Set(['c1', 'c2', 'ok1']));
+    assert.deepEqual(new Set(graph.historyOrder()), new Set(['c1', 'c2', 'ok1']));
   });
 
   it('heads/current lines name unknown revisions instead of failing', () => {

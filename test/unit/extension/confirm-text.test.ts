@@ -1,7 +1,9 @@
 import * as assert from 'assert';
 import type { RiskyStatement } from '../../../src/core/sql/risky';
 import { globMatches } from '../../../src/core/db/protected';
-import { downgradeRefusal, isProtected, requiresTypedName, resetConfirmation, runConfirmation, skipsModal } from '../../../src/extension/confirm-text';
+import { confirmationLevel } from '../../../src/core/db/protected';
+import { downgradeRefusal, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm-text';
+import { describeGuarantee, needsSecondConfirmation, type ResetGuarantee } from '../../../src/core/reset/reset';
 import type { RunPlan } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
 
@@ -25,8 +27,8 @@ describe('extension confirmation text', () => {
     assert.ok(globMatches('prod*', 'PRODUCTION'));
     assert.ok(!globMatches('prod', 'production'));
     assert.ok(globMatches('db.?xample.com/*', 'db.example.com/shop'));
-    assert.ok(isProtected(REMOTE, ['db.example.com/*']));
-    assert.ok(!isProtected(TARGET, ['prod*']));
+    assert.ok(confirmationLevel(REMOTE, ['db.example.com/*']).protectedBy !== undefined);
+    assert.ok(confirmationLevel(TARGET, ['prod*']).protectedBy === undefined);
   });
 
   it('requires the typed name for non-local or protected databases only', () => {
@@ -83,12 +85,29 @@ describe('extension confirmation text', () => {
   });
 
   it('reset detail lists tables with row counts and always has a Reset button', () => {
-    const c = resetConfirmation({ target: REMOTE, tables: [{ name: 'jobs', rows: 3 }, { name: 'settings', rows: 1 }] }, ['a', 'b', 'c', 'd'], { protectedDatabases: [] });
+    const c = resetConfirmation({ target: REMOTE, tables: [{ name: 'jobs', rows: 3 }, { name: 'settings', rows: 1 }] }, ['a', 'b', 'c', 'd'],
+      { protectedDatabases: [] }, describeGuarantee({ kind: 'all-or-nothing' }, REMOTE));
     assert.strictEqual(c.button, 'Reset');
     assert.strictEqual(c.typeName, 'shop');
-    for (const text of ['2 tables (4 rows)', 'jobs  3 rows', 'settings  1 row', 'applies 4 revisions', 'Host: db.example.com:5432', 'User: dev']) {
+    for (const text of ['2 tables (4 rows)', 'jobs  3 rows', 'settings  1 row', 'applies 4 revisions', 'Host: db.example.com:5432', 'User: dev', 'All-or-nothing: ']) {
       assert.ok(c.detail.includes(text), `detail lacks ${text}:\n${c.detail}`);
     }
     assert.ok(!c.detail.includes('****') && !c.detail.includes('postgresql://'), 'the detail names parts, not the URL');
+  });
+
+  it('reset names the guarantee: rehearsed, or not rehearsed and why, with a second question without CREATEDB', () => {
+    const rehearsed = describeGuarantee({ kind: 'rehearsed', outsideTransaction: ['b2'] }, REMOTE);
+    assert.match(rehearsed, /^Rehearsed on a scratch database: b2 runs outside a transaction/);
+    assert.match(rehearsed, /db\.example\.com:5432/);
+    const turnedOff = describeGuarantee({ kind: 'unrehearsed', outsideTransaction: ['b2', 'c3'], why: 'turned-off' }, REMOTE);
+    assert.match(turnedOff, /^NOT rehearsed: b2, c3 run outside a transaction and the rehearsal is turned off\./);
+    const noCreatedb: ResetGuarantee = { kind: 'unrehearsed', outsideTransaction: ['b2'], why: 'no-createdb' };
+    assert.match(describeGuarantee(noCreatedb, REMOTE), /dev may not create the scratch database .*no CREATEDB/);
+    const others: ResetGuarantee[] = [{ kind: 'all-or-nothing' }, { kind: 'rehearsed', outsideTransaction: ['b2'] }, { ...noCreatedb, why: 'turned-off' }];
+    assert.deepStrictEqual([noCreatedb, ...others].map(needsSecondConfirmation), [true, false, false, false]);
+    const second = unrehearsedResetConfirmation(REMOTE, describeGuarantee(noCreatedb, REMOTE));
+    assert.strictEqual(second.button, 'Reset Without Rehearsal');
+    assert.match(second.detail, /NOT rehearsed/);
+    assert.strictEqual(second.typeName, undefined);
   });
 });

@@ -21,15 +21,15 @@ function sources(over: Partial<ConnectionSources> = {}, files: Record<string, st
 describe('extension connection resolution', () => {
   const envPath = path.resolve('/work/app', '.env');
 
-  it('prefers SecretStorage, then the setting, then .env, then the environment', async () => {
+  it('prefers SecretStorage, then the setting, then the environment, then .env (the engine\'s one order)', async () => {
     const files = { [envPath]: 'DATABASE_URL=postgresql://e@envfile/db\n' };
     const env = { DATABASE_URL: 'postgresql://p@process/db' };
     const all = sources({ secret: async () => SECRET_URL, setting: 'postgresql://s@setting/db', env }, files);
     assert.strictEqual((await resolveDatabaseUrl(all))?.source, 'secret');
     assert.strictEqual((await resolveDatabaseUrl({ ...all, secret: async () => undefined }))?.source, 'setting');
-    const fromFile = await resolveDatabaseUrl(sources({ env }, files));
+    assert.deepStrictEqual(await resolveDatabaseUrl(sources({ env }, files)), { url: 'postgresql://p@process/db', source: 'environment', label: 'environment variable DATABASE_URL' });
+    const fromFile = await resolveDatabaseUrl(sources({}, files));
     assert.deepStrictEqual(fromFile, { url: 'postgresql://e@envfile/db', source: 'env-file', label: '.env (DATABASE_URL)' });
-    assert.deepStrictEqual(await resolveDatabaseUrl(sources({ env })), { url: 'postgresql://p@process/db', source: 'environment', label: 'environment variable DATABASE_URL' });
     assert.strictEqual(await resolveDatabaseUrl(sources()), undefined);
   });
 

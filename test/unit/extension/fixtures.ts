@@ -1,10 +1,11 @@
 // Chains and statuses as literals for the editor models' tests: a real RevisionGraph over
 // hand-written migrations, and a fake status source standing in for getStatus.
 import { RevisionGraph } from '../../../src/core/chain/graph';
-import type { Chain, Migration } from '../../../src/core/chain/model';
+import type { Migration } from '../../../src/core/chain/model';
+import type { Chain } from '../../../src/core/chain/chain';
 import type { ChainDiagnostic } from '../../../src/core/errors';
 import type { ChainStatus, DatabaseTarget, RevisionState } from '../../../src/extension/core';
-import type { FolderSnapshot } from '../../../src/extension/snapshot';
+import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
 
 export const FOLDER = { name: 'app', uri: 'file:///work/app', fsPath: '/work/app' };
 

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { DEFAULT_SETTINGS, parseSettings, splitCommand } from '../../../src/extension/settings-model';
+import { splitCommand } from '../../../src/core/alembic/command';
+import { DEFAULT_SETTINGS, parseSettings } from '../../../src/extension/settings-model';
 
 describe('extension settings', () => {
   it('defaults when nothing is set', () => {
@@ -11,15 +12,15 @@ describe('extension settings', () => {
   it('reads every key with its type', () => {
     const raw: Record<string, unknown> = {
       databaseUrl: ' postgresql://u@h/db ', envFile: 'config/.env.local', envVariable: 'PG_URL', migrationsDir: 'db/migrations',
-      lockTimeoutSeconds: 5, protectedDatabases: ['prod*', ' '], confirmUpgradeOnLocal: false, 'codeLens.enabled': false,
-      statusPollSeconds: 60, 'alembic.command': 'poetry run alembic',
+      lockTimeoutSeconds: 5, statementLockTimeoutSeconds: 3, protectedDatabases: ['prod*', ' '], confirmUpgradeOnLocal: false, 'codeLens.enabled': false,
+      statusPollSeconds: 60, 'alembic.command': 'poetry run alembic', 'reset.rehearse': false,
     };
     const { settings, problems } = parseSettings((k) => raw[k]);
     assert.deepStrictEqual(problems, []);
     assert.deepStrictEqual(settings, {
       databaseUrl: 'postgresql://u@h/db', envFile: 'config/.env.local', envVariable: 'PG_URL', migrationsDir: 'db/migrations',
-      lockTimeoutSeconds: 5, protectedDatabases: ['prod*'], confirmUpgradeOnLocal: false, codeLensEnabled: false,
-      statusPollSeconds: 60, alembicCommand: ['poetry', 'run', 'alembic'],
+      lockTimeoutSeconds: 5, statementLockTimeoutSeconds: 3, protectedDatabases: ['prod*'], confirmUpgradeOnLocal: false, codeLensEnabled: false,
+      statusPollSeconds: 60, alembicCommand: ['poetry', 'run', 'alembic'], resetRehearse: false,
     });
   });
 
@@ -42,6 +43,6 @@ describe('extension settings', () => {
     assert.deepStrictEqual(splitCommand('alembic'), ['alembic']);
     assert.deepStrictEqual(splitCommand('"/opt/my env/bin/alembic" -c alembic.ini'), ['/opt/my env/bin/alembic', '-c', 'alembic.ini']);
     assert.deepStrictEqual(splitCommand('alembic; rm -rf /'), ['alembic;', 'rm', '-rf', '/'], 'metacharacters stay literal words');
-    assert.deepStrictEqual(splitCommand('   '), ['alembic']);
+    assert.deepStrictEqual(splitCommand('   '), [], 'blank: find Alembic (venv, python -m alembic, PATH)');
   });
 });

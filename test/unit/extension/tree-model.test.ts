@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { childNodes, headsFirst, parentNode, presentNode, RUN_LIMIT, tooltipFor, type TreeNode } from '../../../src/extension/tree/tree-model';
+import { childNodes, parentNode, presentNode, RUN_LIMIT, tooltipFor, type TreeNode } from '../../../src/extension/tree/tree-model';
 import { chainOf, connected, disconnected, migration, seedChain, statusOf } from './fixtures';
 
 const APPLIED_AT = new Date(2026, 0, 2, 3, 4);
@@ -77,7 +77,7 @@ describe('extension tree model', () => {
   it('shows merges and branch points', () => {
     const chain = chainOf([migration('a'), migration('b', ['a']), migration('c', ['a']), migration('m', ['b', 'c'])]);
     const snap = disconnected(chain);
-    const order = headsFirst(snap);
+    const order = snap.chain!.graph.historyOrder();
     assert.strictEqual(order[0], 'm');
     assert.strictEqual(order[order.length - 1], 'a');
     const view = (rev: string) => presentNode({ kind: 'revision', id: rev, folderUri: snap.folder.uri, revision: rev }, snap);
@@ -136,7 +136,7 @@ describe('extension tree model', () => {
 
     // Every revision appears exactly once: at the top level or inside one run, in heads-first order.
     const expanded = top.flatMap((n) => (n.kind === 'run' ? revisionNodes(childNodes(snap, n)) : revisionNodes([n])));
-    assert.deepStrictEqual(expanded, headsFirst(snap));
+    assert.deepStrictEqual(expanded, snap.chain!.graph.historyOrder());
     for (const run of runs) {
       const inside = revisionNodes(childNodes(snap, run));
       assert.ok(inside.length > RUN_LIMIT, `a run of ${inside.length} should not be folded`);

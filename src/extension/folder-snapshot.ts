@@ -1,8 +1,9 @@
 // What the editor shows for one workspace folder, as plain data: the chain read from its files and
 // the database status from ONE getStatus call. Tree, CodeLens, diagnostics and the status bar are
 // pure functions of this (see tree/tree-model.ts, codelens-model.ts, status-text.ts).
-import type { Chain, ChainStatus, DatabaseTarget, Migration, RevisionStatus } from './core';
+import type { Chain, ChainStatus, DatabaseTarget, Migration, RevisionState, RevisionStatus } from './core';
 import type { ConnectionSource } from './connection';
+import type { AlembicProject } from './core';
 
 export interface FolderRef {
   name: string;
@@ -22,8 +23,8 @@ export interface FolderSnapshot {
   folder: FolderRef;
   /** undefined: no migrations folder found. */
   migrationsDir?: string;
-  /** Folder holding alembic.ini when this is an Alembic project (runs are delegated to `alembic`). */
-  alembicDir?: string;
+  /** The Alembic project that runs this chain (runs go through its own Alembic, core/alembic). */
+  alembicProject?: AlembicProject;
   chain?: Chain;
   /** The folder could not be read at all (MigrationChainError 'io'). */
   loadError?: string;
@@ -34,8 +35,8 @@ export interface FolderSnapshot {
   refreshedAt?: Date;
 }
 
-/** The state a revision is displayed with; extends the engine's states with chain problems. */
-export type DisplayState = 'applied' | 'pending' | 'current' | 'unknown' | 'edited' | 'broken' | 'no-status';
+/** The state a revision is displayed with: the engine's states, plus chain problems and "no database". */
+export type DisplayState = RevisionState | 'broken' | 'no-status';
 
 export function missingParents(chain: Chain, m: Migration): string[] {
   return m.downRevisions.filter((p) => !chain.graph.has(p));

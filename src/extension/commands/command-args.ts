@@ -1,9 +1,9 @@
 // Command arguments arrive as `unknown` (a tree node, a CodeLens ref, a Uri from the explorer, or
 // nothing from the palette) and are checked here before anything uses them.
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
+import { MigrationChainError } from '../core';
 import type { Chain } from '../core';
-import type { FolderSnapshot } from '../snapshot';
+import type { FolderSnapshot } from '../folder-snapshot';
 import type { CommandDeps } from './deps';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

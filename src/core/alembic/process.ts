@@ -1,0 +1,142 @@
+// Runs one Alembic command line as a child process: argv (never a shell), in the project folder,
+// with the database URL in the environment variable env.py reads. Every output line is redacted
+// and handed to the caller as it arrives; a cancel sends SIGINT, then SIGTERM after a grace period.
+// The child runs under the supervisor (supervisor.ts), so it cannot outlive this process.
+import { spawn } from 'node:child_process';
+import { CancelledError, MigrationChainError } from '../errors';
+import { SUPERVISOR_SOURCE, type SupervisorReport } from './supervisor';
+
+export interface AlembicProcessOptions {
+  /** The command (e.g. ['/p/.venv/bin/alembic'] or ['python3', '-m', 'alembic']) followed by Alembic's arguments. */
+  argv: readonly string[];
+  cwd: string;
+  /** Added to the inherited environment (the database URL under its variable name). */
+  env: Record<string, string>;
+  /** Replaced by **** in every line before it is passed on. */
+  secrets: readonly string[];
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  signal?: AbortSignal;
+  /** Between SIGINT and SIGTERM, and between SIGTERM and SIGKILL (default 5 s). */
+  graceMs?: number;
+  /** Called with the supervisor's pid once it started (tests look for orphans with it). */
+  onStart?: (pid: number) => void;
+}
+
+export interface AlembicProcessResult {
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export const DEFAULT_GRACE_MS = 5000;
+
+/** The command as shown to people: words joined, the ones with spaces quoted. */
+export function displayCommand(argv: readonly string[]): string {
+  return argv.map((a) => (/[\s"']/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ');
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('****');
+  return out;
+}
+
+export function runAlembicProcess(options: AlembicProcessOptions): Promise<AlembicProcessResult> {
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const shown = displayCommand(options.argv);
+  const started = performance.now();
+  return new Promise<AlembicProcessResult>((resolve, reject) => {
+    if (options.signal?.aborted) { reject(new CancelledError()); return; }
+    const supervisor = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE, '--', String(graceMs), ...options.argv], {
+      cwd: options.cwd,
+      // ELECTRON_RUN_AS_NODE: inside VS Code, process.execPath is the editor's binary.
+      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1', PYTHONUNBUFFERED: '1' },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    });
+    if (supervisor.pid !== undefined) options.onStart?.(supervisor.pid);
+    const out = { stdout: '', stderr: '' };
+    const pending = { stdout: '', stderr: '' };
+    const emit = (stream: 'stdout' | 'stderr', chunk: string, flush: boolean) => {
+      const text = pending[stream] + chunk;
+      const lines = text.split(/\r?\n/);
+      pending[stream] = flush ? '' : lines.pop() ?? '';
+      for (const raw of lines) {
+        if (raw === '' && flush) continue;
+        const line = redact(raw, options.secrets);
+        out[stream] += `${line}\n`;
+        options.onLine?.(line, stream);
+      }
+    };
+    supervisor.stdout.setEncoding('utf8').on('data', (c: string) => emit('stdout', c, false));
+    supervisor.stderr.setEncoding('utf8').on('data', (c: string) => emit('stderr', c, false));
+    let reportText = '';
+    const control = supervisor.stdio[3];
+    control?.on('data', (c: Buffer) => { reportText += c.toString('utf8'); });
+    // stdin stays open and unwritten: it is the supervisor's lifeline to us.
+    supervisor.stdin.on('error', () => { /* the supervisor ended first */ });
+
+    let termTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      supervisor.kill('SIGINT');
+      termTimer = setTimeout(() => supervisor.kill('SIGTERM'), graceMs);
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    supervisor.on('error', (err) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(new MigrationChainError('io', `Cannot start the Alembic supervisor (${process.execPath}): ${err.message}`));
+    });
+    supervisor.on('close', (code) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (termTimer) clearTimeout(termTimer);
+      emit('stdout', '', true);
+      emit('stderr', '', true);
+      const durationMs = performance.now() - started;
+      const report = parseReport(reportText);
+      if (report?.kind === 'spawn-error') {
+        reject(report.code === 'ENOENT'
+          ? new MigrationChainError('usage', `The Alembic command was not found: ${options.argv[0]} (${shown}).`,
+            'Install Alembic in the project\'s virtual environment (.venv), or set migrationChain.alembic.command / --alembic-command (e.g. "poetry run alembic").')
+          : new MigrationChainError('io', `${shown} could not start: ${redact(report.message, options.secrets)}`));
+        return;
+      }
+      if (options.signal?.aborted) { reject(new CancelledError()); return; }
+      const exitCode = report?.kind === 'exit' ? report.code : code;
+      if (exitCode === 0) { resolve({ ...out, durationMs }); return; }
+      const how = report?.kind === 'exit' && report.signal ? `signal ${report.signal}` : `exit code ${exitCode ?? code}`;
+      reject(new AlembicFailedError(shown, how, durationMs, lastLines(out.stderr || out.stdout)));
+    });
+  });
+}
+
+/** Alembic ran and failed; `detail` is the tail of its (redacted) output, where Python puts the cause. */
+export class AlembicFailedError extends MigrationChainError {
+  constructor(readonly command: string, readonly how: string, readonly durationMs: number, readonly detail: string) {
+    super('sql', `${command} failed (${how}) after ${(durationMs / 1000).toFixed(2)} s${detail ? `:\n${detail}` : '.'}`,
+      'The whole Alembic output is above (CLI) or in the Migration Chain output channel (editor).');
+  }
+}
+
+function lastLines(text: string, n = 6): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+function parseReport(text: string): SupervisorReport | undefined {
+  const line = text.split('\n').find((l) => l.trim() !== '');
+  if (!line) return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    if (typeof value === 'object' && value !== null && 'kind' in value) {
+      const v = value as Record<string, unknown>;
+      if (v.kind === 'spawn-error' && typeof v.code === 'string' && typeof v.message === 'string') return { kind: 'spawn-error', code: v.code, message: v.message };
+      if (v.kind === 'exit') {
+        return { kind: 'exit', code: typeof v.code === 'number' ? v.code : null, signal: typeof v.signal === 'string' ? v.signal : null };
+      }
+    }
+  } catch {
+    // a truncated report: fall back to the supervisor's own exit code
+  }
+  return undefined;
+}

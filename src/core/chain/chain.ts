@@ -1,0 +1,13 @@
+// A migrations folder as read: every file that parsed, the graph over them, every problem found.
+// Its own module so the plain data (model.ts) never imports the graph that is built from it.
+import type { ChainDiagnostic } from '../errors';
+import type { RevisionGraph } from './graph';
+import type { Migration } from './model';
+
+/** The result of reading a migrations folder: every file that parsed, the graph, every problem. */
+export interface Chain {
+  dir: string;
+  migrations: Migration[];
+  graph: RevisionGraph;
+  diagnostics: ChainDiagnostic[];
+}

@@ -1,0 +1,26 @@
+// The one order in which the CLI and the editor look for the database URL. What the person named
+// for this tool comes first (the CLI's --url; the editor's stored secret, then its setting), then
+// the process environment, then the `.env` file: a variable already set in the environment wins
+// over the file, which is dotenv's own rule and what Alembic's env.py scripts, Prisma and most
+// twelve-factor tools do. Each side has only some of these sources; it reads them in this order,
+// lazily, and stops at the first non-empty value. README "Which database" documents it.
+
+export type UrlSourceId = 'flag' | 'secret' | 'setting' | 'environment' | 'env-file';
+
+export const URL_PRECEDENCE: readonly UrlSourceId[] = ['flag', 'secret', 'setting', 'environment', 'env-file'];
+
+/** The given readers, in precedence order (sources a side does not have are simply absent). */
+export function inUrlPrecedence<R>(readers: Partial<Record<UrlSourceId, R>>): [UrlSourceId, R][] {
+  const out: [UrlSourceId, R][] = [];
+  for (const id of URL_PRECEDENCE) {
+    const reader = readers[id];
+    if (reader !== undefined) out.push([id, reader]);
+  }
+  return out;
+}
+
+/** The value with surrounding blanks removed, or undefined when nothing is left. */
+export function nonEmptyUrl(value: string | undefined): string | undefined {
+  const t = value?.trim();
+  return t ? t : undefined;
+}

@@ -1,0 +1,57 @@
+// Linting revisions of a chain: the upgrade statements of each revision in run order, linted as
+// one run (a table created by an earlier revision is new for the later ones), with the suppression
+// comments of their files. Reads the target database's catalog when a URL is given.
+import type { Chain } from '../chain/chain';
+import type { Migration } from '../chain/model';
+import { withConnection } from '../db/connection';
+import { readDatabaseFacts } from './catalog';
+import { emptyFacts, type DatabaseFacts } from './facts';
+import { lint } from './lint';
+import type { LintReport, LintStatement, Suppression } from './model';
+import { loadPgParser } from './parser';
+import { upgradeStatements } from './sources';
+import { readSuppressions } from './suppressions';
+
+export interface ChainLintResult extends LintReport {
+  /** Revisions linted, in run order. */
+  revisions: string[];
+  /** Revisions whose SQL the linter cannot see yet (`.js` code; `.py` until Alembic's offline SQL is wired). */
+  notLinted: { revision: string; file: string; format: Migration['format'] }[];
+}
+
+/** What to lint the SQL against: a database URL (catalog and version), else a version setting. */
+export interface LintTarget {
+  url?: string;
+  /** Used when there is no URL. */
+  serverMajor?: number;
+  /** The session lock_timeout the runner will set (ms; 0 = none). */
+  runtimeLockTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export async function factsFor(target: LintTarget): Promise<DatabaseFacts> {
+  if (target.url) {
+    return withConnection(target.url, { applicationName: target.applicationName ?? 'migration-chain lint' },
+      (client) => readDatabaseFacts(client, target.runtimeLockTimeoutMs ?? 0));
+  }
+  return emptyFacts({ ...(target.serverMajor !== undefined ? { serverMajor: target.serverMajor } : {}), runtimeLockTimeoutMs: target.runtimeLockTimeoutMs ?? 0 });
+}
+
+export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts): Promise<ChainLintResult> {
+  const parser = await loadPgParser();
+  const statements: LintStatement[] = [];
+  const suppressions: Suppression[] = [];
+  const notLinted: ChainLintResult['notLinted'] = [];
+  for (const revision of revisions) {
+    const m = chain.graph.get(revision);
+    if (!m) continue;
+    if (m.format !== 'sql') {
+      notLinted.push({ revision, file: m.file, format: m.format });
+      continue;
+    }
+    statements.push(...upgradeStatements(m));
+    // A suppression sits next to its statement, so the upgrade section holds it: no file read.
+    if (m.upgrade) suppressions.push(...readSuppressions(m.file, m.upgrade.text, m.upgrade.line));
+  }
+  return { ...lint(parser, { statements, suppressions }, facts), revisions: [...revisions], notLinted };
+}

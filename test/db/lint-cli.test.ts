@@ -1,0 +1,79 @@
+// `migration-chain lint` end to end against a real database: pending revisions only, severity from
+// the catalog's table sizes, tables created in the same run left alone, SARIF for code scanning,
+// and the exit codes.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { freshDatabaseUrl, server } from '../support/db-hooks';
+import { describeRun, runCli } from '../reliability/support/cli';
+import { assertNoSecret } from '../reliability/support/failure-output';
+
+function revision(dir: string, id: string, parent: string | null, upgrade: string): void {
+  fs.writeFileSync(path.join(dir, `${id}_step.sql`),
+    `-- revision: ${id}\n-- down_revision: ${parent ?? 'None'}\n-- message: step\n\n-- migrate:upgrade\n${upgrade}\n`);
+}
+
+describe('cli lint (real database)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let url: string;
+
+  before(async () => {
+    url = await freshDatabaseUrl('lint_cli');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-lint-cli-'));
+    revision(dir, 'aaaaaaaaaaa1', null, 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\nCREATE TABLE tiny (id int);');
+    const up = await runCli(['upgrade', '--dir', dir, '--url', url], { env: { DATABASE_URL: '' } });
+    assert.equal(up.code, 0, describeRun(['upgrade'], up));
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    await c.query("INSERT INTO accounts SELECT g, 'a' || g FROM generate_series(1, 20000) g; INSERT INTO tiny SELECT generate_series(1, 40); ANALYZE accounts; ANALYZE tiny");
+    await c.end();
+    revision(dir, 'bbbbbbbbbbb2', 'aaaaaaaaaaa1', [
+      'CREATE INDEX accounts_email_idx ON accounts (email);',
+      'CREATE INDEX tiny_id_idx ON tiny (id);',
+      'CREATE TABLE notes (id int, body text);',
+      'CREATE INDEX notes_body_idx ON notes (body);',
+    ].join('\n'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function lint(args: string[]) {
+    const r = await runCli(['lint', '--dir', dir, '--url', url, ...args], { env: { DATABASE_URL: '' } });
+    assertNoSecret(r.stdout + r.stderr, server().password, 'migration-chain lint');
+    return r;
+  }
+
+  it('lints only the pending revision, with severity from the table sizes, and exits 0 without errors', async () => {
+    const r = await lint(['--pending']);
+    assert.equal(r.code, 0, describeRun(['lint'], r));
+    assert.match(r.stdout, /bbbbbbbbbbb2_step\.sql:6:1: warning: CREATE INDEX takes SHARE on public\.accounts.*~20,000 rows/);
+    assert.match(r.stdout, /bbbbbbbbbbb2_step\.sql:7:1: info: CREATE INDEX takes SHARE on public\.tiny.*~40 rows/);
+    assert.doesNotMatch(r.stdout, /notes_body_idx|public\.notes/, 'a table created in the same run is not at risk');
+    assert.doesNotMatch(r.stdout, /aaaaaaaaaaa1/, 'applied revisions are not linted');
+    assert.match(r.stdout, /lint: 1 revision, 4 statements, 0 errors, 1 warning, 1 note; PostgreSQL \d+ \(database\)/);
+  });
+
+  it('writes SARIF 2.1.0 with one result per finding and the rule table', async () => {
+    const r = await lint(['--format', 'sarif']);
+    const sarif = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.ok(run.tool.driver.rules.some((rule) => rule.id === 'require-concurrent-index'));
+    assert.deepEqual(run.results.map((x) => [x.ruleId, x.level, x.locations[0].physicalLocation.region.startLine]),
+      [['require-concurrent-index', 'warning', 6], ['require-concurrent-index', 'note', 7]]);
+    assert.match(run.results[0].locations[0].physicalLocation.artifactLocation.uri, /bbbbbbbbbbb2_step\.sql$/);
+  });
+
+  it('exits 10 when a finding is an error (unknown size: no database) and 2 on a bad format', async () => {
+    const r = await runCli(['lint', '--dir', dir, '--since', 'aaaaaaaaaaa1', '--format', 'json'], { env: { DATABASE_URL: '' } });
+    assert.equal(r.code, 10, describeRun(['lint', '--since'], r));
+    const json = JSON.parse(r.stdout) as { versionSource: string; findings: { rule: string; severity: string }[] };
+    assert.equal(json.versionSource, 'unknown');
+    assert.deepEqual(json.findings.map((f) => f.severity), ['error', 'error']);
+    const bad = await runCli(['lint', '--dir', dir, '--format', 'xml'], { env: { DATABASE_URL: '' } });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format expects text, json or sarif/);
+  });
+});

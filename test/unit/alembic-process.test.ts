@@ -1,0 +1,79 @@
+// The Alembic child process (core/alembic/process.ts + supervisor.ts) with stand-in programs: argv
+// without a shell, cwd and env, redaction, exit codes, a missing command, and cancel = SIGINT, then
+// SIGTERM, then SIGKILL, for the child's whole process group.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAlembicProcess } from '../../src/core/alembic/process';
+import { CancelledError, MigrationChainError } from '../../src/core/errors';
+
+const node = process.execPath;
+const PRINT = 'console.log(JSON.stringify({ argv: process.argv.slice(1), url: process.env.DATABASE_URL, cwd: process.cwd() })); process.exit(Number(process.argv.at(-1)) || 0)';
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+describe('Alembic child process', function () {
+  this.timeout(30_000);
+
+  it('runs argv without a shell in the folder, with the URL in the variable, streaming redacted lines', async () => {
+    const lines: string[] = [];
+    const tmp = fs.realpathSync(os.tmpdir());
+    const r = await runAlembicProcess({
+      argv: [node, '-e', `${PRINT}; `, 'upgrade', 'head; echo pwned', '0'], cwd: tmp,
+      env: { DATABASE_URL: 'postgresql://u:s3cret-pw@h/db' }, secrets: ['s3cret-pw'], onLine: (l) => lines.push(l),
+    });
+    const printed = JSON.parse(lines.find((l) => l.startsWith('{'))!) as { argv: string[]; url: string; cwd: string };
+    assert.deepEqual(printed.argv, ['upgrade', 'head; echo pwned', '0'], 'metacharacters reach the program as one literal argument');
+    assert.equal(printed.url, 'postgresql://u:****@h/db', 'the password is redacted in the streamed line');
+    assert.equal(printed.cwd, tmp);
+    assert.ok(!r.stdout.includes('s3cret-pw'));
+  });
+
+  it('a non-zero exit is an error naming the command, with the tail of the output', async () => {
+    await assert.rejects(runAlembicProcess({ argv: [node, '-e', 'console.error("Traceback: boom"); process.exit(3)'], cwd: '/', env: {}, secrets: [] }),
+      (err: MigrationChainError) => err.code === 'sql' && /exit code 3/.test(err.message) && /Traceback: boom/.test(err.message));
+  });
+
+  it('a missing command is a usage error saying how to configure one', async () => {
+    await assert.rejects(runAlembicProcess({ argv: ['/nonexistent/alembic', 'heads'], cwd: '/', env: {}, secrets: [] }),
+      (err: MigrationChainError) => err.code === 'usage' && /not found: \/nonexistent\/alembic/.test(err.message) && /--alembic-command/.test(err.hint ?? ''));
+  });
+
+  it('cancel sends SIGINT first (Alembic rolls back on KeyboardInterrupt)', async () => {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const running = runAlembicProcess({
+      argv: [node, '-e', 'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(130); }); console.log("ready"); setInterval(() => {}, 1000)'],
+      cwd: '/', env: {}, secrets: [], signal: controller.signal, graceMs: 5000,
+      onLine: (l) => { lines.push(l); if (l === 'ready') controller.abort(); },
+    });
+    await assert.rejects(running, (err) => err instanceof CancelledError);
+    assert.ok(lines.includes('got SIGINT'), lines.join('\n'));
+  });
+
+  it('a child that ignores SIGINT gets SIGTERM after the grace period, and its grandchildren go with it', async () => {
+    const controller = new AbortController();
+    const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-proc-')), 'grandchild');
+    const script = [
+      'const { spawn } = require("node:child_process");',
+      `const g = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });`,
+      `require("node:fs").writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));`,
+      'process.on("SIGINT", () => console.log("ignoring SIGINT"));',
+      'console.log("ready"); setInterval(() => {}, 1000);',
+    ].join('\n');
+    const started = Date.now();
+    const running = runAlembicProcess({
+      argv: [node, '-e', script], cwd: '/', env: {}, secrets: [], signal: controller.signal, graceMs: 300,
+      onLine: (l) => { if (l === 'ready') controller.abort(); },
+    });
+    await assert.rejects(running, (err) => err instanceof CancelledError);
+    assert.ok(Date.now() - started < 10_000);
+    const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+    const deadline = Date.now() + 5000;
+    while (alive(grandchild) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(grandchild), false, 'the grandchild was stopped with the process group');
+  });
+});
