@@ -2,13 +2,12 @@
 // SecretStorage, and upgrade an environment or a fleet behind a confirmation (a protected one needs
 // its name typed; a fleet's names the count, the canary, the concurrency and the failure policy).
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../../core/errors';
 import type { CommandFactory } from '../commands/deps';
 import { confirmOrThrow } from '../confirm';
-import { core } from '../core';
+import { core, MigrationChainError } from '../core';
 import { withCancellableProgress } from '../progress';
 import { requireTrust } from '../trust';
-import { environmentSecretKey, environmentsApi } from './environments-view';
+import { environmentSecretKey } from './environments-view';
 import { fleetConfirmation, type EnvironmentNode } from './environments-model';
 
 function nodeEnvironment(arg: unknown): string | undefined {
@@ -34,7 +33,7 @@ export const showMoreMembers: CommandFactory = (deps) => async (arg?: unknown) =
 export const setEnvironmentUrl: CommandFactory = (deps) => async (arg?: unknown) => {
   const folder = deps.environments.folder();
   if (!folder) throw new MigrationChainError('usage', 'No workspace folder with a migration chain.');
-  const api = environmentsApi();
+  const api = core();
   const config = api.loadEnvironments(folder.folder.fsPath);
   const secretOnes = config.environments.filter((e) => e.url.from === 'secret').map((e) => e.name);
   if (!secretOnes.length) {
@@ -62,7 +61,7 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   requireTrust('Upgrading an environment');
   const folder = deps.environments.folder();
   if (!folder?.chain) throw new MigrationChainError('usage', 'No workspace folder with a migration chain.');
-  const api = environmentsApi();
+  const api = core();
   const names = api.loadEnvironments(folder.folder.fsPath).environments.map((e) => e.name);
   const name = nodeEnvironment(arg) ?? await pickEnvironment(names, 'Upgrade Environment');
   const { config, targets } = await deps.environments.targets(name);

@@ -1,7 +1,7 @@
 // The Environments view as plain data (no vscode): one node per environment with its revision,
 // pending and edited counts, last upgrade and reachability; a tenant set summarised in one line
 // and expanded to its members a page at a time.
-import type { FleetStatus, TargetStatus } from '../../core/environments';
+import type { FleetStatus, TargetStatus } from '../core';
 
 export const MEMBER_PAGE = 100;
 
@@ -31,6 +31,11 @@ export interface NodeView {
   contextValue: string;
   collapsible: boolean;
 }
+
+/** Every contextValue the view produces (package.json menus match `viewItem` against these). */
+export const ENVIRONMENT_CONTEXT_VALUES: readonly string[] = [
+  'environment', 'environment:fleet', 'environment:protected', 'environment:protected:fleet', 'environment-member',
+];
 
 export function environmentNode(e: EnvironmentEntry): EnvironmentNode {
   return { kind: 'environment', id: `env:${e.name}`, environment: e.name };

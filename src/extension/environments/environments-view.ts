@@ -3,7 +3,7 @@
 // status. Nothing connects in Restricted Mode. URLs are resolved here, registered with the output
 // channel's redactor, and handed only to the engine.
 import * as vscode from 'vscode';
-import type { EnvironmentsConfig, FleetTarget } from '../../core/environments';
+import { core, type EnvironmentsConfig, type FleetTarget } from '../core';
 import type { Log } from '../log';
 import type { FolderSnapshot } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
@@ -12,13 +12,6 @@ import {
 } from './environments-model';
 
 export const ENVIRONMENTS_VIEW_ID = 'migrationChain.environments';
-
-type EnvApi = typeof import('../../core/environments');
-
-export function environmentsApi(): EnvApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../core/environments') as EnvApi;
-}
 
 /** SecretStorage key of an environment's URL (per workspace folder, like the folder's own URL). */
 export function environmentSecretKey(folderUri: string, environment: string): string {
@@ -91,7 +84,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
   async targets(environment: string): Promise<{ config: EnvironmentsConfig; targets: FleetTarget[]; folder: FolderSnapshot }> {
     const folder = this.folder();
     if (!folder?.chain) throw new Error('No workspace folder with a migration chain.');
-    const api = environmentsApi();
+    const api = core();
     const config = api.loadEnvironments(folder.folder.fsPath);
     const env = api.findEnvironment(config, environment);
     const url = await api.resolveEnvironmentUrl(env, {
@@ -112,7 +105,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
       this.changed.fire();
       return;
     }
-    const api = environmentsApi();
+    const api = core();
     try {
       this.config = api.loadEnvironments(folder.folder.fsPath);
       this.configError = undefined;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { FleetStatus, TargetStatus } from '../../../src/core/environments';
 import {
-  fleetConfirmation, fleetSummary, memberNodes, MEMBER_PAGE, presentEnvironment, presentMember, type EnvironmentEntry,
+  ENVIRONMENT_CONTEXT_VALUES, fleetConfirmation, fleetSummary, memberNodes, MEMBER_PAGE, presentEnvironment, presentMember, type EnvironmentEntry,
 } from '../../../src/extension/environments/environments-model';
 
 function target(id: string, over: Partial<TargetStatus> = {}): TargetStatus {
@@ -31,6 +31,7 @@ describe('Environments view model', () => {
     const view = presentEnvironment(entry);
     assert.equal(view.description, fleetSummary(entry.status!));
     assert.equal(view.contextValue, 'environment:protected:fleet');
+    assert.ok(ENVIRONMENT_CONTEXT_VALUES.includes(view.contextValue));
     assert.equal(view.icon.id, 'warning');
     assert.ok(view.collapsible);
   });
