@@ -130,7 +130,7 @@ function parseUrlSource(value: unknown, at: string, fail: Fail): UrlSource {
   const variable = (fallback?: string): string => {
     const v = src.variable ?? fallback;
     if (typeof v !== 'string' || !VARIABLE.test(v)) fail(`${at}.variable`, 'must be an environment variable name (letters, digits, _).');
-    return v as string;
+    return v;
   };
   switch (src.from) {
     case 'env':
@@ -139,7 +139,7 @@ function parseUrlSource(value: unknown, at: string, fail: Fail): UrlSource {
     case 'envFile': {
       allowKeys(src, at, ['from', 'file', 'variable'], fail);
       if (typeof src.file !== 'string' || src.file.trim() === '') fail(`${at}.file`, 'must name a dotenv file, relative to the project root.');
-      return { from: 'envFile', file: src.file as string, variable: variable('DATABASE_URL') };
+      return { from: 'envFile', file: src.file, variable: variable('DATABASE_URL') };
     }
     case 'secret':
       allowKeys(src, at, ['from', 'variable'], fail);
@@ -167,7 +167,7 @@ function parseTenants(value: unknown, at: string, fail: Fail): TenantSet {
     allowKeys(s, `${at}.schemas`, ['pattern'], fail);
     const pattern = optionalString(s.pattern, `${at}.schemas.pattern`, fail);
     if (pattern === undefined) fail(`${at}.schemas.pattern`, 'is missing: a name pattern such as "tenant_*".');
-    return { kind: 'schemas', pattern: pattern as string };
+    return { kind: 'schemas', pattern: pattern };
   }
   return fail(at, 'give "databases" or "schemas".');
 }
@@ -200,13 +200,13 @@ function allowKeys(value: Record<string, unknown>, at: string, allowed: readonly
 function optionalString(value: unknown, at: string, fail: Fail): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') fail(at, 'must be a non-empty string.');
-  return value as string;
+  return value;
 }
 
 function positiveInt(value: unknown, at: string, fail: Fail): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 256) fail(at, 'must be an integer from 1 to 256.');
-  return value as number;
+  return value;
 }
 
 /** The environment named `name`, or a usage error listing the names there are. */

@@ -24,7 +24,7 @@ export async function runPool<T>(items: readonly T[], options: PoolOptions<T>, t
         const key = options.key(item);
         running.set(key, (running.get(key) ?? 0) + 1);
         active++;
-        void Promise.resolve().then(() => task(item)).then(() => finish(key), (err: unknown) => { stopped = true; reject(err); });
+        void Promise.resolve().then(() => task(item)).then(() => finish(key), (err: unknown) => { stopped = true; reject(err instanceof Error ? err : new Error(String(err))); });
         if (options.shouldStart && !options.shouldStart()) stopped = true;
       }
       if (active === 0) resolve({ notStarted: waiting });

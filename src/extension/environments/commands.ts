@@ -25,9 +25,10 @@ export const refreshEnvironments: CommandFactory = (deps) => async () => {
   await deps.environments.refresh();
 };
 
-export const showMoreMembers: CommandFactory = (deps) => async (arg?: unknown) => {
+export const showMoreMembers: CommandFactory = (deps) => (arg?: unknown) => {
   const name = nodeEnvironment(arg);
   if (name) deps.environments.showMore(name);
+  return Promise.resolve();
 };
 
 export const setEnvironmentUrl: CommandFactory = (deps) => async (arg?: unknown) => {
