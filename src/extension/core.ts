@@ -30,6 +30,29 @@ export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
 
 export type Core = typeof import('../core');
 
+/** The lint's modules, required on first lint: the parser's WebAssembly loads only then, never at activation. */
+export interface LintEngine {
+  chain: typeof import('../core/lint/chain');
+  confirmation: typeof import('../core/lint/confirmation');
+  lint: typeof import('../core/lint/lint');
+  parser: typeof import('../core/lint/parser');
+  sources: typeof import('../core/lint/sources');
+  suppressions: typeof import('../core/lint/suppressions');
+  parseSql: typeof import('../core/chain/parse-sql');
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- required on first use, so activation does not parse them */
+export const lintEngine = {
+  chain: () => require('../core/lint/chain') as LintEngine['chain'],
+  confirmation: () => require('../core/lint/confirmation') as LintEngine['confirmation'],
+  lint: () => require('../core/lint/lint') as LintEngine['lint'],
+  parser: () => require('../core/lint/parser') as LintEngine['parser'],
+  sources: () => require('../core/lint/sources') as LintEngine['sources'],
+  suppressions: () => require('../core/lint/suppressions') as LintEngine['suppressions'],
+  parseSql: () => require('../core/chain/parse-sql') as LintEngine['parseSql'],
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 let loaded: Core | undefined;
 
 /** The engine, required on first use. */

@@ -195,6 +195,38 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
       await untouched();
     });
 
+    it('when the rehearsal on a scratch database fails (a revision whose SQL fails)', async () => {
+      const ini = copyExample((backend) => {
+        fs.writeFileSync(path.join(backend, 'alembic', 'versions', 'fail0000_broken.py'), [
+          '"""a revision whose SQL fails"""',
+          'from alembic import op',
+          '',
+          'revision = "fail0000"',
+          'down_revision = "556b79de2825"',
+          'branch_labels = None',
+          'depends_on = None',
+          '',
+          '',
+          'def upgrade():',
+          '    op.execute("INSERT INTO no_such_table VALUES (1)")',
+          '',
+          '',
+          'def downgrade():',
+          '    pass',
+          '',
+        ].join('\n'));
+      });
+      const args = ['reset', '--yes', '--url', url, '--config', ini];
+      const r = await cli(args);
+      assert.notEqual(r.code, 0, describeRun(args, r));
+      assert.match(r.stdout + r.stderr, /Rehearsed on a scratch database/, 'the guarantee is said before anything runs');
+      assert.match(r.stderr, /rehearsal on the scratch database \S+_mc_rehearsal_[0-9a-f]+ failed/);
+      assert.match(r.stderr, /no_such_table/);
+      await untouched();
+      const scratch = await query<{ datname: string }>(url, "SELECT datname FROM pg_database WHERE strpos(datname, '_mc_rehearsal_') > 0");
+      assert.deepEqual(scratch, [], 'the scratch database is dropped');
+    });
+
     it('when the chain has an error (a duplicate revision)', async () => {
       const ini = copyExample((backend) => {
         const versionsDir = path.join(backend, 'alembic', 'versions');
@@ -211,7 +243,8 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
 
   it('two concurrent resets through the CLI are serialised by the migration lock', async () => {
     const ini = copyExample(addSlowRevision);
-    const args = ['reset', '--yes', '--url', url, '--config', ini];
+    // Without the rehearsal, which runs before the lock is taken: this test is about the lock.
+    const args = ['reset', '--yes', '--no-rehearsal', '--url', url, '--config', ini];
     // The first sleeps long enough inside its Alembic run for the second's preflight to finish.
     const first = startCli(args, { env: { DATABASE_URL: '', SLOW_SECONDS: '20' }, timeoutMs: 150_000 });
     await first.waitForOutput(/Running upgrade 556b79de2825 -> slow0000/, 90_000);

@@ -1,7 +1,15 @@
 // The linter's input and output. Input is a list of statements with their place in a file, so any
 // source of SQL (a `.sql` section, Alembic's offline SQL for a `.py` revision) lints the same way.
 import type { StatementEffect } from './effects';
-import type { LintFix, LintSeverity } from './rules/rule';
+
+export type LintSeverity = 'error' | 'warning' | 'info';
+
+export interface LintFix {
+  title: string;
+  replacement: string;
+  /** The rewrite only helps outside a transaction: the migration must be marked `transactional: false`. */
+  nonTransactional?: boolean;
+}
 
 export interface LintStatement {
   /** One SQL statement, without its terminating `;`. */

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { alembicOptions } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, type Chain, type Direction, MigrationChainError } from '../core';
+import { core, lintEngine, type Chain, type Direction, MigrationChainError } from '../core';
 import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../folder-snapshot';
@@ -85,9 +85,7 @@ export function openUri(file: string, line: number): Thenable<vscode.TextEditor>
 /** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
 async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log): Promise<string[]> {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { largeTableLocks } = require('../../core/lint/confirmation') as typeof import('../../core/lint/confirmation');
-    return await largeTableLocks(chain, revisions, url);
+    return await lintEngine.confirmation().largeTableLocks(chain, revisions, url);
   } catch (err) {
     log.warn(`lock check before the upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
     return [];

@@ -5,25 +5,13 @@
 import * as vscode from 'vscode';
 import type { ChainLintResult } from '../core';
 import type { DatabaseFacts } from '../core';
-import type { AnalysedStatement, LintProblem } from '../core';
+import { lintEngine, type AnalysedStatement, type LintProblem } from '../core';
 import type { Log } from '../log';
 import type { FolderSnapshot } from '../folder-snapshot';
 import { findMigrationByFile } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
 
-type ChainApi = typeof import('../../core/lint/chain');
-type LintApi = typeof import('../../core/lint/lint');
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-const api = {
-  chain: (): ChainApi => require('../../core/lint/chain') as ChainApi,
-  lint: (): LintApi => require('../../core/lint/lint') as LintApi,
-  parser: () => require('../../core/lint/parser') as typeof import('../../core/lint/parser'),
-  sources: () => require('../../core/lint/sources') as typeof import('../../core/lint/sources'),
-  suppressions: () => require('../../core/lint/suppressions') as typeof import('../../core/lint/suppressions'),
-  chainParse: () => require('../../core/chain/parse-sql') as typeof import('../../core/chain/parse-sql'),
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
+const api = lintEngine;
 
 export interface FileLint {
   statements: AnalysedStatement[];
@@ -114,7 +102,7 @@ export class LintService implements vscode.Disposable {
     const found = findMigrationByFile(this.chains.snapshots(), file);
     if (!found) return;
     const text = document.getText();
-    const parsed = api.chainParse().parseSqlMigration(file, text);
+    const parsed = api.parseSql().parseSqlMigration(file, text);
     if (!parsed.ok) return;
     const statements = api.sources().upgradeStatements(parsed.migration);
     const report = api.lint().lint(parser, { statements, suppressions: api.suppressions().readSuppressions(file, text) }, previous.facts);

@@ -4,9 +4,9 @@
 import type { Node } from 'libpg-query';
 import type { StatementEffect } from '../effects';
 import type { DatabaseFacts } from '../facts';
-import type { LintStatement } from '../model';
+import type { LintFix, LintSeverity, LintStatement } from '../model';
 
-export type LintSeverity = 'error' | 'warning' | 'info';
+export type { LintFix, LintSeverity };
 
 export interface RuleInput {
   node: Node;
@@ -22,13 +22,6 @@ export interface RuleInput {
 }
 
 /** A safe rewrite of the statement: its text replaced by `replacement`. */
-export interface LintFix {
-  title: string;
-  replacement: string;
-  /** The rewrite only helps outside a transaction: the migration must be marked `transactional: false`. */
-  nonTransactional?: boolean;
-}
-
 export interface RuleHit {
   /** The table at risk (`schema.table`); its size decides the severity of size-scaled rules. */
   relation?: string;
