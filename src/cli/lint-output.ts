@@ -17,7 +17,7 @@ export function renderLintText(r: ChainLintResult, cwd: string): string {
       lines.push(`    see ${f.docs}${f.fix ? `; fix: ${f.fix.title}` : ''}`);
     }
   }
-  for (const n of r.notLinted) lines.push(`${displayPath(n.file, cwd)}: note: revision ${n.revision} (.${n.format}) not linted: its SQL is not available as text`);
+  for (const n of r.notLinted) lines.push(`${displayPath(n.file, cwd)}${n.line ? `:${n.line}` : ''}: note: revision ${n.revision} (.${n.format}) not linted: ${n.reason}`);
   const count = (sev: LintFinding['severity']) => r.findings.filter((f) => f.severity === sev).length;
   const version = r.serverMajor !== undefined ? `PostgreSQL ${r.serverMajor} (${r.versionSource})` : 'PostgreSQL version unknown (answers for 11)';
   lines.push(`lint: ${r.revisions.length} revision${r.revisions.length === 1 ? '' : 's'}, ${r.statements.length} statement${r.statements.length === 1 ? '' : 's'}, `

@@ -1,9 +1,11 @@
 // Linting revisions of a chain: the upgrade statements of each revision in run order, linted as
 // one run (a table created by an earlier revision is new for the later ones), with the suppression
 // comments of their files. Reads the target database's catalog when a URL is given.
+import { readFile } from 'node:fs/promises';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
 import { withConnection } from '../db/connection';
+import { offlinePyInput, type OfflineAlembic } from './alembic-offline';
 import { readDatabaseFacts } from './catalog';
 import { emptyFacts, type DatabaseFacts } from './facts';
 import { lint } from './lint';
@@ -15,8 +17,8 @@ import { readSuppressions } from './suppressions';
 export interface ChainLintResult extends LintReport {
   /** Revisions linted, in run order. */
   revisions: string[];
-  /** Revisions whose SQL the linter cannot see yet (`.js` code; `.py` until Alembic's offline SQL is wired). */
-  notLinted: { revision: string; file: string; format: Migration['format'] }[];
+  /** Revisions whose SQL the linter cannot see (`.js` code; `.py` whose upgrade() cannot run offline), with why. */
+  notLinted: { revision: string; file: string; line?: number; format: Migration['format']; reason: string }[];
 }
 
 /** What to lint the SQL against: a database URL (catalog and version), else a version setting. */
@@ -37,16 +39,28 @@ export async function factsFor(target: LintTarget): Promise<DatabaseFacts> {
   return emptyFacts({ ...(target.serverMajor !== undefined ? { serverMajor: target.serverMajor } : {}), runtimeLockTimeoutMs: target.runtimeLockTimeoutMs ?? 0 });
 }
 
-export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts): Promise<ChainLintResult> {
+/**
+ * `alembic`: how to start the project's Alembic, for `.py` revisions (resolved only when there are
+ * some; a throw becomes their not-linted reason). Without it `.py` revisions are not linted.
+ */
+export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts, alembic?: () => OfflineAlembic): Promise<ChainLintResult> {
   const parser = await loadPgParser();
+  const py = alembic ? await offlinePyInput(chain, revisions, alembic, (f) => readFile(f, 'utf8')) : undefined;
   const statements: LintStatement[] = [];
-  const suppressions: Suppression[] = [];
+  const suppressions: Suppression[] = [...py?.suppressions ?? []];
   const notLinted: ChainLintResult['notLinted'] = [];
   for (const revision of revisions) {
     const m = chain.graph.get(revision);
     if (!m) continue;
+    if (m.format === 'py' && py) {
+      statements.push(...py.statements.filter((s) => s.revision === revision));
+      notLinted.push(...py.notLinted.filter((n) => n.revision === revision).map((n) => ({ ...n, format: m.format })));
+      continue;
+    }
     if (m.format !== 'sql') {
-      notLinted.push({ revision, file: m.file, format: m.format });
+      notLinted.push({ revision, file: m.file, format: m.format, reason: m.format === 'py'
+        ? 'its SQL comes from Alembic\'s offline mode, which needs the project\'s alembic.ini and Alembic'
+        : 'its SQL is not available as text' });
       continue;
     }
     statements.push(...upgradeStatements(m));

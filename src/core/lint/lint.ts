@@ -134,6 +134,7 @@ function mergeEffects(a: NonNullable<AnalysedStatement['effect']>, b: NonNullabl
 }
 
 function endOf(s: LintStatement): { endLine: number; endColumn: number } {
+  if (s.end) return { endLine: s.end.line, endColumn: s.end.column };
   const lines = s.sql.split('\n');
   const last = lines[lines.length - 1] ?? '';
   return { endLine: s.line + lines.length - 1, endColumn: lines.length === 1 ? s.column + last.length : last.length };

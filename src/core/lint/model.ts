@@ -19,6 +19,8 @@ export interface LintStatement {
   /** 1-based line and 0-based column of the statement's first character in `file`. */
   line: number;
   column: number;
+  /** Where the statement ends when that is not where its text ends (Alembic's offline SQL spans the upgrade function). */
+  end?: { line: number; column: number };
   /** The revision whose upgrade runs it. */
   revision?: string;
   /** The revision runs in one transaction (its statements' locks are held until it commits). */
