@@ -37,7 +37,7 @@ export class Context implements vscode.Disposable {
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
-    this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains }));
+    this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains, settings: this.settings }));
     registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
