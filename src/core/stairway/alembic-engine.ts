@@ -29,8 +29,8 @@ export function alembicEngine(options: AlembicEngineOptions): StairwayEngine {
     // Alembic runs only what it loads from the versions folder: the Python revisions.
     runs: (m) => m.format === 'py',
     async open(scratchUrl, context) {
-      const client = await connect(scratchUrl, { applicationName: APPLICATION_NAME });
       const bk = bookkeeping(context);
+      const client = await connect(scratchUrl, { applicationName: APPLICATION_NAME });
       const run = async (args: string[], m: Migration, expected: readonly string[]): Promise<void> => {
         await alembic({ ...options, url: scratchUrl, logger: context.logger, signal: context.signal }, args);
         const recorded = await readHeads(client, bk);
