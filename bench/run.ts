@@ -16,6 +16,7 @@ import { extensionFigures } from './groups/extension';
 import { stairwayFigures } from './groups/stairway';
 import { resetFigures } from './groups/reset';
 import { lintFigures } from './groups/lint';
+import { fleetFigures } from './groups/fleet';
 
 interface GroupSpec {
   group: number;
@@ -34,6 +35,7 @@ const GROUPS: GroupSpec[] = [
   { group: 7, title: 'stairway tests', run: stairwayFigures, needs: { database: 'required', cli: true } },
   { group: 8, title: 'reset the seed chain: all-or-nothing vs drop-then-upgrade, and a rehearsal', run: resetFigures, needs: { database: 'required' } },
   { group: 9, title: 'lock-risk linter', run: lintFigures, needs: {} },
+  { group: 10, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
 ];
 
 function selectedGroups(): GroupSpec[] {

@@ -6,7 +6,7 @@ import { editDistance } from '../core/text';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint', 'env',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -47,6 +47,10 @@ export const optionSpecs = {
   since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
   pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
   'pg-version': { type: 'string', value: 'MAJOR', description: 'the PostgreSQL major to lint for when no database is connected (e.g. 16)' },
+  concurrency: { type: 'string', value: 'N', description: 'targets upgraded at once (default: the environments file\'s, else 4)' },
+  canary: { type: 'string', value: 'MEMBER', description: 'the member run first; the rest start only if it succeeds (default: the file\'s, else the first)' },
+  'continue-on-error': { type: 'boolean', description: 'keep starting targets after one fails, and report them all (default: stop)' },
+  resume: { type: 'boolean', description: 'continue the last unfinished run of the environment with the targets it did not finish' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
 
@@ -144,6 +148,17 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
       + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.\n'
       + 'An Alembic project\'s revisions run through its own Alembic (alembic upgrade R, alembic downgrade R@parent).',
   },
+  env: {
+    summary: 'environments and tenant fleets: env list | env status [ENV] | env diff A B | env upgrade ENV',
+    positionals: [
+      { name: 'ACTION', required: true, description: 'list, status, diff or upgrade' },
+      { name: 'A', required: false, description: 'an environment (status, upgrade, diff); a tenant as ENV:MEMBER (diff)' },
+      { name: 'B', required: false, description: 'the second environment (diff)' },
+    ],
+    options: ['json', 'verbose', 'yes', 'confirm-database', 'concurrency', 'canary', 'continue-on-error', 'resume', ...runOptions],
+    details: 'Environments come from ./migration-chain.environments.json; without it there is one, `default` (--url, DATABASE_URL, .env).\n'
+      + 'A protected environment needs --confirm-database ENV (or its name typed in a terminal). Run records: .migration-chain/runs/.',
+  },
 };
 
 export interface ParsedOptions {
@@ -175,6 +190,10 @@ export interface ParsedOptions {
   since?: string;
   pending: boolean;
   pgVersion?: number;
+  concurrency?: number;
+  canary?: string;
+  continueOnError: boolean;
+  resume: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -299,7 +318,20 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     since: str('since'),
     pending: bool('pending'),
     pgVersion: parsePgVersion(str('pg-version')),
+    concurrency: parseConcurrency(str('concurrency')),
+    canary: str('canary'),
+    continueOnError: bool('continue-on-error'),
+    resume: bool('resume'),
   };
+}
+
+function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 256) {
+    throw new UsageError(`--concurrency expects a whole number from 1 to 256, got "${text}".`, 'Example: --concurrency 8');
+  }
+  return n;
 }
 
 function parseFormat(text: string | undefined): ParsedOptions['format'] {

@@ -25,6 +25,8 @@ export const ExitCode = {
   testFailed: 9,
   /** `lint` found an error-level finding, or a statement PostgreSQL cannot parse. */
   lintFailed: 10,
+  /** `env upgrade`: some targets of the fleet failed or were not started; the summary names each with its error. */
+  fleetFailed: 11,
   /** Ctrl-C (SIGINT): the running statement was cancelled and its migration rolled back. */
   cancelled: 130,
 } as const;

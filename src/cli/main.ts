@@ -32,11 +32,12 @@ const commands: Record<CommandName, () => Command> = {
   reparent: () => (require('./commands/reparent') as typeof import('./commands/reparent')).reparent,
   test: () => (require('./commands/test') as typeof import('./commands/test')).test,
   lint: () => (require('./commands/lint') as typeof import('./commands/lint')).lint,
+  env: () => (require('./commands/env') as typeof import('./commands/env')).env,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Commands that change or query the database for long enough that Ctrl-C must roll back cleanly. */
-const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', 'stamp', 'reset', 'verify', 'test']);
+const cancellable: ReadonlySet<CommandName> = new Set(['upgrade', 'downgrade', 'stamp', 'reset', 'verify', 'test', 'env']);
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const output = new Output(io);

@@ -52,3 +52,4 @@ export { alembicProject, type AlembicProject } from './alembic/project';
 export { findAlembicInis, findNearestAlembicIni, locateFolderChain, projectNaming, repositoryRoot, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
 export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';
+export * from './environments';

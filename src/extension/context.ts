@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { ChainDiagnostics } from './diagnostics';
 import { LintService } from './lint/lint-service';
 import { registerLint } from './lint/lint-providers';
+import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
@@ -21,6 +22,7 @@ export class Context implements vscode.Disposable {
   readonly tree: ChainTreeProvider;
   readonly codeLens: ChainCodeLensProvider;
   readonly stairway: StairwayTests;
+  readonly environments: EnvironmentsView;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
   /** How long activate() took (synchronous part; the first read of the chains follows it). */
@@ -39,8 +41,11 @@ export class Context implements vscode.Disposable {
     own(new ChainStatusBar(this.chains));
     this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains, settings: this.settings }));
     registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
+    this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
+    own(createEnvironmentsTree(this.environments));
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
+      environments: this.environments,
     }).forEach(own);
     this.chains.onDidChange(() => this.updateContextKeys(), null, this.disposables);
     this.updateContextKeys();

@@ -52,8 +52,9 @@ function makeWorkspace(): string {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  // The extension under test is the bundle that ships (package.json "main": dist/extension.js).
-  run(process.execPath, [path.join(REPO, 'esbuild.mjs'), 'extension']);
+  // The extension under test is the bundle that ships (package.json "main": dist/extension.js), with
+  // the PostgreSQL parser it requires on the first lint (dist/libpg-query/, built by its own target).
+  run(process.execPath, [path.join(REPO, 'esbuild.mjs'), 'extension', 'pg-parser']);
   const vscode = chooseVSCode();
   const pg = await startPostgres();
   const workspace = makeWorkspace();

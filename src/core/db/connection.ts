@@ -6,6 +6,7 @@
 import * as os from 'node:os';
 import type { Client, ClientConfig } from 'pg';
 import { ConnectionError, MigrationChainError } from '../errors';
+import { quoteIdent } from './identifiers';
 
 export interface DatabaseTarget {
   host: string;
@@ -22,6 +23,8 @@ export interface ConnectOptions {
   /** Shown in pg_stat_activity, so a lock holder can be named. */
   applicationName?: string;
   connectTimeoutMs?: number;
+  /** Schema-per-tenant runs: the session's search_path, so unqualified names land in the tenant's schema. */
+  searchPath?: string;
 }
 
 export const DEFAULT_APPLICATION_NAME = 'migration-chain';
@@ -92,6 +95,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   client.on('error', () => {});
   try {
     await client.connect();
+    if (options.searchPath !== undefined) await client.query(`SET search_path TO ${quoteIdent(options.searchPath)}`);
   } catch (err) {
     await client.end().catch(() => {});
     throw connectionError(err, target);

@@ -25,6 +25,8 @@ export interface SessionOptions extends VersionTableOptions {
    * database on another host, none for a local one.
    */
   statementLockTimeoutMs?: number;
+  /** Schema-per-tenant: the search_path of the run (set versionTableSchema to the same schema). */
+  searchPath?: string;
 }
 
 export interface Session {
@@ -54,7 +56,7 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
   const bk = bookkeeping(options);
   const applicationName = options.applicationName ?? DEFAULT_APPLICATION_NAME;
   if (options.signal?.aborted) throw new CancelledError();
-  const client = await connect(options.url, { applicationName });
+  const client = await connect(options.url, { applicationName, searchPath: options.searchPath });
   try {
     const pid = await backendPid(client);
     const statementLockTimeoutMs = options.statementLockTimeoutMs ?? (target.isLocal ? 0 : DEFAULT_STATEMENT_LOCK_TIMEOUT_MS);

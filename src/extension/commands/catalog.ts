@@ -21,6 +21,10 @@ export const COMMANDS = {
   'migrationChain.verifyDrift': 'Check Schema Drift (Verify with Drift Check)',
   'migrationChain.acceptCurrentFile': 'Accept Current File',
   'migrationChain.reparent': 'Re-parent…',
+  'migrationChain.environments.refresh': 'Refresh Environments',
+  'migrationChain.environments.upgrade': 'Upgrade Environment…',
+  'migrationChain.environments.setUrl': 'Set Environment URL…',
+  'migrationChain.environments.showMore': 'Show More Members',
 } as const;
 
 export type CommandId = keyof typeof COMMANDS;
@@ -31,4 +35,5 @@ export const ITEM_ONLY: readonly CommandId[] = [
   'migrationChain.downgradeToHere',
   'migrationChain.openFile',
   'migrationChain.copyRevisionId',
+  'migrationChain.environments.showMore',
 ];

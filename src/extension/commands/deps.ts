@@ -1,6 +1,7 @@
 // What a command may use. Factories take this as an argument, so a test can pass fakes.
 import type * as vscode from 'vscode';
 import type { ChainDiagnostics } from '../diagnostics';
+import type { EnvironmentsView } from '../environments/environments-view';
 import type { Log } from '../log';
 import type { CommandBody } from '../run-command';
 import type { SettingsReader } from '../settings';
@@ -12,6 +13,7 @@ export interface CommandDeps {
   secrets: vscode.SecretStorage;
   chains: WorkspaceChains;
   diagnostics: ChainDiagnostics;
+  environments: EnvironmentsView;
 }
 
 export type CommandFactory = (deps: CommandDeps) => CommandBody;

@@ -22,6 +22,7 @@ import { upgradeToHere } from './upgrade-to-here';
 import { upgradeToRevision } from './upgrade-to-revision';
 import { verify } from './verify';
 import { verifyDrift } from './verify-drift';
+import { refreshEnvironments, setEnvironmentUrl, showMoreMembers, upgradeEnvironment } from '../environments/commands';
 
 const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.upgradeHead': upgradeHead,
@@ -43,6 +44,10 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.verifyDrift': verifyDrift,
   'migrationChain.acceptCurrentFile': acceptCurrentFile,
   'migrationChain.reparent': reparent,
+  'migrationChain.environments.refresh': refreshEnvironments,
+  'migrationChain.environments.upgrade': upgradeEnvironment,
+  'migrationChain.environments.setUrl': setEnvironmentUrl,
+  'migrationChain.environments.showMore': showMoreMembers,
 };
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

@@ -3,7 +3,10 @@
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONTEXT_VALUES } from '../../../src/extension/tree/tree-model';
+import { ENVIRONMENT_CONTEXT_VALUES } from '../../../src/extension/environments/environments-model';
+import { CONTEXT_VALUES as TREE_CONTEXT_VALUES } from '../../../src/extension/tree/tree-model';
+
+const CONTEXT_VALUES = [...TREE_CONTEXT_VALUES, ...ENVIRONMENT_CONTEXT_VALUES];
 
 interface Menu { command: string; when?: string }
 

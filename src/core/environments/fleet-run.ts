@@ -1,0 +1,194 @@
+// Upgrades every target of an environment: a canary first (the rest start only if it succeeds),
+// then the others with bounded concurrency (overall and per server), each in its own session under
+// its own advisory lock (run/session.ts). Failure policy `stop` starts nothing new after the first
+// failure; `continue` runs everything and reports. A cancel starts nothing new and cancels the
+// running statements (each target rolls back its running migration, so it stays at a consistent
+// revision). Progress goes to the run record on disk, so `resume` finishes what was left.
+import type { Chain } from '../chain/chain';
+import { CancelledError, MigrationChainError } from '../errors';
+import { silentLogger, type Logger } from '../log';
+import { assertRunnable } from '../run/plan';
+import { upgrade } from '../run/runner';
+import { DEFAULT_FLEET_CONCURRENCY, type Environment } from './config';
+import { describeFailure } from './fleet-status';
+import { runPool } from './pool';
+import { newRunId, writeRunRecord, type FailurePolicy, type RunRecord, type TargetRecord } from './run-record';
+import type { FleetTarget } from './targets';
+
+export interface FleetRunOptions {
+  /** Project root: the run record goes to `.migration-chain/runs/` under it. */
+  root: string;
+  environment: Environment;
+  chain: Chain;
+  targets: readonly FleetTarget[];
+  /** Default `head`. */
+  target?: string;
+  concurrency?: number;
+  perServerConcurrency?: number;
+  /** A member id; default the environment's canary, else the first member of a fleet. `false`: none. */
+  canary?: string | false;
+  onFailure?: FailurePolicy;
+  signal?: AbortSignal;
+  logger?: Logger;
+  lockTimeoutMs?: number;
+  applicationName?: string;
+  /** Continue this record: only its members not `done` run. */
+  resume?: RunRecord;
+  /** Called whenever a member starts or ends (the editor's progress notification). */
+  onProgress?: (record: RunRecord) => void;
+}
+
+export interface FleetRunResult {
+  record: RunRecord;
+  failed: TargetRecord[];
+  cancelled: boolean;
+}
+
+export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunResult> {
+  assertRunnable(options.chain);
+  const log = options.logger ?? silentLogger;
+  const record = options.resume ? resumedRecord(options) : freshRecord(options);
+  const save = () => {
+    writeRunRecord(options.root, record);
+    options.onProgress?.(record);
+  };
+  const byId = new Map(options.targets.map((t) => [t.id, t]));
+  for (const t of record.targets) {
+    if (t.state !== 'done' && !byId.has(t.id)) markFailed(t, new MigrationChainError('usage', `${t.id} is no longer a member of environment "${record.environment}".`));
+  }
+  save();
+
+  const todo = record.targets.filter((t) => t.state === 'pending');
+  const canaryId = record.options.canary;
+  const canary = canaryId !== undefined ? todo.find((t) => t.id === canaryId) : undefined;
+  const rest = todo.filter((t) => t !== canary);
+  let failures = 0;
+  const policy = record.options.onFailure;
+
+  const runOne = async (entry: TargetRecord): Promise<void> => {
+    const target = byId.get(entry.id)!;
+    entry.state = 'running';
+    entry.startedAt = new Date().toISOString();
+    delete entry.error;
+    delete entry.errorCode;
+    save();
+    log.info(`[${entry.id}] upgrading ${entry.display}${entry.canary ? ' (canary)' : ''}`);
+    try {
+      const result = await upgrade({
+        chain: options.chain,
+        url: target.url,
+        target: record.target,
+        versionTableSchema: target.schema,
+        searchPath: target.schema,
+        signal: options.signal,
+        logger: prefixed(log, entry.id),
+        lockTimeoutMs: options.lockTimeoutMs,
+        applicationName: options.applicationName ?? 'migration-chain fleet',
+      });
+      entry.state = 'done';
+      entry.from = result.from;
+      entry.to = result.to;
+      entry.applied = result.applied;
+      log.info(`[${entry.id}] ${result.applied.length ? `done: ${result.from.join(', ') || 'base'} -> ${result.to.join(', ')}` : `already at ${result.to.join(', ') || 'base'}`}`);
+    } catch (err) {
+      if (options.signal?.aborted && (err instanceof CancelledError || !(err instanceof MigrationChainError))) {
+        entry.state = 'cancelled';
+        entry.error = describeFailure(err instanceof MigrationChainError ? err : new CancelledError());
+        entry.errorCode = 'cancelled';
+      } else {
+        failures++;
+        markFailed(entry, err);
+        log.error(`[${entry.id}] failed: ${entry.error}`);
+      }
+    } finally {
+      entry.finishedAt = new Date().toISOString();
+      save();
+    }
+  };
+
+  if (canary) {
+    canary.canary = true;
+    await runOne(canary);
+    if (canary.state !== 'done') {
+      for (const t of rest) skip(t, canary.state === 'cancelled' ? undefined : `not started: the canary ${canary.id} failed`);
+    }
+  }
+  if (!canary || canary.state === 'done') {
+    const { notStarted } = await runPool(rest, {
+      concurrency: record.options.concurrency,
+      perKey: record.options.perServerConcurrency,
+      key: (t) => byId.get(t.id)!.server,
+      shouldStart: () => !options.signal?.aborted && (policy === 'continue' || failures === 0),
+    }, runOne);
+    for (const t of notStarted) skip(t, options.signal?.aborted ? undefined : 'not started: an earlier target failed (failure policy stop)');
+  }
+
+  const failed = record.targets.filter((t) => t.state === 'failed');
+  const cancelled = !!options.signal?.aborted;
+  record.state = cancelled ? 'cancelled' : record.targets.every((t) => t.state === 'done') ? 'completed' : 'failed';
+  record.finishedAt = new Date().toISOString();
+  save();
+  return { record, failed, cancelled };
+}
+
+function freshRecord(options: FleetRunOptions): RunRecord {
+  const env = options.environment;
+  const ids = options.targets.map((t) => t.id);
+  let canary: string | undefined;
+  if (options.canary !== false && ids.length > 1) {
+    canary = options.canary ?? env.canary ?? ids[0];
+    if (!ids.includes(canary)) {
+      throw new MigrationChainError('usage', `The canary "${canary}" is not a member of environment "${env.name}".`,
+        `Members include: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}.`);
+    }
+  }
+  return {
+    version: 1,
+    id: newRunId(),
+    environment: env.name,
+    target: options.target ?? 'head',
+    state: 'running',
+    startedAt: new Date().toISOString(),
+    options: {
+      concurrency: options.concurrency ?? env.concurrency ?? DEFAULT_FLEET_CONCURRENCY,
+      perServerConcurrency: options.perServerConcurrency ?? env.perServerConcurrency,
+      canary,
+      onFailure: options.onFailure ?? 'stop',
+    },
+    targets: options.targets.map((t) => ({ id: t.id, display: t.display, schema: t.schema, state: 'pending' })),
+  };
+}
+
+/** The same record, its unfinished members back to pending; options given now override the recorded ones. */
+function resumedRecord(options: FleetRunOptions): RunRecord {
+  const record = structuredClone(options.resume!);
+  record.state = 'running';
+  delete record.finishedAt;
+  record.resumedAt = [...(record.resumedAt ?? []), new Date().toISOString()];
+  if (options.concurrency !== undefined) record.options.concurrency = options.concurrency;
+  if (options.perServerConcurrency !== undefined) record.options.perServerConcurrency = options.perServerConcurrency;
+  if (options.onFailure !== undefined) record.options.onFailure = options.onFailure;
+  for (const t of record.targets) if (t.state !== 'done') t.state = 'pending';
+  return record;
+}
+
+function markFailed(entry: TargetRecord, err: unknown): void {
+  entry.state = 'failed';
+  entry.error = describeFailure(err);
+  entry.errorCode = err instanceof MigrationChainError ? err.code : undefined;
+}
+
+function skip(entry: TargetRecord, reason: string | undefined): void {
+  if (entry.state !== 'pending') return;
+  entry.state = reason ? 'skipped' : 'pending';
+  if (reason) entry.error = reason;
+}
+
+function prefixed(log: Logger, id: string): Logger {
+  return {
+    info: (m) => log.info(`[${id}] ${m}`),
+    warn: (m) => log.warn(`[${id}] ${m}`),
+    error: (m) => log.error(`[${id}] ${m}`),
+    debug: (m) => log.debug(`[${id}] ${m}`),
+  };
+}

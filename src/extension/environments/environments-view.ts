@@ -1,0 +1,160 @@
+// The Environments view: the environments of the first workspace folder with a chain (its
+// migration-chain.environments.json, or the implicit `default`), each read with the engine's fleet
+// status. Nothing connects in Restricted Mode. URLs are resolved here, registered with the output
+// channel's redactor, and handed only to the engine.
+import * as vscode from 'vscode';
+import { core, type EnvironmentsConfig, type FleetTarget } from '../core';
+import type { Log } from '../log';
+import type { FolderSnapshot } from '../folder-snapshot';
+import type { WorkspaceChains } from '../workspace-chains';
+import {
+  environmentNode, memberNodes, MEMBER_PAGE, presentEnvironment, presentMember, type EnvironmentEntry, type EnvironmentNode, type NodeView,
+} from './environments-model';
+
+export const ENVIRONMENTS_VIEW_ID = 'migrationChain.environments';
+
+/** SecretStorage key of an environment's URL (per workspace folder, like the folder's own URL). */
+export function environmentSecretKey(folderUri: string, environment: string): string {
+  return `migrationChain.environment:${folderUri}:${environment}`;
+}
+
+export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private entries: EnvironmentEntry[] = [];
+  private config: EnvironmentsConfig | undefined;
+  private configError: string | undefined;
+  private reading: Promise<void> | undefined;
+  /** Set when the view first asks for its items: nothing connects before someone looks. */
+  private requested = false;
+
+  constructor(private readonly deps: { log: Log; secrets: vscode.SecretStorage; chains: WorkspaceChains }) {}
+
+  /** The folder whose environments are shown: the first with a chain. */
+  folder(): FolderSnapshot | undefined {
+    return this.deps.chains.snapshots().find((s) => s.chain);
+  }
+
+  getChildren(node?: EnvironmentNode): EnvironmentNode[] {
+    if (!node) {
+      if (!this.requested) {
+        this.requested = true;
+        void this.refresh();
+      }
+      return this.entries.map(environmentNode);
+    }
+    const entry = this.entry(node.environment);
+    return node.kind === 'environment' && entry ? memberNodes(entry) : [];
+  }
+
+  getTreeItem(node: EnvironmentNode): vscode.TreeItem {
+    const entry = this.entry(node.environment);
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`Show ${Math.min(MEMBER_PAGE, node.remaining)} more (${node.remaining} not shown)…`);
+      item.id = node.id;
+      item.command = { command: 'migrationChain.environments.showMore', title: 'Show More', arguments: [node] };
+      return item;
+    }
+    const view = entry && (node.kind === 'environment' ? presentEnvironment(entry) : presentMember(entry, node.member));
+    if (!view) return new vscode.TreeItem(node.kind === 'member' ? node.member : node.environment);
+    return toTreeItem(node, view);
+  }
+
+  entry(name: string): EnvironmentEntry | undefined {
+    return this.entries.find((e) => e.name === name);
+  }
+
+  /** The message when the environments file is broken (shown in the view's message area). */
+  problem(): string | undefined {
+    return this.configError;
+  }
+
+  showMore(environment: string): void {
+    const e = this.entry(environment);
+    if (e) { e.shown += MEMBER_PAGE; this.changed.fire(); }
+  }
+
+  /** Re-reads the file and every environment's status; concurrent calls share one read. */
+  refresh(): Promise<void> {
+    this.reading ??= this.read().finally(() => { this.reading = undefined; });
+    return this.reading;
+  }
+
+  /** The URL and members of `environment`, for a run. */
+  async targets(environment: string): Promise<{ config: EnvironmentsConfig; targets: FleetTarget[]; folder: FolderSnapshot }> {
+    const folder = this.folder();
+    if (!folder?.chain) throw new Error('No workspace folder with a migration chain.');
+    const api = core();
+    const config = api.loadEnvironments(folder.folder.fsPath);
+    const env = api.findEnvironment(config, environment);
+    const url = await api.resolveEnvironmentUrl(env, {
+      root: folder.folder.fsPath,
+      env: process.env,
+      secret: (name) => Promise.resolve(this.deps.secrets.get(environmentSecretKey(folder.folder.uri, name))),
+      defaultUrl: async () => (await this.deps.chains.connect(folder.folder.uri, 'Reading an environment')).url,
+    });
+    this.deps.log.rememberUrl(url);
+    return { config, targets: await api.expandTargets(env, url), folder };
+  }
+
+  private async read(): Promise<void> {
+    await this.deps.chains.ready;
+    const folder = this.folder();
+    if (!folder?.chain || !vscode.workspace.isTrusted) {
+      this.entries = [];
+      this.changed.fire();
+      return;
+    }
+    const api = core();
+    try {
+      this.config = api.loadEnvironments(folder.folder.fsPath);
+      this.configError = undefined;
+    } catch (err) {
+      this.config = undefined;
+      this.configError = err instanceof Error ? err.message : String(err);
+      this.entries = [];
+      this.changed.fire();
+      return;
+    }
+    const previous = new Map(this.entries.map((e) => [e.name, e.shown]));
+    this.entries = this.config.environments.map((e) => ({
+      name: e.name,
+      protected: e.protected,
+      urlSource: api.describeUrlSource(e.url),
+      tenantSet: e.tenants ? (e.tenants.kind === 'schemas' ? `schemas matching ${e.tenants.pattern}` : e.tenants.pattern ? `databases matching ${e.tenants.pattern}` : 'databases from a query') : undefined,
+      shown: previous.get(e.name) ?? MEMBER_PAGE,
+    }));
+    this.changed.fire();
+    const chain = folder.chain;
+    await Promise.all(this.entries.map(async (entry) => {
+      try {
+        const { targets } = await this.targets(entry.name);
+        entry.status = await api.fleetStatus({ environment: entry.name, chain, targets });
+      } catch (err) {
+        entry.error = err instanceof Error ? err.message : String(err);
+      }
+      this.changed.fire();
+    }));
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** The view's tree, with a broken environments file shown as the view's message. */
+export function createEnvironmentsTree(view: EnvironmentsView): vscode.Disposable {
+  const tree = vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: view });
+  const listener = view.onDidChangeTreeData(() => { tree.message = view.problem(); });
+  return vscode.Disposable.from(listener, tree);
+}
+
+function toTreeItem(node: EnvironmentNode, view: NodeView): vscode.TreeItem {
+  const item = new vscode.TreeItem(view.label, view.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = view.description;
+  item.tooltip = new vscode.MarkdownString(view.tooltip);
+  item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
+  item.contextValue = view.contextValue;
+  return item;
+}

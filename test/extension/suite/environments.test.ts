@@ -1,0 +1,65 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as sinon from 'sinon';
+import type { Context } from '../../../src/extension/context';
+import { presentEnvironment } from '../../../src/extension/environments/environments-model';
+import {
+  activate, databasePassword, emptyDatabase, folder, modalText, run, SEED_HEAD, silenceNotifications, stubInput, stubModal, useTestDatabase, versionNums,
+} from './helpers';
+
+describe('Environments view and fleet upgrade', () => {
+  let ctx: Context;
+  const sandbox = sinon.createSandbox();
+  const file = () => path.join(folder().uri.fsPath, 'migration-chain.environments.json');
+
+  before(async () => {
+    ctx = await activate();
+    await useTestDatabase(ctx);
+  });
+  beforeEach(async () => {
+    await emptyDatabase(ctx);
+    silenceNotifications(sandbox);
+  });
+  afterEach(() => {
+    sandbox.restore();
+    fs.rmSync(file(), { force: true });
+    fs.rmSync(path.join(folder().uri.fsPath, '.migration-chain'), { recursive: true, force: true });
+  });
+
+  it('without an environments file shows the implicit environment: the folder\'s database and its pending count', async () => {
+    await ctx.environments.refresh();
+    const entry = ctx.environments.entry('default');
+    assert.ok(entry?.status, `default environment read: ${entry?.error}`);
+    assert.strictEqual(presentEnvironment(entry).description, 'at base · 4 pending');
+  });
+
+  it('a protected environment from the file: the wrong typed name runs nothing, the right one upgrades it', async () => {
+    fs.writeFileSync(file(), JSON.stringify({ environments: { staging: { url: { from: 'env', variable: 'MC_TEST_DATABASE_URL' }, protected: true } } }));
+    await ctx.environments.refresh();
+    assert.strictEqual(ctx.environments.entry('staging')?.status?.targets[0].pending, 4);
+
+    const modal = stubModal(sandbox, 'Upgrade');
+    const input = stubInput(sandbox, 'prod');
+    assert.strictEqual((await run('migrationChain.environments.upgrade', { environment: 'staging' })).status, 'aborted');
+    assert.ok(input.calledOnce, 'the environment name was asked for');
+    assert.deepStrictEqual(await versionNums(), []);
+    assert.match(modalText(modal), /Upgrade staging to head\?/);
+
+    input.resolves('staging');
+    const outcome = await run('migrationChain.environments.upgrade', { environment: 'staging' });
+    assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
+    assert.match(outcome.status === 'done' ? outcome.message ?? '' : '', /staging: 1 of 1 target at head/);
+    assert.deepStrictEqual(await versionNums(), [SEED_HEAD]);
+    assert.strictEqual(presentEnvironment(ctx.environments.entry('staging')!).description.startsWith(`at ${SEED_HEAD} · 0 pending`), true);
+    const records = fs.readdirSync(path.join(folder().uri.fsPath, '.migration-chain', 'runs'));
+    assert.strictEqual(records.length, 1, 'one run record: the declined upgrade never started');
+    for (const r of records) assert.ok(!fs.readFileSync(path.join(folder().uri.fsPath, '.migration-chain', 'runs', r), 'utf8').includes(databasePassword()));
+  });
+
+  it('a broken environments file is reported with the file and the JSON path', async () => {
+    fs.writeFileSync(file(), JSON.stringify({ environments: { x: { url: { from: 'vault', variable: 'A' } } } }));
+    await ctx.environments.refresh();
+    assert.match(ctx.environments.problem() ?? '', /migration-chain\.environments\.json: \$\.environments\.x\.url\.from: must be/);
+  });
+});
