@@ -142,10 +142,11 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   test: {
     summary: 'stairway test: upgrade, downgrade and upgrade again every revision on a scratch database, comparing schemas',
     positionals: [],
-    options: ['changed-since', 'from', 'to', 'junit', 'json'],
+    options: ['changed-since', 'from', 'to', 'junit', 'json', 'alembic-command'],
     details: 'The scratch database is created on the server of the database URL (the role needs CREATEDB) and always dropped;\n'
       + 'the database itself is not changed. Exit 9 when a revision fails. --changed-since without a value is not allowed:\n'
-      + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.',
+      + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.\n'
+      + 'An Alembic project\'s revisions run through its own Alembic (alembic upgrade R, alembic downgrade R@parent).',
   },
   env: {
     summary: 'environments and tenant fleets: env list | env status [ENV] | env diff A B | env upgrade ENV',

@@ -172,10 +172,11 @@ describe('stairway (real PostgreSQL)', function () {
     assert.deepEqual(report.upgradedOnly, ['000000000000']);
   });
 
-  it('refuses Alembic Python revisions with a clear error before creating anything', async () => {
+  it('without their Alembic project, refuses Python revisions with a clear error before creating anything', async () => {
     const chain = await loadChain(path.join(REPO_ROOT, 'test', 'fixtures', 'alembic-project', 'alembic', 'versions'));
     await assert.rejects(runStairway({ chain, url: await freshDatabaseUrl('mc_stair_py') }),
-      (err: unknown) => err instanceof MigrationChainError && err.code === 'usage' && /Alembic Python migrations need the Alembic engine/.test(err.message));
+      (err: unknown) => err instanceof MigrationChainError && err.code === 'usage'
+        && /no engine \(migration-chain\) runs py migrations/.test(err.message) && /--config PATH\/alembic\.ini/.test(err.hint ?? ''));
     assert.deepEqual(await scratchDatabases(), []);
   });
 

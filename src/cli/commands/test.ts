@@ -5,11 +5,13 @@ import { UsageError } from '../args';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { displayPath } from '../print';
+import { alembicOptions } from './alembic';
 
 /**
  * `test`: the stairway test on a scratch database next to the configured one. The result lists
  * every tested revision; failures come with the step, the schema difference and file:line (relative
- * to the working directory, so terminals and CI link them). Exit 9 when a revision fails.
+ * to the working directory, so terminals and CI link them). Exit 9 when a revision fails. An Alembic
+ * project's revisions are run by its own Alembic.
  */
 export const test: Command = async (ctx) => {
   const core = ctx.core();
@@ -23,7 +25,10 @@ export const test: Command = async (ctx) => {
     ctx.logger.info(`${changed.revisions.length} revision(s) changed since ${changed.ref}${changed.revisions.length ? `: ${changed.revisions.join(', ')}` : ''}.`);
     selection.revisions = changed.revisions;
   }
-  const report = await core.runStairway({ chain, url: url.url, selection, logger: ctx.logger, signal: ctx.signal });
+  // An Alembic project's revisions run through its own Alembic, one process per step.
+  const project = await ctx.alembicProject();
+  const engines = project ? [core.alembicEngine(await alembicOptions(ctx, project, chain, url.url))] : undefined;
+  const report = await core.runStairway({ chain, url: url.url, selection, logger: ctx.logger, signal: ctx.signal, engines });
   if (junit !== undefined) {
     const file = path.resolve(ctx.io.cwd, junit);
     try {

@@ -25,8 +25,11 @@ export interface AlembicOptions extends SessionOptions {
 
 export const DEFAULT_ENV_VARIABLE = 'DATABASE_URL';
 
+/** What one Alembic process needs (no chain, no lock settings). */
+export type AlembicProcessOptions = Pick<AlembicOptions, 'project' | 'command' | 'envVariable' | 'graceMs' | 'url' | 'logger' | 'signal'>;
+
 /** Runs `alembic -c INI ARGS…` in the project folder with the URL in the environment; no lock. */
-export function alembic(options: AlembicOptions, args: readonly string[]): Promise<AlembicProcessResult> {
+export function alembic(options: AlembicProcessOptions, args: readonly string[]): Promise<AlembicProcessResult> {
   const log = options.logger ?? silentLogger;
   const argv = [...options.command.argv, '-c', options.project.iniFile, ...args];
   log.info(`▶ ${displayCommand(argv)}  (in ${options.project.dir}; Alembic from ${options.command.source})`);

@@ -1,7 +1,7 @@
 // How the stairway moves a scratch database by exactly one revision. The walk (stairway.ts) only
 // knows this interface, so another engine plugs in by providing one: the native driver below runs
 // `.sql` and `.js` migrations with the engine's own step (one transaction, version row included);
-// an Alembic driver would run `alembic upgrade <rev>` / `alembic downgrade` for `.py` revisions.
+// the Alembic engine (alembic-engine.ts) runs a project's `.py` revisions through its own Alembic.
 import type { Client } from 'pg';
 import { formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';

@@ -4,6 +4,7 @@ export { selectRevisions, type StairwaySelection } from './select';
 export { revisionsChangedSince, type ChangedSince } from './changed';
 export { branchGroups, type BranchGroup } from './branches';
 export { nativeEngine, type StairwayEngine, type StairwayDriver, type DriverContext } from './driver';
+export { alembicEngine, type AlembicEngineOptions } from './alembic-engine';
 export { renderJUnit } from './junit';
 export {
   stairwayPassed, type StairwayReport, type RevisionResult, type RevisionOutcome, type StairwayFailure,

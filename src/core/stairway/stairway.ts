@@ -272,10 +272,10 @@ function pickEngine(engines: readonly StairwayEngine[], migrations: readonly Mig
   if (engine) return engine;
   const stranded = migrations.find((m) => !engines.some((e) => e.runs(m))) ?? migrations[0];
   throw new MigrationChainError('usage',
-    `The stairway cannot run ${stranded.revision} (${stranded.file}): ${stranded.format === 'py'
-      ? 'Alembic Python migrations need the Alembic engine, which the stairway does not have yet'
-      : `no engine (${engines.map((e) => e.name).join(', ')}) runs ${stranded.format} migrations`}.`,
-    'Run the stairway on native (.sql / .js) chains.');
+    `The stairway cannot run ${stranded.revision} (${stranded.file}): no engine (${engines.map((e) => e.name).join(', ')}) runs ${stranded.format} migrations.`,
+    stranded.format === 'py'
+      ? 'Alembic revisions run through their project\'s Alembic: run from the folder of alembic.ini, or pass --config PATH/alembic.ini.'
+      : 'An Alembic project\'s stairway runs only its Python revisions; a native chain (.sql / .js) runs without alembic.ini.');
 }
 
 function mustGet(chain: Chain, revision: string): Migration {

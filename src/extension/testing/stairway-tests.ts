@@ -1,10 +1,13 @@
 // The Testing view: a TestController whose items are the revisions of each workspace folder's chain
 // (grouped by branch), and two run profiles: the stairway of what is selected (one revision, a
 // branch, several, or all), and "Run changed": only the revisions whose files changed since a git
-// ref (default: the merge base with the upstream branch). Each run calls the engine once per folder.
+// ref (default: the merge base with the upstream branch). Each run calls the engine once per folder;
+// an Alembic project's revisions run through its own Alembic (as its reset and migrate commands do).
 import * as vscode from 'vscode';
+import { alembicOptions } from '../alembic';
 import { branchGroups, core, selectRevisions, type Logger } from '../core';
 import type { Log } from '../log';
+import type { SettingsReader } from '../settings';
 import type { WorkspaceChains } from '../workspace-chains';
 import type { TESTING_COMMANDS } from './commands';
 import { recordRun, type ReportedRun } from './recorded-run';
@@ -18,6 +21,7 @@ const RUN_RANGE_COMMAND: keyof typeof TESTING_COMMANDS = 'migrationChain.runStai
 export interface StairwayTestDeps {
   log: Log;
   chains: WorkspaceChains;
+  settings: SettingsReader;
 }
 
 interface FolderRun {
@@ -203,8 +207,13 @@ export class StairwayTests implements vscode.Disposable {
       if (revisions.length === 0) return;
       for (const r of revisions) run.enqueued(items.get(r)!);
       const { url } = await this.deps.chains.connect(folderUri, 'The stairway test');
+      const project = snapshot.alembicProject;
+      const settings = this.deps.settings.for(this.deps.chains.workspaceFolder(folderUri));
+      const engines = project
+        ? [core().alembicEngine(alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: this.deps.log }))]
+        : undefined;
       await core().runStairway({
-        chain, url, selection: { revisions }, logger, signal: ctx.signal,
+        chain, url, selection: { revisions }, logger, signal: ctx.signal, engines,
         onEvent: (e) => {
           if (e.kind === 'started') {
             const item = items.get(e.revision);

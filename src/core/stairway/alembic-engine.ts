@@ -1,0 +1,52 @@
+// The stairway's engine for Alembic projects: every step is a run of the project's own Alembic
+// (its env.py, its Python, its revision files) against the scratch database. One Alembic process
+// per step: `alembic upgrade R`, then `alembic downgrade R@P` back to the parents.
+//
+// Why `R@P` and not `R-1` or `P`: with several heads recorded, `alembic downgrade P` and
+// `alembic downgrade R-1` take every branch above P down with R (heads b1 + b2 over a:
+// `downgrade b2-1` also undoes b1), and a merge's `R-1` is "Ambiguous walk". `R@P` moves only R's
+// branch down to P; for a merge, naming one parent undoes the merge and leaves all its parents
+// recorded; for a root, P is `base`.
+//
+// Each step ends by reading the recorded heads: if Alembic moved anywhere else than the walk
+// expects, the step fails with both lists instead of comparing snapshots of the wrong revisions.
+import type { Migration } from '../chain/model';
+import { connect } from '../db/connection';
+import { bookkeeping } from '../db/bookkeeping';
+import { readHeads } from '../db/version-table';
+import { MigrationChainError } from '../errors';
+import { alembic, type AlembicProcessOptions } from '../alembic/run';
+import type { StairwayEngine } from './driver';
+
+/** What the engine needs of an Alembic run; the URL, logger and signal are the stairway's. */
+export type AlembicEngineOptions = Omit<AlembicProcessOptions, 'url' | 'logger' | 'signal'>;
+
+const APPLICATION_NAME = 'migration-chain (stairway)';
+
+export function alembicEngine(options: AlembicEngineOptions): StairwayEngine {
+  return {
+    name: 'Alembic',
+    // Alembic runs only what it loads from the versions folder: the Python revisions.
+    runs: (m) => m.format === 'py',
+    async open(scratchUrl, context) {
+      const bk = bookkeeping(context);
+      const client = await connect(scratchUrl, { applicationName: APPLICATION_NAME });
+      const run = async (args: string[], m: Migration, expected: readonly string[]): Promise<void> => {
+        await alembic({ ...options, url: scratchUrl, logger: context.logger, signal: context.signal }, args);
+        const recorded = await readHeads(client, bk);
+        const want = [...expected].sort();
+        if (recorded.join(' ') !== want.join(' ')) {
+          throw new MigrationChainError('unknown-revision',
+            `alembic ${args.join(' ')} left ${bk.versionTable} at ${recorded.join(', ') || 'base'}, not at ${want.join(', ') || 'base'} as the chain says (${m.file}).`,
+            'Alembic reads this chain differently: compare `alembic heads` / `alembic history` with `migration-chain check`.');
+        }
+      };
+      return {
+        client,
+        upgrade: (m, _before, after) => run(['upgrade', m.revision], m, after),
+        downgrade: (m, _before, after) => run(['downgrade', `${m.revision}@${m.downRevisions[0] ?? 'base'}`], m, after),
+        close: () => client.end().catch(() => {}),
+      };
+    },
+  };
+}
