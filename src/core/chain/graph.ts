@@ -26,6 +26,8 @@ export class RevisionGraph {
   private readonly onCycle: Uint8Array;
   private readonly order: number[];
   private readonly topoPos: Int32Array;
+  /** historyOrder() once per graph: the graph never changes, and the tree, the pickers and `history` all ask. */
+  private history: readonly string[] | undefined;
   private readonly headList: string[];
 
   /** Builds the graph; never throws on bad input: problems go to `diagnostics`. */
@@ -340,6 +342,11 @@ export class RevisionGraph {
    * CLI's `history`, the editor's tree and its revision pickers.
    */
   historyOrder(): string[] {
+    this.history ??= this.computeHistoryOrder();
+    return [...this.history];
+  }
+
+  private computeHistoryOrder(): string[] {
     const n = this.nodes.length;
     const down = this.normalizedDown();
     const pending = new Uint8Array(n);
