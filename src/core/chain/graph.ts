@@ -351,31 +351,48 @@ export class RevisionGraph {
     const down = this.normalizedDown();
     const pending = new Uint8Array(n);
     for (const i of this.order) pending[i] = 1;
-    const ancestorsOf = (i: number): Uint8Array => this.reach([i], down, true);
+    // Alembic keeps the full ancestor set of every head it walks; all it asks of them is "is this
+    // revision below that head?". A walk down from the head that never goes below the revision's
+    // place in the topological order answers the same, and costs only the stretch between the two.
+    const seen = new Int32Array(n);
+    let visit = 0;
+    const stack: number[] = [];
+    const isBelow = (from: number, target: number): boolean => {
+      if (from === target) return true;
+      const floor = this.topoPos[target];
+      if (this.topoPos[from] < floor) return false;
+      visit++;
+      stack.length = 0;
+      stack.push(from);
+      seen[from] = visit;
+      while (stack.length) {
+        for (const y of down[stack.pop()!]) {
+          if (y === target) return true;
+          if (seen[y] === visit || this.topoPos[y] < floor) continue;
+          seen[y] = visit;
+          stack.push(y);
+        }
+      }
+      return false;
+    };
     const current: number[] = [];
     // Alembic starts from its "real" heads: nothing builds on them, not even through depends_on.
     for (let i = 0; i < n; i++) if (pending[i] && this.successorIdx[i].length === 0) current.push(i);
-    const ancestors = current.map(ancestorsOf);
     const out: number[] = [];
     let at = 0;
     while (current.length) {
       const candidate = current[at];
       // Another head still needs this revision below it: walk that head first.
-      const waiting = ancestors.findIndex((a, k) => k !== at && a[candidate] === 1);
+      const waiting = current.length > 1 ? current.findIndex((head, k) => k !== at && isBelow(head, candidate)) : -1;
       if (waiting !== -1) { at = waiting; continue; }
       if (pending[candidate]) { out.push(candidate); pending[candidate] = 0; }
       const next = down[candidate].filter((r) => pending[r] && !current.includes(r));
       if (next.length === 0) {
         current.splice(at, 1);
-        ancestors.splice(at, 1);
         at = Math.max(at - 1, 0);
-      } else if (down[candidate].length === 1 && this.parentIdx[candidate].length === 1) {
-        current[at] = next[0];
-        ancestors[at][candidate] = 0;
       } else {
         current[at] = next[0];
-        ancestors[at] = ancestorsOf(next[0]);
-        for (const r of next.slice(1)) { current.push(r); ancestors.push(ancestorsOf(r)); }
+        for (const r of next.slice(1)) current.push(r);
       }
     }
     for (let i = 0; i < n; i++) if (pending[i] || this.onCycle[i]) out.push(i);
