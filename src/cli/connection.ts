@@ -1,9 +1,8 @@
 // Where the database URL comes from, in the engine's one order (core/db/url-precedence.ts): --url,
 // then $DATABASE_URL, then DATABASE_URL in ./.env. The source is reported (for --debug), the URL
 // itself never is.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
+import { inUrlPrecedence, nonEmptyUrl, readDotenvFile, type UrlSourceId } from '../core/db/url-precedence';
 import { UsageError } from './args';
 
 export type UrlSource = { kind: 'flag' } | { kind: 'env' } | { kind: 'dotenv'; file: string };
@@ -57,15 +56,9 @@ export function describeSource(source: UrlSource): string {
 }
 
 function readDotenv(file: string): Record<string, string> {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return readDotenvFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`, 'Fix the file\'s permissions or pass --url.');
   }
-  // Required here rather than at the top: most commands never look at .env.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dotenv is required only when .env is read
-  const { parse } = require('dotenv') as typeof import('dotenv');
-  return parse(text);
 }

@@ -4,6 +4,7 @@
 // over the file, which is dotenv's own rule and what Alembic's env.py scripts, Prisma and most
 // twelve-factor tools do. Each side has only some of these sources; it reads them in this order,
 // lazily, and stops at the first non-empty value. README "Which database" documents it.
+import { readFileSync } from 'node:fs';
 
 export type UrlSourceId = 'flag' | 'secret' | 'setting' | 'environment' | 'env-file';
 
@@ -23,4 +24,22 @@ export function inUrlPrecedence<R>(readers: Partial<Record<UrlSourceId, R>>): [U
 export function nonEmptyUrl(value: string | undefined): string | undefined {
   const t = value?.trim();
   return t ? t : undefined;
+}
+
+/**
+ * The variables of a dotenv-style file (the CLI's `.env`, an environment's `envFile`); `{}` when the
+ * file does not exist. Any other read error is thrown as it is, for the caller to word.
+ */
+export function readDotenvFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  // Required here rather than at the top: most runs never look at a dotenv file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dotenv is required only when a file is read
+  const { parse } = require('dotenv') as typeof import('dotenv');
+  return parse(text);
 }

@@ -1,7 +1,7 @@
 // An environment's URL, read from the place its entry names. The URL lives only in memory: callers
 // register it with their output filters (secretFormsOf) and never write it anywhere.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readDotenvFile } from '../db/url-precedence';
 import { MigrationChainError } from '../errors';
 import type { Environment, UrlSource } from './config';
 
@@ -59,14 +59,9 @@ function hintFor(environment: Environment): string {
 }
 
 function readDotenv(file: string): Record<string, string> {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return readDotenvFile(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new MigrationChainError('io', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parse } = require('dotenv') as typeof import('dotenv');
-  return parse(text);
 }
