@@ -5,36 +5,18 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { freshDatabaseUrl, server } from '../support/db-hooks';
+import { freshDatabaseUrl } from '../support/db-hooks';
+import { cli as checkedCli, expectExit, query } from '../support/cli-checks';
 import { alembicPython } from '../support/alembic';
-import { describeRun, REPO_ROOT, runCli, startCli, type CliOptions, type CliResult } from '../reliability/support/cli';
-import { assertNoSecret } from '../reliability/support/failure-output';
+import { describeRun, REPO_ROOT, startCli, type CliOptions, type CliResult } from '../reliability/support/cli';
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'alembic-backend');
 const BACKEND = path.join(EXAMPLE, 'backend');
 const HEAD = '556b79de2825';
 const APP_TABLES = ['discovery_queries', 'email_logs', 'jobs', 'prospects', 'settings'];
 
-async function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  const result = await runCli(args, { timeoutMs: 120_000, ...opts, env: { DATABASE_URL: '', MIGRATION_CHAIN_PROTECTED: '', ...opts.env } });
-  assertNoSecret(result.stdout + result.stderr, server().password, `migration-chain ${args[0]}`);
-  return result;
-}
-
-function expectExit(args: string[], r: CliResult, code: number): void {
-  assert.equal(r.code, code, describeRun(args, r));
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+/** The Alembic runs take longer than the default CLI timeout. */
+const cli = (args: string[], opts: CliOptions = {}): Promise<CliResult> => checkedCli(args, { timeoutMs: 120_000, ...opts });
 
 const versions = async (url: string) =>
   (await query<{ version_num: string }>(url, 'SELECT version_num FROM alembic_version ORDER BY 1')).map((r) => r.version_num);

@@ -4,34 +4,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { freshDatabaseUrl, server } from '../support/db-hooks';
-import { describeRun, REPO_ROOT, runCli, startCli, type CliOptions, type CliResult } from '../reliability/support/cli';
+import { freshDatabaseUrl } from '../support/db-hooks';
+import { cli, expectExit, query } from '../support/cli-checks';
+import { describeRun, REPO_ROOT, startCli } from '../reliability/support/cli';
 import { assertNoSecret, assertOneCleanFailure } from '../reliability/support/failure-output';
 
 const SEED_DIR = path.join(REPO_ROOT, 'migrations');
 const SEED_HEAD = '556b79de2825';
 
-/** Runs the CLI and checks the server password appears in neither stream, whatever the outcome. */
-async function cli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  const result = await runCli(args, { ...opts, env: { DATABASE_URL: '', MIGRATION_CHAIN_PROTECTED: '', ...opts.env } });
-  assertNoSecret(result.stdout + result.stderr, server().password, `migration-chain ${args[0]}`);
-  return result;
-}
-
-function expectExit(args: string[], r: CliResult, code: number): void {
-  assert.equal(r.code, code, describeRun(args, r));
-}
-
-async function query<T>(url: string, sql: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 const versions = async (url: string) => (await query<{ version_num: string }>(url, 'SELECT version_num FROM alembic_version')).map((r) => r.version_num);
 const tables = async (url: string) =>
