@@ -56,6 +56,11 @@ export class Context implements vscode.Disposable {
     void this.chains.ready.then(() => { this.loaded = true; this.updateContextKeys(); });
   }
 
+  /** The environments matrix panel when open (tests reach the bundle's instance through here). */
+  matrixPanel(): MatrixPanel | undefined {
+    return MatrixPanel.open;
+  }
+
   /** Keys the viewsWelcome content and menus read. */
   private updateContextKeys(): void {
     const snapshots = this.chains.snapshots();
