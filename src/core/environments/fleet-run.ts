@@ -4,11 +4,14 @@
 // failure; `continue` runs everything and reports. A cancel starts nothing new and cancels the
 // running statements (each target rolls back its running migration, so it stays at a consistent
 // revision). Progress goes to the run record on disk, so `resume` finishes what was left.
+// An Alembic project's targets each run through the project's own Alembic (alembic/run.ts: one
+// child process per target, our advisory lock held around it), with the same pool and policies.
+import { alembicUpgrade, type AlembicOptions } from '../alembic/run';
 import type { Chain } from '../chain/chain';
 import { CancelledError, MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';
-import { upgrade } from '../run/runner';
+import { upgrade, type RunResult } from '../run/runner';
 import { DEFAULT_FLEET_CONCURRENCY, type Environment } from './config';
 import { describeFailure } from './fleet-status';
 import { runPool } from './pool';
@@ -36,7 +39,12 @@ export interface FleetRunOptions {
   resume?: RunRecord;
   /** Called whenever a member starts or ends (the editor's progress notification). */
   onProgress?: (record: RunRecord) => void;
+  /** An Alembic project: each target runs `alembic upgrade` of this project (its env.py, its Alembic). */
+  alembic?: FleetAlembic;
 }
+
+/** The per-project part of an Alembic run; the URL, logger, signal and lock settings come per target. */
+export type FleetAlembic = Pick<AlembicOptions, 'project' | 'command' | 'envVariable' | 'graceMs'>;
 
 export interface FleetRunResult {
   record: RunRecord;
@@ -46,6 +54,12 @@ export interface FleetRunResult {
 
 export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunResult> {
   assertRunnable(options.chain);
+  const schemaTenant = options.alembic && options.targets.find((t) => t.schema !== undefined);
+  if (schemaTenant) {
+    // Which schema holds alembic_version is decided by the project's env.py, not by us.
+    throw new MigrationChainError('usage', `Environment "${options.environment.name}" is a schema-per-tenant set; an Alembic project's env.py decides its version table schema, so its tenants cannot run through Alembic one schema at a time.`,
+      'Use a set of tenant databases for an Alembic project, or a native (.sql) chain for schema-per-tenant.');
+  }
   const log = options.logger ?? silentLogger;
   const record = options.resume ? resumedRecord(options) : freshRecord(options);
   const save = () => {
@@ -74,17 +88,7 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
     save();
     log.info(`[${entry.id}] upgrading ${entry.display}${entry.canary ? ' (canary)' : ''}`);
     try {
-      const result = await upgrade({
-        chain: options.chain,
-        url: target.url,
-        target: record.target,
-        versionTableSchema: target.schema,
-        searchPath: target.schema,
-        signal: options.signal,
-        logger: prefixed(log, entry.id),
-        lockTimeoutMs: options.lockTimeoutMs,
-        applicationName: options.applicationName ?? 'migration-chain fleet',
-      });
+      const result = await upgradeTarget(options, target, record.target, prefixed(log, entry.id));
       entry.state = 'done';
       entry.from = result.from;
       entry.to = result.to;
@@ -129,6 +133,21 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
   record.finishedAt = new Date().toISOString();
   save();
   return { record, failed, cancelled };
+}
+
+/** One target's upgrade: the native runner, or the project's Alembic under our lock. */
+function upgradeTarget(options: FleetRunOptions, target: FleetTarget, to: string, logger: Logger): Promise<RunResult> {
+  const common = {
+    chain: options.chain,
+    url: target.url,
+    target: to,
+    signal: options.signal,
+    logger,
+    lockTimeoutMs: options.lockTimeoutMs,
+    applicationName: options.applicationName ?? 'migration-chain fleet',
+  };
+  if (options.alembic) return alembicUpgrade({ ...common, ...options.alembic });
+  return upgrade({ ...common, versionTableSchema: target.schema, searchPath: target.schema });
 }
 
 function freshRecord(options: FleetRunOptions): RunRecord {
