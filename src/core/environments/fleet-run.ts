@@ -8,6 +8,7 @@
 // child process per target, our advisory lock held around it), with the same pool and policies.
 import { alembicUpgrade, type AlembicOptions } from '../alembic/run';
 import type { Chain } from '../chain/chain';
+import { cacheScramKeys } from '../db/scram-cache';
 import { CancelledError, MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';
@@ -54,6 +55,7 @@ export interface FleetRunResult {
 
 export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunResult> {
   assertRunnable(options.chain);
+  cacheScramKeys();
   const schemaTenant = options.alembic && options.targets.find((t) => t.schema !== undefined);
   if (schemaTenant) {
     // Which schema holds alembic_version is decided by the project's env.py, not by us.
