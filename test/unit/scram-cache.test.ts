@@ -6,7 +6,6 @@ describe('SCRAM key cache for fleets', () => {
   it('derives the same key as PBKDF2-SHA-256 once per password, salt and iteration count', async () => {
     cacheScramKeys();
     cacheScramKeys();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the driver's module the cache wraps
     const utils = require('pg/lib/crypto/utils') as { deriveKey: (pw: string, salt: Uint8Array, it: number) => Promise<ArrayBuffer> };
     const salt = Buffer.from('0123456789abcdef');
     const first = utils.deriveKey('pw', salt, 4096);
