@@ -71,12 +71,16 @@ button:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px
 const SCRIPT = `
 const vscode = acquireVsCodeApi();
 const rows = Array.from(document.querySelectorAll('tbody tr'));
-function focusRow(i) {
+function focusRow(i, move = true) {
   if (!rows.length) return;
   const n = Math.max(0, Math.min(rows.length - 1, i));
   rows.forEach((r, j) => r.tabIndex = j === n ? 0 : -1);
-  rows[n].focus();
+  vscode.setState({ revision: rows[n].dataset.revision });
+  if (move) rows[n].focus();
 }
+// The panel re-renders when statuses change: keep the row a keyboard user was on.
+const kept = rows.findIndex((r) => r.dataset.revision === (vscode.getState() || {}).revision);
+if (kept >= 0) focusRow(kept, document.hasFocus());
 function open(row) { vscode.postMessage({ type: 'open', revision: row.dataset.revision }); }
 rows.forEach((row, i) => {
   row.addEventListener('click', () => { focusRow(i); open(row); });
