@@ -16,7 +16,7 @@ import { upgrade, type RunResult } from '../run/runner';
 import { DEFAULT_FLEET_CONCURRENCY, type Environment } from './config';
 import { describeFailure } from './fleet-status';
 import { runPool } from './pool';
-import { newRunId, writeRunRecord, type FailurePolicy, type RunRecord, type TargetRecord } from './run-record';
+import { newRunId, writeRunRecord, writeRunRecordAsync, type FailurePolicy, type RunRecord, type TargetRecord } from './run-record';
 import type { FleetTarget } from './targets';
 
 export interface FleetRunOptions {
@@ -65,15 +65,16 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
   const log = options.logger ?? silentLogger;
   const record = options.resume ? resumedRecord(options) : freshRecord(options);
   const writer = recordWriter(options.root, record);
-  const save = (now = false) => {
-    writer.save(now);
+  const save = () => {
+    writer.save();
     options.onProgress?.(record);
   };
   const byId = new Map(options.targets.map((t) => [t.id, t]));
   for (const t of record.targets) {
     if (t.state !== 'done' && !byId.has(t.id)) markFailed(t, new MigrationChainError('usage', `${t.id} is no longer a member of environment "${record.environment}".`));
   }
-  save(true);
+  await writer.flush();
+  options.onProgress?.(record);
 
   const todo = record.targets.filter((t) => t.state === 'pending');
   const canaryId = record.options.canary;
@@ -134,40 +135,44 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
   const cancelled = !!options.signal?.aborted;
   record.state = cancelled ? 'cancelled' : record.targets.every((t) => t.state === 'done') ? 'completed' : 'failed';
   record.finishedAt = new Date().toISOString();
-  save(true);
+  await writer.flush();
+  options.onProgress?.(record);
   return { record, failed, cancelled };
 }
 
 /**
- * How often the run record is rewritten while members start and end. Each rewrite is a synchronous
- * write and rename of the whole record, which blocked every running member's queries: on 100
- * members it was the largest client-side cost of a fleet. A record a little behind is safe to resume
- * from: a member it still shows unfinished is run again and finds itself at the target (the version
- * table decides, under the lock); the first and the last state are always written at once.
+ * How often the run record is rewritten while members start and end. Each rewrite of the whole
+ * record was a synchronous write and rename that blocked every running member's queries: on 100
+ * members the largest client-side cost of a fleet. Now at most one write per interval, off the event
+ * loop, chained so that they land in order. A record a little behind is safe to resume from: a member
+ * it still shows unfinished is run again and finds itself at the target (the version table decides,
+ * under the lock). The first and the last state are written at once, after any write in flight.
  */
 const RECORD_WRITE_INTERVAL_MS = 250;
 
-function recordWriter(root: string, record: RunRecord): { save(now: boolean): void } {
+function recordWriter(root: string, record: RunRecord): { save(): void; flush(): Promise<void> } {
   let lastWrite = -Infinity;
   let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
   let failure: Error | undefined;
-  const write = () => {
-    if (timer) clearTimeout(timer);
+  const writeLater = () => {
     timer = undefined;
     lastWrite = performance.now();
-    writeRunRecord(root, record);
+    inFlight = inFlight.then(() => writeRunRecordAsync(root, record)).catch((err: unknown) => { failure = err as Error; });
   };
   return {
-    save(now) {
-      if (now) {
-        write();
-        if (failure) throw failure;
-        return;
-      }
-      const wait = RECORD_WRITE_INTERVAL_MS - (performance.now() - lastWrite);
-      if (wait <= 0) write();
-      // A failed background write surfaces at the next immediate one (the final save at the latest).
-      else timer ??= setTimeout(() => { try { write(); } catch (err) { failure = err as Error; } }, wait);
+    save() {
+      if (timer) return;
+      timer = setTimeout(writeLater, Math.max(0, RECORD_WRITE_INTERVAL_MS - (performance.now() - lastWrite)));
+    },
+    async flush() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+      lastWrite = performance.now();
+      writeRunRecord(root, record);
+      // A failed background write surfaces here (the final state was just written, or this throws too).
+      if (failure) throw failure;
     },
   };
 }
