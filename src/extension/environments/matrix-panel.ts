@@ -49,6 +49,8 @@ export class MatrixPanel implements vscode.Disposable {
       await this.environments.refresh();
       return;
     }
+    // The webview is ours, but its messages are still input: only a known revision opens anything.
+    if (message.type !== 'open' || typeof message.revision !== 'string') return;
     const m = this.environments.folder()?.chain?.graph.get(message.revision);
     if (!m) return;
     const line = Math.max(0, m.revisionLine - 1);
