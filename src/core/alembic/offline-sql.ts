@@ -243,7 +243,8 @@ export async function offlineScript(
     const range = start === undefined ? target : `${start}:${target}`;
     const run = await offlineRun(o, direction, range);
     const printed = splitOfflineSql(run.stdout);
-    parts.push(run.failure ? run.stdout.slice(0, run.stdout.lastIndexOf('-- Running ')).trimEnd() : run.stdout.trimEnd());
+    // A run after a failure that has nothing left to run prints only BEGIN/COMMIT: not worth showing.
+    if (parts.length === 0 || printed.length > 0) parts.push(run.failure ? run.stdout.slice(0, run.stdout.lastIndexOf('-- Running ')).trimEnd() : run.stdout.trimEnd());
     if (!run.failure) break;
     const stoppedIn = printed.at(-1)?.revision;
     const m = stoppedIn === undefined ? undefined : chain.graph.get(stoppedIn);
