@@ -3,6 +3,7 @@ import { confirmSimple } from '../confirm';
 import { hasRisks, renderRiskPreview, upgradeRisks } from '../print-integrity';
 import { ExitCode } from '../exit-codes';
 import { renderVerifyReport } from '../print';
+import type { OfflineAlembic } from '../../core/alembic/offline-sql';
 import { alembicOptions } from './alembic';
 import { printSql } from './sql';
 import { runOptions, summariseRun } from './shared';
@@ -20,7 +21,9 @@ export const upgrade: Command = async (ctx) => {
   const url = ctx.databaseUrl();
   const project = await ctx.alembicProject();
   if (project) {
-    const result = await ctx.core().alembicUpgrade({ ...(await alembicOptions(ctx, project, chain, url.url)), target });
+    const options = await alembicOptions(ctx, project, chain, url.url);
+    if (ctx.io.stdinIsTTY && !ctx.options.yes) await confirmRisks(ctx, url.url, target, options);
+    const result = await ctx.core().alembicUpgrade({ ...options, target });
     if (result.verify) ctx.output.result(renderVerifyReport(result.verify, ctx.io.cwd).join('\n'));
     ctx.output.result(summariseRun('Upgraded', result));
     return result.verify && !result.verify.ok ? ExitCode.verifyFailed : ExitCode.ok;
@@ -31,11 +34,14 @@ export const upgrade: Command = async (ctx) => {
   return 0;
 };
 
-async function confirmRisks(ctx: CommandContext, url: string, target: string): Promise<void> {
+/** `alembic`: an Alembic project, whose revisions' SQL comes from its Alembic's offline mode. */
+async function confirmRisks(ctx: CommandContext, url: string, target: string, alembic?: OfflineAlembic): Promise<void> {
   const chain = await ctx.chain();
   const core = ctx.core();
-  const plan = await core.planRun({ chain, url, direction: 'up', target });
-  const risks = upgradeRisks(plan.steps, core.riskyOfStep(chain.graph));
+  const plan = await core.planRun({ chain, url, direction: 'up', target, runByAlembic: !!alembic });
+  const offline = alembic ? await core.alembicRisks(alembic, chain, 'up', plan.steps.map((s) => s.revision), target) : undefined;
+  for (const f of offline?.failures ?? []) ctx.output.note(`Not previewed: ${f.revision} cannot run in Alembic's offline mode (${f.reason}).`);
+  const risks = upgradeRisks(plan.steps, offline?.riskyOf ?? core.riskyOfStep(chain.graph));
   if (!hasRisks(risks)) return;
   ctx.output.note([`Upgrade ${plan.target.display} applies ${plan.steps.length} migration(s), with:`, ...renderRiskPreview(risks, ctx.io.cwd)].join('\n'));
   await confirmSimple({

@@ -40,12 +40,13 @@ export function assertKnownHeads(chain: Chain, heads: readonly string[]): void {
     + (nearest.length ? ` (nearest known: ${nearest.join(', ')}).` : '.'));
 }
 
-export function planUpgrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
+/** `runsElsewhere`: the plan is run by another tool (an Alembic project's own Alembic), so every format is fine. */
+export function planUpgrade(chain: Chain, heads: readonly string[], target: string, runsElsewhere = false): PlannedRun {
   assertKnownHeads(chain, heads);
   const resolved = chain.graph.resolve(target, heads).revisions;
   const revisions = chain.graph.upgradePlan(heads, resolved);
   const migrations = revisions.map((r) => mustGet(chain, r));
-  assertRunnableFormats(migrations);
+  if (!runsElsewhere) assertRunnableFormats(migrations);
   return { direction: 'up', from: [...heads], to: chain.graph.headsAfterAll('up', heads, revisions), revisions, migrations };
 }
 

@@ -33,6 +33,8 @@ export interface PlanRunOptions extends VersionTableOptions {
   direction: Direction;
   target: string;
   applicationName?: string;
+  /** The run goes through an Alembic project's own Alembic: `.py` revisions are not refused. */
+  runByAlembic?: boolean;
 }
 
 export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
@@ -42,7 +44,7 @@ export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
   const heads = await withConnection(options.url, { applicationName: options.applicationName }, (c) => readHeads(c, bookkeeping(options)));
   let revisions: string[];
   if (options.direction === 'up') {
-    revisions = planUpgrade(chain, heads, options.target).revisions;
+    revisions = planUpgrade(chain, heads, options.target, options.runByAlembic).revisions;
   } else {
     assertKnownHeads(chain, heads);
     revisions = chain.graph.downgradePlan(heads, chain.graph.resolve(options.target, heads).revisions);

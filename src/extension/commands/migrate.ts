@@ -18,7 +18,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const folder = deps.chains.workspaceFolder(snapshot.folder.uri);
   const { url, target: db } = await deps.chains.connect(snapshot.folder.uri, verb);
   const c = core();
-  const plan = await c.planRun({ chain, url, direction, target });
+  const plan = await c.planRun({ chain, url, direction, target, runByAlembic: !!snapshot.alembicProject });
   if (plan.steps.length === 0) return `${db.database} is already at ${target}; nothing to do.`;
   if (plan.irreversible?.length) {
     // The preview still shows what would be undone; no button can make it run.
