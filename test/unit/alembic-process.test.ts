@@ -32,6 +32,29 @@ describe('Alembic child process', function () {
     assert.ok(!r.stdout.includes('s3cret-pw'));
   });
 
+  it('with a gate, the program starts only once the gate opens; a refused gate never starts it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-gate-'));
+    const marker = path.join(dir, 'started');
+    const argv = [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, String(Date.now()))`];
+    let open!: () => void;
+    let opened = 0;
+    const gate = new Promise<void>((resolve) => { open = () => { opened = Date.now(); resolve(); }; });
+    const running = runAlembicProcess({ argv, cwd: dir, env: {}, secrets: [], gate });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.ok(!fs.existsSync(marker), 'nothing ran before the gate opened');
+    open();
+    await running;
+    assert.ok(Number(fs.readFileSync(marker, 'utf8')) >= opened, 'it ran after the gate opened');
+
+    fs.rmSync(marker);
+    const refused = new MigrationChainError('lock-timeout', 'the lock is held');
+    let supervisor = 0;
+    await assert.rejects(runAlembicProcess({ argv, cwd: dir, env: {}, secrets: [], gate: Promise.reject(refused), onStart: (pid) => { supervisor = pid; } }),
+      (err) => err === refused);
+    assert.ok(!fs.existsSync(marker), 'a refused gate never starts the program');
+    assert.ok(supervisor > 0 && !alive(supervisor), 'and the supervisor is gone');
+  });
+
   it('a non-zero exit is an error naming the command, with the tail of the output', async () => {
     await assert.rejects(runAlembicProcess({ argv: [node, '-e', 'console.error("Traceback: boom"); process.exit(3)'], cwd: '/', env: {}, secrets: [] }),
       (err: MigrationChainError) => err.code === 'sql' && /exit code 3/.test(err.message) && /Traceback: boom/.test(err.message));

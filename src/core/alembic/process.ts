@@ -20,6 +20,11 @@ export interface AlembicProcessOptions {
   graceMs?: number;
   /** Called with the supervisor's pid once it started (tests look for orphans with it). */
   onStart?: (pid: number) => void;
+  /**
+   * Alembic starts when this settles (the supervisor is started at once, so its start-up overlaps the
+   * caller's connect and lock); when it rejects, Alembic never starts and the run rejects with its error.
+   */
+  gate?: Promise<unknown>;
 }
 
 export interface AlembicProcessResult {
@@ -44,7 +49,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 export function runAlembicProcess(options: AlembicProcessOptions): Promise<AlembicProcessResult> {
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const shown = displayCommand(options.argv);
-  const started = performance.now();
+  let started = performance.now();
   return new Promise<AlembicProcessResult>((resolve, reject) => {
     if (options.signal?.aborted) { reject(new CancelledError()); return; }
     const supervisor = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE, '--', String(graceMs), ...options.argv], {
@@ -74,8 +79,12 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
     let reportText = '';
     const control = supervisor.stdio[3];
     control?.on('data', (c: Buffer) => { reportText += c.toString('utf8'); });
-    // stdin stays open and unwritten: it is the supervisor's lifeline to us.
+    // stdin stays open: it is the supervisor's lifeline to us; one newline on it starts Alembic.
     supervisor.stdin.on('error', () => { /* the supervisor ended first */ });
+    let gateError: unknown;
+    const go = () => { started = performance.now(); supervisor.stdin.write('\n'); };
+    if (!options.gate) go();
+    else options.gate.then(go, (err: unknown) => { gateError = err ?? new Error('the run stopped before Alembic started'); supervisor.stdin.end(); });
 
     let termTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -94,6 +103,7 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
       emit('stdout', '', true);
       emit('stderr', '', true);
       const durationMs = performance.now() - started;
+      if (gateError !== undefined) { reject(gateError); return; }
       const report = parseReport(reportText);
       if (report?.kind === 'spawn-error') {
         reject(report.code === 'ENOENT'
