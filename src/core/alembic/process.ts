@@ -81,10 +81,15 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
     control?.on('data', (c: Buffer) => { reportText += c.toString('utf8'); });
     // stdin stays open: it is the supervisor's lifeline to us; one newline on it starts Alembic.
     supervisor.stdin.on('error', () => { /* the supervisor ended first */ });
-    let gateError: unknown;
+    let gateError: Error | undefined;
     const go = () => { started = performance.now(); supervisor.stdin.write('\n'); };
     if (!options.gate) go();
-    else options.gate.then(go, (err: unknown) => { gateError = err ?? new Error('the run stopped before Alembic started'); supervisor.stdin.end(); });
+    else {
+      options.gate.then(go, (err: unknown) => {
+        gateError = err instanceof Error ? err : new MigrationChainError('io', `The run stopped before Alembic started: ${String(err)}`);
+        supervisor.stdin.end();
+      });
+    }
 
     let termTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
