@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { CancelledError, MigrationChainError } from '../errors';
 import { SUPERVISOR_SOURCE, type SupervisorReport } from './supervisor';
+import { PERL_SUPERVISOR_SOURCE, perlForSupervisor } from './supervisor-perl';
 
 export interface AlembicProcessOptions {
   /** The command (e.g. ['/p/.venv/bin/alembic'] or ['python3', '-m', 'alembic']) followed by Alembic's arguments. */
@@ -25,6 +26,8 @@ export interface AlembicProcessOptions {
    * caller's connect and lock); when it rejects, Alembic never starts and the run rejects with its error.
    */
   gate?: Promise<unknown>;
+  /** Which supervisor (default: Perl where there is one, it starts in ~2 ms; else Node). Tests run both. */
+  supervisor?: 'perl' | 'node';
 }
 
 export interface AlembicProcessResult {
@@ -52,7 +55,10 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
   let started = performance.now();
   return new Promise<AlembicProcessResult>((resolve, reject) => {
     if (options.signal?.aborted) { reject(new CancelledError()); return; }
-    const supervisor = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE, '--', String(graceMs), ...options.argv], {
+    const perl = options.supervisor === 'node' ? undefined : perlForSupervisor();
+    if (options.supervisor === 'perl' && !perl) { reject(new MigrationChainError('io', 'No perl for the Alembic supervisor.')); return; }
+    const [exe, source] = perl ? [perl, PERL_SUPERVISOR_SOURCE] : [process.execPath, SUPERVISOR_SOURCE];
+    const supervisor = spawn(exe, ['-e', source, '--', String(graceMs), ...options.argv], {
       cwd: options.cwd,
       // ELECTRON_RUN_AS_NODE: inside VS Code, process.execPath is the editor's binary.
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1', PYTHONUNBUFFERED: '1' },
@@ -100,7 +106,7 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
 
     supervisor.on('error', (err) => {
       options.signal?.removeEventListener('abort', onAbort);
-      reject(new MigrationChainError('io', `Cannot start the Alembic supervisor (${process.execPath}): ${err.message}`));
+      reject(new MigrationChainError('io', `Cannot start the Alembic supervisor (${exe}): ${err.message}`));
     });
     supervisor.on('close', (code) => {
       options.signal?.removeEventListener('abort', onAbort);
