@@ -151,6 +151,9 @@ export async function readAlembicConfig(iniFile: string, section = 'alembic'): P
     if (script === undefined) config.error = `no script_location in [${section}]`;
     else if (isPackageResource(script)) config.scriptDir = await packageResourceDir(script, get('prepend_sys_path'), here);
     else config.scriptDir = resolve(script);
+    // ScriptDirectory() refuses a script folder that is not there, even when version_locations are.
+    if (script !== undefined && !config.scriptDir) config.error = `script_location ${script}: the package resource is not under prepend_sys_path here`;
+    else if (config.scriptDir && !(await isDir(config.scriptDir))) config.error = `script_location ${config.scriptDir} does not exist (Alembic: "Path doesn't exist")`;
     const locations = get('version_locations');
     if (locations) {
       config.explicitLocations = true;
@@ -199,4 +202,8 @@ async function packageResourceDir(value: string, prependSysPath: string | undefi
 // Windows drive path or an absolute path.
 function isPackageResource(value: string): boolean {
   return value.includes(':') && !/^[A-Za-z]:[\\/]/.test(value) && !path.isAbsolute(value);
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try { return (await fs.stat(p)).isDirectory(); } catch { return false; }
 }
