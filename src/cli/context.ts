@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alembicProject, type AlembicProject } from '../core/alembic/project';
+import { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
 import { ChainError } from '../core/errors';
 import type { Chain } from '../core/chain/chain';
 import type { Logger } from '../core/log';
@@ -46,11 +47,15 @@ export function createContext(
   let chain: Promise<Chain> | undefined;
   let resolved: { value: ResolvedUrl | undefined } | undefined;
 
+  const urlInputs = { flag: args.options.url, env: io.env, cwd: io.cwd, alembicIni: args.options.config };
   const resolveUrl = (): ResolvedUrl | undefined => {
     if (!resolved) {
-      const value = resolveDatabaseUrl({ flag: args.options.url, env: io.env, cwd: io.cwd });
-      // Registered before anything can print the URL or an error about it.
+      const value = resolveDatabaseUrl(urlInputs);
+      // Registered before anything can print the URL or an error about it; alembic.ini's URL too,
+      // which Alembic's own output may echo even when another source won.
       output.addSecrets(secretFormsOf(value?.url, io.env));
+      const iniUrl = readSqlalchemyUrlSync(path.resolve(io.cwd, urlInputs.alembicIni ?? 'alembic.ini'));
+      if (iniUrl && iniUrl !== value?.url) output.addSecrets(secretFormsOf(iniUrl, {}));
       if (value) logger.debug(`database URL from ${describeSource(value.source)}`);
       resolved = { value };
     }
@@ -81,7 +86,7 @@ export function createContext(
       return loaded;
     },
     databaseUrl() {
-      return resolveUrl() ?? requireDatabaseUrl({ flag: args.options.url, env: io.env, cwd: io.cwd });
+      return resolveUrl() ?? requireDatabaseUrl(urlInputs);
     },
     optionalDatabaseUrl: resolveUrl,
   };

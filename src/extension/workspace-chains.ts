@@ -200,6 +200,7 @@ class FolderChains implements vscode.Disposable {
       setting: s.databaseUrl,
       folderPath: this.ref.fsPath,
       projectPath: snapshot.alembicProject?.dir,
+      alembicIni: snapshot.alembicProject?.iniFile,
       envFile: s.envFile,
       envVariable: s.envVariable,
       env: process.env,

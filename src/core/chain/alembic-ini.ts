@@ -3,7 +3,7 @@
 // indented continuation lines, case-insensitive keys), then ScriptDirectory.from_config's rules for
 // script_location, version_locations / version_path_separator and recursive_version_locations.
 // Anything Alembic would refuse is an `error` here, never a guess.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface IniSections {
@@ -206,4 +206,28 @@ function isPackageResource(value: string): boolean {
 
 async function isDir(p: string): Promise<boolean> {
   try { return (await fs.stat(p)).isDirectory(); } catch { return false; }
+}
+
+/**
+ * sqlalchemy.url of `iniFile`'s [alembic] section, read synchronously (the CLI resolves its URL
+ * synchronously); undefined when the file, the key or a readable value is missing.
+ */
+export function readSqlalchemyUrlSync(iniFile: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(iniFile), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return sqlalchemyUrlOf(text, iniFile);
+}
+
+/** sqlalchemy.url in alembic.ini's text (`iniFile` gives `%(here)s`); undefined when absent or unreadable. */
+export function sqlalchemyUrlOf(text: string, iniFile: string): string | undefined {
+  try {
+    const abs = path.resolve(iniFile);
+    return iniValue(parseIni(text), 'alembic', 'sqlalchemy.url', { here: path.dirname(abs) })?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
