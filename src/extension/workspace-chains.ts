@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChainCache, core, type Chain, type DatabaseTarget, MigrationChainError, migrationExtensions } from './core';
+import { ChainCache, core, type Chain, type DatabaseTarget, type LocatedChain, MigrationChainError, migrationExtensions } from './core';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
@@ -133,6 +133,8 @@ class FolderChains implements vscode.Disposable {
   private again = false;
   private readonly lastSourceLine = new Map<string, string>();
   private readonly cache = new ChainCache();
+  /** The chains found by the last search of the folder. */
+  private located: LocatedChain[] | undefined;
   /** How each chain's files were listed last time (an Alembic project's locations): a change rereads it. */
   private readonly listings = new Map<string, string>();
   /** Files a watcher reported since the last read; undefined = rescan the folder (mtime-cached). */
@@ -212,9 +214,15 @@ class FolderChains implements vscode.Disposable {
     const changed = this.changedFiles;
     this.changedFiles = new Set();
     const s = this.deps.settings.for(this.folder);
-    let located;
+    let located = this.located;
     try {
-      located = await core().locateFolderChains(this.ref.fsPath, s.migrationsDir);
+      // Looking for alembic.ini files walks the folder: done on a full refresh and when a reported
+      // file is not inside a known chain (a new project or migrations folder), not on every poll.
+      const known = (f: string) => this.current.some((c) => c.chain && chainHolds(c.chain, f)) || /[\\/]\.env[^\\/]*$/.test(f);
+      if (!located || !changed || [...changed].some((f) => !known(f))) {
+        located = await core().locateFolderChains(this.ref.fsPath, s.migrationsDir);
+        this.located = located;
+      }
     } catch (err) {
       const snapshot: FolderSnapshot = { folder: chainRef(this.ref, ''), loadError: errorText(err) };
       this.deps.log.error(`${this.ref.name}: cannot read migrations: ${snapshot.loadError}`);
@@ -226,7 +234,7 @@ class FolderChains implements vscode.Disposable {
     return out;
   }
 
-  private async readChain(located: Awaited<ReturnType<ReturnType<typeof core>['locateFolderChains']>>[number], changed: Set<string> | undefined): Promise<FolderSnapshot> {
+  private async readChain(located: LocatedChain, changed: Set<string> | undefined): Promise<FolderSnapshot> {
     const c = core();
     const s = this.deps.settings.for(this.folder);
     const ref = chainRef(this.ref, located.relative);
