@@ -6,6 +6,7 @@ import { alembicProject, type AlembicProject } from '../core/alembic/project';
 import { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
 import { ChainError } from '../core/errors';
 import type { Chain } from '../core/chain/chain';
+import type { AlembicLocations } from '../core/chain/load';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';
@@ -97,7 +98,7 @@ interface Located {
   dir: string;
   project?: AlembicProject;
   /** An Alembic project's version locations, listed as Alembic lists them. */
-  alembic?: { locations: string[]; recursive: boolean };
+  alembic?: AlembicLocations;
 }
 
 /**
@@ -122,7 +123,7 @@ async function locateChain(options: ParsedOptions, cwd: string, logger: Logger):
     const locations = location && location.dir === chosen ? location.locations : [chosen];
     const more = locations.length > 1 ? ` + ${locations.length - 1} more version location(s)` : '';
     logger.info(`Alembic project: ${shown(ini)} (${why}); revisions in ${path.relative(cwd, chosen) || '.'}${more}`);
-    return { dir: chosen, project: alembicProject(ini), alembic: { locations, recursive: location?.recursive ?? false } };
+    return { dir: chosen, project: alembicProject(ini), alembic: { locations, recursive: location?.recursive ?? false, sourceless: location?.sourceless } };
   };
   if (options.config !== undefined) {
     const ini = path.resolve(cwd, options.config);

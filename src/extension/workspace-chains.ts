@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChainCache, core, type Chain, type DatabaseTarget, type LocatedChain, MigrationChainError, migrationExtensions } from './core';
+import { ChainCache, core, sqlalchemyUrlOf, type Chain, type DatabaseTarget, type LocatedChain, MigrationChainError, migrationExtensions } from './core';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
@@ -260,6 +260,7 @@ class FolderChains implements vscode.Disposable {
       snapshot.disconnected = { reason: 'untrusted' };
       return snapshot;
     }
+    await this.rememberIniUrl(located.project?.iniFile);
     const resolved = await this.resolveUrl(snapshot);
     if (!resolved) {
       snapshot.disconnected = { reason: 'no-url' };
@@ -286,6 +287,14 @@ class FolderChains implements vscode.Disposable {
       this.deps.log.warn(`${label}: cannot read the database status: ${errorText(err)}`);
     }
     return snapshot;
+  }
+
+  /** alembic.ini's sqlalchemy.url is masked in the log even when another source wins: Alembic's output may echo it. */
+  private async rememberIniUrl(iniFile: string | undefined): Promise<void> {
+    if (!iniFile) return;
+    const text = await fs.promises.readFile(iniFile, 'utf8').catch(() => undefined);
+    const url = text === undefined ? undefined : sqlalchemyUrlOf(text, iniFile);
+    if (url) this.deps.log.rememberUrl(url);
   }
 
   /** The connection source is logged when it changes, not on every poll. */

@@ -138,6 +138,8 @@ interface LayoutCase {
   files: Files;
   /** A newer Alembic feature: compared only when the installed Alembic has it (else reported). */
   needs?: 'recursive' | 'newline';
+  /** These .py files are compiled to .pyc beside them and removed (sourceless projects). */
+  compile?: string[];
 }
 
 const rev = (id: string, parents: string | null, extra = ''): string =>
@@ -226,6 +228,11 @@ const LAYOUTS: Record<string, LayoutCase> = {
     ini: '[alembic]\nprepend_sys_path = .\nscript_location = mypkg:migrations\n',
     files: { 'mypkg/__init__.py': '', 'mypkg/migrations/versions/a.py': rev('aaaa', null) },
   },
+  'sourceless = true with a compiled revision': {
+    ini: '[alembic]\nscript_location = alembic\nsourceless = true\n',
+    files: { 'alembic/versions/a.py': rev('aaaa', null), 'alembic/versions/b.py': rev('bbbb', 'aaaa') },
+    compile: ['alembic/versions/b.py'],
+  },
   'inherited branch labels': { ini: '[alembic]\nscript_location = alembic\n', files: LABELLED },
   'inherited branch labels stop at a merge': {
     ini: '[alembic]\nscript_location = alembic\n',
@@ -284,6 +291,12 @@ describe('alembic.ini and folder layouts vs real Alembic (corpus)', function () 
         fs.writeFileSync(path.join(dir, rel), text);
       }
       fs.writeFileSync(path.join(dir, 'alembic.ini'), c.ini);
+      for (const rel of c.compile ?? []) {
+        const src = path.join(dir, rel);
+        const compiled = spawnSync(alembicPython(), ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[1] + "c", doraise=True)', src], { encoding: 'utf8' });
+        assert.equal(compiled.status, 0, compiled.stderr);
+        fs.rmSync(src);
+      }
       inis.set(name, path.join(dir, 'alembic.ini'));
     });
     const r = spawnSync(alembicPython(), ['-c', LAYOUT_READER, ...inis.values()], { encoding: 'utf8', cwd: os.tmpdir() });

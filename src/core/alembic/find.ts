@@ -3,7 +3,7 @@
 // stray alembic.ini that is not the project's: dependencies, virtual environments, build output.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { alembicChainLocation, findMigrationsDir, type AlembicChainLocation } from '../chain/load';
+import { alembicChainLocation, findMigrationsDir, type AlembicChainLocation, type AlembicLocations } from '../chain/load';
 import { alembicProject, type AlembicProject } from './project';
 
 const SKIPPED = new Set(['node_modules', '__pycache__', 'venv', 'env', 'site-packages', 'build', 'dist', 'out', 'target', 'coverage']);
@@ -108,7 +108,7 @@ export interface LocatedChain {
   dir?: string;
   project?: AlembicProject;
   /** For an Alembic project: how loadChain lists its files (LoadOptions.alembic). */
-  alembic?: { locations: string[]; recursive: boolean };
+  alembic?: AlembicLocations;
 }
 
 /**
@@ -138,8 +138,8 @@ export async function locateFolderChains(folder: string, configuredDir?: string)
   return out.length ? out : [{ relative: '' }];
 }
 
-function listingOf(location: AlembicChainLocation): { locations: string[]; recursive: boolean } {
-  return { locations: location.locations, recursive: location.recursive };
+function listingOf(location: AlembicChainLocation): AlembicLocations {
+  return { locations: location.locations, recursive: location.recursive, sourceless: location.sourceless };
 }
 
 function relativeLabel(root: string, dir: string): string {

@@ -122,6 +122,8 @@ export interface AlembicConfig {
   explicitLocations: boolean;
   /** recursive_version_locations = true: subfolders of each location are read too. */
   recursive: boolean;
+  /** sourceless = true: Alembic loads .pyc revisions without a .py beside them. */
+  sourceless: boolean;
   /** sqlalchemy.url when alembic.ini sets it (a URL source; may hold a password). */
   sqlalchemyUrl?: string;
   /** Why Alembic would refuse this file, when it would; the rest may be partial. */
@@ -134,7 +136,7 @@ const SEPARATORS: Record<string, string> = { space: ' ', newline: '\n', os: path
 export async function readAlembicConfig(iniFile: string, section = 'alembic'): Promise<AlembicConfig> {
   const abs = path.resolve(iniFile);
   const here = path.dirname(abs);
-  const config: AlembicConfig = { iniFile: abs, here, versionDirs: [], explicitLocations: false, recursive: false };
+  const config: AlembicConfig = { iniFile: abs, here, versionDirs: [], explicitLocations: false, recursive: false, sourceless: false };
   let text: string;
   try {
     text = await fs.readFile(abs, 'utf8');
@@ -172,6 +174,7 @@ export async function readAlembicConfig(iniFile: string, section = 'alembic'): P
       config.versionDirs = [path.join(config.scriptDir, 'versions')];
     }
     config.recursive = get('recursive_version_locations') === 'true';
+    config.sourceless = get('sourceless') === 'true';
     const url = get('sqlalchemy.url');
     if (url && url.trim()) config.sqlalchemyUrl = url.trim();
   } catch (err) {

@@ -24,7 +24,15 @@ export interface LoadOptions {
    * only when recursive); `dir` is the first of them, where new revisions go. Several locations make
    * one chain.
    */
-  alembic?: { locations: readonly string[]; recursive: boolean };
+  alembic?: AlembicLocations;
+}
+
+/** An Alembic project's version locations and how Alembic lists them. */
+export interface AlembicLocations {
+  locations: readonly string[];
+  recursive: boolean;
+  /** sourceless = true: Alembic also loads compiled revisions (.pyc) that have no .py beside them. */
+  sourceless?: boolean;
 }
 
 /** Parses one file's text with its format's parser (formats.ts), file-level checks included. */
@@ -119,7 +127,8 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
     return reindexChanged(root, cache, previous, opts.changed);
   }
 
-  const discovered = opts.alembic ? await discoverAlembicLocations(root, opts.alembic) : await discoverMigrationFiles(root);
+  const compiled: string[] = [];
+  const discovered = opts.alembic ? await discoverAlembicLocations(root, opts.alembic, compiled) : await discoverMigrationFiles(root);
   const present: CachedFile[] = [];
   for (let k = 0; k < discovered.length; k++) {
     if (k > 0 && k % BATCH === 0) await yieldToEventLoop();
@@ -128,6 +137,11 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   }
   cache?.setListing(root, present.map((e) => e.file));
   const chain = assemble(root, present);
+  // Compiled revisions are read by Alembic and not by us: the chain may be missing them.
+  for (const file of compiled) {
+    chain.diagnostics.push(diag('unreadable-file', 'error', file, 1,
+      'A compiled revision without its .py source (alembic.ini has sourceless = true): Alembic loads it, Migration Chain reads source only. Restore the .py file.'));
+  }
   if (opts.alembic) chain.dirs = [...new Set([root, ...opts.alembic.locations.map((d) => path.resolve(d))])];
   cache?.rememberChain(chain);
   return chain;
@@ -137,12 +151,13 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
  * Each location in order, as ScriptDirectory._load_revisions reads them: a location that does not
  * exist is skipped (the first one, `dir`, must exist), and a file reached twice is read once.
  */
-async function discoverAlembicLocations(root: string, alembic: NonNullable<LoadOptions['alembic']>): Promise<DiscoveredFile[]> {
+async function discoverAlembicLocations(root: string, alembic: AlembicLocations, compiled: string[]): Promise<DiscoveredFile[]> {
   const locations = [...new Set([root, ...alembic.locations.map((d) => path.resolve(d))])];
   const out: DiscoveredFile[] = [];
   const seen = new Set<string>();
   for (const [i, location] of locations.entries()) {
     if (i > 0 && !(await isDir(location))) continue;
+    if (alembic.sourceless) compiled.push(...await compiledRevisions(location));
     for (const f of await discoverMigrationFiles(location, { recursive: alembic.recursive })) {
       if (seen.has(f.file)) continue;
       seen.add(f.file);
@@ -247,11 +262,10 @@ export async function alembicVersionsDirOf(iniFile: string): Promise<string | un
 }
 
 /** Where an Alembic project's chain is and how it is listed: what loadChain needs for it. */
-export interface AlembicChainLocation {
+export interface AlembicChainLocation extends AlembicLocations {
   /** The first version location that exists: the chain's `dir`. */
   dir: string;
   locations: string[];
-  recursive: boolean;
   config: AlembicConfig;
 }
 
@@ -262,7 +276,31 @@ export async function alembicChainLocation(iniFile: string): Promise<AlembicChai
   const existing: string[] = [];
   for (const d of config.versionDirs) if (await isDir(d)) existing.push(d);
   if (!existing.length) return undefined;
-  return { dir: existing[0], locations: existing, recursive: config.recursive, config };
+  return { dir: existing[0], locations: existing, recursive: config.recursive, sourceless: config.sourceless, config };
+}
+
+/**
+ * The compiled revisions Alembic 1.8's sourceless listing loads from `dir` (its top level, as that
+ * version lists it): `.pyc`/`.pyo` files without their `.py`, and `__pycache__` entries whose module
+ * has no file in `dir`.
+ */
+async function compiledRevisions(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const present = new Set(names);
+  const stems = new Set(names.map((n) => n.split('.')[0]));
+  const out = names.filter((n) => /^(?!\.#|__init__).*\.py[co]$/.test(n) && !present.has(n.slice(0, -1)) && !(n.endsWith('o') && present.has(`${n.slice(0, -1)}c`)))
+    .map((n) => path.join(dir, n));
+  const cache = path.join(dir, '__pycache__');
+  if (present.has('__pycache__')) {
+    const cached = await fs.readdir(cache).catch(() => [] as string[]);
+    for (const n of cached) if (/\.py[co]$/.test(n) && !stems.has(n.split('.')[0])) out.push(path.join(cache, n));
+  }
+  return out.sort();
 }
 
 async function isDir(p: string): Promise<boolean> {
