@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { iniValue, parseIni, readAlembicConfig, sqlalchemyUrlOf } from '../../src/core/chain/alembic-ini';
+import { ChainCache } from '../../src/core/chain/cache';
 import { alembicChainLocation, loadChain } from '../../src/core/chain/load';
 import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Migration } from '../../src/core/chain/model';
@@ -144,5 +145,23 @@ describe('inherited branch labels (Alembic RevisionMap._add_branches)', () => {
     const g = new RevisionGraph([m('a', []), m('f', ['a']), m('g', ['f'], ['other']), m('d', ['a']), m('h', ['d', 'g'])]);
     assert.deepStrictEqual(g.branchLabelsOf('f'), []);
     assert.deepStrictEqual(g.branchLabelsOf('h'), ['other']);
+  });
+});
+
+describe('re-reading an Alembic chain after an edit', () => {
+  it('re-indexes only the reported files, and never takes in a file Alembic would not list', async () => {
+    const root = tree({ 'alembic/versions/a.py': rev('aaaa', null), 'alembic.ini': '[alembic]\nscript_location = alembic\n' });
+    const location = (await alembicChainLocation(path.join(root, 'alembic.ini')))!;
+    const cache = new ChainCache();
+    const versions = location.dir;
+    await loadChain(versions, { cache, alembic: location });
+    fs.writeFileSync(path.join(versions, 'b.py'), rev('bbbb', 'aaaa'));
+    fs.mkdirSync(path.join(versions, 'sub'));
+    fs.writeFileSync(path.join(versions, 'sub', 'c.py'), rev('cccc', 'bbbb'));
+    const one = await loadChain(versions, { cache, alembic: location, changed: [path.join(versions, 'b.py')] });
+    assert.deepStrictEqual(one.graph.heads, ['bbbb']);
+    assert.deepStrictEqual(one.dirs, [versions]);
+    const sub = await loadChain(versions, { cache, alembic: location, changed: [path.join(versions, 'sub', 'c.py')] });
+    assert.deepStrictEqual(sub.graph.heads, ['bbbb'], 'a subfolder file is not taken in without recursive_version_locations');
   });
 });

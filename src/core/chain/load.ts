@@ -6,7 +6,7 @@ import type { ChainDiagnostic } from '../errors';
 import type { Chain } from './chain';
 import type { Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
-import { discoverMigrationFiles, isSkippedName, type DiscoveredFile } from './discover';
+import { discoverMigrationFiles, isAlembicRevisionFileName, isSkippedName, type DiscoveredFile } from './discover';
 import { FORMATS, formatOf } from './formats';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
@@ -121,10 +121,12 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   const root = path.resolve(dir);
   const cache = opts.cache;
   const previous = cache?.listing(root);
-  // An Alembic listing is rescanned (unchanged files still come from the cache): which files count
-  // depends on the locations and on recursion, which the watcher's paths alone do not say.
-  if (cache && previous && opts.changed && !opts.alembic) {
-    return reindexChanged(root, cache, previous, opts.changed);
+  // An Alembic listing is re-indexed file by file only when every reported file is one Alembic lists
+  // from its single location; otherwise it is rescanned (unchanged files still come from the cache).
+  if (cache && previous && opts.changed && (!opts.alembic || incrementalAlembic(root, opts.alembic, opts.changed))) {
+    const chain = reindexChanged(root, cache, previous, opts.changed);
+    if (opts.alembic) chain.dirs = [root];
+    return chain;
   }
 
   const compiled: string[] = [];
@@ -145,6 +147,16 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   if (opts.alembic) chain.dirs = [...new Set([root, ...opts.alembic.locations.map((d) => path.resolve(d))])];
   cache?.rememberChain(chain);
   return chain;
+}
+
+function incrementalAlembic(root: string, alembic: AlembicLocations, changed: readonly string[]): boolean {
+  if (alembic.sourceless || alembic.locations.some((l) => path.resolve(l) !== root)) return false;
+  return changed.every((f) => {
+    const rel = path.relative(root, path.resolve(root, f));
+    const parts = rel.split(path.sep);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || parts.some((p) => p.startsWith('.') || p === '__pycache__')) return false;
+    return (alembic.recursive || parts.length === 1) && isAlembicRevisionFileName(parts[parts.length - 1]);
+  });
 }
 
 /**
