@@ -72,7 +72,7 @@ export function runAlembicHelper(run: HelperRun): Promise<AlembicGraph> {
     }, (err, stdout, stderr) => {
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
-        if (e.name === 'AbortError') { reject(err); return; }
+        if (e.name === 'AbortError') { reject(e); return; }
         const why = e.killed && e.signal === 'SIGKILL'
           ? `did not finish within ${Math.round(timeout / 1000)} s`
           : e.code === 'ENOENT' ? `could not start ${run.python}` : `failed: ${lastLine(stderr) || e.message}`;
@@ -83,7 +83,7 @@ export function runAlembicHelper(run: HelperRun): Promise<AlembicGraph> {
       try {
         resolve(parseHelperOutput(stdout));
       } catch (parseErr) {
-        reject(parseErr);
+        reject(parseErr instanceof Error ? parseErr : new Error(String(parseErr)));
       }
     });
   });
