@@ -28,6 +28,9 @@ export class AlembicReading {
   private cache: AlembicGraphCache | undefined;
   /** The key of the files a run is under way (or finished without an answer) for: never two runs for the same files. */
   private attempted = new Map<string, string>();
+  /** One helper process at a time (the editor shares the machine); a request during a run waits, and only the latest waits. */
+  private running: Promise<void> | undefined;
+  private queued: (() => Promise<void>) | undefined;
 
   constructor(private readonly log: Log, private readonly helperScript?: string) {}
 
@@ -43,9 +46,22 @@ export class AlembicReading {
     if (graph) return c.applyAlembicGraph(chain, graph, project.iniFile).chain;
     if (this.attempted.get(project.iniFile) !== key) {
       this.attempted.set(project.iniFile, key);
-      void this.run(r, project, versionDirs);
+      this.schedule(() => this.run(r, project, versionDirs));
     }
     return chain;
+  }
+
+  private schedule(job: () => Promise<void>): void {
+    if (this.running) {
+      this.queued = job;
+      return;
+    }
+    this.running = job().finally(() => {
+      this.running = undefined;
+      const next = this.queued;
+      this.queued = undefined;
+      if (next) this.schedule(next);
+    });
   }
 
   private async run(r: ReadingRequest, project: AlembicProject, versionDirs: string[]): Promise<void> {
@@ -68,6 +84,7 @@ export class AlembicReading {
         python: found.python, iniFile: project.iniFile, projectDir: project.dir, versionDirs, cache: this.cache, helperScript: this.helperScript,
       });
       this.log.info(`${project.iniFile}: read through Alembic ${graph.alembicVersion} (${found.source}) in ${Date.now() - started} ms: ${graph.revisions.length} revisions, ${graph.errors.length} problems`);
+      for (const w of graph.warnings) this.log.warn(`${project.iniFile}: Alembic warns: ${w}`);
       r.onAnswer();
     } catch (err) {
       this.log.warn(`${project.iniFile}: could not read through Alembic: ${err instanceof Error ? err.message : String(err)}`);

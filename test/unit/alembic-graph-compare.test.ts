@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyAlembicGraph, compareWithAlembic } from '../../src/core/alembic/graph-compare';
-import { parseHelperOutput, type AlembicGraph, type AlembicRevisionInfo } from '../../src/core/alembic/graph-helper';
+import { defaultHelperScript, parseHelperOutput, type AlembicGraph, type AlembicRevisionInfo } from '../../src/core/alembic/graph-helper';
 import { loadChain } from '../../src/core/chain/load';
 import { MigrationChainError } from '../../src/core/errors';
 
@@ -44,6 +44,16 @@ describe('Alembic helper: output validation', () => {
       assert.throws(() => parseHelperOutput(typeof value === 'string' ? value : JSON.stringify(value)),
         (e: unknown) => e instanceof MigrationChainError && e.code === 'io' && re.test(e.message), name);
     }
+  });
+});
+
+describe('Alembic helper: the script ships', () => {
+  it('is found next to the engine and listed in the .vsix', () => {
+    const script = defaultHelperScript();
+    assert.strictEqual(path.basename(script), 'alembic_graph.py');
+    assert.match(fs.readFileSync(script, 'utf8'), /ScriptDirectory\.from_config/);
+    const ignore = fs.readFileSync(path.join(path.dirname(path.dirname(script)), '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    assert.ok(ignore.includes('!media/alembic_graph.py'), '.vscodeignore lets the helper into the package');
   });
 });
 

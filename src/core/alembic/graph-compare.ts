@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Chain } from '../chain/chain';
 import { checksumText } from '../chain/checksum';
+import { stripBom } from '../chain/header';
 import { RevisionGraph } from '../chain/graph';
 import { maskPython } from '../chain/literals';
 import type { Migration } from '../chain/model';
@@ -114,7 +115,8 @@ export function applyAlembicGraph(chain: Chain, graph: AlembicGraph, iniFile: st
 function migrationFrom(info: AlembicRevisionInfo, line: number): Migration {
   let text = '';
   try {
-    text = decodePythonSource(fs.readFileSync(info.path));
+    // As the static reader checksums a .py file: decoded, without its BOM.
+    text = stripBom(decodePythonSource(fs.readFileSync(info.path)));
   } catch {
     // deleted since Alembic read it: the next refresh drops it
   }
