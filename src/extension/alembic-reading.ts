@@ -7,7 +7,7 @@
 // change and leaves the static reading as it is.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { core, type AlembicGraphCache, type AlembicProject, type Chain } from './core';
+import { core, type AlembicGraph, type AlembicGraphCache, type AlembicProject, type Chain } from './core';
 import { mayReadThroughAlembic } from './alembic-reading-gate';
 import type { Log } from './log';
 
@@ -31,6 +31,8 @@ export class AlembicReading {
   /** One helper process at a time (the editor shares the machine); a request during a run waits, and only the latest waits. */
   private running: Promise<void> | undefined;
   private queued: (() => Promise<void>) | undefined;
+  /** The answer last shown per project, kept across forget(): the same files keep their reading until the new interpreter answers (no flicker). */
+  private readonly shown = new Map<string, { key: string; graph: AlembicGraph }>();
 
   constructor(private readonly log: Log, private readonly helperScript?: string) {}
 
@@ -43,12 +45,16 @@ export class AlembicReading {
     const versionDirs = [chain.dir];
     const key = await c.alembicGraphKey(project.iniFile, versionDirs);
     const graph = this.cache.get(project.iniFile, key);
-    if (graph) return c.applyAlembicGraph(chain, graph, project.iniFile).chain;
+    if (graph) {
+      this.shown.set(project.iniFile, { key, graph });
+      return c.applyAlembicGraph(chain, graph, project.iniFile).chain;
+    }
     if (this.attempted.get(project.iniFile) !== key) {
       this.attempted.set(project.iniFile, key);
       this.schedule(() => this.run(r, project, versionDirs));
     }
-    return chain;
+    const previous = this.shown.get(project.iniFile);
+    return previous?.key === key ? c.applyAlembicGraph(chain, previous.graph, project.iniFile).chain : chain;
   }
 
   private schedule(job: () => Promise<void>): void {
@@ -91,9 +97,10 @@ export class AlembicReading {
     }
   }
 
-  /** A new run for every project on the next apply() (migrationChain.python changed, trust granted). */
+  /** A new run for every project on the next apply(): migrationChain.python changed, and another interpreter may hold another Alembic. */
   forget(): void {
     this.attempted.clear();
+    this.cache = undefined;
   }
 }
 

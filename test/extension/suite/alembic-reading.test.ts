@@ -81,4 +81,32 @@ describe('Alembic project read through Alembic', () => {
     assert.match(onFile[0].message, /Read through Alembic: revision bb01/);
     assert.strictEqual(onFile[0].range.start.line, 2, 'on the line of `revision = PREFIX + "01"`');
   });
+
+  it('uses the interpreter selected in the Python extension through its API when it is installed, and does without it when its API is not there', async function () {
+    this.timeout(120_000);
+    const python = alembicPython();
+    const getExtension = vscode.extensions.getExtension.bind(vscode.extensions);
+    let exports: unknown = {
+      environments: {
+        getActiveEnvironmentPath: () => ({ id: 'selected', path: '/nowhere/python' }),
+        resolveEnvironment: () => Promise.resolve({ executable: { uri: vscode.Uri.file(python) } }),
+      },
+    };
+    sandbox.stub(vscode.extensions, 'getExtension').callsFake((id: string) =>
+      (id === 'ms-python.python' ? { id, isActive: true, exports } as unknown as vscode.Extension<unknown> : getExtension(id)));
+    const info = sandbox.spy(ctx.log, 'info');
+    const readWith = (source: RegExp) => waitFor(`a reading through Alembic by ${source}`, () =>
+      info.getCalls().some((c) => /read through Alembic/.test(String(c.args[0])) && source.test(String(c.args[0]))) || undefined, 60_000);
+    // Without migrationChain.python, and no venv in the project: the Python extension's choice comes before PATH.
+    await config().update('python', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    await ctx.chains.refresh();
+    assert.ok(ctx.chains.snapshot(folder().uri.toString())?.chain?.graph.has('bb01'), 'the files did not change: Alembic\'s last reading stays shown while the new interpreter runs');
+    await readWith(/the interpreter selected in the Python extension/);
+    // An extension without that API (older, or another shape): PATH, and nothing breaks.
+    exports = {};
+    await config().update('python', '', vscode.ConfigurationTarget.WorkspaceFolder);
+    await readWith(/on PATH/);
+    await ctx.chains.refresh();
+    assert.ok(ctx.chains.snapshot(folder().uri.toString())?.chain?.graph.has('bb01'));
+  });
 });
