@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { alembicGraphKey } from '../../src/core/alembic/graph-cache';
 import { applyAlembicGraph, compareWithAlembic } from '../../src/core/alembic/graph-compare';
 import { defaultHelperScript, parseHelperOutput, type AlembicGraph, type AlembicRevisionInfo } from '../../src/core/alembic/graph-helper';
 import { loadChain } from '../../src/core/chain/load';
@@ -116,5 +117,38 @@ describe('Alembic helper: disagreements with the static reader', () => {
     const ok = graphOf([rev('a', at('a.py')), rev('b', at('b.py'), ['a'], { branchLabels: ['x'] }), rev('c01', at('c.py'), ['b'], { dependsOn: [] })]);
     const more = compareWithAlembic(chain, ok, at('alembic.ini')).map((d) => [d.kind, path.basename(d.file)]);
     assert.deepEqual(more, [['different-depends-on', 'c.py'], ['extra-revision', 'd.py']]);
+  });
+});
+
+describe('Alembic helper: the cache key', () => {
+  it('stays while nothing changes; changes with a revision file\'s content, a new or deleted file, and alembic.ini', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-key-'));
+    try {
+      const ini = path.join(dir, 'alembic.ini');
+      const versions = path.join(dir, 'versions');
+      fs.mkdirSync(path.join(versions, 'sub'), { recursive: true });
+      fs.writeFileSync(ini, '[alembic]\nscript_location = %(here)s\n');
+      fs.writeFileSync(path.join(versions, 'a.py'), "revision = 'a'\n");
+      const key = () => alembicGraphKey(ini, [versions]);
+      const first = await key();
+      assert.strictEqual(await key(), first);
+      let previous = first;
+      const changed = async (what: string, change: () => void) => {
+        change();
+        const k = await key();
+        assert.notStrictEqual(k, previous, what);
+        previous = k;
+      };
+      await changed('content (size)', () => fs.writeFileSync(path.join(versions, 'a.py'), "revision = 'aa'\n"));
+      await changed('mtime only', () => fs.utimesSync(path.join(versions, 'a.py'), new Date(2001, 1, 1), new Date(2001, 1, 1)));
+      await changed('a new file in a subfolder', () => fs.writeFileSync(path.join(versions, 'sub', 'b.py'), "revision = 'b'\n"));
+      await changed('a deleted file', () => fs.rmSync(path.join(versions, 'sub', 'b.py')));
+      await changed('alembic.ini', () => fs.appendFileSync(ini, 'version_locations = %(here)s/versions\n'));
+      const stable = await key();
+      fs.writeFileSync(path.join(versions, 'notes.txt'), 'not a revision');
+      assert.strictEqual(await key(), stable, 'files Alembic never loads do not count');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
