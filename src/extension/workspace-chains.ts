@@ -13,6 +13,7 @@ import type { SettingsReader } from './settings';
 import type { FolderSnapshot } from './folder-snapshot';
 import { chainRef, type WorkspaceFolderRef } from './chain-keys';
 import { requireTrust } from './trust';
+import { AlembicReading } from './alembic-reading';
 
 const DEBOUNCE_MS = 150;
 // Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
@@ -22,6 +23,8 @@ export interface Deps {
   log: Log;
   settings: SettingsReader;
   secrets: vscode.SecretStorage;
+  /** The Alembic graph helper shipped with the extension (media/alembic_graph.py); default: found next to the engine. */
+  helperScript?: string;
 }
 
 export class WorkspaceChains implements vscode.Disposable {
@@ -36,7 +39,11 @@ export class WorkspaceChains implements vscode.Disposable {
   constructor(private readonly deps: Deps) {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void this.syncFolders(), null, this.disposables);
     vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh(), null, this.disposables);
-    deps.settings.onDidChange(() => { this.schedulePoll(); void this.refresh(); }, null, this.disposables);
+    deps.settings.onDidChange((e) => {
+      if (e.affectsConfiguration('migrationChain.python')) for (const f of this.folders.values()) f.alembic.forget();
+      this.schedulePoll();
+      void this.refresh();
+    }, null, this.disposables);
     deps.secrets.onDidChange((e) => {
       for (const f of this.folders.values()) if (f.snapshots().some((s) => e.key === secretKey(s.folder.uri))) void f.refresh();
     }, null, this.disposables);
@@ -135,14 +142,19 @@ class FolderChains implements vscode.Disposable {
   private readonly cache = new ChainCache();
   /** The chains found by the last search of the folder. */
   private located: LocatedChain[] | undefined;
+  /** Each chain's static reading, kept apart from the shown chain (which may have Alembic's answer merged in). */
+  private readonly staticChains = new Map<string, Chain>();
   /** How each chain's files were listed last time (an Alembic project's locations): a change rereads it. */
   private readonly listings = new Map<string, string>();
   /** Files a watcher reported since the last read; undefined = rescan the folder (mtime-cached). */
   private changedFiles: Set<string> | undefined;
+  /** The chain as Alembic itself reads it, merged in once known (trusted workspaces only). */
+  readonly alembic: AlembicReading;
 
   constructor(readonly folder: vscode.WorkspaceFolder, private readonly deps: Deps, private readonly publish: () => void) {
     this.ref = { name: folder.name, uri: folder.uri.toString(), fsPath: folder.uri.fsPath };
     this.current = [{ folder: chainRef(this.ref, '') }];
+    this.alembic = new AlembicReading(deps.log, deps.helperScript);
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
     const onFile = (uri: vscode.Uri) => {
       if (!this.concerns(uri.fsPath)) return;
@@ -243,15 +255,25 @@ class FolderChains implements vscode.Disposable {
     const before = this.current.find((p) => p.folder.uri === ref.uri);
     try {
       snapshot.migrationsDir = located.dir && fs.existsSync(located.dir) ? located.dir : undefined;
-      const same = changed && before?.chain && before.migrationsDir === snapshot.migrationsDir;
+      // The static reading of this chain last time (before Alembic's answer was merged in).
+      const previous = this.staticChains.get(ref.uri);
+      const same = changed && previous && before?.migrationsDir === snapshot.migrationsDir;
       if (snapshot.migrationsDir) {
-        const touched = same ? [...changed].filter((f) => chainHolds(before.chain!, f)) : undefined;
+        const touched = same ? [...changed].filter((f) => chainHolds(previous, f)) : undefined;
         const listing = JSON.stringify(located.alembic ?? null);
         snapshot.chain = same && touched && touched.length === 0 && this.listings.get(ref.uri) === listing
-          ? before.chain
+          ? previous
           : await c.loadChain(snapshot.migrationsDir, { cache: this.cache, changed: touched, alembic: located.alembic });
         this.listings.set(ref.uri, listing);
+        this.staticChains.set(ref.uri, snapshot.chain);
+      } else {
+        this.staticChains.delete(ref.uri);
       }
+      // The static reading paints now; Alembic's own reading replaces it on a later refresh when it is known.
+      snapshot.chain = await this.alembic.apply({
+        project: snapshot.alembicProject, chain: snapshot.chain, configuredPython: s.python, workspaceFolder: this.folder,
+        onAnswer: () => this.scheduleRefresh(),
+      });
     } catch (err) {
       snapshot.loadError = errorText(err);
       this.deps.log.error(`${label}: cannot read migrations: ${snapshot.loadError}`);
