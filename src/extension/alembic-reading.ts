@@ -42,7 +42,7 @@ export class AlembicReading {
     if (!mayReadThroughAlembic({ trusted: vscode.workspace.isTrusted, project, chain }) || !project || !chain) return chain;
     const c = core();
     this.cache ??= new c.AlembicGraphCache();
-    const versionDirs = [chain.dir];
+    const versionDirs = chain.dirs ?? [chain.dir];
     const key = await c.alembicGraphKey(project.iniFile, versionDirs);
     const graph = this.cache.get(project.iniFile, key);
     if (graph) {

@@ -32,6 +32,9 @@ describe('Alembic project read through Alembic', () => {
   before(async function () {
     this.timeout(120_000);
     ctx = await activate();
+    // Restricted Mode from before the project exists, for the first test: every alembic.ini below the
+    // folder is a chain at once, so a trusted refresh triggered by these writes would start Alembic.
+    sandbox.replaceGetter(vscode.workspace, 'isTrusted', () => false);
     fs.mkdirSync(versions(), { recursive: true });
     fs.writeFileSync(path.join(projectDir(), 'alembic.ini'), '[alembic]\nscript_location = %(here)s\n');
     fs.writeFileSync(path.join(versions(), 'aa01_base.py'), PY('base', "revision = 'aa01'\ndown_revision = None"));
@@ -49,7 +52,7 @@ describe('Alembic project read through Alembic', () => {
   });
 
   it('in Restricted Mode: the static reading only, the refused file is an error, and the helper never runs', async () => {
-    sandbox.replaceGetter(vscode.workspace, 'isTrusted', () => false);
+    assert.strictEqual(vscode.workspace.isTrusted, false, 'still in Restricted Mode since before()');
     const info = sandbox.spy(ctx.log, 'info');
     const s = await snapshot(ctx);
     assert.ok(s.alembicProject, 'the chain belongs to the Alembic project');
