@@ -33,7 +33,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log) : [];
   if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
     const confirmation = runConfirmation(direction, plan, riskyOf, settings);
-    if (locks.length) confirmation.detail += `\n\nBlocking locks on large tables:\n${locks.slice(0, 10).map((l) => `  ${l}`).join('\n')}`;
+    if (locks.length) confirmation.detail += `\n\n${lintEngine.confirmation().largeTableLocksBlock(locks)}`;
     await confirmOrThrow(confirmation);
   }
 
