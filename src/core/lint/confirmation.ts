@@ -2,14 +2,16 @@
 // of the target database, one line each, so the person confirming sees them before anything runs.
 // The CLI prompt and the editor's modal print the same block (largeTableLocksBlock).
 import type { Chain } from '../chain/chain';
+import type { OfflineAlembic } from './alembic-offline';
 import { describeRelationEffect, formatCount } from './describe';
 import { factsFor, lintRevisions } from './chain';
 import { LARGE_BYTES, LARGE_ROWS } from './lint';
 import * as path from 'node:path';
 
-export async function largeTableLocks(chain: Chain, revisions: readonly string[], url: string): Promise<string[]> {
+/** `alembic`: how to start an Alembic project's Alembic, so that its `.py` revisions count too (see lintRevisions). */
+export async function largeTableLocks(chain: Chain, revisions: readonly string[], url: string, alembic?: () => OfflineAlembic): Promise<string[]> {
   const facts = await factsFor({ url });
-  const result = await lintRevisions(chain, revisions, facts);
+  const result = await lintRevisions(chain, revisions, facts, alembic);
   const lines: string[] = [];
   for (const s of result.statements) {
     for (const r of s.effect?.relations ?? []) {
