@@ -2,7 +2,7 @@
 // Alembic in offline mode (Debian's python3-alembic): a non-concurrent op.create_index on an existing
 // table shows its Problems entry on `def upgrade`, a `# migration-chain: allow` suppression is
 // honoured and an unknown rule id in one is flagged; after an edit is saved, the entry follows
-// the moved function.
+// the moved function. In Restricted Mode no Alembic runs.
 import * as assert from 'assert';
 import * as path from 'path';
 import * as sinon from 'sinon';
@@ -22,7 +22,6 @@ function codeOf(d: vscode.Diagnostic): string {
 
 describe('lock-risk lint of Alembic revisions', () => {
   let ctx: Context;
-
   let accounts: string;
   let notes: string;
   const sandbox = sinon.createSandbox();
@@ -45,8 +44,6 @@ describe('lock-risk lint of Alembic revisions', () => {
     const dir = path.join(folder().uri.fsPath, PROJECT);
     accounts = path.join(dir, 'alembic', 'versions', 'a1a1a1a1a1a1_index_accounts.py');
     notes = path.join(dir, 'alembic', 'versions', 'b2b2b2b2b2b2_index_notes.py');
-    await vscode.workspace.getConfiguration('migrationChain').update('migrationsDir', `${PROJECT}/alembic/versions`, vscode.ConfigurationTarget.Workspace);
-    await ctx.chains.refresh();
   });
   after(async function () {
     this.timeout(60_000);
@@ -56,8 +53,26 @@ describe('lock-risk lint of Alembic revisions', () => {
     await ctx.chains.refresh();
   });
 
+  it('in Restricted Mode runs no Alembic (it would execute the project\'s Python)', async function () {
+    this.timeout(60_000);
+    const restricted = sinon.createSandbox();
+    try {
+      restricted.replaceGetter(vscode.workspace, 'isTrusted', () => false);
+      await vscode.workspace.getConfiguration('migrationChain').update('migrationsDir', `${PROJECT}/alembic/versions`, vscode.ConfigurationTarget.Workspace);
+      await ctx.chains.refresh();
+      assert.ok(ctx.chains.snapshot(folder().uri.toString())?.alembicProject, 'the folder runs through the Alembic project');
+      // Well past the settle time after a save, when a trusted folder would have started Alembic.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      assert.deepStrictEqual(logged.filter((l) => /▶|offline SQL/.test(l)), [], 'no Alembic process');
+      assert.deepStrictEqual(lintDiagnostics(accounts), []);
+    } finally {
+      restricted.restore();
+    }
+  });
+
   it('shows the finding on def upgrade, honours suppressions, flags unknown rules, and follows a saved edit', async function () {
     this.timeout(150_000);
+    await ctx.chains.refresh(); // trusted again
     const snapshot = ctx.chains.snapshot(folder().uri.toString());
     assert.ok(snapshot?.alembicProject, 'the folder runs through the Alembic project');
     const [d] = await wait('a require-concurrent-index diagnostic on the .py revision', () => {
