@@ -2,7 +2,8 @@
 // Alembic in offline mode (Debian's python3-alembic): a non-concurrent op.create_index on an existing
 // table shows its Problems entry on `def upgrade`, a `# migration-chain: allow` suppression is
 // honoured and an unknown rule id in one is flagged; after an edit is saved, the entry follows
-// the moved function. In Restricted Mode no Alembic runs.
+// the moved function; a revision that needs a connection is reported as not linted. In Restricted
+// Mode no Alembic runs.
 import * as assert from 'assert';
 import * as path from 'path';
 import * as sinon from 'sinon';
@@ -90,6 +91,14 @@ describe('lock-risk lint of Alembic revisions', () => {
     assert.strictEqual(unknown.range.start.line, 12);
     assert.match(unknown.message, /no-such-rule/);
     assert.deepStrictEqual(noteProblems.filter((x) => codeOf(x) === 'require-concurrent-index'), [], 'the suppression with a reason is honoured');
+
+    // The third revision inspects the database: Alembic cannot print it offline, and the editor says so.
+    const [skipped] = lintDiagnostics(path.join(path.dirname(accounts), 'c3c3c3c3c3c3_inspects.py'));
+    assert.ok(skipped, 'the revision Alembic could not print has an entry');
+    assert.strictEqual(codeOf(skipped), 'not-linted');
+    assert.strictEqual(skipped.severity, vscode.DiagnosticSeverity.Information);
+    assert.strictEqual(skipped.range.start.line, 10, 'on its def upgrade');
+    assert.match(skipped.message, /cannot run in Alembic's offline mode .*MockConnection/);
 
     // Two lines above `def upgrade`, saved (the file watcher re-reads the chain): Alembic runs again and the entry moves with the function.
     const document = await vscode.workspace.openTextDocument(accounts);
