@@ -25,13 +25,29 @@ export interface PgParser {
   parse(sql: string): ParseOutcome;
 }
 
-/** Statements kept (the oldest go first): ten thousand is a long pending chain, a few tens of MB of trees. */
-const KEPT_STATEMENTS = 10_000;
+/**
+ * SQL text kept, in characters (the oldest statements go first). A tree takes about 20 times its
+ * text on the heap, so this is some 25 MB: ten thousand typical statements, a long pending chain.
+ */
+const KEPT_CHARS = 1_000_000;
 const kept = new Map<string, ParseOutcome>();
+let keptChars = 0;
 
 /** Forgets the kept answers (the bench measures a first lint). */
 export function clearParseCache(): void {
   kept.clear();
+  keptChars = 0;
+}
+
+function keep(sql: string, outcome: ParseOutcome): void {
+  if (sql.length > KEPT_CHARS) return;
+  for (const oldest of kept.keys()) {
+    if (keptChars + sql.length <= KEPT_CHARS) break;
+    kept.delete(oldest);
+    keptChars -= oldest.length;
+  }
+  kept.set(sql, outcome);
+  keptChars += sql.length;
 }
 
 let loading: Promise<PgParser> | undefined;
@@ -68,8 +84,7 @@ function makeParser(lib: PgQuery): PgParser {
       const known = kept.get(sql);
       if (known) return known;
       const outcome = parseOnce(lib, sql);
-      if (kept.size >= KEPT_STATEMENTS) kept.delete(kept.keys().next().value!);
-      kept.set(sql, outcome);
+      keep(sql, outcome);
       return outcome;
     },
   };
