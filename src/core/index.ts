@@ -53,3 +53,7 @@ export { findAlembicInis, findNearestAlembicIni, locateFolderChain, projectNamin
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
 export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';
 export * from './environments';
+export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python';
+export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
+export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';
+export { compareWithAlembic, applyAlembicGraph, type AlembicDisagreement, type DisagreementKind } from './alembic/graph-compare';

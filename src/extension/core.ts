@@ -19,6 +19,8 @@ export type { RevisionResult } from '../core/stairway/model';
 export { selectRevisions } from '../core/stairway/select';
 export type { AlembicOptions } from '../core/alembic/run';
 export type { AlembicProject } from '../core/alembic/project';
+export type { AlembicGraphCache } from '../core/alembic/graph-cache';
+export type { AlembicGraph } from '../core/alembic/graph-helper';
 export { splitCommand } from '../core/alembic/command';
 export type { ChainLintResult } from '../core/lint/chain';
 export type { DatabaseFacts } from '../core/lint/facts';

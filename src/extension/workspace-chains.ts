@@ -10,6 +10,7 @@ import type { Log } from './log';
 import type { SettingsReader } from './settings';
 import type { FolderRef, FolderSnapshot } from './folder-snapshot';
 import { requireTrust } from './trust';
+import { AlembicReading } from './alembic-reading';
 
 const DEBOUNCE_MS = 150;
 // Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
@@ -19,6 +20,8 @@ export interface Deps {
   log: Log;
   settings: SettingsReader;
   secrets: vscode.SecretStorage;
+  /** The Alembic graph helper shipped with the extension (media/alembic_graph.py); default: found next to the engine. */
+  helperScript?: string;
 }
 
 export class WorkspaceChains implements vscode.Disposable {
@@ -33,7 +36,11 @@ export class WorkspaceChains implements vscode.Disposable {
   constructor(private readonly deps: Deps) {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void this.syncFolders(), null, this.disposables);
     vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh(), null, this.disposables);
-    deps.settings.onDidChange(() => { this.schedulePoll(); void this.refresh(); }, null, this.disposables);
+    deps.settings.onDidChange((e) => {
+      if (e.affectsConfiguration('migrationChain.python')) for (const f of this.folders.values()) f.alembic.forget();
+      this.schedulePoll();
+      void this.refresh();
+    }, null, this.disposables);
     deps.secrets.onDidChange((e) => {
       for (const f of this.folders.values()) if (e.key === secretKey(f.ref.uri)) void f.refresh();
     }, null, this.disposables);
@@ -121,10 +128,13 @@ class FolderChain implements vscode.Disposable {
   private readonly cache = new ChainCache();
   /** Files a watcher reported since the last read; undefined = rescan the folder (mtime-cached). */
   private changedFiles: Set<string> | undefined;
+  /** The chain as Alembic itself reads it, merged in once known (trusted workspaces only). */
+  readonly alembic: AlembicReading;
 
   constructor(readonly folder: vscode.WorkspaceFolder, private readonly deps: Deps, private readonly publish: () => void) {
     this.ref = { name: folder.name, uri: folder.uri.toString(), fsPath: folder.uri.fsPath };
     this.snapshot = { folder: this.ref };
+    this.alembic = new AlembicReading(deps.log, deps.helperScript);
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
     const onFile = (uri: vscode.Uri) => {
       if (!this.concerns(uri.fsPath)) return;
@@ -196,6 +206,11 @@ class FolderChain implements vscode.Disposable {
       if (snapshot.migrationsDir) {
         snapshot.chain = await c.loadChain(snapshot.migrationsDir, { cache: this.cache, changed: incremental ? [...changed] : undefined });
       }
+      // The static reading paints now; Alembic's own reading replaces it on a later refresh when it is known.
+      snapshot.chain = await this.alembic.apply({
+        project: snapshot.alembicProject, chain: snapshot.chain, configuredPython: s.python, workspaceFolder: this.folder,
+        onAnswer: () => this.scheduleRefresh(),
+      });
     } catch (err) {
       snapshot.loadError = errorText(err);
       this.deps.log.error(`${this.ref.name}: cannot read migrations: ${snapshot.loadError}`);

@@ -12,8 +12,8 @@ import { alembicPython } from '../support/alembic';
 
 const HEAD = (body: string) => `"""case"""\n${body}\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n`;
 
-/** name -> file bytes. Every case sits beside two base revisions, base0001 and base0002. */
-const CORPUS: Record<string, string | Buffer> = {
+/** name -> file bytes. Every case sits beside two base revisions, base0001 and base0002 (test/alembic/helper.test.ts reads the same corpus). */
+export const CORPUS: Record<string, string | Buffer> = {
   'plain': HEAD("revision = 'c1'\ndown_revision = 'base0001'\nbranch_labels = None\ndepends_on = None"),
   'double quotes': HEAD('revision = "c1"\ndown_revision = "base0001"'),
   'annotations': HEAD('from typing import Sequence, Union\nrevision: str = "c1"\ndown_revision: Union[str, None] = "base0001"\nbranch_labels: Union[str, Sequence[str], None] = None\ndepends_on: Union[str, Sequence[str], None] = None'),
@@ -43,7 +43,7 @@ const CORPUS: Record<string, string | Buffer> = {
   'Latin-1 with a coding line': Buffer.from('# -*- coding: latin-1 -*-\n"""caf\xe9 table"""\nrevision = \'c1\'\ndown_revision = \'base0001\'\n', 'latin1'),
 };
 
-const BASES = {
+export const BASES = {
   'base0001.py': HEAD("revision = 'base0001'\ndown_revision = None"),
   'base0002.py': HEAD("revision = 'base0002'\ndown_revision = None"),
 };
