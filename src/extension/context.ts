@@ -44,7 +44,7 @@ export class Context implements vscode.Disposable {
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
     this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains, settings: this.settings }));
-    registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
+    registerLint(own(new LintService(this.chains, this.settings, this.log)), this.chains, extension.extensionUri).forEach(own);
     this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
     own(createEnvironmentsTree(this.environments));
     registerCommands({
