@@ -17,6 +17,7 @@ import { stairwayFigures } from './groups/stairway';
 import { resetFigures } from './groups/reset';
 import { lintFigures } from './groups/lint';
 import { fleetFigures } from './groups/fleet';
+import { alembicHelperFigures } from './groups/alembic-helper';
 import { alembicProjectFigures } from './groups/alembic-projects';
 
 interface GroupSpec {
@@ -37,7 +38,8 @@ const GROUPS: GroupSpec[] = [
   { group: 8, title: 'reset the seed chain: all-or-nothing vs drop-then-upgrade, and a rehearsal', run: resetFigures, needs: { database: 'required' } },
   { group: 9, title: 'lock-risk linter', run: lintFigures, needs: {} },
   { group: 10, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
-  { group: 11, title: 'Alembic projects: first paint of a .py chain, delegated upgrade', run: alembicProjectFigures, needs: { database: 'optional' } },
+  { group: 11, title: 'reading an Alembic project through Alembic (the helper)', run: alembicHelperFigures, needs: {} },
+  { group: 12, title: 'Alembic projects: first paint of a .py chain, delegated upgrade', run: alembicProjectFigures, needs: { database: 'optional' } },
 ];
 
 function selectedGroups(): GroupSpec[] {

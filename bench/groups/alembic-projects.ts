@@ -1,4 +1,4 @@
-// Figure 11, Alembic projects (issue 11): the editor's first paint of a 1,000-file `.py` chain read
+// Figure 12, Alembic projects (issue 11): the editor's first paint of a 1,000-file `.py` chain read
 // by the static reader (find the project, loadChain, the tree's first page), next to Alembic reading
 // the same chain (`alembic history`); and `upgrade head` of the seed example delegated to the
 // project's Alembic through our runner (lock session, supervisor, heads read around it, verify)
@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { alembicUpgrade } from '../../src/core/alembic/run';
 import { alembicProject } from '../../src/core/alembic/project';
-import { locateFolderChain } from '../../src/core/alembic/find';
+import { locateFolderChains } from '../../src/core/alembic/find';
 import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/chain';
 import { computeStatus } from '../../src/core/status/status';
@@ -26,9 +26,9 @@ const SEED_HEAD = '556b79de2825';
 
 /** What the editor does before the tree shows: find alembic.ini below the folder, read the chain, present the first page. */
 async function firstPaint(root: string): Promise<{ chain: Chain; rows: number }> {
-  const located = await locateFolderChain(root);
-  if (!located.dir) throw new Error(`no Alembic project found under ${root}`);
-  const chain = await loadChain(located.dir);
+  const [located] = await locateFolderChains(root);
+  if (!located?.dir) throw new Error(`no Alembic project found under ${root}`);
+  const chain = await loadChain(located.dir, { alembic: located.alembic });
   const target = { host: '127.0.0.1', port: 5432, database: 'bench', user: 'bench', isLocal: true, display: 'postgres://bench@127.0.0.1:5432/bench' };
   const snapshot: FolderSnapshot = {
     folder: { name: 'bench', uri: `file://${root}`, fsPath: root },
@@ -49,7 +49,7 @@ export async function alembicProjectFigures(ctx: BenchContext): Promise<Figure[]
   const revisions = historyWithMerges(FILES, 25, 3, 'alembic-paint');
   const root = scratch(ctx, 'alembic-paint');
   writeAlembicProject(join(root, 'backend'), revisions);
-  ctx.progress(`11: first paint of ${FILES} .py revisions (static reader) vs alembic history, ${runs} runs each`);
+  ctx.progress(`12: first paint of ${FILES} .py revisions (static reader) vs alembic history, ${runs} runs each`);
   const peer = ctx.alembic;
   const paint: Record<string, (round: number) => Promise<number> | number> = {
     ours: async (round) => {
@@ -65,14 +65,14 @@ export async function alembicProjectFigures(ctx: BenchContext): Promise<Figure[]
   if (peer.available) paint.alembic = () => timeAlembic(peer, join(root, 'backend'), ['history']).ms;
   const p = await alternate(runs, paint) as Record<string, Sample>;
   figures.push({
-    group: 11, name: `first paint of ${FILES} Alembic .py revisions: find alembic.ini + loadChain + tree first page (in process)`, unit: 'ms',
+    group: 12, name: `first paint of ${FILES} Alembic .py revisions: find alembic.ini + loadChain + tree first page (in process)`, unit: 'ms',
     ours: p.ours.median, baseline: { name: 'alembic history', value: p.alembic?.median }, ratio: pairedRatio(p.ours, p.alembic),
     goals: [atMost(100, 'ms', p.ours.median)],
     note: 'static reader; the baseline is Alembic itself reading the same files (a process, for orientation)',
   });
 
   if (!ctx.db || !peer.available) {
-    figures.push({ group: 11, name: 'delegated upgrade head of the seed example', unit: 'ms', goals: [], failed: true,
+    figures.push({ group: 12, name: 'delegated upgrade head of the seed example', unit: 'ms', goals: [], failed: true,
       note: !ctx.db ? ctx.dbProblem ?? 'no database' : `alembic not measured: ${peer.available ? '' : peer.reason}` });
     return figures;
   }
@@ -94,7 +94,7 @@ export async function alembicProjectFigures(ctx: BenchContext): Promise<Figure[]
     }
   };
   const pairs = Math.max(ctx.runs, 7);
-  ctx.progress(`11: upgrade head of the seed example, ours (delegated) vs bare alembic, ${pairs} pairs on fresh databases`);
+  ctx.progress(`12: upgrade head of the seed example, ours (delegated) vs bare alembic, ${pairs} pairs on fresh databases`);
   const u = await alternate(pairs, {
     alembic: fresh('alembic upgrade head', (url) => timeAlembic(peer, SEED_BACKEND, ['upgrade', 'head'], url).ms),
     ours: fresh('alembicUpgrade', async (url) => {
@@ -107,7 +107,7 @@ export async function alembicProjectFigures(ctx: BenchContext): Promise<Figure[]
   }) as Record<string, Sample>;
   const ratio = pairedRatio(u.ours, u.alembic);
   figures.push({
-    group: 11, name: 'delegated upgrade head of the seed example (lock + Alembic under the supervisor + verify), fresh database', unit: 'ms',
+    group: 12, name: 'delegated upgrade head of the seed example (lock + Alembic under the supervisor + verify), fresh database', unit: 'ms',
     ours: u.ours.median, baseline: { name: 'bare alembic upgrade head', value: u.alembic.median }, ratio,
     goals: [ratioAtMost(1.1, ratio, 'bare alembic')],
     note: `median of ${pairs} paired runs`,

@@ -37,8 +37,9 @@ if [ ${#missing[@]} -gt 0 ]; then
          "install Chromium (as \`chromium\` on PATH) and the Kerberos headers with your package manager, then run \`bash test/host/setup.sh\`"
   sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
   say "apt: installing ${missing[*]}"
-  { "${sudo[@]}" apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
+  . "$REPO/test/support/apt-wait.sh"
+  { apt_run "${sudo[@]}" apt-get update -qq &&
+    apt_run "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } ||
     fail "apt-get could not install ${missing[*]}" \
          "run \`sudo apt-get update && sudo apt-get install -y ${missing[*]}\` yourself, then the same npm command again"
 fi

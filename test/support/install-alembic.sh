@@ -20,6 +20,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
   fi
 fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-alembic python3-psycopg2
+. "$(dirname "$0")/apt-wait.sh"
+apt_run $SUDO apt-get update -qq
+apt_run $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-alembic python3-psycopg2
 /usr/bin/python3 -c 'import alembic, psycopg2; print("install-alembic: Alembic", alembic.__version__)'

@@ -72,7 +72,7 @@ export async function alembicLocked(
 ): Promise<LockedRun> {
   const started = performance.now();
   // The process starts now, Alembic once the lock is held: the supervisor's start-up overlaps the
-  // connect and the lock instead of adding to them (bench group 11).
+  // connect and the lock instead of adding to them (bench group 12).
   let open!: () => void;
   let refuse!: (err: unknown) => void;
   const gate = new Promise<void>((resolve, reject) => { open = resolve; refuse = reject; });

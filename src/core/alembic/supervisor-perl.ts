@@ -4,7 +4,7 @@
 // /dev/null, SIGINT and SIGTERM are forwarded to the group once (SIGKILL GRACE_MS after SIGTERM), the
 // end of stdin (we died) stops the group, and one JSON line on fd 3 says how the child ended. Why
 // Perl: Node's own start costs ~50 ms of CPU, a fifth of what Python spends importing Alembic, and
-// on a busy machine that shows in every delegated run (bench group 11); Perl starts in ~2 ms.
+// on a busy machine that shows in every delegated run (bench group 12); Perl starts in ~2 ms.
 // POSIX `sh` cannot be used: without a tty it cannot give the child a process group of its own.
 import { existsSync } from 'node:fs';
 

@@ -40,13 +40,12 @@ export function assertKnownHeads(chain: Chain, heads: readonly string[]): void {
     + (nearest.length ? ` (nearest known: ${nearest.join(', ')}).` : '.'));
 }
 
-/** `runsElsewhere`: the plan is run by another tool (an Alembic project's own Alembic), so every format is fine. */
-export function planUpgrade(chain: Chain, heads: readonly string[], target: string, runsElsewhere = false): PlannedRun {
+export function planUpgrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
   assertKnownHeads(chain, heads);
   const resolved = chain.graph.resolve(target, heads).revisions;
   const revisions = chain.graph.upgradePlan(heads, resolved);
   const migrations = revisions.map((r) => mustGet(chain, r));
-  if (!runsElsewhere) assertRunnableFormats(migrations);
+  assertRunnableFormats(migrations);
   return { direction: 'up', from: [...heads], to: chain.graph.headsAfterAll('up', heads, revisions), revisions, migrations };
 }
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { alembicOptions, offlineAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { CancelledError, core, lintEngine, type Chain, type Direction, MigrationChainError, type OfflineAlembic, type RiskyStatement } from '../core';
+import { CancelledError, core, lintEngine, type AlembicOptions, type Chain, type Direction, MigrationChainError, type OfflineAlembic, type RiskyStatement } from '../core';
 import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../folder-snapshot';
@@ -18,7 +18,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const folder = deps.chains.workspaceFolder(snapshot.folder.uri);
   const { url, target: db } = await deps.chains.connect(snapshot.folder.uri, verb);
   const c = core();
-  const plan = await c.planRun({ chain, url, direction, target, runByAlembic: !!snapshot.alembicProject });
+  const plan = await c.planRun({ chain, url, direction, target, throughAlembic: snapshot.alembicProject !== undefined });
   if (plan.steps.length === 0) return `${db.database} is already at ${target}; nothing to do.`;
   if (plan.irreversible?.length) {
     // The preview still shows what would be undone; no button can make it run.
@@ -29,14 +29,16 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
 
   const settings = deps.settings.for(folder);
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
-  const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log) : [];
+  const project = snapshot.alembicProject;
+  // An Alembic project's .py revisions count through Alembic's offline SQL, as in the lint.
+  const offline = project ? () => alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log }) : undefined;
+  const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log, offline) : [];
   if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
-    const project = snapshot.alembicProject;
     const preview = project
       ? await alembicPreview(deps, offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url }), chain, direction, plan.steps.map((st) => st.revision), target)
       : { riskyOf: c.riskyOfStep(chain.graph), notes: [] };
     const confirmation = runConfirmation(direction, plan, preview.riskyOf, settings);
-    if (locks.length) confirmation.detail += `\n\nBlocking locks on large tables:\n${locks.slice(0, 10).map((l) => `  ${l}`).join('\n')}`;
+    if (locks.length) confirmation.detail += `\n\n${lintEngine.confirmation().largeTableLocksBlock(locks)}`;
     if (preview.notes.length) confirmation.detail += `\n\n${preview.notes.join('\n')}`;
     await confirmOrThrow(confirmation);
   }
@@ -46,7 +48,6 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   deps.log.info(`${verb} ${db.display} to ${target}: ${plan.steps.length} revision(s)`);
   try {
     return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
-      const project = snapshot.alembicProject;
       if (project) {
         const options = { ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), target };
         const result = direction === 'up' ? await c.alembicUpgrade(options) : await c.alembicDowngrade(options);
@@ -112,9 +113,9 @@ async function alembicPreview(deps: CommandDeps, alembic: OfflineAlembic, chain:
 }
 
 /** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
-async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log): Promise<string[]> {
+async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log, alembic?: () => AlembicOptions): Promise<string[]> {
   try {
-    return await lintEngine.confirmation().largeTableLocks(chain, revisions, url);
+    return await lintEngine.confirmation().largeTableLocks(chain, revisions, url, alembic);
   } catch (err) {
     log.warn(`lock check before the upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
     return [];
