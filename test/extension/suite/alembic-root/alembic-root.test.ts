@@ -59,6 +59,8 @@ describe('Alembic project opened at the repository root (examples/alembic-backen
 
   before(async () => {
     ctx = await activate();
+    // The first read names the chain (its key is the project's path): the URL is stored for that chain.
+    await ctx.chains.refresh();
     await useTestDatabase(ctx);
   });
   afterEach(() => sandbox.restore());
