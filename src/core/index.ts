@@ -52,6 +52,8 @@ export { alembicProject, type AlembicProject } from './alembic/project';
 export { findAlembicInis, findNearestAlembicIni, locateFolderChains, projectNaming, repositoryRoot, type LocatedChain, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
 export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';
+export { alembicSql, alembicRisks, alembicScratchBuilder, type AlembicSql, type AlembicSqlOptions, type AlembicRisks } from './alembic/preview';
+export { AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './alembic/offline-sql';
 export * from './environments';
 export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python';
 export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';

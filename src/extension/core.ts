@@ -19,6 +19,7 @@ export { branchGroups, type BranchGroup } from '../core/stairway/branches';
 export type { RevisionResult } from '../core/stairway/model';
 export { selectRevisions } from '../core/stairway/select';
 export type { AlembicOptions } from '../core/alembic/run';
+export type { OfflineAlembic } from '../core/alembic/offline-sql';
 export type { AlembicProject } from '../core/alembic/project';
 export type { AlembicGraphCache } from '../core/alembic/graph-cache';
 export type { AlembicGraph } from '../core/alembic/graph-helper';

@@ -42,7 +42,10 @@ async function confirmRisks(ctx: CommandContext, url: string, target: string, al
   const core = ctx.core();
   const plan = await core.planRun({ chain, url, direction: 'up', target, throughAlembic: alembic !== undefined });
   if (plan.steps.length === 0) return;
-  const risks = upgradeRisks(plan.steps, core.riskyOfStep(chain.graph));
+  // An Alembic project's destructive statements come from its Alembic's offline SQL (not needed with --yes: only locks are printed then).
+  const offline = alembic && !ctx.options.yes ? await core.alembicRisks(alembic(), chain, 'up', plan.steps.map((s) => s.revision), target) : undefined;
+  for (const f of offline?.failures ?? []) ctx.output.note(`Not previewed: ${f.revision} cannot run in Alembic's offline mode (${f.reason}).`);
+  const risks = upgradeRisks(plan.steps, offline?.riskyOf ?? core.riskyOfStep(chain.graph));
   const locks = await largeTableLocks(ctx, chain, plan.steps.map((s) => s.revision), url, alembic);
   if (ctx.options.yes) {
     if (locks.length) ctx.output.note(locks.join('\n'));

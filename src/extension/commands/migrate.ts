@@ -2,10 +2,10 @@
 // progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
 // their own Alembic under our lock (core/alembic), verified when they reach the heads.
 import * as vscode from 'vscode';
-import { alembicOptions } from '../alembic';
+import { alembicOptions, offlineAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, lintEngine, type AlembicOptions, type Chain, type Direction, MigrationChainError } from '../core';
+import { CancelledError, core, lintEngine, type AlembicOptions, type Chain, type Direction, MigrationChainError, type OfflineAlembic, type RiskyStatement } from '../core';
 import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../folder-snapshot';
@@ -28,15 +28,18 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   }
 
   const settings = deps.settings.for(folder);
-  const riskyOf = c.riskyOfStep(chain.graph);
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
   const project = snapshot.alembicProject;
   // An Alembic project's .py revisions count through Alembic's offline SQL, as in the lint.
   const offline = project ? () => alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log }) : undefined;
   const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log, offline) : [];
   if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
-    const confirmation = runConfirmation(direction, plan, riskyOf, settings);
+    const preview = project
+      ? await alembicPreview(deps, offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url }), chain, direction, plan.steps.map((st) => st.revision), target)
+      : { riskyOf: c.riskyOfStep(chain.graph), notes: [] };
+    const confirmation = runConfirmation(direction, plan, preview.riskyOf, settings);
     if (locks.length) confirmation.detail += `\n\n${lintEngine.confirmation().largeTableLocksBlock(locks)}`;
+    if (preview.notes.length) confirmation.detail += `\n\n${preview.notes.join('\n')}`;
     await confirmOrThrow(confirmation);
   }
 
@@ -82,6 +85,31 @@ export function revisionChoices(snapshot: FolderSnapshot, states: readonly strin
 export function openUri(file: string, line: number): Thenable<vscode.TextEditor> {
   const l = Math.max(0, line - 1);
   return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(l, 0, l, 0), preview: true });
+}
+
+/**
+ * An Alembic run's risky statements from its offline SQL: an upgrade's destructive statements (the
+ * modal lists them like a native chain's), what a downgrade drops, and the revisions Alembic cannot
+ * print offline. A preview that cannot run never blocks the run; it says so.
+ */
+async function alembicPreview(deps: CommandDeps, alembic: OfflineAlembic, chain: Chain, direction: Direction, revisions: string[], target: string)
+  : Promise<{ riskyOf: (step: { revision: string }) => RiskyStatement[]; notes: string[] }> {
+  try {
+    const risks = await core().alembicRisks(alembic, chain, direction, revisions, target);
+    const notes: string[] = [];
+    if (direction === 'down') {
+      const drops = revisions.flatMap((r) => risks.riskyOf({ revision: r }).filter((x) => x.kind === 'destructive').map((x) => `  ${x.statement} (${r})`));
+      if (drops.length) notes.push(`The downgrade SQL (alembic downgrade --sql) deletes data:\n${drops.slice(0, 10).join('\n')}${drops.length > 10 ? `\n  … and ${drops.length - 10} more` : ''}`);
+    }
+    if (risks.failures.length) {
+      notes.push(`Not previewed (Alembic cannot print their SQL offline):\n${risks.failures.map((f) => `  ${f.revision}: ${f.reason}`).join('\n')}`);
+    }
+    return { riskyOf: risks.riskyOf, notes };
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    deps.log.warn(`Alembic's offline SQL for the preview failed: ${err instanceof Error ? err.message : String(err)}`);
+    return { riskyOf: () => [], notes: [`Not previewed: Alembic's offline SQL failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`] };
+  }
 }
 
 /** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
