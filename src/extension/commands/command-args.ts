@@ -25,6 +25,9 @@ export function revisionRef(arg: unknown): { folderUri: string; revision: string
  * workspace folder with several chains and none holding it narrows the pick to that folder's.
  */
 export async function chooseFolder(deps: CommandDeps, arg: unknown, needChain = true): Promise<FolderSnapshot> {
+  // Before the first read, a folder whose chain lives in a subfolder (backend/) is known only by
+  // the folder's own key: a URL stored then would land on a key no chain reads.
+  await deps.chains.ready;
   const all = deps.chains.snapshots();
   let candidates = needChain ? all.filter((s) => s.chain) : all;
   if (isRecord(arg) && typeof arg.folderUri === 'string' && !(arg instanceof vscode.Uri)) {
