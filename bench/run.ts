@@ -17,6 +17,8 @@ import { stairwayFigures } from './groups/stairway';
 import { resetFigures } from './groups/reset';
 import { lintFigures } from './groups/lint';
 import { fleetFigures } from './groups/fleet';
+import { alembicHelperFigures } from './groups/alembic-helper';
+import { alembicProjectFigures } from './groups/alembic-projects';
 
 interface GroupSpec {
   group: number;
@@ -36,6 +38,8 @@ const GROUPS: GroupSpec[] = [
   { group: 8, title: 'reset the seed chain: all-or-nothing vs drop-then-upgrade, and a rehearsal', run: resetFigures, needs: { database: 'required' } },
   { group: 9, title: 'lock-risk linter', run: lintFigures, needs: {} },
   { group: 10, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
+  { group: 11, title: 'reading an Alembic project through Alembic (the helper)', run: alembicHelperFigures, needs: {} },
+  { group: 12, title: 'Alembic projects: first paint of a .py chain, delegated upgrade', run: alembicProjectFigures, needs: { database: 'optional' } },
 ];
 
 function selectedGroups(): GroupSpec[] {
@@ -83,7 +87,7 @@ async function main(): Promise<number> {
     ctx.db
       ? `PostgreSQL: ${ctx.db.origin}; ${Object.entries(ctx.db.settings).map(([k, v]) => `${k}=${v}`).join(', ')}`
       : `PostgreSQL: ${ctx.dbProblem ?? 'not needed by the selected groups'}`,
-    ctx.alembic.available ? `alembic: ${ctx.alembic.version} (${ctx.alembic.command})` : `alembic: NOT AVAILABLE — ${ctx.alembic.reason}; our figures are printed alone`,
+    ctx.alembic.available ? `alembic: ${ctx.alembic.version} (${[ctx.alembic.command, ...ctx.alembic.args].join(' ')})` : `alembic: NOT AVAILABLE — ${ctx.alembic.reason}; our figures are printed alone`,
   ];
   if (process.env.NODE_EXTRA_CA_CERTS) {
     header.push('NODE_EXTRA_CA_CERTS is set in this shell: removed for every Node process timed (ours and the floors); Node 20 parses that bundle at each start, and no figure uses TLS');

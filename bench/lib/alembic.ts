@@ -5,11 +5,26 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { timeProcess } from './measure';
 
-export type AlembicPeer = { available: true; command: string; version: string } | { available: false; reason: string };
+/** `args`: what goes before Alembic's own arguments (`-m alembic` when the peer is `python3 -m alembic`). */
+export type AlembicPeer = { available: true; command: string; args: string[]; version: string } | { available: false; reason: string };
 
 const INSTALL_HINT = 'apt-get install alembic python3-alembic python3-psycopg2';
 
+/**
+ * BENCH_ALEMBIC, else `alembic` on PATH, else `python3 -m alembic` with Debian's python3 (its
+ * python3-alembic package ships the module without the `alembic` script).
+ */
 export function detectAlembic(): AlembicPeer {
+  if (!process.env.BENCH_ALEMBIC) {
+    const script = spawnSync('alembic', ['--version'], { encoding: 'utf8' });
+    if (script.error || script.status !== 0) {
+      const module = spawnSync('/usr/bin/python3', ['-m', 'alembic', '--version'], { encoding: 'utf8' });
+      const driver = spawnSync('/usr/bin/python3', ['-c', 'import psycopg2'], { encoding: 'utf8' });
+      if (!module.error && module.status === 0 && driver.status === 0) {
+        return { available: true, command: '/usr/bin/python3', args: ['-m', 'alembic'], version: `${module.stdout}${module.stderr}`.trim() };
+      }
+    }
+  }
   const command = process.env.BENCH_ALEMBIC ?? 'alembic';
   const version = spawnSync(command, ['--version'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) {
@@ -21,7 +36,7 @@ export function detectAlembic(): AlembicPeer {
   if (driver.error || driver.status !== 0) {
     return { available: false, reason: `alembic is installed but psycopg2 is not importable by ${python} (${INSTALL_HINT})` };
   }
-  return { available: true, command, version: `${version.stdout}${version.stderr}`.trim() };
+  return { available: true, command, args: [], version: `${version.stdout}${version.stderr}`.trim() };
 }
 
 /** The interpreter of a script's `#!` line, e.g. /usr/bin/python3 for Debian's /usr/bin/alembic. */
@@ -44,5 +59,5 @@ export function timeAlembic(peer: AlembicPeer & { available: true }, projectDir:
   const env = { ...process.env };
   delete env.DATABASE_URL;
   if (url) env.DATABASE_URL = url;
-  return timeProcess({ command: peer.command, args, cwd: projectDir, env });
+  return timeProcess({ command: peer.command, args: [...peer.args, ...args], cwd: projectDir, env });
 }

@@ -1,11 +1,12 @@
 // Where the database URL comes from, in the engine's one order (core/db/url-precedence.ts): --url,
-// then $DATABASE_URL, then DATABASE_URL in ./.env. The source is reported (for --debug), the URL
-// itself never is.
+// then $DATABASE_URL, then DATABASE_URL in ./.env, then sqlalchemy.url of the Alembic project's
+// alembic.ini (--config, else ./alembic.ini). The source is reported (for --debug), the URL itself never is.
 import * as path from 'node:path';
-import { inUrlPrecedence, nonEmptyUrl, readDotenvFile, type UrlSourceId } from '../core/db/url-precedence';
+import { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
+import { inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, readDotenvFile, type UrlSourceId } from '../core/db/url-precedence';
 import { UsageError } from './args';
 
-export type UrlSource = { kind: 'flag' } | { kind: 'env' } | { kind: 'dotenv'; file: string };
+export type UrlSource = { kind: 'flag' } | { kind: 'env' } | { kind: 'dotenv'; file: string } | { kind: 'alembic-ini'; file: string };
 
 export interface ResolvedUrl {
   url: string;
@@ -16,9 +17,11 @@ export interface UrlInputs {
   flag?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The Alembic project's alembic.ini (--config), else ./alembic.ini when there is one. */
+  alembicIni?: string;
 }
 
-export function resolveDatabaseUrl({ flag, env, cwd }: UrlInputs): ResolvedUrl | undefined {
+export function resolveDatabaseUrl({ flag, env, cwd, alembicIni }: UrlInputs): ResolvedUrl | undefined {
   if (flag !== undefined && !flag.trim()) throw new UsageError('--url is empty.', 'Pass a URL like postgres://user@localhost:5432/app.');
   const file = path.join(cwd, '.env');
   const sources: Partial<Record<UrlSourceId, () => ResolvedUrl | undefined>> = {
@@ -27,6 +30,11 @@ export function resolveDatabaseUrl({ flag, env, cwd }: UrlInputs): ResolvedUrl |
     'env-file': () => {
       const fromFile = readDotenv(file).DATABASE_URL;
       return nonEmptyUrl(fromFile) ? { url: fromFile, source: { kind: 'dotenv', file } } : undefined;
+    },
+    'alembic-ini': () => {
+      const ini = path.resolve(cwd, alembicIni ?? 'alembic.ini');
+      const url = postgresUrlFromSqlalchemy(readSqlalchemyUrlSync(ini));
+      return url ? { url, source: { kind: 'alembic-ini', file: ini } } : undefined;
     },
   };
   for (const [, read] of inUrlPrecedence(sources)) {
@@ -40,7 +48,7 @@ export function requireDatabaseUrl(inputs: UrlInputs): ResolvedUrl {
   const resolved = resolveDatabaseUrl(inputs);
   if (!resolved) {
     throw new UsageError(
-      'No database URL: --url is not given, DATABASE_URL is not set and ./.env does not define it.',
+      'No database URL: --url is not given, DATABASE_URL is not set, ./.env does not define it and alembic.ini sets no postgresql sqlalchemy.url.',
       'Pass --url postgres://user@host:5432/db, export DATABASE_URL, or add DATABASE_URL=... to .env.',
     );
   }
@@ -52,6 +60,7 @@ export function describeSource(source: UrlSource): string {
     case 'flag': return '--url';
     case 'env': return 'the DATABASE_URL environment variable';
     case 'dotenv': return `DATABASE_URL in ${source.file}`;
+    case 'alembic-ini': return `sqlalchemy.url in ${source.file}`;
   }
 }
 

@@ -3,8 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alembicProject, type AlembicProject } from '../core/alembic/project';
+import { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
 import { ChainError } from '../core/errors';
 import type { Chain } from '../core/chain/chain';
+import type { AlembicLocations } from '../core/chain/load';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';
@@ -46,11 +48,15 @@ export function createContext(
   let chain: Promise<Chain> | undefined;
   let resolved: { value: ResolvedUrl | undefined } | undefined;
 
+  const urlInputs = { flag: args.options.url, env: io.env, cwd: io.cwd, alembicIni: args.options.config };
   const resolveUrl = (): ResolvedUrl | undefined => {
     if (!resolved) {
-      const value = resolveDatabaseUrl({ flag: args.options.url, env: io.env, cwd: io.cwd });
-      // Registered before anything can print the URL or an error about it.
+      const value = resolveDatabaseUrl(urlInputs);
+      // Registered before anything can print the URL or an error about it; alembic.ini's URL too,
+      // which Alembic's own output may echo even when another source won.
       output.addSecrets(secretFormsOf(value?.url, io.env));
+      const iniUrl = readSqlalchemyUrlSync(path.resolve(io.cwd, urlInputs.alembicIni ?? 'alembic.ini'));
+      if (iniUrl && iniUrl !== value?.url) output.addSecrets(secretFormsOf(iniUrl, {}));
       if (value) logger.debug(`database URL from ${describeSource(value.source)}`);
       resolved = { value };
     }
@@ -72,7 +78,7 @@ export function createContext(
       return (await locate()).project;
     },
     async chain(opts = {}) {
-      chain ??= ctx.migrationsDir().then((d) => loadChainApi().loadChain(d));
+      chain ??= locate().then((l) => loadChainApi().loadChain(l.dir, l.alembic ? { alembic: l.alembic } : {}));
       const loaded = await chain;
       if (opts.requireValid) {
         const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -81,7 +87,7 @@ export function createContext(
       return loaded;
     },
     databaseUrl() {
-      return resolveUrl() ?? requireDatabaseUrl({ flag: args.options.url, env: io.env, cwd: io.cwd });
+      return resolveUrl() ?? requireDatabaseUrl(urlInputs);
     },
     optionalDatabaseUrl: resolveUrl,
   };
@@ -91,39 +97,52 @@ export function createContext(
 interface Located {
   dir: string;
   project?: AlembicProject;
+  /** An Alembic project's version locations, listed as Alembic lists them. */
+  alembic?: AlembicLocations;
 }
 
 /**
  * The migrations folder and, for an Alembic project, its alembic.ini: --config FILE; --dir PATH (an
  * Alembic project when an alembic.ini between it and here names that folder); ./alembic.ini or
- * ./migrations; else the nearest alembic.ini above the working directory, or the only one below it
- * (said on stderr).
+ * ./migrations; else the nearest alembic.ini above the working directory, or the only one below it.
+ * Which alembic.ini was used, and why, is said on stderr.
  */
 async function locateChain(options: ParsedOptions, cwd: string, logger: Logger): Promise<Located> {
   const chainApi = loadChainApi();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const find = require('../core/alembic/find') as typeof import('../core/alembic/find');
-  const versionsOf = async (ini: string): Promise<string> => {
-    const dir = await chainApi.alembicVersionsDirOf(ini);
-    if (!dir) throw new UsageError(`${ini} names no versions folder that exists (script_location/versions or version_locations).`, 'Check script_location in that file, or pass --dir PATH.');
-    return dir;
+  const shown = (ini: string) => path.relative(cwd, ini) || ini;
+  const project = async (ini: string, why: string, dir?: string): Promise<Located> => {
+    const location = await chainApi.alembicChainLocation(ini);
+    if (!location && dir === undefined) {
+      const config = await chainApi.readAlembicConfig(ini);
+      throw new UsageError(`${ini} names no versions folder that exists (script_location/versions or version_locations)${config.error ? `: ${config.error}` : ''}.`,
+        'Check script_location in that file, or pass --dir PATH.');
+    }
+    const chosen = dir ?? location!.dir;
+    const locations = location && location.dir === chosen ? location.locations : [chosen];
+    const more = locations.length > 1 ? ` + ${locations.length - 1} more version location(s)` : '';
+    logger.info(`Alembic project: ${shown(ini)} (${why}); revisions in ${path.relative(cwd, chosen) || '.'}${more}`);
+    return { dir: chosen, project: alembicProject(ini), alembic: { locations, recursive: location?.recursive ?? false, sourceless: location?.sourceless } };
   };
   if (options.config !== undefined) {
     const ini = path.resolve(cwd, options.config);
     if (!fs.existsSync(ini)) throw new UsageError(`--config ${ini}: no such file.`, 'Pass the path of the project\'s alembic.ini.');
-    const dir = options.dir !== undefined ? path.resolve(cwd, options.dir) : await versionsOf(ini);
-    logger.debug(`Alembic project ${ini} (from --config); migrations folder ${dir}`);
-    return { dir, project: alembicProject(ini) };
+    return project(ini, 'from --config', options.dir !== undefined ? path.resolve(cwd, options.dir) : undefined);
   }
   if (options.dir !== undefined) {
     const dir = path.resolve(cwd, options.dir);
+    const named = await find.projectLocationNaming(cwd, dir);
+    if (named) return project(named.project.iniFile, 'names the folder given with --dir');
     logger.debug(`migrations folder from --dir: ${dir}`);
-    return { dir, project: await find.projectNaming(cwd, dir) };
+    return { dir };
   }
   const found = await chainApi.findMigrationsDir(cwd);
   if (found) {
+    const named = await find.projectLocationNaming(cwd, found);
+    if (named) return project(named.project.iniFile, 'found here');
     logger.debug(`migrations folder: ${found}`);
-    return { dir: found, project: await find.projectNaming(cwd, found) };
+    return { dir: found };
   }
   const nearest = await find.findNearestAlembicIni(cwd);
   if (nearest && 'ambiguous' in nearest) {
@@ -138,7 +157,5 @@ async function locateChain(options: ParsedOptions, cwd: string, logger: Logger):
       'Run from the project root or pass --dir PATH or --config PATH/alembic.ini.',
     );
   }
-  const dir = await versionsOf(nearest.iniFile);
-  logger.info(`Alembic project: ${path.relative(cwd, nearest.iniFile) || nearest.iniFile} (found ${nearest.where === 'here' ? 'here' : `${nearest.where} the working directory`})`);
-  return { dir, project: alembicProject(nearest.iniFile) };
+  return project(nearest.iniFile, `found ${nearest.where === 'here' ? 'here' : `${nearest.where} the working directory`}`);
 }

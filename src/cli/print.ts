@@ -39,7 +39,7 @@ export function historyEntries(graph: RevisionGraph, opts: HistoryOptions = {}):
       revision,
       parents: [...m.downRevisions],
       dependsOn: [...m.dependsOn],
-      branchLabels: [...m.branchLabels],
+      branchLabels: [...graph.branchLabelsOf(revision)],
       message: m.message,
       file: displayPath(m.file, opts.cwd),
       head: heads.has(revision),
@@ -85,7 +85,8 @@ export function revisionLine(graph: RevisionGraph, revision: string, opts: { ver
   const head = graph.heads.includes(revision) ? ' (head)' : '';
   const current = opts.current ? ' (current)' : '';
   const suffix = opts.verbose ? `, ${m.message}` : '';
-  const label = m.branchLabels.length ? ` (${m.branchLabels.join(', ')})` : '';
+  const own = graph.branchLabelsOf(revision);
+  const label = own.length ? ` (${own.join(', ')})` : '';
   return `${revision}${label}${head}${current}${suffix}`;
 }
 

@@ -44,7 +44,9 @@ export type ChainProblemCode =
   | 'unparseable-header'
   | 'no-revision'
   | 'non-transactional-statement'
-  | 'unreadable-file';
+  | 'unreadable-file'
+  | 'alembic-disagreement' // Alembic itself reads the file differently (core/alembic/graph-compare.ts)
+  | 'alembic-error';       // Alembic itself cannot load the file or the project
 
 export interface ChainDiagnostic {
   code: ChainProblemCode;

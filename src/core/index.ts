@@ -49,7 +49,13 @@ export {
 
 export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
 export { alembicProject, type AlembicProject } from './alembic/project';
-export { findAlembicInis, findNearestAlembicIni, locateFolderChain, projectNaming, repositoryRoot, type NearestIni } from './alembic/find';
+export { findAlembicInis, findNearestAlembicIni, locateFolderChains, projectNaming, repositoryRoot, type LocatedChain, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
 export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';
+export { alembicSql, alembicRisks, alembicScratchBuilder, type AlembicSql, type AlembicSqlOptions, type AlembicRisks } from './alembic/preview';
+export { AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './alembic/offline-sql';
 export * from './environments';
+export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python';
+export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
+export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';
+export { compareWithAlembic, applyAlembicGraph, type AlembicDisagreement, type DisagreementKind } from './alembic/graph-compare';

@@ -79,6 +79,8 @@ export function lensesFor(snapshot: FolderSnapshot, m: Migration, environments?:
     case 'applied': {
       const when = formatWhen(status?.appliedAt);
       lenses.push({ line, title: when ? `✓ Applied ${when}` : '✓ Applied' });
+      // Applied below the current head: undo what is above it (an Alembic project's own Alembic does it).
+      lenses.push({ line, title: '↓ Downgrade to here', tooltip: `Downgrade ${snapshot.status.target.database} to ${m.revision}: undo the revisions above it; this one stays applied`, command: 'migrationChain.downgradeToHere', args: [ref] });
       break;
     }
     case 'pending':

@@ -1,13 +1,14 @@
 // Which database a workspace folder talks to, in the engine's one order (core/db/url-precedence.ts):
 // SecretStorage, the `migrationChain.databaseUrl` setting, the process environment, then the `.env`
-// file of the Alembic project's folder (backend/.env) before the workspace folder's.
+// file of the Alembic project's folder (backend/.env) before the workspace folder's, then the
+// project's alembic.ini sqlalchemy.url when it is a PostgreSQL URL.
 // No `vscode` here: the caller passes the sources. The result names its source for the output
 // channel; the URL itself is only ever handed to the engine.
 import * as path from 'path';
 import { parse as parseDotenv } from 'dotenv';
-import { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from './core';
+import { inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, sqlalchemyUrlOf, type UrlSourceId } from './core';
 
-export type ConnectionSource = 'secret' | 'setting' | 'env-file' | 'environment';
+export type ConnectionSource = 'secret' | 'setting' | 'env-file' | 'environment' | 'alembic-ini';
 
 export interface ResolvedUrl {
   url: string;
@@ -23,6 +24,8 @@ export interface ConnectionSources {
   folderPath: string;
   /** An Alembic project's folder inside the workspace folder (backend/): its env file is read first. */
   projectPath?: string;
+  /** The Alembic project's alembic.ini: its sqlalchemy.url is the last source. */
+  alembicIni?: string;
   envFile: string;
   envVariable: string;
   env: NodeJS.ProcessEnv;
@@ -45,6 +48,12 @@ export async function resolveDatabaseUrl(src: ConnectionSources): Promise<Resolv
         if (resolved) return resolved;
       }
       return undefined;
+    },
+    'alembic-ini': async () => {
+      if (!src.alembicIni) return undefined;
+      const text = await src.readFile(src.alembicIni);
+      const url = text === undefined ? undefined : postgresUrlFromSqlalchemy(sqlalchemyUrlOf(text, src.alembicIni));
+      return found(url, 'alembic-ini', `${path.relative(src.folderPath, src.alembicIni) || 'alembic.ini'} (sqlalchemy.url)`);
     },
   };
   for (const [, read] of inUrlPrecedence(sources)) {

@@ -1,5 +1,6 @@
 // The one owner of everything the extension creates (rust-analyzer's Ctx): built in activate(),
 // pushed into context.subscriptions, disposes all of it in reverse order.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { ChainCodeLensProvider, CODELENS_SELECTOR, environmentsHover } from './codelens';
 import { registerCommands } from './commands';
@@ -33,13 +34,16 @@ export class Context implements vscode.Disposable {
     const own = <T extends vscode.Disposable>(d: T): T => { this.disposables.push(d); return d; };
     this.log = own(new Log());
     this.settings = own(new SettingsReader(this.log));
-    this.chains = own(new WorkspaceChains({ log: this.log, settings: this.settings, secrets: extension.secrets }));
+    this.chains = own(new WorkspaceChains({
+      log: this.log, settings: this.settings, secrets: extension.secrets,
+      helperScript: path.join(extension.extensionPath, 'media', 'alembic_graph.py'),
+    }));
     this.diagnostics = own(new ChainDiagnostics(this.chains));
     this.tree = new ChainTreeProvider(this.chains);
     own(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
     own(new ChainStatusBar(this.chains));
     this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains, settings: this.settings }));
-    registerLint(own(new LintService(this.chains, this.log)), this.chains, extension.extensionUri).forEach(own);
+    registerLint(own(new LintService(this.chains, this.settings, this.log)), this.chains, extension.extensionUri).forEach(own);
     this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
     own(createEnvironmentsTree(this.environments));
     own({ dispose: () => MatrixPanel.open?.dispose() });

@@ -7,18 +7,22 @@ export type {
   RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
   AcceptFileResult, DriftReport, HeadAdviceKind, HeadPairAdvice, SchemaDiffEntry, Direction, ChainDiagnostic,
 } from '../core';
-export type { EnvironmentsConfig, FleetStatus, FleetTarget, ParityReport, TargetStatus } from '../core';
+export type { EnvironmentsConfig, FleetStatus, FleetTarget, LocatedChain, ParityReport, TargetStatus } from '../core';
 export { ChainCache } from '../core/chain/cache';
 export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
 export { confirmationLevel } from '../core/db/protected';
-export { inUrlPrecedence, nonEmptyUrl, type UrlSourceId } from '../core/db/url-precedence';
+export { inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, type UrlSourceId } from '../core/db/url-precedence';
+export { sqlalchemyUrlOf } from '../core/chain/alembic-ini';
 export { secretFormsOf } from '../core/secrets';
 export { upgradeRisks } from '../core/sql/risky';
 export { branchGroups, type BranchGroup } from '../core/stairway/branches';
 export type { RevisionResult } from '../core/stairway/model';
 export { selectRevisions } from '../core/stairway/select';
 export type { AlembicOptions } from '../core/alembic/run';
+export type { OfflineAlembic } from '../core/alembic/offline-sql';
 export type { AlembicProject } from '../core/alembic/project';
+export type { AlembicGraphCache } from '../core/alembic/graph-cache';
+export type { AlembicGraph } from '../core/alembic/graph-helper';
 export { splitCommand } from '../core/alembic/command';
 export type { ChainLintResult } from '../core/lint/chain';
 export type { DatabaseFacts } from '../core/lint/facts';

@@ -5,11 +5,18 @@ import type { Chain, ChainStatus, DatabaseTarget, Migration, RevisionState, Revi
 import type { ConnectionSource } from './connection';
 import type { AlembicProject } from './core';
 
+/** One chain of a workspace folder (chain-keys.ts): the folder's own, or an Alembic project inside it. */
 export interface FolderRef {
+  /** Shown as the tree root: the folder's name, or the project's path inside it (`backend`). */
   name: string;
-  /** `Uri.toString()`: the key for everything per folder. */
+  /** The chain's key for everything per chain (the folder's `Uri.toString()` for its own chain). */
   uri: string;
+  /** The workspace folder's path. */
   fsPath: string;
+  /** The workspace folder's `Uri.toString()` (differs from `uri` for a project inside the folder). */
+  folderUri?: string;
+  /** The project's folder relative to the workspace folder ('/'-separated), when not the folder itself. */
+  project?: string;
 }
 
 /** Why there is no status; each has its own wording and action. */

@@ -21,6 +21,8 @@ export interface Settings {
   statusPollSeconds: number;
   /** argv of the Alembic command, e.g. ['poetry', 'run', 'alembic']; run without a shell. [] = find one (core/alembic/command.ts). */
   alembicCommand: string[];
+  /** Interpreter that reads Alembic projects through Alembic (core/alembic/python.ts); undefined = find one. */
+  python: string | undefined;
   /** Rehearse a reset that cannot run in one transaction on a scratch database first. */
   resetRehearse: boolean;
 }
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   codeLensEnabled: true,
   statusPollSeconds: 0,
   alembicCommand: [],
+  python: undefined,
   resetRehearse: true,
 });
 
@@ -107,6 +110,7 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     codeLensEnabled: bool('codeLens.enabled', DEFAULT_SETTINGS.codeLensEnabled),
     statusPollSeconds: int('statusPollSeconds', DEFAULT_SETTINGS.statusPollSeconds, 0, 86_400),
     alembicCommand: splitCommand(alembic),
+    python: optionalText('python'),
     resetRehearse: bool('reset.rehearse', DEFAULT_SETTINGS.resetRehearse),
   };
   return { settings, problems };

@@ -1,5 +1,6 @@
-// `$(database) <db> @ <rev> · N pending` for the folder of the active editor; click → command pick.
+// `$(database) <db> @ <rev> · N pending` for the chain of the active editor's file; click → command pick.
 import * as vscode from 'vscode';
+import { chainOfFile } from './chain-keys';
 import type { FolderSnapshot } from './folder-snapshot';
 import { statusBarText } from './status-text';
 import type { WorkspaceChains } from './workspace-chains';
@@ -20,7 +21,7 @@ export class ChainStatusBar implements vscode.Disposable {
     const shown = this.chains.snapshots().filter((s) => s.chain);
     const uri = vscode.window.activeTextEditor?.document.uri;
     const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
-    return (folder && shown.find((s) => s.folder.uri === folder.uri.toString())) ?? shown[0];
+    return (uri && chainOfFile(shown, uri.fsPath, folder?.uri.toString())) ?? shown[0];
   }
 
   private render(): void {

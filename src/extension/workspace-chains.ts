@@ -1,15 +1,19 @@
-// One data source per workspace folder: the chain read from its files (re-read when a watched file
-// is created, changed or deleted) and the database status from ONE getStatus call per refresh.
-// Everything the editor shows listens to `onDidChange`; nothing else reads files or queries.
+// One data source per chain: each workspace folder's chains (its own migrations folder, or every
+// alembic.ini project below it, core/alembic/find.ts locateFolderChains), each read from its files
+// (re-read when a watched file is created, changed or deleted) with the database status from ONE
+// getStatus call per refresh. Everything the editor shows listens to `onDidChange`; nothing else
+// reads files or queries.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChainCache, core, type DatabaseTarget, MigrationChainError, migrationExtensions } from './core';
+import { ChainCache, core, sqlalchemyUrlOf, type Chain, type DatabaseTarget, type LocatedChain, MigrationChainError, migrationExtensions } from './core';
 import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from './connection';
 import type { Log } from './log';
 import type { SettingsReader } from './settings';
-import type { FolderRef, FolderSnapshot } from './folder-snapshot';
+import type { FolderSnapshot } from './folder-snapshot';
+import { chainRef, type WorkspaceFolderRef } from './chain-keys';
 import { requireTrust } from './trust';
+import { AlembicReading } from './alembic-reading';
 
 const DEBOUNCE_MS = 150;
 // Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
@@ -19,10 +23,12 @@ export interface Deps {
   log: Log;
   settings: SettingsReader;
   secrets: vscode.SecretStorage;
+  /** The Alembic graph helper shipped with the extension (media/alembic_graph.py); default: found next to the engine. */
+  helperScript?: string;
 }
 
 export class WorkspaceChains implements vscode.Disposable {
-  private readonly folders = new Map<string, FolderChain>();
+  private readonly folders = new Map<string, FolderChains>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -33,47 +39,61 @@ export class WorkspaceChains implements vscode.Disposable {
   constructor(private readonly deps: Deps) {
     vscode.workspace.onDidChangeWorkspaceFolders(() => void this.syncFolders(), null, this.disposables);
     vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh(), null, this.disposables);
-    deps.settings.onDidChange(() => { this.schedulePoll(); void this.refresh(); }, null, this.disposables);
+    deps.settings.onDidChange((e) => {
+      if (e.affectsConfiguration('migrationChain.python')) for (const f of this.folders.values()) f.alembic.forget();
+      this.schedulePoll();
+      void this.refresh();
+    }, null, this.disposables);
     deps.secrets.onDidChange((e) => {
-      for (const f of this.folders.values()) if (e.key === secretKey(f.ref.uri)) void f.refresh();
+      for (const f of this.folders.values()) if (f.snapshots().some((s) => e.key === secretKey(s.folder.uri))) void f.refresh();
     }, null, this.disposables);
     this.ready = this.syncFolders();
     this.schedulePoll();
   }
 
+  /** Every chain of every folder, folders in workspace order, a folder's chains by project path. */
   snapshots(): FolderSnapshot[] {
-    return [...this.folders.values()].map((f) => f.snapshot);
+    return [...this.folders.values()].flatMap((f) => f.snapshots());
   }
 
-  snapshot(folderUri: string): FolderSnapshot | undefined {
-    return this.folders.get(folderUri)?.snapshot;
+  /** The chain known by `key` (FolderRef.uri; a workspace folder's URI names its own or only chain). */
+  snapshot(key: string): FolderSnapshot | undefined {
+    return this.owner(key)?.snapshotOf(key);
   }
 
-  workspaceFolder(folderUri: string): vscode.WorkspaceFolder | undefined {
-    return this.folders.get(folderUri)?.folder;
+  workspaceFolder(key: string): vscode.WorkspaceFolder | undefined {
+    return this.owner(key)?.folder;
   }
 
-  /** Re-reads files and status of one folder (or all); resolves when the new snapshot is published. */
-  async refresh(folderUri?: string): Promise<void> {
-    const targets = folderUri ? [this.folders.get(folderUri)].filter((f): f is FolderChain => !!f) : [...this.folders.values()];
+  /** Re-reads files and status of the folder holding one chain (or all); resolves when the new snapshots are published. */
+  async refresh(key?: string): Promise<void> {
+    const targets = key ? [this.owner(key)].filter((f): f is FolderChains => !!f) : [...this.folders.values()];
     await Promise.all(targets.map((f) => f.refresh()));
   }
 
   /** The URL to run against, re-resolved now (never the one cached for display). Refuses untrusted. */
-  async connect(folderUri: string, action: string): Promise<{ url: string; target: DatabaseTarget; source: ResolvedUrl }> {
+  async connect(key: string, action: string): Promise<{ url: string; target: DatabaseTarget; source: ResolvedUrl }> {
     requireTrust(action);
-    const f = this.folders.get(folderUri);
-    if (!f) throw new Error(`No workspace folder ${folderUri}`);
-    const resolved = await f.resolveUrl();
+    const f = this.owner(key);
+    const snapshot = f?.snapshotOf(key);
+    if (!f || !snapshot) throw new Error(`No workspace folder ${key}`);
+    const resolved = await f.resolveUrl(snapshot);
     if (!resolved) {
       const s = this.deps.settings.for(f.folder);
       throw new MigrationChainError('usage',
-        `${f.ref.name}: no database URL configured.`,
+        `${snapshot.folder.name}: no database URL configured.`,
         `Run "Migration Chain: Set Database URL", set migrationChain.databaseUrl, or put ${s.envVariable} in ${s.envFile}.`);
     }
     const target = core().parseDatabaseUrl(resolved.url);
     this.deps.log.rememberUrl(resolved.url);
     return { url: resolved.url, target, source: resolved };
+  }
+
+  private owner(key: string): FolderChains | undefined {
+    const direct = this.folders.get(key);
+    if (direct) return direct;
+    for (const f of this.folders.values()) if (f.snapshotOf(key)) return f;
+    return undefined;
   }
 
   private syncFolders(): Promise<void> {
@@ -84,7 +104,7 @@ export class WorkspaceChains implements vscode.Disposable {
     const loads: Promise<void>[] = [];
     for (const [key, folder] of current) {
       if (this.folders.has(key)) continue;
-      const f = new FolderChain(folder, this.deps, () => this.changed.fire());
+      const f = new FolderChains(folder, this.deps, () => this.changed.fire());
       this.folders.set(key, f);
       loads.push(f.refresh());
     }
@@ -108,23 +128,33 @@ export class WorkspaceChains implements vscode.Disposable {
   }
 }
 
-class FolderChain implements vscode.Disposable {
-  readonly ref: FolderRef;
-  snapshot: FolderSnapshot;
+/** The chains of one workspace folder: one watcher and one parse cache, a snapshot per chain. */
+class FolderChains implements vscode.Disposable {
+  readonly ref: WorkspaceFolderRef;
+  private current: FolderSnapshot[];
   private readonly watcher: vscode.FileSystemWatcher;
   private readonly disposables: vscode.Disposable[] = [];
   private debounce: NodeJS.Timeout | undefined;
   /** Refreshes never overlap: a request during one runs once more after it. */
   private running: Promise<void> | undefined;
   private again = false;
-  private lastSourceLine: string | undefined;
+  private readonly lastSourceLine = new Map<string, string>();
   private readonly cache = new ChainCache();
+  /** The chains found by the last search of the folder. */
+  private located: LocatedChain[] | undefined;
+  /** Each chain's static reading, kept apart from the shown chain (which may have Alembic's answer merged in). */
+  private readonly staticChains = new Map<string, Chain>();
+  /** How each chain's files were listed last time (an Alembic project's locations): a change rereads it. */
+  private readonly listings = new Map<string, string>();
   /** Files a watcher reported since the last read; undefined = rescan the folder (mtime-cached). */
   private changedFiles: Set<string> | undefined;
+  /** The chain as Alembic itself reads it, merged in once known (trusted workspaces only). */
+  readonly alembic: AlembicReading;
 
   constructor(readonly folder: vscode.WorkspaceFolder, private readonly deps: Deps, private readonly publish: () => void) {
     this.ref = { name: folder.name, uri: folder.uri.toString(), fsPath: folder.uri.fsPath };
-    this.snapshot = { folder: this.ref };
+    this.current = [{ folder: chainRef(this.ref, '') }];
+    this.alembic = new AlembicReading(deps.log, deps.helperScript);
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
     const onFile = (uri: vscode.Uri) => {
       if (!this.concerns(uri.fsPath)) return;
@@ -134,6 +164,15 @@ class FolderChain implements vscode.Disposable {
     this.watcher.onDidCreate(onFile, null, this.disposables);
     this.watcher.onDidChange(onFile, null, this.disposables);
     this.watcher.onDidDelete(onFile, null, this.disposables);
+  }
+
+  snapshots(): FolderSnapshot[] {
+    return this.current;
+  }
+
+  snapshotOf(key: string): FolderSnapshot | undefined {
+    // The folder's URI also names its only chain, wherever that chain's project sits.
+    return this.current.find((s) => s.folder.uri === key) ?? (key === this.ref.uri && this.current.length === 1 ? this.current[0] : undefined);
   }
 
   /** A full refresh: rescans the folder (unchanged files come from the cache) and re-reads status. */
@@ -158,7 +197,7 @@ class FolderChain implements vscode.Disposable {
       try {
         do {
           this.again = false;
-          this.snapshot = await this.read();
+          this.current = await this.read();
           this.publish();
         } while (this.again);
       } finally {
@@ -168,13 +207,14 @@ class FolderChain implements vscode.Disposable {
     return this.running;
   }
 
-  resolveUrl(projectDir = this.snapshot.alembicProject?.dir): Promise<ResolvedUrl | undefined> {
+  resolveUrl(snapshot: FolderSnapshot): Promise<ResolvedUrl | undefined> {
     const s = this.deps.settings.for(this.folder);
     return resolveDatabaseUrl({
-      secret: async () => this.deps.secrets.get(secretKey(this.ref.uri)),
+      secret: async () => this.deps.secrets.get(secretKey(snapshot.folder.uri)),
       setting: s.databaseUrl,
       folderPath: this.ref.fsPath,
-      projectPath: projectDir,
+      projectPath: snapshot.alembicProject?.dir,
+      alembicIni: snapshot.alembicProject?.iniFile,
       envFile: s.envFile,
       envVariable: s.envVariable,
       env: process.env,
@@ -182,32 +222,71 @@ class FolderChain implements vscode.Disposable {
     });
   }
 
-  private async read(): Promise<FolderSnapshot> {
-    const c = core();
+  private async read(): Promise<FolderSnapshot[]> {
+    const changed = this.changedFiles;
+    this.changedFiles = new Set();
     const s = this.deps.settings.for(this.folder);
-    const snapshot: FolderSnapshot = { folder: this.ref };
+    let located = this.located;
     try {
-      const located = await c.locateFolderChain(this.ref.fsPath, s.migrationsDir);
-      snapshot.alembicProject = located.project;
-      snapshot.migrationsDir = located.dir && fs.existsSync(located.dir) ? located.dir : undefined;
-      const changed = this.changedFiles;
-      this.changedFiles = new Set();
-      const incremental = changed && this.snapshot.migrationsDir === snapshot.migrationsDir && this.snapshot.chain;
-      if (snapshot.migrationsDir) {
-        snapshot.chain = await c.loadChain(snapshot.migrationsDir, { cache: this.cache, changed: incremental ? [...changed] : undefined });
+      // Looking for alembic.ini files walks the folder: done on a full refresh and when a reported
+      // file is not inside a known chain (a new project or migrations folder), not on every poll.
+      const known = (f: string) => this.current.some((c) => c.chain && chainHolds(c.chain, f)) || /[\\/]\.env[^\\/]*$/.test(f);
+      if (!located || !changed || [...changed].some((f) => !known(f))) {
+        located = await core().locateFolderChains(this.ref.fsPath, s.migrationsDir);
+        this.located = located;
       }
     } catch (err) {
-      snapshot.loadError = errorText(err);
+      const snapshot: FolderSnapshot = { folder: chainRef(this.ref, ''), loadError: errorText(err) };
       this.deps.log.error(`${this.ref.name}: cannot read migrations: ${snapshot.loadError}`);
+      return [snapshot];
+    }
+    // The folder's own chain keeps the folder's name; a project below it is shown by its path.
+    const out: FolderSnapshot[] = [];
+    for (const l of located) out.push(await this.readChain(l, changed));
+    return out;
+  }
+
+  private async readChain(located: LocatedChain, changed: Set<string> | undefined): Promise<FolderSnapshot> {
+    const c = core();
+    const s = this.deps.settings.for(this.folder);
+    const ref = chainRef(this.ref, located.relative);
+    const snapshot: FolderSnapshot = { folder: ref, alembicProject: located.project };
+    const label = ref.project ? `${this.ref.name}/${ref.project}` : this.ref.name;
+    const before = this.current.find((p) => p.folder.uri === ref.uri);
+    try {
+      snapshot.migrationsDir = located.dir && fs.existsSync(located.dir) ? located.dir : undefined;
+      // The static reading of this chain last time (before Alembic's answer was merged in).
+      const previous = this.staticChains.get(ref.uri);
+      const same = changed && previous && before?.migrationsDir === snapshot.migrationsDir;
+      if (snapshot.migrationsDir) {
+        const touched = same ? [...changed].filter((f) => chainHolds(previous, f)) : undefined;
+        const listing = JSON.stringify(located.alembic ?? null);
+        snapshot.chain = same && touched && touched.length === 0 && this.listings.get(ref.uri) === listing
+          ? previous
+          : await c.loadChain(snapshot.migrationsDir, { cache: this.cache, changed: touched, alembic: located.alembic });
+        this.listings.set(ref.uri, listing);
+        this.staticChains.set(ref.uri, snapshot.chain);
+      } else {
+        this.staticChains.delete(ref.uri);
+      }
+      // The static reading paints now; Alembic's own reading replaces it on a later refresh when it is known.
+      snapshot.chain = await this.alembic.apply({
+        project: snapshot.alembicProject, chain: snapshot.chain, configuredPython: s.python, workspaceFolder: this.folder,
+        onAnswer: () => this.scheduleRefresh(),
+      });
+    } catch (err) {
+      snapshot.loadError = errorText(err);
+      this.deps.log.error(`${label}: cannot read migrations: ${snapshot.loadError}`);
     }
     if (!vscode.workspace.isTrusted) {
       snapshot.disconnected = { reason: 'untrusted' };
       return snapshot;
     }
-    const resolved = await this.resolveUrl(snapshot.alembicProject?.dir);
+    await this.rememberIniUrl(located.project?.iniFile);
+    const resolved = await this.resolveUrl(snapshot);
     if (!resolved) {
       snapshot.disconnected = { reason: 'no-url' };
-      this.logSource(`${this.ref.name}: no database URL (SecretStorage, migrationChain.databaseUrl, ${s.envFile}, environment ${s.envVariable})`);
+      this.logSource(ref.uri, `${label}: no database URL (SecretStorage, migrationChain.databaseUrl, ${s.envFile}, environment ${s.envVariable})`);
       return snapshot;
     }
     this.deps.log.rememberUrl(resolved.url);
@@ -216,26 +295,34 @@ class FolderChain implements vscode.Disposable {
       target = c.parseDatabaseUrl(resolved.url);
     } catch (err) {
       snapshot.disconnected = { reason: 'bad-url', message: `${errorText(err)} (from ${resolved.label})` };
-      this.logSource(`${this.ref.name}: the database URL from ${resolved.label} is not valid: ${errorText(err)}`);
+      this.logSource(ref.uri, `${label}: the database URL from ${resolved.label} is not valid: ${errorText(err)}`);
       return snapshot;
     }
     snapshot.connection = { source: resolved.source, label: resolved.label, target };
-    this.logSource(`${this.ref.name}: database ${target.display} (from ${resolved.label})`);
+    this.logSource(ref.uri, `${label}: database ${target.display} (from ${resolved.label})`);
     if (!snapshot.chain) return snapshot;
     try {
       snapshot.status = await c.getStatus(snapshot.chain, { url: resolved.url });
       snapshot.refreshedAt = new Date();
     } catch (err) {
       snapshot.disconnected = { reason: 'error', message: errorText(err), target };
-      this.deps.log.warn(`${this.ref.name}: cannot read the database status: ${errorText(err)}`);
+      this.deps.log.warn(`${label}: cannot read the database status: ${errorText(err)}`);
     }
     return snapshot;
   }
 
+  /** alembic.ini's sqlalchemy.url is masked in the log even when another source wins: Alembic's output may echo it. */
+  private async rememberIniUrl(iniFile: string | undefined): Promise<void> {
+    if (!iniFile) return;
+    const text = await fs.promises.readFile(iniFile, 'utf8').catch(() => undefined);
+    const url = text === undefined ? undefined : sqlalchemyUrlOf(text, iniFile);
+    if (url) this.deps.log.rememberUrl(url);
+  }
+
   /** The connection source is logged when it changes, not on every poll. */
-  private logSource(line: string): void {
-    if (line === this.lastSourceLine) return;
-    this.lastSourceLine = line;
+  private logSource(key: string, line: string): void {
+    if (line === this.lastSourceLine.get(key)) return;
+    this.lastSourceLine.set(key, line);
     this.deps.log.info(line);
   }
 
@@ -243,12 +330,14 @@ class FolderChain implements vscode.Disposable {
     const s = this.deps.settings.for(this.folder);
     const base = path.basename(file);
     if (base === 'alembic.ini' || path.resolve(this.ref.fsPath, s.envFile) === file) return true;
-    const project = this.snapshot.alembicProject;
-    if (project && path.resolve(project.dir, s.envFile) === file) return true;
-    const dir = this.snapshot.migrationsDir;
-    if (dir) return file.startsWith(dir + path.sep);
+    for (const snapshot of this.current) {
+      const project = snapshot.alembicProject;
+      if (project && path.resolve(project.dir, s.envFile) === file) return true;
+      if (snapshot.chain && chainHolds(snapshot.chain, file)) return true;
+      if (!snapshot.chain && snapshot.migrationsDir && file.startsWith(snapshot.migrationsDir + path.sep)) return true;
+    }
     // No migrations folder yet: the first file of one appears.
-    return /[\\/](migrations|versions)[\\/]/.test(file);
+    return !this.current.some((c) => c.migrationsDir) && /[\\/](migrations|versions)[\\/]/.test(file);
   }
 
   private scheduleRefresh(): void {
@@ -261,6 +350,10 @@ class FolderChain implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.watcher.dispose();
   }
+}
+
+function chainHolds(chain: Chain, file: string): boolean {
+  return (chain.dirs ?? [chain.dir]).some((d) => file.startsWith(d + path.sep));
 }
 
 function errorText(err: unknown): string {

@@ -102,7 +102,13 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
 
     const down = await run(['downgrade', 'base', '--yes']);
     assert.match(down.stdout, /Downgraded 556b79de2825 -> <base>: 4 migrations/);
+    assert.match(down.stderr, /The downgrade SQL \(alembic downgrade --sql\) deletes data:[\s\S]*DROP TABLE discovery_queries \(add_discovery_query\)/);
     assert.deepEqual(await tables(url), ['alembic_version']);
+    // Offline SQL from the database's (empty) state is the project's Alembic's own `upgrade --sql`.
+    const sql = await run(['upgrade', '4b9608290b5d', '--sql']);
+    assert.match(sql.stdout, /-- Running upgrade 000000000000 -> 4b9608290b5d\s+CREATE TABLE settings/);
+    const stopped = await run(['upgrade', 'head', '--sql'], 7);
+    assert.match(stopped.stderr, /Revision 556b79de2825 \(\S+556b79de2825_add_discovery_query_id_to_prospects_safe\.py:21\) cannot run in Alembic's offline mode/);
     await run(['upgrade', 'head']);
     assert.deepEqual(await versions(url), [HEAD]);
     assert.deepEqual(await tables(url), ['alembic_version', ...APP_TABLES]);

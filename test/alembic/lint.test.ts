@@ -8,6 +8,8 @@ import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { alembicPython } from '../support/alembic';
 import { describeRun, REPO_ROOT, runCli, type CliResult } from '../reliability/support/cli';
 import { assertNoSecret } from '../reliability/support/failure-output';
+import { main } from '../../src/cli/main';
+import { query } from '../support/cli-checks';
 
 const BACKEND = path.join(REPO_ROOT, 'examples', 'alembic-backend', 'backend');
 const HEAD = '556b79de2825';
@@ -126,6 +128,35 @@ describe('lint of Alembic .py revisions through Alembic\'s offline SQL (real Ale
     assert.deepEqual(json.findings.map((f) => [f.rule, f.severity]), [['require-concurrent-index', 'info']]);
     assert.deepEqual(json.notLinted, []);
     assert.equal(r.code, 0, describeRun(['lint'], r));
+  });
+
+  it('upgrade lists the pending blocking lock on a large table from the offline SQL: before asking in a terminal, and with --yes', async () => {
+    const url = await freshDatabaseUrl('alembic_confirm');
+    const backend = copyBackend();
+    const env = { DATABASE_URL: '', MIGRATION_CHAIN_PROTECTED: '' };
+    const up = await runCli(['upgrade', HEAD, '--url', url], { cwd: backend, timeoutMs: 120_000, env });
+    assert.equal(up.code, 0, describeRun(['upgrade'], up));
+    // 1.1 million rows and ANALYZE: the catalog's reltuples put prospects over the 1M threshold.
+    await query(url, "INSERT INTO prospects (email) SELECT 'p' || g || '@example.com' FROM generate_series(1, 1100000) g; ANALYZE prospects");
+    addIndexRevision(backend);
+    const line = /^ {2}idx00000_prospects_email_index\.py:10 {2}locks prospects SHARE · blocks writes · ~1\.1M rows · scans$/m;
+
+    let stderr = '';
+    const asked: string[] = [];
+    const code = await main(['upgrade', '--url', url], {
+      stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, stdinIsTTY: true, env, cwd: backend,
+      ask: async (q) => { asked.push(q); return 'n'; },
+    });
+    assert.equal(code, 8, stderr);
+    assert.equal(asked.length, 1);
+    assert.match(stderr, /Blocking locks on large tables \(≥ 1M rows or 1 GB\):\n/);
+    assert.match(stderr, line);
+    assert.deepEqual((await query<{ v: string }>(url, 'SELECT version_num AS v FROM alembic_version')).map((r) => r.v), [HEAD], 'declined: Alembic did not run');
+
+    const yes = await runCli(['upgrade', '--url', url, '--yes'], { cwd: backend, timeoutMs: 120_000, env });
+    assert.equal(yes.code, 0, describeRun(['upgrade', '--yes'], yes));
+    assert.match(yes.stderr, line);
+    assert.deepEqual((await query<{ v: string }>(url, 'SELECT version_num AS v FROM alembic_version')).map((r) => r.v), ['idx00000']);
   });
 
   it('an env.py that cannot run offline: every .py revision is reported as not linted, saying so', async () => {

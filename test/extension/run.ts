@@ -8,16 +8,20 @@
 //   otherwise                       test/host/code: code-server + headless Chromium, installed on first use
 //                                   by test/host/setup.sh into .vscode-host/ (works offline after that)
 // MC_TEST_GREP=<text> runs only matching tests; MC_HOST_DEBUG=1 keeps the scratch dirs.
+// A second host opens a copy of examples/alembic-backend/ (the repository root of an Alembic project)
+// for suite/alembic-root/, with real Alembic; MC_TEST_WORKSPACES=fixture|alembic-root runs only one.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
+import { alembicPython } from '../support/alembic';
 import { startPostgres } from '../support/embedded-postgres';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SUITE = path.join(__dirname, 'suite', 'index.js');
 const FIXTURE_WORKSPACE = path.join(REPO, 'test', 'fixtures', 'workspace');
 const SEED_MIGRATIONS = path.join(REPO, 'migrations');
+const ALEMBIC_EXAMPLE = path.join(REPO, 'examples', 'alembic-backend');
 const SHIM = path.join(REPO, 'test', 'host', 'code');
 
 function run(command: string, args: string[]): void {
@@ -50,32 +54,65 @@ function makeWorkspace(): string {
   return dir;
 }
 
+/**
+ * A scratch copy of the example's repository root, its Alembic command set to the python3 that has
+ * real Alembic (Debian's python3-alembic; the default lookup may find another python3 first).
+ */
+function makeAlembicWorkspace(): string {
+  const base = path.join(REPO, '.test-artifacts', 'extension');
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, 'alembic-root-'));
+  fs.cpSync(ALEMBIC_EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes('__pycache__') });
+  fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'migrationChain.alembic.command': `${alembicPython()} -m alembic` }, null, 2));
+  return dir;
+}
+
+interface Pass {
+  name: string;
+  make: () => string;
+  /** The subfolder of suite/ it runs (see suite/index.ts); none = the fixture workspace's files. */
+  suite?: string;
+}
+
+const PASSES: Pass[] = [
+  { name: 'fixture', make: makeWorkspace },
+  { name: 'alembic-root', make: makeAlembicWorkspace, suite: 'alembic-root' },
+];
+
 async function main(): Promise<number> {
   const started = Date.now();
   // The extension under test is the bundle that ships (package.json "main": dist/extension.js), with
   // the PostgreSQL parser it requires on the first lint (dist/libpg-query/, built by its own target).
   run(process.execPath, [path.join(REPO, 'esbuild.mjs'), 'extension', 'pg-parser']);
   const vscode = chooseVSCode();
+  const only = process.env.MC_TEST_WORKSPACES?.split(',').map((s) => s.trim()).filter(Boolean);
   const pg = await startPostgres();
-  const workspace = makeWorkspace();
+  let failed = 0;
   try {
-    const databaseUrl = await pg.createDatabase('ext');
-    console.log(`[test:extension] VS Code: ${vscode.label}; workspace: ${path.relative(REPO, workspace)}`);
-    await runTests({
-      ...(vscode.vscodeExecutablePath ? { vscodeExecutablePath: vscode.vscodeExecutablePath } : { version: vscode.version }),
-      extensionDevelopmentPath: REPO,
-      extensionTestsPath: SUITE,
-      launchArgs: [workspace, '--disable-extensions'],
-      extensionTestsEnv: { MC_TEST_DATABASE_URL: databaseUrl, MC_TEST_WORKSPACE: workspace },
-    });
-    return 0;
-  } catch (err) {
-    // runTests rejects with "Test run failed with code N"; the suite has already printed the details.
-    console.error(`[test:extension] ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    for (const pass of PASSES.filter((p) => !only?.length || only.includes(p.name))) {
+      const workspace = pass.make();
+      try {
+        const databaseUrl = await pg.createDatabase('ext');
+        console.log(`[test:extension] VS Code: ${vscode.label}; workspace: ${path.relative(REPO, workspace)}`);
+        await runTests({
+          ...(vscode.vscodeExecutablePath ? { vscodeExecutablePath: vscode.vscodeExecutablePath } : { version: vscode.version }),
+          extensionDevelopmentPath: REPO,
+          extensionTestsPath: SUITE,
+          launchArgs: [workspace, '--disable-extensions'],
+          extensionTestsEnv: { MC_TEST_DATABASE_URL: databaseUrl, MC_TEST_WORKSPACE: workspace, ...(pass.suite ? { MC_TEST_SUITE: pass.suite } : {}) },
+        });
+      } catch (err) {
+        // runTests rejects with "Test run failed with code N"; the suite has already printed the details.
+        console.error(`[test:extension] ${pass.name}: ${err instanceof Error ? err.message : String(err)}`);
+        failed++;
+      } finally {
+        if (process.env.MC_HOST_DEBUG !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+      }
+    }
+    return failed ? 1 : 0;
   } finally {
     await pg.stop();
-    if (process.env.MC_HOST_DEBUG !== '1') fs.rmSync(workspace, { recursive: true, force: true });
     console.log(`[test:extension] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }

@@ -11,6 +11,8 @@ import * as path from 'path';
 import { startPostgres } from '../support/embedded-postgres';
 import { startCodeServer, type CodeServer } from './code-server';
 import { launchChromium, type Browser, type Page } from './playwright';
+import { alembicPython } from '../support/alembic';
+import { alembicRootSteps, writeAlembicRoot } from './alembic-root';
 import { writeBrokenProject, writeCodeWorkspace, writeSampleProject } from './sample-project';
 import { createMarkerTable, trustedSteps, untrustedSteps, type Fixture, type Step } from './steps';
 import { buildVsix } from './vsix';
@@ -199,6 +201,23 @@ async function main(): Promise<number> {
       await page2.screenshot({ path: path.join(UI_ARTIFACTS, '00-untrusted-workbench-FAILED.png') }).catch(() => undefined);
       results.push({ title: 'open the untrusted workbench', ok: false, ms: 0, error: String(err) });
       log(`✗ could not open the untrusted workbench: ${err instanceof Error ? err.message : String(err)}\n${second.log().slice(-3000)}`);
+    }
+
+    // Issue 11: the Alembic example opened at its repository root, in a third workbench started only
+    // now (two cores: the first two have finished loading), with the python3 that has real Alembic.
+    try {
+      const alembicUrl = await pg.createDatabase('ui_alembic');
+      const root = await writeAlembicRoot(path.join(scratch, 'alembic-backend'), alembicUrl);
+      const third = await timed('start code-server (Alembic example) + install .vsix', () => startCodeServer({
+        vsix, runsDir, workspaceTrust: false, settings: { ...settings, 'migrationChain.alembic.command': `${alembicPython()} -m alembic` },
+      }));
+      cleanups.push(() => third.stop());
+      const page3 = await newPage(browser);
+      await timed('open workbench (Alembic example root)', () => openWorkbench(page3, third, root));
+      await timed('step 9 (Alembic example root)', () => runSteps(page3, alembicRootSteps(fixture(alembicUrl)), results));
+    } catch (err) {
+      results.push({ title: 'open the Alembic example\'s repository root', ok: false, ms: 0, error: String(err) });
+      log(`✗ could not open the Alembic example: ${err instanceof Error ? err.message : String(err)}`);
     }
   } catch (err) {
     results.push({ title: 'set up the UI test run', ok: false, ms: 0, error: err instanceof Error ? err.stack ?? err.message : String(err) });

@@ -73,11 +73,11 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
   }
 }
 
-function check(ok: boolean, expected: string, seen: unknown): void {
+export function check(ok: boolean, expected: string, seen: unknown): void {
   if (!ok) throw new ExpectationError(`expected ${expected}; saw ${JSON.stringify(seen)}`);
 }
 
-function revisionsTree(page: Page): Locator {
+export function revisionsTree(page: Page): Locator {
   return page.getByRole('tree', { name: 'Revisions' });
 }
 
@@ -124,7 +124,7 @@ const DEBUG = process.env.MC_UI_DEBUG === '1';
  * text to `inspect`, then restores the panel unless `restore` is false (the step's final screenshot
  * then shows the maximized output).
  */
-async function maximizedOutput(page: Page, pattern: RegExp, what: string, inspect: (text: string) => Promise<void>, restore = true): Promise<string> {
+export async function maximizedOutput(page: Page, pattern: RegExp, what: string, inspect: (text: string) => Promise<void>, restore = true): Promise<string> {
   await (await see(page.getByRole('tab', { name: /^Output/ }), 'the Output tab in the panel')).click();
   const doc = await see(page.getByRole('document', { name: 'Migration Chain - Output' }), 'the "Migration Chain - Output" view');
   await (await see(page.getByRole('button', { name: 'Maximize Panel' }), 'the Maximize Panel button')).click();
@@ -159,7 +159,7 @@ async function answerFolderPick(page: Page, folder: string, next: Locator, what:
   return see(next, what, timeout);
 }
 
-async function openView(page: Page): Promise<void> {
+export async function openView(page: Page): Promise<void> {
   const tab = await see(page.getByRole('tab', { name: /^Migration Chain/ }), 'the Migration Chain icon in the activity bar');
   if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
   await see(revisionsTree(page), 'the Migration Chain "Revisions" view');

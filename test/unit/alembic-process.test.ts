@@ -1,6 +1,7 @@
 // The Alembic child process (core/alembic/process.ts + supervisor.ts) with stand-in programs: argv
 // without a shell, cwd and env, redaction, exit codes, a missing command, and cancel = SIGINT, then
-// SIGTERM, then SIGKILL, for the child's whole process group.
+// SIGTERM, then SIGKILL, for the child's whole process group; with the Perl supervisor (the default
+// where Perl exists) and the Node one (Windows, or no Perl) alike.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,13 +16,14 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
-describe('Alembic child process', function () {
+for (const supervisor of ['perl', 'node'] as const) describe(`Alembic child process (${supervisor} supervisor)`, function () {
+  const run = (o: Parameters<typeof runAlembicProcess>[0]) => runAlembicProcess({ ...o, supervisor });
   this.timeout(30_000);
 
   it('runs argv without a shell in the folder, with the URL in the variable, streaming redacted lines', async () => {
     const lines: string[] = [];
     const tmp = fs.realpathSync(os.tmpdir());
-    const r = await runAlembicProcess({
+    const r = await run({
       argv: [node, '-e', `${PRINT}; `, 'upgrade', 'head; echo pwned', '0'], cwd: tmp,
       env: { DATABASE_URL: 'postgresql://u:s3cret-pw@h/db' }, secrets: ['s3cret-pw'], onLine: (l) => lines.push(l),
     });
@@ -32,20 +34,43 @@ describe('Alembic child process', function () {
     assert.ok(!r.stdout.includes('s3cret-pw'));
   });
 
+  it('with a gate, the program starts only once the gate opens; a refused gate never starts it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-gate-'));
+    const marker = path.join(dir, 'started');
+    const argv = [node, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, String(Date.now()))`];
+    let open!: () => void;
+    let opened = 0;
+    const gate = new Promise<void>((resolve) => { open = () => { opened = Date.now(); resolve(); }; });
+    const running = run({ argv, cwd: dir, env: {}, secrets: [], gate });
+    await new Promise((r) => setTimeout(r, 700));
+    assert.ok(!fs.existsSync(marker), 'nothing ran before the gate opened');
+    open();
+    await running;
+    assert.ok(Number(fs.readFileSync(marker, 'utf8')) >= opened, 'it ran after the gate opened');
+
+    fs.rmSync(marker);
+    const refused = new MigrationChainError('lock-timeout', 'the lock is held');
+    let supervisor = 0;
+    await assert.rejects(run({ argv, cwd: dir, env: {}, secrets: [], gate: Promise.reject(refused), onStart: (pid) => { supervisor = pid; } }),
+      (err) => err === refused);
+    assert.ok(!fs.existsSync(marker), 'a refused gate never starts the program');
+    assert.ok(supervisor > 0 && !alive(supervisor), 'and the supervisor is gone');
+  });
+
   it('a non-zero exit is an error naming the command, with the tail of the output', async () => {
-    await assert.rejects(runAlembicProcess({ argv: [node, '-e', 'console.error("Traceback: boom"); process.exit(3)'], cwd: '/', env: {}, secrets: [] }),
+    await assert.rejects(run({ argv: [node, '-e', 'console.error("Traceback: boom"); process.exit(3)'], cwd: '/', env: {}, secrets: [] }),
       (err: MigrationChainError) => err.code === 'sql' && /exit code 3/.test(err.message) && /Traceback: boom/.test(err.message));
   });
 
   it('a missing command is a usage error saying how to configure one', async () => {
-    await assert.rejects(runAlembicProcess({ argv: ['/nonexistent/alembic', 'heads'], cwd: '/', env: {}, secrets: [] }),
+    await assert.rejects(run({ argv: ['/nonexistent/alembic', 'heads'], cwd: '/', env: {}, secrets: [] }),
       (err: MigrationChainError) => err.code === 'usage' && /not found: \/nonexistent\/alembic/.test(err.message) && /--alembic-command/.test(err.hint ?? ''));
   });
 
   it('cancel sends SIGINT first (Alembic rolls back on KeyboardInterrupt)', async () => {
     const controller = new AbortController();
     const lines: string[] = [];
-    const running = runAlembicProcess({
+    const running = run({
       argv: [node, '-e', 'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(130); }); console.log("ready"); setInterval(() => {}, 1000)'],
       cwd: '/', env: {}, secrets: [], signal: controller.signal, graceMs: 5000,
       onLine: (l) => { lines.push(l); if (l === 'ready') controller.abort(); },
@@ -65,7 +90,7 @@ describe('Alembic child process', function () {
       'console.log("ready"); setInterval(() => {}, 1000);',
     ].join('\n');
     const started = Date.now();
-    const running = runAlembicProcess({
+    const running = run({
       argv: [node, '-e', script], cwd: '/', env: {}, secrets: [], signal: controller.signal, graceMs: 300,
       onLine: (l) => { if (l === 'ready') controller.abort(); },
     });

@@ -2,7 +2,8 @@
 // function is (its findings' place), and which statements are Alembic's own bookkeeping. The
 // end-to-end behaviour against real Alembic is in test/alembic/lint.test.ts.
 import { strict as assert } from 'node:assert';
-import { isBookkeeping, splitOfflineSql, upgradeFunction } from '../../src/core/lint/alembic-offline';
+import { isBookkeeping, splitOfflineSql, withoutBookkeeping } from '../../src/core/alembic/offline-sql';
+import { upgradeFunction } from '../../src/core/lint/alembic-offline';
 
 describe('lint of .py revisions: upgrade function and bookkeeping', () => {
   it('upgradeFunction spans def upgrade to its last line of code, past blank lines and comments in the body', () => {
@@ -41,5 +42,15 @@ describe('lint of .py revisions: upgrade function and bookkeeping', () => {
   it('splitOfflineSql keys each section by the revision after the arrow, merges included', () => {
     const sections = splitOfflineSql(['BEGIN;', '-- Running upgrade  -> a', 'SELECT 1;', '-- Running upgrade b, c -> m', 'SELECT 2;'].join('\n'));
     assert.deepEqual(sections.map((s) => [s.revision, s.sql.trim()]), [['a', 'SELECT 1;'], ['m', 'SELECT 2;']]);
+  });
+
+  it('splitOfflineSql keys a downgrade section by the revision before the arrow (the one undone), merges included', () => {
+    const sections = splitOfflineSql(['BEGIN;', '-- Running downgrade m -> b, c', 'SELECT 1;', '-- Running downgrade a -> ', 'SELECT 2;'].join('\n'));
+    assert.deepEqual(sections.map((s) => [s.revision, s.sql.trim()]), [['m', 'SELECT 1;'], ['a', 'SELECT 2;']]);
+  });
+
+  it('withoutBookkeeping keeps the revision\'s statements, multi-line ones whole', () => {
+    const sql = ['', 'CREATE TABLE t (', '    id int', ');', '', "UPDATE alembic_version SET version_num='b' WHERE alembic_version.version_num = 'a';", '', 'COMMIT;'].join('\n');
+    assert.equal(withoutBookkeeping(sql), 'CREATE TABLE t (\n    id int\n);');
   });
 });

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { emptyFacts, newTableFacts, type DatabaseFacts } from '../../src/core/lint/facts';
 import { lint } from '../../src/core/lint/lint';
 import type { LintStatement } from '../../src/core/lint/model';
-import { loadPgParser, type PgParser } from '../../src/core/lint/parser';
+import { clearParseCache, loadPgParser, type PgParser } from '../../src/core/lint/parser';
 import { LINT_RULES, docsPath } from '../../src/core/lint/rules';
 import { statementsFromSql } from '../../src/core/lint/sources';
 import { readSuppressions } from '../../src/core/lint/suppressions';
@@ -37,6 +37,22 @@ function majorOf(example: string): number {
 let parser: PgParser;
 before(async () => {
   parser = await loadPgParser();
+});
+
+describe('lint: parses kept per statement text', () => {
+  it('no rule or lock model changes a kept tree: a lint from kept trees equals one from fresh parses', () => {
+    const examples = LINT_RULES.flatMap((r) => [...r.examples.flagged, ...r.examples.clean]);
+    for (const example of examples) {
+      const input = { statements: statements(example) };
+      for (const facts of [() => bigDatabase(majorOf(example)), () => bigDatabase(11), () => emptyFacts({})]) {
+        clearParseCache();
+        const trees = JSON.stringify(input.statements.map((st) => parser.parse(st.sql)));
+        const fresh = JSON.stringify(lint(parser, input, facts()));
+        assert.equal(JSON.stringify(input.statements.map((st) => parser.parse(st.sql))), trees, `a lint changed the tree of: ${example}`);
+        assert.equal(JSON.stringify(lint(parser, input, facts())), fresh, `kept trees lint differently: ${example}`);
+      }
+    }
+  });
 });
 
 describe('lint rules: registry', () => {

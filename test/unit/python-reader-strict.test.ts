@@ -50,4 +50,26 @@ describe('static .py reader: strict', () => {
     assert.ok(chain.graph.heads.length > 1, 'the unread file leaves a false head');
     assert.deepEqual(unreadFiles(chain), [path.join(dir, 'c.py')]);
   });
+
+  it('no head advice while a revision id is defined twice (the file left out of the graph counts as unread)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-dup-'));
+    fs.writeFileSync(path.join(dir, 'a.py'), "revision = 'a1'\ndown_revision = None\n");
+    fs.writeFileSync(path.join(dir, 'b.py'), "revision = 'b1'\ndown_revision = 'a1'\n");
+    fs.writeFileSync(path.join(dir, 'b2.py'), "revision = 'b1'\ndown_revision = 'c1'\n");
+    fs.writeFileSync(path.join(dir, 'c.py'), "revision = 'c1'\ndown_revision = 'a1'\n");
+    const chain = await loadChain(dir);
+    assert.ok(chain.graph.heads.length > 1, 'the dropped file leaves a false head');
+    const dup = chain.diagnostics.filter((d) => d.code === 'duplicate-revision');
+    assert.deepEqual(dup.map((d) => path.basename(d.file!)).sort(), ['b.py', 'b2.py'], 'an error on both files');
+    assert.deepEqual(unreadFiles(chain), [path.join(dir, 'b2.py')]);
+  });
+
+  it('a .py file without revision is an error (Alembic refuses the folder), and unread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-norev-'));
+    fs.writeFileSync(path.join(dir, 'a.py'), "revision = 'a1'\ndown_revision = None\n");
+    fs.writeFileSync(path.join(dir, 'helpers.py'), 'def f():\n    return 1\n');
+    const chain = await loadChain(dir);
+    assert.deepEqual(chain.diagnostics.filter((d) => d.severity === 'error').map((d) => [path.basename(d.file!), d.code]), [['helpers.py', 'no-revision']]);
+    assert.deepEqual(unreadFiles(chain), [path.join(dir, 'helpers.py')]);
+  });
 });

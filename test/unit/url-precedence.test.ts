@@ -4,8 +4,8 @@ import * as assert from 'node:assert';
 import { inUrlPrecedence, nonEmptyUrl, URL_PRECEDENCE } from '../../src/core/db/url-precedence';
 
 describe('database URL precedence', () => {
-  it('is: what the person named for this tool, then the process environment, then the .env file', () => {
-    assert.deepStrictEqual(URL_PRECEDENCE, ['flag', 'secret', 'setting', 'environment', 'env-file']);
+  it('is: what the person named for this tool, then the process environment, then the .env file, then alembic.ini', () => {
+    assert.deepStrictEqual(URL_PRECEDENCE, ['flag', 'secret', 'setting', 'environment', 'env-file', 'alembic-ini']);
   });
 
   it('orders whichever readers a side has, whatever order they were written in', () => {

@@ -19,6 +19,15 @@ export const downgrade: Command = async (ctx) => {
     return 0;
   }
   ctx.output.note(renderDowngradePlan(plan, ctx.io.cwd).join('\n'));
+  const project = await ctx.alembicProject();
+  const alembic = project ? await alembicOptions(ctx, project, chain, url.url) : undefined;
+  if (alembic) {
+    // What the undo deletes, from `alembic downgrade --sql`; a revision it cannot print is said, never guessed.
+    const risks = await core.alembicRisks(alembic, chain, 'down', plan.steps.map((s) => s.revision), target);
+    const drops = plan.steps.flatMap((s) => risks.riskyOf(s).filter((r) => r.kind === 'destructive').map((r) => `  ${r.statement} (${s.revision})`));
+    if (drops.length) ctx.output.note(['The downgrade SQL (alembic downgrade --sql) deletes data:', ...drops].join('\n'));
+    for (const f of risks.failures) ctx.output.note(`Not previewed: ${f.revision} cannot run in Alembic's offline mode (${f.reason}).`);
+  }
   // Refused before asking: no confirmation can make a missing downgrade section run.
   if (plan.irreversible?.length) {
     throw irreversible(plan.irreversible.map((rev) => chain.graph.get(rev)).filter((m) => m !== undefined));
@@ -31,9 +40,8 @@ export const downgrade: Command = async (ctx) => {
     stdinIsTTY: ctx.io.stdinIsTTY,
     protectedPatterns: protectedPatternsFrom(ctx.io.env),
   }, ctx.io.ask);
-  const project = await ctx.alembicProject();
-  const result = project
-    ? await core.alembicDowngrade({ ...(await alembicOptions(ctx, project, chain, url.url)), target })
+  const result = alembic
+    ? await core.alembicDowngrade({ ...alembic, target })
     : await core.downgrade({ chain, url: url.url, target, ...runOptions(ctx) });
   ctx.output.result(summariseRun('Downgraded', result));
   return 0;

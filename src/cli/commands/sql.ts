@@ -1,5 +1,6 @@
 import type { CommandContext } from '../context';
 import { renderRiskPreview, upgradeRisks } from '../print-integrity';
+import { alembicOptions } from './alembic';
 
 /**
  * `upgrade --sql` / `downgrade --sql`: the offline script on stdout. `FROM:TO` starts from FROM
@@ -14,6 +15,16 @@ export async function printSql(ctx: CommandContext, direction: 'up' | 'down', ta
   const url = from ? undefined : ctx.optionalDatabaseUrl()?.url;
   if (!from && !url) ctx.logger.info(`-- no database configured: rendering from ${direction === 'up' ? '<base>' : 'head'}; give FROM:TO to start elsewhere`);
   const core = ctx.core();
+  const project = await ctx.alembicProject();
+  if (project) {
+    // The project's own Alembic prints it; its starting point is FROM, else the database's heads.
+    const start = from ?? (url ? await ctx.core().withConnection(url, { applicationName: 'migration-chain --sql' }, (c) => core.readHeads(c, core.bookkeeping({}))) : []);
+    const alembic = await alembicOptions(ctx, project, chain, url ?? '');
+    const result = await core.alembicSql(alembic, { chain, direction, target, from: start });
+    ctx.output.result(result.sql);
+    if (result.error) throw result.error;
+    return 0;
+  }
   const sql = await core.renderSql({ chain, direction, target, from, url });
   if (direction === 'up') {
     // The same start renderSql used: the database's heads when one is configured, else FROM / base.

@@ -278,5 +278,8 @@ function valueEnd(text: string, i: number): number | undefined {
  */
 export function unreadFiles(chain: Chain): string[] {
   const read = new Set(chain.migrations.map((m) => m.file));
-  return [...new Set(chain.diagnostics.filter((d) => d.severity === 'error' && d.file && !read.has(d.file)).map((d) => d.file!))].sort();
+  const unread = chain.diagnostics.filter((d) => d.severity === 'error' && d.file && !read.has(d.file)).map((d) => d.file!);
+  // A file that lost a duplicated revision id is read but left out of the graph: its parents are not edges.
+  for (const m of chain.migrations) if (chain.graph.get(m.revision)?.file !== m.file) unread.push(m.file);
+  return [...new Set(unread)].sort();
 }

@@ -3,7 +3,7 @@
 // stray alembic.ini that is not the project's: dependencies, virtual environments, build output.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { alembicVersionsDirOf, findMigrationsDir } from '../chain/load';
+import { alembicChainLocation, findMigrationsDir, type AlembicChainLocation, type AlembicLocations } from '../chain/load';
 import { alembicProject, type AlembicProject } from './project';
 
 const SKIPPED = new Set(['node_modules', '__pycache__', 'venv', 'env', 'site-packages', 'build', 'dist', 'out', 'target', 'coverage']);
@@ -83,26 +83,65 @@ export async function repositoryRoot(dir: string, levels = 3): Promise<string> {
 
 /** The alembic.ini at or above `dir` (up to `root`) whose versions folder is `dir`: the project that runs that chain. */
 export async function projectNaming(root: string, dir: string): Promise<AlembicProject | undefined> {
+  return (await projectLocationNaming(root, dir))?.project;
+}
+
+/** projectNaming with the project's chain location (how its files are listed). */
+export async function projectLocationNaming(root: string, dir: string): Promise<{ project: AlembicProject; location: AlembicChainLocation } | undefined> {
   const top = path.resolve(root);
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const ini = path.join(d, 'alembic.ini');
-    if ((await isFile(ini)) && (await alembicVersionsDirOf(ini)) === path.resolve(dir)) return alembicProject(ini);
+    if (await isFile(ini)) {
+      const location = await alembicChainLocation(ini);
+      if (location?.dir === path.resolve(dir)) return { project: alembicProject(ini), location };
+    }
     const rel = path.relative(top, d);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || path.dirname(d) === d) return undefined;
   }
 }
 
+/** One chain of a workspace folder: a native migrations folder, or one Alembic project. */
+export interface LocatedChain {
+  /** The project's folder relative to the workspace folder, `/`-separated; '' for the folder itself. */
+  relative: string;
+  /** The chain's folder (for several version locations, the first); undefined: none found. */
+  dir?: string;
+  project?: AlembicProject;
+  /** For an Alembic project: how loadChain lists its files (LoadOptions.alembic). */
+  alembic?: AlembicLocations;
+}
+
 /**
- * The chain a workspace folder shows and the Alembic project that runs it: the configured migrations
- * folder, else ./alembic.ini's versions folder or ./migrations, else the first alembic.ini below.
+ * Every chain a workspace folder shows: the configured migrations folder alone when set; else every
+ * alembic.ini below (bounded depth, dependencies, virtual environments and build output skipped)
+ * that names a versions folder, each its own chain, plus a native ./migrations that no project
+ * reads. Nothing found: one entry without `dir`.
  */
-export async function locateFolderChain(folder: string, configuredDir?: string): Promise<{ dir?: string; project?: AlembicProject }> {
+export async function locateFolderChains(folder: string, configuredDir?: string): Promise<LocatedChain[]> {
   const root = path.resolve(folder);
-  const dir = configuredDir ? path.resolve(root, configuredDir) : await findMigrationsDir(root);
-  if (dir) return { dir, project: await projectNaming(root, dir) };
-  for (const ini of await findAlembicInis(root)) {
-    const versions = await alembicVersionsDirOf(ini);
-    if (versions) return { dir: versions, project: alembicProject(ini) };
+  if (configuredDir) {
+    const dir = path.resolve(root, configuredDir);
+    const named = await projectLocationNaming(root, dir);
+    if (!named) return [{ relative: '', dir }];
+    return [{ relative: relativeLabel(root, named.project.dir), dir, project: named.project, alembic: listingOf(named.location) }];
   }
-  return {};
+  const out: LocatedChain[] = [];
+  for (const ini of await findAlembicInis(root)) {
+    const location = await alembicChainLocation(ini);
+    if (!location) continue;
+    const project = alembicProject(ini);
+    out.push({ relative: relativeLabel(root, project.dir), dir: location.dir, project, alembic: listingOf(location) });
+  }
+  const native = await findMigrationsDir(root);
+  if (native && !out.some((c) => c.dir === native || c.alembic?.locations.includes(native))) out.unshift({ relative: '', dir: native });
+  out.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+  return out.length ? out : [{ relative: '' }];
+}
+
+function listingOf(location: AlembicChainLocation): AlembicLocations {
+  return { locations: location.locations, recursive: location.recursive, sourceless: location.sourceless };
+}
+
+function relativeLabel(root: string, dir: string): string {
+  return path.relative(root, dir).split(path.sep).join('/');
 }

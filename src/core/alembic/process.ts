@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { CancelledError, MigrationChainError } from '../errors';
 import { SUPERVISOR_SOURCE, type SupervisorReport } from './supervisor';
+import { PERL_SUPERVISOR_SOURCE, perlForSupervisor } from './supervisor-perl';
 
 export interface AlembicProcessOptions {
   /** The command (e.g. ['/p/.venv/bin/alembic'] or ['python3', '-m', 'alembic']) followed by Alembic's arguments. */
@@ -20,6 +21,13 @@ export interface AlembicProcessOptions {
   graceMs?: number;
   /** Called with the supervisor's pid once it started (tests look for orphans with it). */
   onStart?: (pid: number) => void;
+  /**
+   * Alembic starts when this settles (the supervisor is started at once, so its start-up overlaps the
+   * caller's connect and lock); when it rejects, Alembic never starts and the run rejects with its error.
+   */
+  gate?: Promise<unknown>;
+  /** Which supervisor (default: Perl where there is one, it starts in ~2 ms; else Node). Tests run both. */
+  supervisor?: 'perl' | 'node';
 }
 
 export interface AlembicProcessResult {
@@ -44,10 +52,13 @@ export function redact(text: string, secrets: readonly string[]): string {
 export function runAlembicProcess(options: AlembicProcessOptions): Promise<AlembicProcessResult> {
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const shown = displayCommand(options.argv);
-  const started = performance.now();
+  let started = performance.now();
   return new Promise<AlembicProcessResult>((resolve, reject) => {
     if (options.signal?.aborted) { reject(new CancelledError()); return; }
-    const supervisor = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE, '--', String(graceMs), ...options.argv], {
+    const perl = options.supervisor === 'node' ? undefined : perlForSupervisor();
+    if (options.supervisor === 'perl' && !perl) { reject(new MigrationChainError('io', 'No perl for the Alembic supervisor.')); return; }
+    const [exe, source] = perl ? [perl, PERL_SUPERVISOR_SOURCE] : [process.execPath, SUPERVISOR_SOURCE];
+    const supervisor = spawn(exe, ['-e', source, '--', String(graceMs), ...options.argv], {
       cwd: options.cwd,
       // ELECTRON_RUN_AS_NODE: inside VS Code, process.execPath is the editor's binary.
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1', PYTHONUNBUFFERED: '1' },
@@ -74,8 +85,17 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
     let reportText = '';
     const control = supervisor.stdio[3];
     control?.on('data', (c: Buffer) => { reportText += c.toString('utf8'); });
-    // stdin stays open and unwritten: it is the supervisor's lifeline to us.
+    // stdin stays open: it is the supervisor's lifeline to us; one newline on it starts Alembic.
     supervisor.stdin.on('error', () => { /* the supervisor ended first */ });
+    let gateError: Error | undefined;
+    const go = () => { started = performance.now(); supervisor.stdin.write('\n'); };
+    if (!options.gate) go();
+    else {
+      options.gate.then(go, (err: unknown) => {
+        gateError = err instanceof Error ? err : new MigrationChainError('io', `The run stopped before Alembic started: ${String(err)}`);
+        supervisor.stdin.end();
+      });
+    }
 
     let termTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -86,7 +106,7 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
 
     supervisor.on('error', (err) => {
       options.signal?.removeEventListener('abort', onAbort);
-      reject(new MigrationChainError('io', `Cannot start the Alembic supervisor (${process.execPath}): ${err.message}`));
+      reject(new MigrationChainError('io', `Cannot start the Alembic supervisor (${exe}): ${err.message}`));
     });
     supervisor.on('close', (code) => {
       options.signal?.removeEventListener('abort', onAbort);
@@ -94,6 +114,7 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
       emit('stdout', '', true);
       emit('stderr', '', true);
       const durationMs = performance.now() - started;
+      if (gateError !== undefined) { reject(gateError); return; }
       const report = parseReport(reportText);
       if (report?.kind === 'spawn-error') {
         reject(report.code === 'ENOENT'

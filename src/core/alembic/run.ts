@@ -8,7 +8,9 @@ import { silentLogger, type Logger } from '../log';
 import type { RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
 import { secretFormsOf } from '../secrets';
-import { logChecks, verify, type VerifyReport } from '../verify/verify';
+import type { ClientBase } from 'pg';
+import { CancelledError } from '../errors';
+import { logChecks, verifyOnClient, type VerifyReport } from '../verify/verify';
 import type { ResolvedAlembicCommand } from './command';
 import type { AlembicProject } from './project';
 import { displayCommand, runAlembicProcess, type AlembicProcessResult } from './process';
@@ -28,12 +30,18 @@ export const DEFAULT_ENV_VARIABLE = 'DATABASE_URL';
 /** What one Alembic process needs (no chain, no lock settings). */
 export type AlembicProcessOptions = Pick<AlembicOptions, 'project' | 'command' | 'envVariable' | 'graceMs' | 'url' | 'logger' | 'signal'>;
 
-/** Runs `alembic -c INI ARGS…` in the project folder with the URL in the environment; no lock. */
-export function alembic(options: AlembicProcessOptions, args: readonly string[]): Promise<AlembicProcessResult> {
+/**
+ * Runs `alembic -c INI ARGS…` in the project folder with the URL in the environment; no lock.
+ * With `gate`, the process is started now and Alembic itself when the gate resolves (process.ts).
+ */
+export function alembic(options: AlembicProcessOptions, args: readonly string[], gate?: Promise<unknown>): Promise<AlembicProcessResult> {
   const log = options.logger ?? silentLogger;
   const argv = [...options.command.argv, '-c', options.project.iniFile, ...args];
-  log.info(`▶ ${displayCommand(argv)}  (in ${options.project.dir}; Alembic from ${options.command.source})`);
+  const announce = () => log.info(`▶ ${displayCommand(argv)}  (in ${options.project.dir}; Alembic from ${options.command.source})`);
+  if (gate) gate.then(announce, () => undefined);
+  else announce();
   return runAlembicProcess({
+    gate,
     argv,
     cwd: options.project.dir,
     env: { [options.envVariable ?? DEFAULT_ENV_VARIABLE]: options.url },
@@ -63,15 +71,28 @@ export async function alembicLocked(
   hooks: { before?: (s: Session) => Promise<void>; verifyWhen?: (to: readonly string[]) => boolean } = {},
 ): Promise<LockedRun> {
   const started = performance.now();
-  return withSession(options, async (s) => {
-    await hooks.before?.(s);
-    const from = await readHeads(s.client, s.bk);
-    await alembic(options, args);
-    const to = await readHeads(s.client, s.bk);
-    const result: LockedRun = { from, to, applied: changedRevisions(options.chain, from, to), durationMs: performance.now() - started };
-    if (hooks.verifyWhen?.(to)) result.verify = await verifyAndLog(options);
-    return result;
-  });
+  // The process starts now, Alembic once the lock is held: the supervisor's start-up overlaps the
+  // connect and the lock instead of adding to them (bench group 12).
+  let open!: () => void;
+  let refuse!: (err: unknown) => void;
+  const gate = new Promise<void>((resolve, reject) => { open = resolve; refuse = reject; });
+  const running = alembic(options, args, gate);
+  running.catch(() => undefined); // awaited below once the gate opened; otherwise its error is the session's
+  try {
+    return await withSession(options, async (s) => {
+      await hooks.before?.(s);
+      const from = await readHeads(s.client, s.bk);
+      open();
+      await running;
+      const to = await readHeads(s.client, s.bk);
+      const result: LockedRun = { from, to, applied: changedRevisions(options.chain, from, to), durationMs: performance.now() - started };
+      // On the session's own client: no second connection, and still under the lock.
+      if (hooks.verifyWhen?.(to)) result.verify = await verifyAndLog(options, s.client);
+      return result;
+    });
+  } finally {
+    refuse(new CancelledError('The run stopped before Alembic started.'));
+  }
 }
 
 /** What moved between two recorded states: applied (up) or undone (down), in run order. */
@@ -98,9 +119,10 @@ export function alembicStamp(options: AlembicOptions & { target: string }): Prom
   return alembicLocked(options, ['stamp', options.target]);
 }
 
-async function verifyAndLog(options: AlembicOptions): Promise<VerifyReport> {
+async function verifyAndLog(options: AlembicOptions, client: ClientBase): Promise<VerifyReport> {
   const log: Logger = options.logger ?? silentLogger;
-  const report = await verify({ chain: options.chain, url: options.url, logger: log, signal: options.signal, applicationName: options.applicationName });
+  const report = await verifyOnClient(client, { chain: options.chain, url: options.url, logger: log, signal: options.signal, applicationName: options.applicationName,
+    versionTable: options.versionTable, versionTableSchema: options.versionTableSchema });
   logChecks(log, report);
   return report;
 }

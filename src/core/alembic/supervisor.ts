@@ -4,6 +4,8 @@
 // supervisor notices our death as the end of its stdin (the kernel closes the pipe with us) and
 // stops the child's whole process group (POSIX) or the child (Windows). It also forwards SIGINT and
 // SIGTERM to that group once, and reports how the child ended on fd 3 as one JSON line.
+// It starts the child only when a line arrives on its stdin: the caller can start it (Node's start-up
+// is most of its cost) while it connects and takes the migration lock, and let Alembic go after.
 //
 // This function is serialised with Function.prototype.toString and run in a fresh `node` process:
 // it must use nothing from this module's scope, only `require` and `process`.
@@ -22,17 +24,19 @@ export function supervise(graceMs: number, argv: string[]): void {
   const report = (r: SupervisorReport): void => {
     try { fs.writeSync(3, `${JSON.stringify(r)}\n`); } catch { /* our parent is gone */ }
   };
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], detached: posix, windowsHide: true, shell: false });
+  let child: import('node:child_process').ChildProcess | undefined;
   const signalled = new Set<string>();
   let killTimer: NodeJS.Timeout | undefined;
   const signalChild = (signal: NodeJS.Signals): void => {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
       if (posix) process.kill(-child.pid, signal);
       else child.kill(signal);
     } catch { /* already gone */ }
   };
   const stop = (signal: NodeJS.Signals): void => {
+    // Not started yet: nothing to stop but ourselves.
+    if (!child) process.exit(signal === 'SIGINT' ? 130 : 143);
     if (signalled.has(signal)) return;
     signalled.add(signal);
     signalChild(signal);
@@ -47,17 +51,23 @@ export function supervise(graceMs: number, argv: string[]): void {
   };
   process.stdin.on('end', orphaned);
   process.stdin.on('error', orphaned);
+  const start = (): void => {
+    const started = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], detached: posix, windowsHide: true, shell: false });
+    child = started;
+    started.on('error', (err: NodeJS.ErrnoException) => {
+      report({ kind: 'spawn-error', code: err.code ?? 'UNKNOWN', message: err.message });
+      process.exit(127);
+    });
+    started.on('exit', (code, signal) => {
+      // The group may still hold grandchildren (a wrapper such as `poetry run`): they go with it.
+      if (posix && started.pid !== undefined) { try { process.kill(-started.pid, 'SIGKILL'); } catch { /* none left */ } }
+      report({ kind: 'exit', code, signal });
+      process.exit(code ?? 1);
+    });
+  };
+  // The go signal: the first newline on stdin (nothing else is ever written there).
+  process.stdin.on('data', (chunk: Buffer) => { if (!child && chunk.includes(10)) start(); });
   process.stdin.resume();
-  child.on('error', (err: NodeJS.ErrnoException) => {
-    report({ kind: 'spawn-error', code: err.code ?? 'UNKNOWN', message: err.message });
-    process.exit(127);
-  });
-  child.on('exit', (code, signal) => {
-    // The group may still hold grandchildren (a wrapper such as `poetry run`): they go with it.
-    if (posix && child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ } }
-    report({ kind: 'exit', code, signal });
-    process.exit(code ?? 1);
-  });
 }
 
 /** `node -e` source that runs `supervise` with `node -e SOURCE -- GRACE_MS EXE ARGS...`. */

@@ -33,6 +33,12 @@ export function assembleScriptMigration(facts: ScriptFacts): ParseResult {
   const warnings: ChainDiagnostic[] = [];
   const rev = header.revision;
   if (!rev) {
+    if (facts.format === 'py') {
+      // Alembic loads every .py file of a version location and stops on one without `revision`
+      // (a hex file name is taken as the id by Alembic 0.1's legacy rule, which is not read here).
+      return { ok: false, diagnostics: [diag('no-revision', 'error', file, 1,
+        "No 'revision' defined: Alembic refuses to load the versions folder with this file in it (\"Could not determine revision id from filename\"). Add revision = '...' or move the file out of the versions folder.")] };
+    }
     return { ok: false, diagnostics: [diag('no-revision', 'warning', file, 1,
       "No 'revision' defined: this file is not part of the chain")] };
   }

@@ -14,6 +14,17 @@ export function isSkippedName(name: string): boolean {
   return name.startsWith('.') || SKIPPED_DIRS.has(name);
 }
 
+/**
+ * How an Alembic project's version locations are listed (ScriptDirectory._load_revisions): only
+ * `.py` files, any name but `__init__*` and editor lock files `.#*`, and subfolders only with
+ * `recursive_version_locations = true` (then every subfolder but `__pycache__`).
+ */
+export interface AlembicListing {
+  recursive: boolean;
+}
+
+const ALEMBIC_REVISION_FILE = /^(?!\.#|__init__).*\.py$/;
+
 export interface DiscoveredFile {
   /** Absolute path. */
   file: string;
@@ -21,15 +32,16 @@ export interface DiscoveredFile {
 }
 
 /**
- * Every candidate migration under `dir` (subfolders included, as Alembic's
- * `recursive_version_locations` allows), sorted by path so the result is deterministic.
+ * Every candidate migration under `dir` (a native chain: subfolders included; an Alembic project's
+ * location: as `alembic` says), sorted by path so the result is deterministic.
  * Throws MigrationChainError('io') when `dir` itself cannot be read.
  */
-export async function discoverMigrationFiles(dir: string): Promise<DiscoveredFile[]> {
+export async function discoverMigrationFiles(dir: string, alembic?: AlembicListing): Promise<DiscoveredFile[]> {
   const root = path.resolve(dir);
   const out: DiscoveredFile[] = [];
   try {
-    await walk(root, out, true);
+    if (alembic) await walkAlembic(root, out, alembic.recursive, true);
+    else await walk(root, out, true);
   } catch (err) {
     throw new MigrationChainError('io', `Cannot read the migrations folder ${root}: ${(err as Error).message}`,
       'Check the path (--dir / migrationChain.migrationsDir) and its permissions.', { cause: err });
@@ -61,4 +73,29 @@ async function walk(dir: string, out: DiscoveredFile[], isRoot: boolean): Promis
     }
   }
   await Promise.all(subdirs);
+}
+
+async function walkAlembic(dir: string, out: DiscoveredFile[], recursive: boolean, isRoot: boolean): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isRoot) throw err;
+    return;
+  }
+  const subdirs: Promise<void>[] = [];
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      if (recursive && e.name !== '__pycache__') subdirs.push(walkAlembic(prefix + e.name, out, recursive, false));
+    } else if ((e.isFile() || e.isSymbolicLink()) && isAlembicRevisionFileName(e.name)) {
+      out.push({ file: prefix + e.name, format: 'py' });
+    }
+  }
+  await Promise.all(subdirs);
+}
+
+/** Whether Alembic loads a file of this name from a version location (its `_only_source_rev_file`). */
+export function isAlembicRevisionFileName(name: string): boolean {
+  return ALEMBIC_REVISION_FILE.test(name);
 }

@@ -51,7 +51,7 @@ export class RevisionGraph {
       for (const f of files) {
         this.diagnostics.push({
           code: 'duplicate-revision', severity: 'error', file: f.file, line: f.revisionLine, revision,
-          message: `Revision ${revision} is defined by ${files.length} files: ${where}. Give one of them a new id.`,
+          message: `Revision ${revision} is defined by ${files.length} files: ${where}. Alembic keeps whichever it lists last (directory order) and warns "Revision ${revision} is present more than once"; give one of them a new id.`,
         });
       }
     }
@@ -282,6 +282,51 @@ export class RevisionGraph {
     const i = this.idxOf(revision);
     return i !== undefined && this.childIdx[i].length > 1;
   }
+  /**
+   * The branch labels Alembic shows on `revision` (RevisionMap._add_branches): its own, then those it
+   * inherits. A label reaches every descendant of the revision declaring it and, when the line from
+   * that revision up to its head has no branch point or merge, its ancestors down to (not into) the
+   * nearest branch point or merge. Own labels in file order, inherited ones sorted (Alembic keeps a
+   * set, printed in no fixed order).
+   */
+  branchLabelsOf(revision: string): readonly string[] {
+    const i = this.idxOf(revision);
+    if (i === undefined) return [];
+    this.inheritedLabels ??= this.computeInheritedLabels();
+    const own = this.nodes[i].branchLabels;
+    const inherited = [...this.inheritedLabels[i]].filter((l) => !own.includes(l)).sort();
+    return inherited.length ? [...own, ...inherited] : own;
+  }
+
+  private inheritedLabels: Set<string>[] | undefined;
+
+  private computeInheritedLabels(): Set<string>[] {
+    const sets = this.nodes.map((m) => new Set(m.branchLabels));
+    // Ancestors first, so a label declared lower down travels with the ones above it, as it does in
+    // Alembic whenever the declaring revisions are met in that order.
+    for (const start of this.order) {
+      if (this.nodes[start].branchLabels.length === 0) continue;
+      const labels = [...sets[start]];
+      const seen = new Uint8Array(this.nodes.length);
+      const stack = [start];
+      let last = start;
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (seen[n]) continue;
+        seen[n] = 1;
+        for (const l of labels) sets[n].add(l);
+        for (const c of this.childIdx[n]) stack.push(c);
+        last = n;
+      }
+      // Down from the last descendant visited until a branch point or a merge (Alembic's loop).
+      for (let p: number | undefined = last; p !== undefined && this.childIdx[p].length <= 1 && this.parentIdx[p].length <= 1;) {
+        for (const l of labels) sets[p].add(l);
+        p = this.parentIdx[p][0];
+      }
+    }
+    return sets;
+  }
+
   isOnCycle(revision: string): boolean {
     const i = this.idxOf(revision);
     return i !== undefined && this.onCycle[i] === 1;

@@ -3,7 +3,10 @@
 export type { Direction, Migration, MigrationFormat, ParseResult, ResolvedTarget, SqlSection } from './model';
 export type { Chain } from './chain';
 export { RevisionGraph } from './graph';
-export { loadChain, findMigrationsDir, alembicVersionsDirOf, parseMigrationText, type LoadOptions } from './load';
+export {
+  loadChain, findMigrationsDir, alembicVersionsDirOf, alembicChainLocation, parseMigrationText, type AlembicChainLocation, type LoadOptions,
+} from './load';
+export { readAlembicConfig, parseIni, iniValue, IniError, type AlembicConfig, type IniSections } from './alembic-ini';
 export { ChainCache } from './cache';
 export { discoverMigrationFiles, type DiscoveredFile } from './discover';
 export {

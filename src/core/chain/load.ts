@@ -6,10 +6,11 @@ import type { ChainDiagnostic } from '../errors';
 import type { Chain } from './chain';
 import type { Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
-import { discoverMigrationFiles, isSkippedName } from './discover';
+import { discoverMigrationFiles, isAlembicRevisionFileName, isSkippedName, type DiscoveredFile } from './discover';
 import { FORMATS, formatOf } from './formats';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
+import { readAlembicConfig, type AlembicConfig } from './alembic-ini';
 
 export interface LoadOptions {
   cache?: ChainCache;
@@ -18,6 +19,20 @@ export interface LoadOptions {
    * before, only these are re-read (no rescan of the folder).
    */
   changed?: readonly string[];
+  /**
+   * An Alembic project's version locations, listed the way Alembic lists them (`.py` only, subfolders
+   * only when recursive); `dir` is the first of them, where new revisions go. Several locations make
+   * one chain.
+   */
+  alembic?: AlembicLocations;
+}
+
+/** An Alembic project's version locations and how Alembic lists them. */
+export interface AlembicLocations {
+  locations: readonly string[];
+  recursive: boolean;
+  /** sourceless = true: Alembic also loads compiled revisions (.pyc) that have no .py beside them. */
+  sourceless?: boolean;
 }
 
 /** Parses one file's text with its format's parser (formats.ts), file-level checks included. */
@@ -106,11 +121,16 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   const root = path.resolve(dir);
   const cache = opts.cache;
   const previous = cache?.listing(root);
-  if (cache && previous && opts.changed) {
-    return reindexChanged(root, cache, previous, opts.changed);
+  // An Alembic listing is re-indexed file by file only when every reported file is one Alembic lists
+  // from its single location; otherwise it is rescanned (unchanged files still come from the cache).
+  if (cache && previous && opts.changed && (!opts.alembic || incrementalAlembic(root, opts.alembic, opts.changed))) {
+    const chain = reindexChanged(root, cache, previous, opts.changed);
+    if (opts.alembic) chain.dirs = [root];
+    return chain;
   }
 
-  const discovered = await discoverMigrationFiles(root);
+  const compiled: string[] = [];
+  const discovered = opts.alembic ? await discoverAlembicLocations(root, opts.alembic, compiled) : await discoverMigrationFiles(root);
   const present: CachedFile[] = [];
   for (let k = 0; k < discovered.length; k++) {
     if (k > 0 && k % BATCH === 0) await yieldToEventLoop();
@@ -119,8 +139,44 @@ export async function loadChain(dir: string, opts: LoadOptions = {}): Promise<Ch
   }
   cache?.setListing(root, present.map((e) => e.file));
   const chain = assemble(root, present);
+  // Compiled revisions are read by Alembic and not by us: the chain may be missing them.
+  for (const file of compiled) {
+    chain.diagnostics.push(diag('unreadable-file', 'error', file, 1,
+      'A compiled revision without its .py source (alembic.ini has sourceless = true): Alembic loads it, Migration Chain reads source only. Restore the .py file.'));
+  }
+  if (opts.alembic) chain.dirs = [...new Set([root, ...opts.alembic.locations.map((d) => path.resolve(d))])];
   cache?.rememberChain(chain);
   return chain;
+}
+
+function incrementalAlembic(root: string, alembic: AlembicLocations, changed: readonly string[]): boolean {
+  if (alembic.sourceless || alembic.locations.some((l) => path.resolve(l) !== root)) return false;
+  return changed.every((f) => {
+    const rel = path.relative(root, path.resolve(root, f));
+    const parts = rel.split(path.sep);
+    if (rel.startsWith('..') || path.isAbsolute(rel) || parts.some((p) => p.startsWith('.') || p === '__pycache__')) return false;
+    return (alembic.recursive || parts.length === 1) && isAlembicRevisionFileName(parts[parts.length - 1]);
+  });
+}
+
+/**
+ * Each location in order, as ScriptDirectory._load_revisions reads them: a location that does not
+ * exist is skipped (the first one, `dir`, must exist), and a file reached twice is read once.
+ */
+async function discoverAlembicLocations(root: string, alembic: AlembicLocations, compiled: string[]): Promise<DiscoveredFile[]> {
+  const locations = [...new Set([root, ...alembic.locations.map((d) => path.resolve(d))])];
+  const out: DiscoveredFile[] = [];
+  const seen = new Set<string>();
+  for (const [i, location] of locations.entries()) {
+    if (i > 0 && !(await isDir(location))) continue;
+    if (alembic.sourceless) compiled.push(...await compiledRevisions(location));
+    for (const f of await discoverMigrationFiles(location, { recursive: alembic.recursive })) {
+      if (seen.has(f.file)) continue;
+      seen.add(f.file);
+      out.push(f);
+    }
+  }
+  return out;
 }
 
 function reindexChanged(root: string, cache: ChainCache, previousListing: readonly string[], changed: readonly string[]): Chain {
@@ -212,55 +268,51 @@ async function alembicVersionsDir(root: string): Promise<string | undefined> {
   return alembicVersionsDirOf(path.join(root, 'alembic.ini'));
 }
 
-/** The versions folder an Alembic config file names, relative paths taken from the file's folder. */
+/** The versions folder an Alembic config file names (the first that exists), relative paths taken from the file's folder. */
 export async function alembicVersionsDirOf(iniFile: string): Promise<string | undefined> {
-  const root = path.dirname(path.resolve(iniFile));
-  let ini: string;
+  return (await alembicChainLocation(iniFile))?.dir;
+}
+
+/** Where an Alembic project's chain is and how it is listed: what loadChain needs for it. */
+export interface AlembicChainLocation extends AlembicLocations {
+  /** The first version location that exists: the chain's `dir`. */
+  dir: string;
+  locations: string[];
+  config: AlembicConfig;
+}
+
+/** The chain alembic.ini names, or undefined when Alembic would find no version folder (or refuse the file). */
+export async function alembicChainLocation(iniFile: string): Promise<AlembicChainLocation | undefined> {
+  const config = await readAlembicConfig(iniFile);
+  if (config.error) return undefined;
+  const existing: string[] = [];
+  for (const d of config.versionDirs) if (await isDir(d)) existing.push(d);
+  if (!existing.length) return undefined;
+  return { dir: existing[0], locations: existing, recursive: config.recursive, sourceless: config.sourceless, config };
+}
+
+/**
+ * The compiled revisions Alembic 1.8's sourceless listing loads from `dir` (its top level, as that
+ * version lists it): `.pyc`/`.pyo` files without their `.py`, and `__pycache__` entries whose module
+ * has no file in `dir`.
+ */
+async function compiledRevisions(dir: string): Promise<string[]> {
+  let names: string[];
   try {
-    ini = await fs.readFile(iniFile, 'utf8');
+    names = await fs.readdir(dir);
   } catch {
-    return undefined;
+    return [];
   }
-  const section = readIniSection(ini, 'alembic');
-  const expand = (v: string): string => path.resolve(root, v.replace(/%\(here\)s/g, root).trim());
-  const locations = section.get('version_locations');
-  if (locations) {
-    const sep = section.get('version_path_separator');
-    const parts = splitVersionLocations(locations, sep);
-    for (const p of parts) if (await isDir(expand(p))) return expand(p);
+  const present = new Set(names);
+  const stems = new Set(names.map((n) => n.split('.')[0]));
+  const out = names.filter((n) => /^(?!\.#|__init__).*\.py[co]$/.test(n) && !present.has(n.slice(0, -1)) && !(n.endsWith('o') && present.has(`${n.slice(0, -1)}c`)))
+    .map((n) => path.join(dir, n));
+  const cache = path.join(dir, '__pycache__');
+  if (present.has('__pycache__')) {
+    const cached = await fs.readdir(cache).catch(() => [] as string[]);
+    for (const n of cached) if (/\.py[co]$/.test(n) && !stems.has(n.split('.')[0])) out.push(path.join(cache, n));
   }
-  const script = section.get('script_location');
-  if (!script || script.includes(':')) return undefined; // package resources (pkg:path) are not folders we can read
-  const versions = path.join(expand(script), 'versions');
-  return (await isDir(versions)) ? versions : undefined;
-}
-
-function splitVersionLocations(value: string, sep: string | undefined): string[] {
-  switch (sep?.trim()) {
-    case ':': return value.split(':');
-    case ';': return value.split(';');
-    case 'space': return value.split(/ +/);
-    case 'newline': return value.split('\n');
-    case 'os': return value.split(path.delimiter);
-    default: return value.split(/[ ,]+/);
-  }
-}
-
-/** Key/values of one `[name]` section; continuation lines (indented) are joined with newlines. */
-export function readIniSection(text: string, name: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let inSection = false;
-  let lastKey: string | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*[#;]/.test(raw)) continue;
-    const header = /^\s*\[([^\]]+)\]\s*$/.exec(raw);
-    if (header) { inSection = header[1].trim() === name; lastKey = undefined; continue; }
-    if (!inSection) continue;
-    if (/^\s+\S/.test(raw) && lastKey) { out.set(lastKey, `${out.get(lastKey)}\n${raw.trim()}`.trim()); continue; }
-    const kv = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(raw);
-    if (kv) { lastKey = kv[1].trim(); out.set(lastKey, kv[2].trim()); }
-  }
-  return out;
+  return out.sort();
 }
 
 async function isDir(p: string): Promise<boolean> {

@@ -6,9 +6,11 @@
 // lazily, and stops at the first non-empty value. README "Which database" documents it.
 import { readFileSync } from 'node:fs';
 
-export type UrlSourceId = 'flag' | 'secret' | 'setting' | 'environment' | 'env-file';
+export type UrlSourceId = 'flag' | 'secret' | 'setting' | 'environment' | 'env-file' | 'alembic-ini';
 
-export const URL_PRECEDENCE: readonly UrlSourceId[] = ['flag', 'secret', 'setting', 'environment', 'env-file'];
+// alembic.ini's sqlalchemy.url comes last: env.py scripts usually override it from the environment,
+// and Alembic's own template leaves a placeholder there.
+export const URL_PRECEDENCE: readonly UrlSourceId[] = ['flag', 'secret', 'setting', 'environment', 'env-file', 'alembic-ini'];
 
 /** The given readers, in precedence order (sources a side does not have are simply absent). */
 export function inUrlPrecedence<R>(readers: Partial<Record<UrlSourceId, R>>): [UrlSourceId, R][] {
@@ -42,4 +44,15 @@ export function readDotenvFile(file: string): Record<string, string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- dotenv is required only when a file is read
   const { parse } = require('dotenv') as typeof import('dotenv');
   return parse(text);
+}
+
+/**
+ * alembic.ini's sqlalchemy.url as a PostgreSQL URL: `postgresql+psycopg2://…` loses its driver part;
+ * anything that is not PostgreSQL (Alembic's template placeholder `driver://user:pass@localhost/dbname`)
+ * is no URL for us.
+ */
+export function postgresUrlFromSqlalchemy(value: string | undefined): string | undefined {
+  const url = nonEmptyUrl(value);
+  const m = url && /^(postgres(?:ql)?)(?:\+[\w.]+)?(:\/\/.*)$/is.exec(url);
+  return m ? `${m[1]}${m[2]}` : undefined;
 }

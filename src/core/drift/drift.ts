@@ -23,6 +23,11 @@ export interface DriftOptions extends VersionTableOptions {
   signal?: AbortSignal;
   /** The schema compared (default `public`). */
   schema?: string;
+  /**
+   * Builds the scratch database up to the recorded heads instead of our runner: an Alembic project's
+   * own Alembic (alembic/preview.ts alembicScratchBuilder), since only Python can run its revisions.
+   */
+  buildScratch?: (scratchUrl: string, heads: readonly string[], logger: Logger) => Promise<void>;
 }
 
 export interface DriftReport {
@@ -63,7 +68,7 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
     }, async (scratchUrl, scratch) => {
       throwIfAborted(opts.signal);
       await timedStep(log, `Build the migrations up to ${heads.join(', ') || 'base'} in ${scratch}`,
-        () => buildScratch(opts, scratchUrl, heads, log));
+        () => (opts.buildScratch ?? ((u, h, l) => buildScratch(opts, u, h, l)))(scratchUrl, heads, log));
       throwIfAborted(opts.signal);
       const expected = await timedStep(log, `Read the schema "${schema}" of ${scratch}`,
         () => withConnection(scratchUrl, { applicationName: APPLICATION_NAME }, (c) => readSchema(c, schema, { exclude })));

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
 import { withConnection } from '../db/connection';
-import { offlinePyInput, type OfflineAlembic } from './alembic-offline';
+import { offlinePyInput, type OfflineAlembic, type PyLintInput } from './alembic-offline';
 import { readDatabaseFacts } from './catalog';
 import { emptyFacts, type DatabaseFacts } from './facts';
 import { lint } from './lint';
@@ -41,11 +41,13 @@ export async function factsFor(target: LintTarget): Promise<DatabaseFacts> {
 
 /**
  * `alembic`: how to start the project's Alembic, for `.py` revisions (resolved only when there are
- * some; a throw becomes their not-linted reason). Without it `.py` revisions are not linted.
+ * some; a throw becomes their not-linted reason), or their offline SQL already read
+ * (`offlineLintInput`: the editor keeps it while the files are unchanged). Without it `.py`
+ * revisions are not linted.
  */
-export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts, alembic?: () => OfflineAlembic): Promise<ChainLintResult> {
+export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts, alembic?: (() => OfflineAlembic) | PyLintInput): Promise<ChainLintResult> {
   const parser = await loadPgParser();
-  const py = alembic ? await offlinePyInput(chain, revisions, alembic, (f) => readFile(f, 'utf8')) : undefined;
+  const py = typeof alembic === 'function' ? await offlineLintInput(chain, revisions, alembic) : alembic;
   const statements: LintStatement[] = [];
   const suppressions: Suppression[] = [...py?.suppressions ?? []];
   const notLinted: ChainLintResult['notLinted'] = [];
@@ -68,4 +70,9 @@ export async function lintRevisions(chain: Chain, revisions: readonly string[], 
     if (m.upgrade) suppressions.push(...readSuppressions(m.file, m.upgrade.text, m.upgrade.line));
   }
   return { ...lint(parser, { statements, suppressions }, facts), revisions: [...revisions], notLinted };
+}
+
+/** The `.py` revisions' statements through Alembic's offline SQL (one Alembic process per run of them). */
+export function offlineLintInput(chain: Chain, revisions: readonly string[], alembic: () => OfflineAlembic): Promise<PyLintInput> {
+  return offlinePyInput(chain, revisions, alembic, (f) => readFile(f, 'utf8'));
 }

@@ -1,14 +1,17 @@
 // For the upgrade confirmation: the pending statements that take a blocking lock on a large table
 // of the target database, one line each, so the person confirming sees them before anything runs.
+// The CLI prompt and the editor's modal print the same block (largeTableLocksBlock).
 import type { Chain } from '../chain/chain';
-import { describeRelationEffect } from './describe';
+import type { OfflineAlembic } from './alembic-offline';
+import { describeRelationEffect, formatCount } from './describe';
 import { factsFor, lintRevisions } from './chain';
 import { LARGE_BYTES, LARGE_ROWS } from './lint';
 import * as path from 'node:path';
 
-export async function largeTableLocks(chain: Chain, revisions: readonly string[], url: string): Promise<string[]> {
+/** `alembic`: how to start an Alembic project's Alembic, so that its `.py` revisions count too (see lintRevisions). */
+export async function largeTableLocks(chain: Chain, revisions: readonly string[], url: string, alembic?: () => OfflineAlembic): Promise<string[]> {
   const facts = await factsFor({ url });
-  const result = await lintRevisions(chain, revisions, facts);
+  const result = await lintRevisions(chain, revisions, facts, alembic);
   const lines: string[] = [];
   for (const s of result.statements) {
     for (const r of s.effect?.relations ?? []) {
@@ -18,4 +21,14 @@ export async function largeTableLocks(chain: Chain, revisions: readonly string[]
     }
   }
   return lines;
+}
+
+/** A modal or a terminal has room for a few lines; the rest are counted. */
+export const LOCK_LINES_SHOWN = 10;
+
+/** The heading (with the size threshold) and the first lines of `largeTableLocks`. */
+export function largeTableLocksBlock(lines: readonly string[]): string {
+  const shown = lines.slice(0, LOCK_LINES_SHOWN).map((l) => `  ${l}`);
+  const more = lines.length > LOCK_LINES_SHOWN ? [`  … and ${lines.length - LOCK_LINES_SHOWN} more (migration-chain lint --pending lists them all)`] : [];
+  return [`Blocking locks on large tables (≥ ${formatCount(LARGE_ROWS)} rows or ${LARGE_BYTES / 1024 ** 3} GB):`, ...shown, ...more].join('\n');
 }

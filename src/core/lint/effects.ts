@@ -377,7 +377,9 @@ function isNotNullCheck(expr: Node | undefined): string | undefined {
 }
 
 function columnConstraints(def: ColumnDef): Constraint[] {
-  return (def.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint] : []));
+  const out: Constraint[] = [];
+  for (const c of def.constraints ?? []) if ('Constraint' in c) out.push(c.Constraint);
+  return out;
 }
 
 /**

@@ -50,8 +50,9 @@ export function lint(parser: PgParser, input: LintInput, facts: DatabaseFacts): 
       analysed.effect = analysed.effect ? mergeEffects(analysed.effect, effect) : effect;
       const lockTimeoutSet = facts.runtimeLockTimeoutMs > 0 || timeoutByGroup.get(group) === true;
       if (effect.setsLockTimeout) timeoutByGroup.set(group, true);
+      const ruleInput = { node: raw.stmt, effect, statement, facts: working, major, majorAssumed: assumed, lockTimeoutSet };
       for (const rule of LINT_RULES) {
-        for (const hit of rule.check({ node: raw.stmt, effect, statement, facts: working, major, majorAssumed: assumed, lockTimeoutSet })) {
+        for (const hit of rule.check(ruleInput)) {
           const finding = toFinding(rule, hit, statement, endLine, endColumn, working);
           if (finding && !isSuppressed(finding, suppressions)) analysed.findings.push(finding);
         }
@@ -135,9 +136,11 @@ function mergeEffects(a: NonNullable<AnalysedStatement['effect']>, b: NonNullabl
 
 function endOf(s: LintStatement): { endLine: number; endColumn: number } {
   if (s.end) return { endLine: s.end.line, endColumn: s.end.column };
-  const lines = s.sql.split('\n');
-  const last = lines[lines.length - 1] ?? '';
-  return { endLine: s.line + lines.length - 1, endColumn: lines.length === 1 ? s.column + last.length : last.length };
+  let newlines = 0;
+  let lastStart = 0;
+  for (let i = s.sql.indexOf('\n'); i >= 0; i = s.sql.indexOf('\n', i + 1)) { newlines++; lastStart = i + 1; }
+  const last = s.sql.length - lastStart;
+  return { endLine: s.line + newlines, endColumn: newlines === 0 ? s.column + last : last };
 }
 
 function lineOffset(text: string, offset: number | undefined): number {

@@ -1,6 +1,10 @@
 // The PostgreSQL parser (libpg-query: the server's own grammar compiled to WebAssembly), loaded on
 // first use so that activating the extension or starting the CLI for another command never pays
 // for it. Loading compiles ~1.7 MB of WebAssembly once per process; parsing is synchronous after.
+// Answers are kept per statement text: the editor re-lints the whole pending chain on every status
+// refresh and save, and most of a parse's cost is copying the tree out of WebAssembly as JSON. The
+// kept trees are shared, so nothing may change them (freezing them would cost a third of a first
+// lint; test/unit/lint-rules.test.ts lints every example twice instead).
 import type { ParseResult, RawStmt } from 'libpg-query';
 
 interface PgQuery {
@@ -14,9 +18,36 @@ export interface ParseFailure {
   offset?: number;
 }
 
+export type ParseOutcome = { ok: true; stmts: readonly RawStmt[] } | { ok: false; error: ParseFailure };
+
 export interface PgParser {
-  /** The statements of `sql` (one or more), or why PostgreSQL's grammar rejects it. */
-  parse(sql: string): { ok: true; stmts: RawStmt[] } | { ok: false; error: ParseFailure };
+  /** The statements of `sql` (one or more), or why PostgreSQL's grammar rejects it. Shared between callers: read only. */
+  parse(sql: string): ParseOutcome;
+}
+
+/**
+ * SQL text kept, in characters (the oldest statements go first). A tree takes about 20 times its
+ * text on the heap, so this is some 25 MB: ten thousand typical statements, a long pending chain.
+ */
+const KEPT_CHARS = 1_000_000;
+const kept = new Map<string, ParseOutcome>();
+let keptChars = 0;
+
+/** Forgets the kept answers (the bench measures a first lint). */
+export function clearParseCache(): void {
+  kept.clear();
+  keptChars = 0;
+}
+
+function keep(sql: string, outcome: ParseOutcome): void {
+  if (sql.length > KEPT_CHARS) return;
+  for (const oldest of kept.keys()) {
+    if (keptChars + sql.length <= KEPT_CHARS) break;
+    kept.delete(oldest);
+    keptChars -= oldest.length;
+  }
+  kept.set(sql, outcome);
+  keptChars += sql.length;
 }
 
 let loading: Promise<PgParser> | undefined;
@@ -50,16 +81,25 @@ export function parserLoadMs(): number | undefined {
 function makeParser(lib: PgQuery): PgParser {
   return {
     parse(sql) {
-      try {
-        return { ok: true, stmts: lib.parseSync(sql).stmts ?? [] };
-      } catch (err) {
-        const e = err as { message?: string; sqlDetails?: { cursorPosition?: number } };
-        const cursor = e.sqlDetails?.cursorPosition;
-        return { ok: false, error: { message: e.message ?? String(err), ...(cursor !== undefined && cursor >= 0 ? { offset: utf8OffsetToIndex(sql, cursor) } : {}) } };
-      }
+      const known = kept.get(sql);
+      if (known) return known;
+      const outcome = parseOnce(lib, sql);
+      keep(sql, outcome);
+      return outcome;
     },
   };
 }
+
+function parseOnce(lib: PgQuery, sql: string): ParseOutcome {
+  try {
+    return { ok: true, stmts: lib.parseSync(sql).stmts ?? [] };
+  } catch (err) {
+    const e = err as { message?: string; sqlDetails?: { cursorPosition?: number } };
+    const cursor = e.sqlDetails?.cursorPosition;
+    return { ok: false, error: { message: e.message ?? String(err), ...(cursor !== undefined && cursor >= 0 ? { offset: utf8OffsetToIndex(sql, cursor) } : {}) } };
+  }
+}
+
 
 /** libpg-query reports byte offsets into the UTF-8 text. */
 export function utf8OffsetToIndex(text: string, byteOffset: number): number {

@@ -33,6 +33,8 @@ export interface PlanRunOptions extends VersionTableOptions {
   direction: Direction;
   target: string;
   applicationName?: string;
+  /** The run goes through the project's own Alembic, which runs every format (`.py` too): no format is refused. */
+  throughAlembic?: boolean;
 }
 
 export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
@@ -42,7 +44,9 @@ export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
   const heads = await withConnection(options.url, { applicationName: options.applicationName }, (c) => readHeads(c, bookkeeping(options)));
   let revisions: string[];
   if (options.direction === 'up') {
-    revisions = planUpgrade(chain, heads, options.target).revisions;
+    revisions = options.throughAlembic
+      ? (assertKnownHeads(chain, heads), chain.graph.upgradePlan(heads, chain.graph.resolve(options.target, heads).revisions))
+      : planUpgrade(chain, heads, options.target).revisions;
   } else {
     assertKnownHeads(chain, heads);
     revisions = chain.graph.downgradePlan(heads, chain.graph.resolve(options.target, heads).revisions);

@@ -165,6 +165,17 @@ export function findRiskyStatements(migration: Migration, options: { destructive
   return out;
 }
 
+/**
+ * Risky statements of SQL printed for a migration elsewhere (Alembic's offline SQL of a `.py`
+ * revision): every statement is placed on `line` (its function), since the printed text has no lines
+ * of the file. An upgrade's destructive statements count; a downgrade's are listed as what it drops.
+ */
+export function findRiskyInPrintedSql(migration: Migration, section: 'upgrade' | 'downgrade', sql: string, line: number): RiskyStatement[] {
+  const out: RiskyStatement[] = [];
+  scanSection(migration, section, { text: sql, line: 1 }, true, out);
+  return out.map((r) => ({ ...r, line }));
+}
+
 /** The risky statements of a plan step's migration ([] when the chain does not define it). */
 export function riskyOfStep(graph: RevisionGraph): (step: PlanStepLike) => RiskyStatement[] {
   return (step) => {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { MigrationChainError } from '../core';
 import type { Chain } from '../core';
+import { chainOfFile } from '../chain-keys';
 import type { FolderSnapshot } from '../folder-snapshot';
 import type { CommandDeps } from './deps';
 
@@ -18,26 +19,36 @@ export function revisionRef(arg: unknown): { folderUri: string; revision: string
   return undefined;
 }
 
-function folderUriOf(arg: unknown): string | undefined {
-  if (arg instanceof vscode.Uri) return vscode.workspace.getWorkspaceFolder(arg)?.uri.toString();
-  if (isRecord(arg) && typeof arg.folderUri === 'string') return arg.folderUri;
-  return undefined;
-}
-
-/** The folder an argument names; else the active editor's; else the only one; else a quick pick. */
+/**
+ * The chain an argument names, the chain of the active editor's file, else the only one, else a
+ * quick pick. A file (explorer Uri, active editor) picks the chain that holds it; a file of a
+ * workspace folder with several chains and none holding it narrows the pick to that folder's.
+ */
 export async function chooseFolder(deps: CommandDeps, arg: unknown, needChain = true): Promise<FolderSnapshot> {
+  // Before the first read, a folder whose chain lives in a subfolder (backend/) is known only by
+  // the folder's own key: a URL stored then would land on a key no chain reads.
+  await deps.chains.ready;
   const all = deps.chains.snapshots();
-  const candidates = needChain ? all.filter((s) => s.chain) : all;
-  const named = folderUriOf(arg);
-  if (named) {
-    const s = deps.chains.snapshot(named);
-    if (!s) throw new MigrationChainError('usage', `The folder ${named} is not open in this window.`);
+  let candidates = needChain ? all.filter((s) => s.chain) : all;
+  if (isRecord(arg) && typeof arg.folderUri === 'string' && !(arg instanceof vscode.Uri)) {
+    const s = deps.chains.snapshot(arg.folderUri);
+    if (!s) throw new MigrationChainError('usage', `The folder ${arg.folderUri} is not open in this window.`);
     return s;
   }
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const activeFolder = active && vscode.workspace.getWorkspaceFolder(active)?.uri.toString();
-  const fromEditor = candidates.find((s) => s.folder.uri === activeFolder);
-  if (fromEditor && candidates.length > 1) return fromEditor;
+  const file = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  if (file) {
+    const folderUri = vscode.workspace.getWorkspaceFolder(file)?.uri.toString();
+    const owner = chainOfFile(candidates, file.fsPath, folderUri);
+    if (owner && (arg instanceof vscode.Uri || candidates.length > 1)) return owner;
+    if (arg instanceof vscode.Uri && folderUri) {
+      const ofFolder = candidates.filter((s) => (s.folder.folderUri ?? s.folder.uri) === folderUri);
+      if (ofFolder.length === 0 && !needChain) {
+        const s = deps.chains.snapshot(folderUri);
+        if (s) return s;
+      }
+      if (ofFolder.length) candidates = ofFolder;
+    }
+  }
   if (candidates.length === 1) return candidates[0];
   if (candidates.length === 0) {
     throw new MigrationChainError('usage', needChain ? 'No workspace folder has a migration chain.' : 'Open a folder first.',
@@ -45,9 +56,9 @@ export async function chooseFolder(deps: CommandDeps, arg: unknown, needChain = 
   }
   const picked = await vscode.window.showQuickPick(
     candidates.map((s) => ({ label: s.folder.name, description: s.migrationsDir, snapshot: s })),
-    { placeHolder: 'Workspace folder' },
+    { placeHolder: 'Which chain (workspace folder or Alembic project)?' },
   );
-  if (!picked) throw new MigrationChainError('cancelled', 'No folder chosen; nothing was changed.');
+  if (!picked) throw new MigrationChainError('cancelled', 'No chain chosen; nothing was changed.');
   return picked.snapshot;
 }
 

@@ -2,10 +2,10 @@
 // progress and Cancel → refresh. Native chains run through the engine; Alembic projects through
 // their own Alembic under our lock (core/alembic), verified when they reach the heads.
 import * as vscode from 'vscode';
-import { alembicOptions } from '../alembic';
+import { alembicOptions, offlineAlembic } from '../alembic';
 import { confirmOrThrow } from '../confirm';
 import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
-import { core, lintEngine, type Chain, type Direction, MigrationChainError } from '../core';
+import { CancelledError, core, lintEngine, type AlembicOptions, type Chain, type Direction, MigrationChainError, type OfflineAlembic, type RiskyStatement } from '../core';
 import type { Log } from '../log';
 import { withCancellableProgress } from '../progress';
 import type { FolderSnapshot } from '../folder-snapshot';
@@ -18,7 +18,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const folder = deps.chains.workspaceFolder(snapshot.folder.uri);
   const { url, target: db } = await deps.chains.connect(snapshot.folder.uri, verb);
   const c = core();
-  const plan = await c.planRun({ chain, url, direction, target });
+  const plan = await c.planRun({ chain, url, direction, target, throughAlembic: snapshot.alembicProject !== undefined });
   if (plan.steps.length === 0) return `${db.database} is already at ${target}; nothing to do.`;
   if (plan.irreversible?.length) {
     // The preview still shows what would be undone; no button can make it run.
@@ -28,12 +28,18 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   }
 
   const settings = deps.settings.for(folder);
-  const riskyOf = c.riskyOfStep(chain.graph);
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal.
-  const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log) : [];
+  const project = snapshot.alembicProject;
+  // An Alembic project's .py revisions count through Alembic's offline SQL, as in the lint.
+  const offline = project ? () => alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log }) : undefined;
+  const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log, offline) : [];
   if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
-    const confirmation = runConfirmation(direction, plan, riskyOf, settings);
-    if (locks.length) confirmation.detail += `\n\nBlocking locks on large tables:\n${locks.slice(0, 10).map((l) => `  ${l}`).join('\n')}`;
+    const preview = project
+      ? await alembicPreview(deps, offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url }), chain, direction, plan.steps.map((st) => st.revision), target)
+      : { riskyOf: c.riskyOfStep(chain.graph), notes: [] };
+    const confirmation = runConfirmation(direction, plan, preview.riskyOf, settings);
+    if (locks.length) confirmation.detail += `\n\n${lintEngine.confirmation().largeTableLocksBlock(locks)}`;
+    if (preview.notes.length) confirmation.detail += `\n\n${preview.notes.join('\n')}`;
     await confirmOrThrow(confirmation);
   }
 
@@ -42,7 +48,6 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   deps.log.info(`${verb} ${db.display} to ${target}: ${plan.steps.length} revision(s)`);
   try {
     return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
-      const project = snapshot.alembicProject;
       if (project) {
         const options = { ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), target };
         const result = direction === 'up' ? await c.alembicUpgrade(options) : await c.alembicDowngrade(options);
@@ -82,10 +87,35 @@ export function openUri(file: string, line: number): Thenable<vscode.TextEditor>
   return vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(l, 0, l, 0), preview: true });
 }
 
-/** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
-async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log): Promise<string[]> {
+/**
+ * An Alembic run's risky statements from its offline SQL: an upgrade's destructive statements (the
+ * modal lists them like a native chain's), what a downgrade drops, and the revisions Alembic cannot
+ * print offline. A preview that cannot run never blocks the run; it says so.
+ */
+async function alembicPreview(deps: CommandDeps, alembic: OfflineAlembic, chain: Chain, direction: Direction, revisions: string[], target: string)
+  : Promise<{ riskyOf: (step: { revision: string }) => RiskyStatement[]; notes: string[] }> {
   try {
-    return await lintEngine.confirmation().largeTableLocks(chain, revisions, url);
+    const risks = await core().alembicRisks(alembic, chain, direction, revisions, target);
+    const notes: string[] = [];
+    if (direction === 'down') {
+      const drops = revisions.flatMap((r) => risks.riskyOf({ revision: r }).filter((x) => x.kind === 'destructive').map((x) => `  ${x.statement} (${r})`));
+      if (drops.length) notes.push(`The downgrade SQL (alembic downgrade --sql) deletes data:\n${drops.slice(0, 10).join('\n')}${drops.length > 10 ? `\n  … and ${drops.length - 10} more` : ''}`);
+    }
+    if (risks.failures.length) {
+      notes.push(`Not previewed (Alembic cannot print their SQL offline):\n${risks.failures.map((f) => `  ${f.revision}: ${f.reason}`).join('\n')}`);
+    }
+    return { riskyOf: risks.riskyOf, notes };
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    deps.log.warn(`Alembic's offline SQL for the preview failed: ${err instanceof Error ? err.message : String(err)}`);
+    return { riskyOf: () => [], notes: [`Not previewed: Alembic's offline SQL failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`] };
+  }
+}
+
+/** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
+async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log, alembic?: () => AlembicOptions): Promise<string[]> {
+  try {
+    return await lintEngine.confirmation().largeTableLocks(chain, revisions, url, alembic);
   } catch (err) {
     log.warn(`lock check before the upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
     return [];

@@ -2,6 +2,7 @@
 // the chain. The result opens as a Markdown document whose entries link to the migration that
 // creates each object; drift entries with a source also become warnings in the Problems panel.
 import * as vscode from 'vscode';
+import { alembicOptions } from '../alembic';
 import { core, MigrationChainError } from '../core';
 import type { RunProblem } from '../diagnostics';
 import { driftMarkdown } from '../drift-report';
@@ -19,7 +20,12 @@ export const verifyDrift: CommandFactory = (deps) => async (arg?: unknown) => {
   const { report, drift } = await withCancellableProgress(`Verify ${target.database} with drift check`, async (signal, progress) => {
     const verified = await c.verify({ chain, url, logger: deps.log, signal });
     progress('building the chain in a scratch database');
-    return { report: verified, drift: await c.checkDrift({ chain, url, logger: deps.log, signal }) };
+    // An Alembic project's scratch database is built by its own Alembic: only Python runs its revisions.
+    const project = snapshot.alembicProject;
+    const buildScratch = project
+      ? c.alembicScratchBuilder(alembicOptions({ project, chain, url, settings: deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri)), workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }))
+      : undefined;
+    return { report: verified, drift: await c.checkDrift({ chain, url, logger: deps.log, signal, buildScratch }) };
   });
   const failed = publishVerifyReport(deps, report);
   const problems: RunProblem[] = drift.entries.filter((e) => e.source).map((e) => ({

@@ -27,6 +27,13 @@ export function registerLint(service: LintService, chains: WorkspaceChains, exte
         d.code = p.code;
         list.push(d);
       }
+      for (const n of lintOfFile.notLinted) {
+        const d = new vscode.Diagnostic(new vscode.Range(n.line - 1, 0, n.line - 1, Number.MAX_SAFE_INTEGER),
+          `Revision ${n.revision} not linted: ${n.reason}`, vscode.DiagnosticSeverity.Information);
+        d.source = LINT_SOURCE;
+        d.code = 'not-linted';
+        list.push(d);
+      }
       collection.set(vscode.Uri.file(file), list);
     }
     lensChanged.fire();

@@ -1,13 +1,17 @@
 // The editor's lint data: for each workspace folder, the pending revisions' statements linted
 // against the database's catalog (read once per status refresh), kept per file; an edited `.sql`
-// migration is re-linted from the editor's text on each change once the parser is loaded.
-// Everything here is data; ./lint-providers.ts renders it.
+// migration is re-linted from the editor's text on each change once the parser is loaded. An
+// Alembic project's `.py` revisions join through Alembic's offline SQL (./alembic-lint-input.ts:
+// trusted workspaces only, in the background after a save). Everything here is data;
+// ./lint-providers.ts renders it.
 import * as vscode from 'vscode';
 import type { ChainLintResult } from '../core';
 import type { DatabaseFacts } from '../core';
 import { lintEngine, type AnalysedStatement, type LintProblem } from '../core';
 import type { Log } from '../log';
 import type { FolderSnapshot } from '../folder-snapshot';
+import type { SettingsReader } from '../settings';
+import { AlembicLintInputs } from './alembic-lint-input';
 import { findMigrationByFile } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
 
@@ -16,6 +20,8 @@ const api = lintEngine;
 export interface FileLint {
   statements: AnalysedStatement[];
   problems: LintProblem[];
+  /** `.py` revisions of this file whose upgrade() Alembic could not print offline, with why. */
+  notLinted: { revision: string; line: number; reason: string }[];
   facts: DatabaseFacts;
 }
 
@@ -27,10 +33,13 @@ export class LintService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly alembic: AlembicLintInputs;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
 
-  constructor(private readonly chains: WorkspaceChains, private readonly log: Log) {
+  constructor(private readonly chains: WorkspaceChains, settings: SettingsReader, private readonly log: Log) {
+    this.alembic = new AlembicLintInputs({ chains, settings, log, updated: () => this.schedule() });
+    this.disposables.push(this.alembic);
     chains.onDidChange(() => this.schedule(), null, this.disposables);
     vscode.workspace.onDidChangeTextDocument((e) => this.relintDocument(e.document), null, this.disposables);
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('migrationChain.lint')) this.schedule(); }, null, this.disposables);
@@ -53,7 +62,8 @@ export class LintService implements vscode.Disposable {
       if (!snapshot.chain || !settingsOf(snapshot).enabled) continue;
       try {
         const facts = await this.factsFor(snapshot);
-        const result = await api.chain().lintRevisions(snapshot.chain, lintedRevisions(snapshot), facts);
+        const revisions = lintedRevisions(snapshot);
+        const result = await api.chain().lintRevisions(snapshot.chain, revisions, facts, this.alembic.inputFor(snapshot, revisions));
         collect(result, facts, next);
       } catch (err) {
         this.log.warn(`lint of ${snapshot.folder.name} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -106,7 +116,7 @@ export class LintService implements vscode.Disposable {
     if (!parsed.ok) return;
     const statements = api.sources().upgradeStatements(parsed.migration);
     const report = api.lint().lint(parser, { statements, suppressions: api.suppressions().readSuppressions(file, text) }, previous.facts);
-    this.files.set(file, { statements: report.statements, problems: report.problems, facts: previous.facts });
+    this.files.set(file, { statements: report.statements, problems: report.problems, notLinted: [], facts: previous.facts });
     this.changed.fire();
   }
 
@@ -125,11 +135,13 @@ function lintedRevisions(snapshot: FolderSnapshot): string[] {
 function collect(result: ChainLintResult, facts: DatabaseFacts, into: Map<string, FileLint>): void {
   const entry = (file: string) => {
     let e = into.get(file);
-    if (!e) { e = { statements: [], problems: [], facts }; into.set(file, e); }
+    if (!e) { e = { statements: [], problems: [], notLinted: [], facts }; into.set(file, e); }
     return e;
   };
   for (const s of result.statements) entry(s.statement.file).statements.push(s);
   for (const p of result.problems) entry(p.file).problems.push(p);
+  // Only Alembic's offline run gives a line: a `.py` revision it could not print (not every `.js` / unread `.py`).
+  for (const n of result.notLinted) if (n.line !== undefined) entry(n.file).notLinted.push({ revision: n.revision, line: n.line, reason: n.reason });
 }
 
 interface LintSettings { enabled: boolean; postgresVersion?: number; runtimeLockTimeoutMs: number }

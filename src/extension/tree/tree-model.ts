@@ -260,7 +260,7 @@ function presentFolder(snapshot: FolderSnapshot): NodeView {
   const description = status && target
     ? `${target.database}@${target.host} · ${status.pending.length} pending`
     : disconnectedText(snapshot.disconnected);
-  const lines = [`**${escapeMarkdown(snapshot.folder.name)}**`];
+  const lines = [`**${escapeMarkdown(snapshot.folder.name)}**${snapshot.folder.project ? ` (in workspace folder ${code(path.basename(snapshot.folder.fsPath))})` : ''}`];
   if (snapshot.migrationsDir) lines.push(`Migrations: ${code(relative(snapshot, snapshot.migrationsDir))}${snapshot.alembicProject ? ` (Alembic project ${code(relative(snapshot, snapshot.alembicProject.iniFile))})` : ''}`);
   if (target) lines.push(`Database: ${code(target.display)}`, `Connection from: ${snapshot.connection?.label}`);
   if (status) lines.push(`Database heads: ${status.heads.length ? status.heads.map(code).join(', ') : '*(empty)*'}`);

@@ -39,8 +39,9 @@ describe('CodeLens', () => {
     stubModal(sandbox, 'Upgrade');
     assert.strictEqual((await run('migrationChain.upgradeHead')).status, 'done');
     const base = await lensTitles('000000000000_create_base_tables.sql');
-    assert.strictEqual(base.length, 1);
+    assert.strictEqual(base.length, 2);
     assert.match(base[0], /^✓ Applied/);
+    assert.strictEqual(base[1], '↓ Downgrade to here');
     assert.deepStrictEqual(await lensTitles(`${SEED_HEAD}_add_discovery_query_id_to_prospects.sql`), ['★ Current head']);
   });
 

@@ -13,9 +13,14 @@ export interface SuiteResult {
   failures: string[];
 }
 
-export function findTestFiles(dir: string): string[] {
+/**
+ * Suites that need a workspace of their own live in a subfolder named after it (alembic-root/: the
+ * example repository root); MC_TEST_SUITE names the one to run, else the fixture workspace's files run.
+ */
+export function findTestFiles(dir: string, suite = process.env.MC_TEST_SUITE): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => (suite ? f.startsWith(`${suite}${path.sep}`) : !f.includes(path.sep)))
     .map((f) => path.join(dir, f))
     .sort();
 }

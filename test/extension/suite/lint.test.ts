@@ -1,13 +1,14 @@
 // The lock-risk lint in a real extension host: a pending migration's CREATE INDEX shows a Problems
 // entry whose code links to the shipped docs page, a CodeLens with the lock summary from the
-// connected database, a hover, and a quick fix that rewrites the statement and the header.
+// connected database, a hover, and a quick fix that rewrites the statement and the header; the
+// upgrade modal lists a pending blocking lock on a large table.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
-import { activate, emptyDatabase, folder, run, SEED_HEAD, silenceNotifications, stubModal, useTestDatabase, waitFor } from './helpers';
+import { activate, emptyDatabase, folder, modalText, query, run, SEED_HEAD, silenceNotifications, stubModal, useTestDatabase, versionNums, waitFor } from './helpers';
 
 function lintDiagnostics(file: string): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'Migration Chain lint');
@@ -77,5 +78,29 @@ describe('lock-risk lint', () => {
     // Re-linted from the editor's text: the finding is gone.
     await waitFor('the diagnostic to clear after the fix', () => lintDiagnostics(file).length === 0 ? true : undefined, 30_000);
     await document.save();
+  });
+
+  it('the upgrade modal lists the pending blocking lock on a large table', async function () {
+    this.timeout(120_000);
+    const big = path.join(folder().uri.fsPath, 'migrations', 'ffff00000014_index_events.sql');
+    const sandbox2 = sinon.createSandbox();
+    try {
+      // 1.1 million rows and ANALYZE: the catalog's reltuples put the table over the 1M threshold.
+      await query('CREATE TABLE big_events AS SELECT g AS id, g::text AS kind FROM generate_series(1, 1100000) g; ANALYZE big_events');
+      fs.writeFileSync(big, ['-- revision: ffff00000014', '-- down_revision: ffff00000013', '-- message: index events', '',
+        '-- migrate:upgrade', 'CREATE INDEX big_events_kind_idx ON big_events (kind);', ''].join('\n'));
+      await ctx.chains.refresh();
+      silenceNotifications(sandbox2);
+      const modal = stubModal(sandbox2, undefined);
+      assert.strictEqual((await run('migrationChain.upgradeHead')).status, 'aborted');
+      const text = modalText(modal);
+      assert.match(text, /Blocking locks on large tables \(≥ 1M rows or 1 GB\):\n {2}ffff00000014_index_events\.sql:6 {2}locks big_events SHARE · blocks writes · ~1\.1M rows · scans/);
+      assert.doesNotMatch(text, /locks prospects/, 'the empty table is not listed');
+      assert.deepStrictEqual(await versionNums(), [SEED_HEAD], 'declined: nothing ran');
+    } finally {
+      sandbox2.restore();
+      fs.rmSync(big, { force: true });
+      await query('DROP TABLE IF EXISTS big_events');
+    }
   });
 });

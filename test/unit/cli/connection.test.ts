@@ -20,6 +20,19 @@ describe('cli connection resolution', () => {
     assert.deepEqual(resolveDatabaseUrl({ env: {}, cwd: dir }), { url: 'postgres://file@localhost/f', source: { kind: 'dotenv', file: path.join(dir, '.env') } });
   });
 
+  it('takes alembic.ini\'s sqlalchemy.url last (./alembic.ini or --config), as a PostgreSQL URL', () => {
+    fs.writeFileSync(path.join(dir, 'alembic.ini'), '[alembic]\nsqlalchemy.url = postgresql+psycopg2://ini@localhost/i\n');
+    assert.deepEqual(resolveDatabaseUrl({ env: {}, cwd: dir }), { url: 'postgresql://ini@localhost/i', source: { kind: 'alembic-ini', file: path.join(dir, 'alembic.ini') } });
+    fs.writeFileSync(path.join(dir, '.env'), 'DATABASE_URL=postgres://file@localhost/f\n');
+    assert.equal(resolveDatabaseUrl({ env: {}, cwd: dir })?.source.kind, 'dotenv', '.env wins over alembic.ini');
+    fs.rmSync(path.join(dir, '.env'));
+    fs.writeFileSync(path.join(dir, 'alembic.ini'), '[alembic]\nsqlalchemy.url = driver://user:pass@localhost/dbname\n');
+    assert.equal(resolveDatabaseUrl({ env: {}, cwd: dir }), undefined, 'Alembic\'s template placeholder is no URL');
+    fs.mkdirSync(path.join(dir, 'backend'));
+    fs.writeFileSync(path.join(dir, 'backend', 'alembic.ini'), '[alembic]\nsqlalchemy.url = postgresql://b@localhost/b\n');
+    assert.equal(resolveDatabaseUrl({ env: {}, cwd: dir, alembicIni: 'backend/alembic.ini' })?.url, 'postgresql://b@localhost/b');
+  });
+
   it('says where a URL may come from when there is none', () => {
     assert.equal(resolveDatabaseUrl({ env: {}, cwd: dir }), undefined);
     assert.throws(() => requireDatabaseUrl({ env: {}, cwd: dir }), (err: unknown) =>

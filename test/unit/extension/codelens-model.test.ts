@@ -10,7 +10,10 @@ describe('extension CodeLens model', () => {
   }, ['4b9608290b5d']));
 
   it('titles each state on the revision line', () => {
-    assert.deepStrictEqual(lensesFor(snap, m('000000000000')).map((l) => l.title), ['✓ Applied 2026-05-06 07:08']);
+    const applied = lensesFor(snap, m('000000000000'));
+    assert.deepStrictEqual(applied.map((l) => l.title), ['✓ Applied 2026-05-06 07:08', '↓ Downgrade to here']);
+    assert.strictEqual(applied[1].command, 'migrationChain.downgradeToHere');
+    assert.deepStrictEqual(applied[1].args, [{ folderUri: snap.folder.uri, revision: '000000000000' }]);
     assert.deepStrictEqual(lensesFor(snap, m('4b9608290b5d')).map((l) => l.title), ['★ Current head']);
     const edited = lensesFor(snap, m('556b79de2825'));
     assert.deepStrictEqual(edited.map((l) => l.title), ['⚠ Edited after apply', 'Accept Current File']);
@@ -48,7 +51,7 @@ describe('extension CodeLens model', () => {
 
   it('says "Applied" without a time when the audit table does not know it', () => {
     const s = connected(chain, statusOf({ '000000000000': 'applied' }, ['000000000000']));
-    assert.deepStrictEqual(lensesFor(s, m('000000000000')).map((l) => l.title), ['✓ Applied']);
+    assert.deepStrictEqual(lensesFor(s, m('000000000000')).map((l) => l.title), ['✓ Applied', '↓ Downgrade to here']);
   });
 
   it('names a missing parent', () => {

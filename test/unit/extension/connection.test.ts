@@ -33,6 +33,15 @@ describe('extension connection resolution', () => {
     assert.strictEqual(await resolveDatabaseUrl(sources()), undefined);
   });
 
+  it('takes the project\'s alembic.ini sqlalchemy.url last, never before .env', async () => {
+    const ini = path.resolve('/work/app', 'backend/alembic.ini');
+    const files = { [ini]: '[alembic]\nsqlalchemy.url = postgresql+psycopg2://u:s3cret@db/app\n' };
+    const r = await resolveDatabaseUrl(sources({ alembicIni: ini, projectPath: path.dirname(ini) }, files));
+    assert.deepStrictEqual(r, { url: 'postgresql://u:s3cret@db/app', source: 'alembic-ini', label: 'backend/alembic.ini (sqlalchemy.url)' });
+    const withEnv = await resolveDatabaseUrl(sources({ alembicIni: ini }, { ...files, [envPath]: 'DATABASE_URL=postgresql://e@envfile/db\n' }));
+    assert.strictEqual(withEnv?.source, 'env-file');
+  });
+
   it('parses .env syntax (quotes, comments, export) with a custom file and variable', async () => {
     const file = path.resolve('/work/app', 'config/dev.env');
     const text = '# local\nOTHER=1\nPG_URL="postgresql://u:p#w@localhost/dev" # trailing\n';
