@@ -35,11 +35,18 @@ function headAdviceLenses(snapshot: FolderSnapshot, m: Migration, ref: RevisionR
   });
 }
 
-export function lensesFor(snapshot: FolderSnapshot, m: Migration): LensView[] {
+/**
+ * `environments` is the one-line summary across the environments file's environments ("dev ✓ ·
+ * staging ✓ · prod ○"), from the Environments view's last read; it opens the matrix.
+ */
+export function lensesFor(snapshot: FolderSnapshot, m: Migration, environments?: string): LensView[] {
   const line = m.revisionLine;
   const ref: RevisionRef = { folderUri: snapshot.folder.uri, revision: m.revision };
   const chain = snapshot.chain;
   const lenses: LensView[] = [];
+  if (environments) {
+    lenses.push({ line, title: environments, tooltip: 'Per environment: ✓ applied · ○ pending · ⚠ edited after apply · ? unknown. Opens the environments matrix.', command: 'migrationChain.environments.showMatrix' });
+  }
 
   const missing = chain ? missingParents(chain, m) : [];
   for (const parent of missing) {

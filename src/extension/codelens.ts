@@ -3,9 +3,13 @@
 import * as vscode from 'vscode';
 import { lensesFor } from './codelens-model';
 import { migrationFileGlob } from './core';
+import type { EnvironmentsView } from './environments/environments-view';
 import type { SettingsReader } from './settings';
 import { findMigrationByFile } from './folder-snapshot';
 import type { WorkspaceChains } from './workspace-chains';
+
+/** What the lens needs from the Environments view: its cached statuses, never a connection per render. */
+export type EnvironmentsSummary = Pick<EnvironmentsView, 'summaryLine' | 'summaryDetail' | 'readIfConfigured' | 'onDidChangeTreeData'>;
 
 /** Every file the engine reads as a migration (its format table), and nothing else. */
 export const CODELENS_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: migrationFileGlob() }];
@@ -15,9 +19,10 @@ export class ChainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly chains: WorkspaceChains, private readonly settings: SettingsReader) {
+  constructor(private readonly chains: WorkspaceChains, private readonly settings: SettingsReader, private readonly environments?: EnvironmentsSummary) {
     chains.onDidChange(() => this.changed.fire(), null, this.disposables);
     settings.onDidChange(() => this.changed.fire(), null, this.disposables);
+    environments?.onDidChangeTreeData(() => this.changed.fire(), null, this.disposables);
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -25,7 +30,9 @@ export class ChainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     if (!this.settings.for(folder).codeLensEnabled) return [];
     const found = findMigrationByFile(this.chains.snapshots(), document.uri.fsPath);
     if (!found) return [];
-    return lensesFor(found.snapshot, found.migration).map((lens) => {
+    this.environments?.readIfConfigured(found.snapshot.folder.fsPath);
+    const envLine = this.environments?.summaryLine(found.snapshot.folder.uri, found.migration.revision);
+    return lensesFor(found.snapshot, found.migration, envLine).map((lens) => {
       const line = Math.min(Math.max(0, lens.line - 1), Math.max(0, document.lineCount - 1));
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
         title: lens.title,
@@ -40,4 +47,19 @@ export class ChainCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The same one line on hover over a migration's revision line, with each environment's words. */
+export function environmentsHover(chains: WorkspaceChains, environments: EnvironmentsSummary): vscode.HoverProvider {
+  return {
+    provideHover(document, position) {
+      const found = findMigrationByFile(chains.snapshots(), document.uri.fsPath);
+      if (!found || position.line !== found.migration.revisionLine - 1) return undefined;
+      const line = environments.summaryLine(found.snapshot.folder.uri, found.migration.revision);
+      if (!line) return undefined;
+      const md = new vscode.MarkdownString(`**Environments:** ${line}\n\n${environments.summaryDetail(found.snapshot.folder.uri, found.migration.revision).map((l) => `- ${l}`).join('\n')}\n\n[Show Environments Matrix](command:migrationChain.environments.showMatrix)`);
+      md.isTrusted = { enabledCommands: ['migrationChain.environments.showMatrix'] };
+      return new vscode.Hover(md);
+    },
+  };
 }

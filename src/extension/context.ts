@@ -2,12 +2,13 @@
 // pushed into context.subscriptions, disposes all of it in reverse order.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChainCodeLensProvider, CODELENS_SELECTOR } from './codelens';
+import { ChainCodeLensProvider, CODELENS_SELECTOR, environmentsHover } from './codelens';
 import { registerCommands } from './commands';
 import { ChainDiagnostics } from './diagnostics';
 import { LintService } from './lint/lint-service';
 import { registerLint } from './lint/lint-providers';
 import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
+import { MatrixPanel } from './environments/matrix-panel';
 import { Log } from './log';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
@@ -40,13 +41,15 @@ export class Context implements vscode.Disposable {
     this.diagnostics = own(new ChainDiagnostics(this.chains));
     this.tree = new ChainTreeProvider(this.chains);
     own(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
-    this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings));
-    own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(new ChainStatusBar(this.chains));
     this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains, settings: this.settings }));
     registerLint(own(new LintService(this.chains, this.settings, this.log)), this.chains, extension.extensionUri).forEach(own);
     this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
     own(createEnvironmentsTree(this.environments));
+    own({ dispose: () => MatrixPanel.open?.dispose() });
+    this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings, this.environments));
+    own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
+    own(vscode.languages.registerHoverProvider(CODELENS_SELECTOR, environmentsHover(this.chains, this.environments)));
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
       environments: this.environments,
@@ -55,6 +58,11 @@ export class Context implements vscode.Disposable {
     this.updateContextKeys();
     // Until the first read the view says "Reading…" rather than "No migrations folder".
     void this.chains.ready.then(() => { this.loaded = true; this.updateContextKeys(); });
+  }
+
+  /** The environments matrix panel when open (tests reach the bundle's instance through here). */
+  matrixPanel(): MatrixPanel | undefined {
+    return MatrixPanel.open;
   }
 
   /** Keys the viewsWelcome content and menus read. */

@@ -7,7 +7,7 @@ export type {
   RiskyStatement, RunPlan, RunPlanStep, RunResult, VerifyCheck, VerifyReport,
   AcceptFileResult, DriftReport, HeadAdviceKind, HeadPairAdvice, SchemaDiffEntry, Direction, ChainDiagnostic,
 } from '../core';
-export type { EnvironmentsConfig, FleetStatus, FleetTarget, LocatedChain, TargetStatus } from '../core';
+export type { EnvironmentsConfig, FleetStatus, FleetTarget, LocatedChain, ParityReport, TargetStatus } from '../core';
 export { ChainCache } from '../core/chain/cache';
 export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
 export { confirmationLevel } from '../core/db/protected';

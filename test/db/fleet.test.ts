@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Chain } from '../../src/core';
+import { acceptChecksum, bookkeeping, getStatus, withConnection, type Chain } from '../../src/core';
 import {
   expandTargets, fleetStatus, loadEnvironments, parseEnvironments, readRunRecord, runRecordPath, upgradeFleet,
   EnvironmentsConfigError, type Environment,
@@ -134,6 +134,37 @@ describe(`fleet: ${DATABASES} tenant databases, ${SCHEMAS} tenant schemas`, func
     assert.equal(mixed.summary.atHead, 1);
     assert.match(mixed.targets.find((t) => t.id === missing)!.error!, /does not exist/);
     assert.ok(!JSON.stringify(mixed).includes(server().password), 'no password in the status');
+  });
+
+  it('a member\'s status is the single-database status: edited, accepted, last upgrade, no audit log, no tables', async () => {
+    const prefix = `fsame${process.pid}`;
+    const [edited, accepted, stamped, empty] = await createTenantDatabases(prefix, 4);
+    const env = databaseEnvironment('t', prefix);
+    const targets = await expandTargets(env, server().adminUrl);
+    await upgradeFleet({ root: tempProject({ environments: {} }), environment: env, chain, targets: targets.filter((t) => [edited, accepted].map(dbName).includes(t.id)), canary: false });
+    // f2 edited after it was applied: one database accepts the new text (a repair row), the other does not.
+    const editedDir = fleetChainDir();
+    fs.writeFileSync(path.join(editedDir, 'f2.sql'), fs.readFileSync(path.join(editedDir, 'f2.sql'), 'utf8').replace("INSERT INTO side_effects VALUES ('f2');", "INSERT INTO side_effects VALUES ('f2'); -- edited"));
+    const editedChain = await loadClean(editedDir);
+    await withConnection(accepted, {}, (c) => acceptChecksum(c, bookkeeping({}), 'f2', editedChain.graph.get('f2')!.checksum, 'test'));
+    // Alembic-style: a version table and no audit log.
+    await sql(stamped, "CREATE TABLE alembic_version (version_num varchar(32) NOT NULL PRIMARY KEY); INSERT INTO alembic_version VALUES ('f1')");
+
+    const fleet = await fleetStatus({ environment: 't', chain: editedChain, targets });
+    for (const url of [edited, accepted, stamped, empty]) {
+      const t = fleet.targets.find((x) => x.id === dbName(url))!;
+      const single = await getStatus(editedChain, { url });
+      assert.deepEqual(t.heads, single.heads, dbName(url));
+      assert.equal(t.pending, single.pending.length, dbName(url));
+      assert.deepEqual(t.edited, [...single.revisions].filter(([, r]) => r.state === 'edited').map(([rev]) => rev), dbName(url));
+      const [last] = await sql<{ revision: string; db_user: string }>(url,
+        "SELECT revision, db_user FROM migration_chain_log WHERE direction = 'upgrade' ORDER BY id DESC LIMIT 1").catch(() => []);
+      assert.deepEqual(t.lastApplied && { revision: t.lastApplied.revision, db_user: t.lastApplied.by }, last, dbName(url));
+    }
+    assert.deepEqual(fleet.targets.find((x) => x.id === dbName(edited))!.edited, ['f2']);
+    assert.deepEqual(fleet.targets.find((x) => x.id === dbName(accepted))!.edited, []);
+    assert.deepEqual(fleet.targets.find((x) => x.id === dbName(stamped))!.heads, ['f1']);
+    assert.equal(fleet.targets.find((x) => x.id === dbName(empty))!.pending, 3);
   });
 
   it('schema-per-tenant: each schema gets its own alembic_version and tables, via its search_path', async () => {

@@ -4,7 +4,8 @@
 import { host } from './code-server';
 
 export type AriaRole = 'button' | 'dialog' | 'tab' | 'treeitem' | 'tree' | 'option' | 'listbox' | 'combobox' | 'textbox' | 'alert'
-  | 'link' | 'menuitem' | 'row' | 'status' | 'region' | 'toolbar' | 'heading' | 'checkbox' | 'main' | 'tabpanel' | 'banner' | 'document';
+  | 'link' | 'menuitem' | 'row' | 'status' | 'region' | 'toolbar' | 'heading' | 'checkbox' | 'main' | 'tabpanel' | 'banner' | 'document'
+  | 'table' | 'cell' | 'columnheader' | 'rowheader';
 
 export interface RoleOptions {
   name?: string | RegExp;
@@ -31,6 +32,7 @@ export interface Locator {
   waitFor(options?: WaitOptions): Promise<void>;
   click(options?: { timeout?: number; button?: 'left' | 'right'; force?: boolean }): Promise<void>;
   dblclick(options?: { timeout?: number }): Promise<void>;
+  focus(options?: { timeout?: number }): Promise<void>;
   hover(options?: { timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
@@ -43,6 +45,14 @@ export interface Locator {
   screenshot(options?: { path?: string; timeout?: number }): Promise<Buffer>;
   boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   ariaSnapshot(options?: { timeout?: number }): Promise<string>;
+}
+
+/** An iframe's content (a webview is an iframe in an iframe). */
+export interface FrameLocator {
+  frameLocator(selector: string): FrameLocator;
+  locator(selector: string): Locator;
+  getByRole(role: AriaRole, options?: RoleOptions): Locator;
+  getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 }
 
 export interface Mouse {
@@ -68,6 +78,7 @@ export interface Page {
   getByRole(role: AriaRole, options?: RoleOptions): Locator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   getByLabel(text: string | RegExp, options?: { exact?: boolean }): Locator;
+  frameLocator(selector: string): FrameLocator;
   keyboard: Keyboard;
   mouse: Mouse;
   screenshot(options?: { path?: string; fullPage?: boolean; timeout?: number }): Promise<Buffer>;

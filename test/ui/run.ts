@@ -161,10 +161,10 @@ async function main(): Promise<number> {
     await createMarkerTable(trustedUrl);
     await createMarkerTable(untrustedUrl);
     const broken = writeBrokenProject(path.join(scratch, 'broken'));
-    const fixture = (url: string): Fixture => ({
-      databaseUrl: url, database: decodeURIComponent(new URL(url).pathname.slice(1)), password: pg.password, broken,
-    });
     const sample = writeSampleProject(path.join(scratch, 'sample'), trustedUrl);
+    const fixture = (url: string): Fixture => ({
+      databaseUrl: url, database: decodeURIComponent(new URL(url).pathname.slice(1)), password: pg.password, broken, sampleDir: sample,
+    });
     const workspaceFile = writeCodeWorkspace(path.join(scratch, 'migration-chain-ui.code-workspace'), [sample, broken.dir]);
     const untrustedFolder = writeSampleProject(path.join(scratch, 'untrusted', 'sample'), untrustedUrl);
 

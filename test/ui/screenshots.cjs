@@ -18,6 +18,7 @@ const CHOSEN = {
   'output-after-reset.png': '04-output-after-reset.png', // the output channel's step list of a reset, ending in verify
   'verify-report.png': '05-verify-report.png',      // "Migration Chain: Verify Database": every check ✔
   'testing-view.png': '08-testing-view-stairway.png', // the Testing view after "Run Stairway Tests (All Revisions)"
+  'environments-matrix.png': '09-environments-matrix.png', // the Environments view and the matrix: local, prod one behind, a tenant set
 };
 
 const failed = fs.existsSync(FROM) ? fs.readdirSync(FROM).filter((f) => f.endsWith('-FAILED.png')) : [];

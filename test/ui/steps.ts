@@ -3,7 +3,9 @@
 // workspace: the sample project (migrations/ + .env) and a folder with a broken chain. The
 // untrusted-workspace step runs in a second code-server with workspace trust on.
 import type { BrokenChain } from './sample-project';
-import type { Locator, Page } from './playwright';
+import type { FrameLocator, Locator, Page } from './playwright';
+import * as fs from 'fs';
+import { loadChain, silentLogger, upgrade } from '../../src/core';
 import { dialog, escapeRegExp, ExpectationError, gone, notification, quickOpen, runCommand, see, until } from './workbench';
 import { Client } from 'pg';
 import * as path from 'path';
@@ -27,6 +29,8 @@ export interface Fixture {
   /** Must never appear on screen. */
   password: string;
   broken: BrokenChain;
+  /** The sample project's folder (the environments step writes its environments file there). */
+  sampleDir: string;
 }
 
 /** The seed chain, heads first (like `alembic history`). */
@@ -312,7 +316,70 @@ export function trustedSteps(f: Fixture): Step[] {
           'the broken folder\'s chain "(Errored)": it cannot be walked');
       },
     },
+    environmentsStep(f),
   ];
+}
+
+/** The webview's document: VS Code puts it in an iframe inside the webview's iframe. */
+function webview(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+}
+
+/** The sample project with an environments file: its own database, a protected prod one revision behind, three tenants. */
+function environmentsStep(f: Fixture): Step {
+  const db = escapeRegExp(f.database);
+  const urlOf = (database: string) => { const u = new URL(f.databaseUrl); u.pathname = `/${database}`; return u.toString(); };
+  const prod = `${f.database}_prod`;
+  const tenants = [1, 2, 3].map((i) => `${f.database}_tenant_${i}`);
+  return {
+    title: 'the Environments view and the matrix: local at head, prod one behind, a tenant set summarised; a row opens its file from the keyboard',
+    shot: '09-environments-file-opened',
+    async run({ page, shoot }) {
+      await withClient(f.databaseUrl, async (c) => {
+        for (const name of [prod, ...tenants]) await c.query(`CREATE DATABASE "${name}"`);
+      });
+      const chain = await loadChain(path.join(f.sampleDir, 'migrations'));
+      for (const [name, target] of [[prod, 'add_discovery_query'], [tenants[0], 'head'], [tenants[1], '4b9608290b5d']] as const) {
+        await upgrade({ chain, url: urlOf(name), target, logger: silentLogger });
+      }
+      fs.appendFileSync(path.join(f.sampleDir, '.env'), `PROD_DATABASE_URL=${urlOf(prod)}\n`);
+      fs.writeFileSync(path.join(f.sampleDir, 'migration-chain.environments.json'), JSON.stringify({
+        environments: {
+          local: { url: { from: 'envFile', file: '.env', variable: 'DATABASE_URL' } },
+          prod: { url: { from: 'envFile', file: '.env', variable: 'PROD_DATABASE_URL' }, protected: true },
+          tenants: { url: { from: 'envFile', file: '.env', variable: 'DATABASE_URL' }, tenants: { databases: { pattern: `${f.database}_tenant_*` } } },
+        },
+      }, null, 2));
+      await runCommand(page, 'View: Close All Editors');
+      await openView(page);
+      await runCommand(page, 'Migration Chain: Refresh Environments');
+      const view = page.getByRole('tree', { name: 'Environments' });
+      await see(view.getByRole('treeitem', { name: new RegExp(`^local.*at ${HEAD} · 0 pending`) }), `"local" at ${HEAD}, 0 pending, in the Environments view`);
+      await see(view.getByRole('treeitem', { name: /^prod.*at add_discovery_query · 1 pending/ }), '"prod" at add_discovery_query, 1 pending');
+      await see(view.getByRole('treeitem', { name: new RegExp(`^tenants.*1 at head, 2 behind: ${db}_tenant_2, ${db}_tenant_3; 0 unreachable`) }),
+        '"tenants": 1 at head, 2 behind, 0 unreachable');
+
+      await runCommand(page, 'Migration Chain: Show Environments Matrix');
+      const table = await see(webview(page).getByRole('table', { name: 'Revisions by environment' }), 'the matrix table in the webview');
+      for (const heading of ['local', 'prod', 'tenants (3 tenants)']) {
+        await see(table.getByRole('columnheader', { name: new RegExp(`^${escapeRegExp(heading)}`) }), `the column "${heading}"`);
+      }
+      const headRow = await see(table.getByRole('row', { name: new RegExp(`^${HEAD} \\(head\\)`) }), `the row of ${HEAD}, marked head`);
+      const label = (await headRow.getAttribute('aria-label')) ?? '';
+      check(label.includes('local applied') && label.includes('prod pending') && label.includes('tenants 1 applied · 2 pending'),
+        'the head row to read "local applied, prod pending, tenants 1 applied · 2 pending"', label);
+      const text = await headRow.innerText();
+      check(/✓\s*applied/.test(text) && /○\s*pending/.test(text), 'glyphs with words in the cells, not colour alone', text);
+      check(!(await table.innerText()).includes(f.password), 'no password in the matrix', '(the password)');
+      await shoot('09-environments-matrix');
+
+      // Keyboard only: the first row takes the focus, ArrowDown moves to the next, Enter opens its file.
+      await headRow.focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await see(page.getByRole('tab', { name: /add_discovery_query_table\.sql/ }), 'an editor for add_discovery_query_table.sql, opened by Enter on its row');
+    },
+  };
 }
 
 /** The seed revisions' messages, parents first: the Testing view's item labels. */

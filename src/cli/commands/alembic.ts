@@ -2,6 +2,7 @@
 import type { Chain } from '../../core/chain/chain';
 import type { AlembicOptions } from '../../core/alembic/run';
 import type { AlembicProject } from '../../core/alembic/project';
+import type { FleetAlembic } from '../../core/environments/fleet-run';
 import type { CommandContext } from '../context';
 import { runOptions } from './shared';
 
@@ -11,4 +12,10 @@ export async function alembicOptions(ctx: CommandContext, project: AlembicProjec
   const stopDir = await core.repositoryRoot(project.dir);
   const command = core.resolveAlembicCommand({ configured, projectDir: project.dir, stopDir });
   return { ...runOptions(ctx), chain, url, project, command };
+}
+
+/** The per-project part of a fleet run through Alembic (each target brings its own URL). */
+export async function fleetAlembic(ctx: CommandContext, project: AlembicProject, chain: Chain): Promise<FleetAlembic> {
+  const { command } = await alembicOptions(ctx, project, chain, '');
+  return { project, command };
 }

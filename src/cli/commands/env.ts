@@ -10,6 +10,7 @@ import { UsageError } from '../args';
 import { confirmSimple } from '../confirm';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
+import { fleetAlembic } from './alembic';
 import { runOptions, warnAboutChain } from './shared';
 
 type EnvApi = typeof import('../../core/environments');
@@ -163,11 +164,13 @@ async function upgrade(ctx: CommandContext, api: EnvApi, config: EnvironmentsCon
   const policy = ctx.options.continueOnError ? 'continue' : 'stop';
   await confirmFleet(ctx, environment, targets.length, canary, concurrency, policy);
 
+  const project = await ctx.alembicProject();
   const result = await api.upgradeFleet({
     root: ctx.io.cwd,
     environment,
     chain,
     targets,
+    alembic: project ? await fleetAlembic(ctx, project, chain) : undefined,
     concurrency,
     perServerConcurrency: environment.perServerConcurrency ?? config.perServerConcurrency,
     canary: canary ?? false,

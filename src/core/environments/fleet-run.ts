@@ -4,15 +4,19 @@
 // failure; `continue` runs everything and reports. A cancel starts nothing new and cancels the
 // running statements (each target rolls back its running migration, so it stays at a consistent
 // revision). Progress goes to the run record on disk, so `resume` finishes what was left.
+// An Alembic project's targets each run through the project's own Alembic (alembic/run.ts: one
+// child process per target, our advisory lock held around it), with the same pool and policies.
+import { alembicUpgrade, type AlembicOptions } from '../alembic/run';
 import type { Chain } from '../chain/chain';
+import { cacheScramKeys } from '../db/scram-cache';
 import { CancelledError, MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';
-import { upgrade } from '../run/runner';
+import { upgrade, type RunResult } from '../run/runner';
 import { DEFAULT_FLEET_CONCURRENCY, type Environment } from './config';
 import { describeFailure } from './fleet-status';
 import { runPool } from './pool';
-import { newRunId, writeRunRecord, type FailurePolicy, type RunRecord, type TargetRecord } from './run-record';
+import { newRunId, writeRunRecord, writeRunRecordAsync, type FailurePolicy, type RunRecord, type TargetRecord } from './run-record';
 import type { FleetTarget } from './targets';
 
 export interface FleetRunOptions {
@@ -36,7 +40,12 @@ export interface FleetRunOptions {
   resume?: RunRecord;
   /** Called whenever a member starts or ends (the editor's progress notification). */
   onProgress?: (record: RunRecord) => void;
+  /** An Alembic project: each target runs `alembic upgrade` of this project (its env.py, its Alembic). */
+  alembic?: FleetAlembic;
 }
+
+/** The per-project part of an Alembic run; the URL, logger, signal and lock settings come per target. */
+export type FleetAlembic = Pick<AlembicOptions, 'project' | 'command' | 'envVariable' | 'graceMs'>;
 
 export interface FleetRunResult {
   record: RunRecord;
@@ -46,17 +55,26 @@ export interface FleetRunResult {
 
 export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunResult> {
   assertRunnable(options.chain);
+  cacheScramKeys();
+  const schemaTenant = options.alembic && options.targets.find((t) => t.schema !== undefined);
+  if (schemaTenant) {
+    // Which schema holds alembic_version is decided by the project's env.py, not by us.
+    throw new MigrationChainError('usage', `Environment "${options.environment.name}" is a schema-per-tenant set; an Alembic project's env.py decides its version table schema, so its tenants cannot run through Alembic one schema at a time.`,
+      'Use a set of tenant databases for an Alembic project, or a native (.sql) chain for schema-per-tenant.');
+  }
   const log = options.logger ?? silentLogger;
   const record = options.resume ? resumedRecord(options) : freshRecord(options);
+  const writer = recordWriter(options.root, record);
   const save = () => {
-    writeRunRecord(options.root, record);
+    writer.save();
     options.onProgress?.(record);
   };
   const byId = new Map(options.targets.map((t) => [t.id, t]));
   for (const t of record.targets) {
     if (t.state !== 'done' && !byId.has(t.id)) markFailed(t, new MigrationChainError('usage', `${t.id} is no longer a member of environment "${record.environment}".`));
   }
-  save();
+  await writer.flush();
+  options.onProgress?.(record);
 
   const todo = record.targets.filter((t) => t.state === 'pending');
   const canaryId = record.options.canary;
@@ -74,17 +92,7 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
     save();
     log.info(`[${entry.id}] upgrading ${entry.display}${entry.canary ? ' (canary)' : ''}`);
     try {
-      const result = await upgrade({
-        chain: options.chain,
-        url: target.url,
-        target: record.target,
-        versionTableSchema: target.schema,
-        searchPath: target.schema,
-        signal: options.signal,
-        logger: prefixed(log, entry.id),
-        lockTimeoutMs: options.lockTimeoutMs,
-        applicationName: options.applicationName ?? 'migration-chain fleet',
-      });
+      const result = await upgradeTarget(options, target, record.target, prefixed(log, entry.id));
       entry.state = 'done';
       entry.from = result.from;
       entry.to = result.to;
@@ -127,8 +135,61 @@ export async function upgradeFleet(options: FleetRunOptions): Promise<FleetRunRe
   const cancelled = !!options.signal?.aborted;
   record.state = cancelled ? 'cancelled' : record.targets.every((t) => t.state === 'done') ? 'completed' : 'failed';
   record.finishedAt = new Date().toISOString();
-  save();
+  await writer.flush();
+  options.onProgress?.(record);
   return { record, failed, cancelled };
+}
+
+/**
+ * How often the run record is rewritten while members start and end. Each rewrite of the whole
+ * record was a synchronous write and rename that blocked every running member's queries: on 100
+ * members the largest client-side cost of a fleet. Now at most one write per interval, off the event
+ * loop, chained so that they land in order. A record a little behind is safe to resume from: a member
+ * it still shows unfinished is run again and finds itself at the target (the version table decides,
+ * under the lock). The first and the last state are written at once, after any write in flight.
+ */
+const RECORD_WRITE_INTERVAL_MS = 250;
+
+function recordWriter(root: string, record: RunRecord): { save(): void; flush(): Promise<void> } {
+  let lastWrite = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: Error | undefined;
+  const writeLater = () => {
+    timer = undefined;
+    lastWrite = performance.now();
+    inFlight = inFlight.then(() => writeRunRecordAsync(root, record)).catch((err: unknown) => { failure = err as Error; });
+  };
+  return {
+    save() {
+      if (timer) return;
+      timer = setTimeout(writeLater, Math.max(0, RECORD_WRITE_INTERVAL_MS - (performance.now() - lastWrite)));
+    },
+    async flush() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+      lastWrite = performance.now();
+      writeRunRecord(root, record);
+      // A failed background write surfaces here (the final state was just written, or this throws too).
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** One target's upgrade: the native runner, or the project's Alembic under our lock. */
+function upgradeTarget(options: FleetRunOptions, target: FleetTarget, to: string, logger: Logger): Promise<RunResult> {
+  const common = {
+    chain: options.chain,
+    url: target.url,
+    target: to,
+    signal: options.signal,
+    logger,
+    lockTimeoutMs: options.lockTimeoutMs,
+    applicationName: options.applicationName ?? 'migration-chain fleet',
+  };
+  if (options.alembic) return alembicUpgrade({ ...common, ...options.alembic });
+  return upgrade({ ...common, versionTableSchema: target.schema, searchPath: target.schema });
 }
 
 function freshRecord(options: FleetRunOptions): RunRecord {

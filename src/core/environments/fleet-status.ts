@@ -4,9 +4,11 @@
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import { parseDatabaseUrl, withConnection } from '../db/connection';
+import type { AppliedChecksum } from '../db/audit-log';
 import { bookkeeping, type Bookkeeping } from '../db/bookkeeping';
+import { cacheScramKeys } from '../db/scram-cache';
 import { MigrationChainError } from '../errors';
-import { computeStatus, readDatabaseState } from '../status/status';
+import { computeStatus, readDatabaseState, type DatabaseState } from '../status/status';
 import { naturalCompare, type FleetTarget } from './targets';
 import { runPool } from './pool';
 
@@ -57,6 +59,7 @@ const APPLICATION_NAME = 'migration-chain (status)';
 
 export async function fleetStatus(options: FleetStatusOptions): Promise<FleetStatus> {
   const started = performance.now();
+  cacheScramKeys();
   const results: TargetStatus[] = [];
   await runPool(options.targets, {
     concurrency: options.concurrency ?? DEFAULT_STATUS_CONCURRENCY,
@@ -86,10 +89,7 @@ async function targetStatus(chain: Chain, t: FleetTarget): Promise<TargetStatus>
   const bk = bookkeeping({ versionTableSchema: t.schema });
   const base = { id: t.id, display: t.display, schema: t.schema };
   try {
-    const { state, last } = await withConnection(t.url, { applicationName: APPLICATION_NAME, connectTimeoutMs: 5000 }, async (c) => {
-      const s = await readDatabaseState(c, bk);
-      return { state: s, last: s.tables.log ? await lastApplied(c, bk) : undefined };
-    });
+    const { state, last } = await withConnection(t.url, { applicationName: APPLICATION_NAME, connectTimeoutMs: 5000 }, (c) => readTargetState(c, bk));
     const status = computeStatus(chain, parseDatabaseUrl(t.url), state);
     const edited = [...status.revisions].filter(([, r]) => r.state === 'edited').map(([rev]) => rev);
     return {
@@ -106,6 +106,45 @@ async function targetStatus(chain: Chain, t: FleetTarget): Promise<TargetStatus>
     const reachable = !(err instanceof MigrationChainError && err.code === 'connection');
     return { ...base, reachable, error: describeFailure(err), heads: [], atHead: false, pending: 0, edited: [], unknown: [] };
   }
+}
+
+/**
+ * The version rows and the audit log's upgrade and repair rows in ONE round trip when both
+ * bookkeeping tables exist (every member a fleet has upgraded); otherwise (undefined_table) the
+ * status's own two-step read. A fleet's status is dominated by the server's work per connection:
+ * a plain scan, reduced here to the latest checksum per revision and the last upgrade, costs the
+ * server less than planning DISTINCT ON and ORDER BY … LIMIT in each new backend (measured: about a
+ * third of the log read's server time on 100 databases).
+ */
+async function readTargetState(c: ClientBase, bk: Bookkeeping): Promise<{ state: DatabaseState; last?: LastApplied }> {
+  type Row = { kind: string; revision: unknown; id: string | null; direction: string | null; checksum: string | null; applied_at: Date | null; db_user: string | null; client: string | null };
+  let rows: Row[];
+  try {
+    ({ rows } = await c.query<Row>(
+      `SELECT 'v' AS kind, version_num::text AS revision, NULL::bigint AS id, NULL::text AS direction, NULL::text AS checksum, NULL::timestamptz AS applied_at, NULL::text AS db_user, NULL::text AS client FROM ${bk.versionTable}`
+      + `\nUNION ALL SELECT 'l', revision::text, id, direction, checksum, applied_at, db_user, client FROM ${bk.logTable} WHERE direction IN ('upgrade', 'repair')`));
+  } catch (err) {
+    if ((err as { code?: unknown })?.code !== '42P01') throw err;
+    const state = await readDatabaseState(c, bk);
+    return { state, last: state.tables.log ? await lastApplied(c, bk) : undefined };
+  }
+  const heads: string[] = [];
+  // The same answers as latestChecksumsSql and lastApplied: the highest id wins.
+  const latest = new Map<string, { id: bigint; checksum: AppliedChecksum }>();
+  let last: { id: bigint; row: LastApplied } | undefined;
+  for (const r of rows) {
+    if (typeof r.revision !== 'string') {
+      throw new MigrationChainError('unknown-revision', `The version table ${bk.versionTable} holds a value that is not a revision id.`);
+    }
+    if (r.kind === 'v') { heads.push(r.revision); continue; }
+    if (r.id === null || !r.applied_at) continue;
+    const id = BigInt(r.id);
+    const seen = latest.get(r.revision);
+    if (r.checksum !== null && (!seen || seen.id < id)) latest.set(r.revision, { id, checksum: { checksum: r.checksum, appliedAt: r.applied_at } });
+    if (r.direction === 'upgrade' && (!last || last.id < id)) last = { id, row: { revision: r.revision, at: r.applied_at, by: r.db_user ?? '', client: r.client } };
+  }
+  const checksums = new Map([...latest].map(([rev, v]) => [rev, v.checksum]));
+  return { state: { tables: { version: true, log: true }, heads: heads.sort(), checksums }, last: last?.row };
 }
 
 async function lastApplied(client: ClientBase, bk: Bookkeeping): Promise<LastApplied | undefined> {

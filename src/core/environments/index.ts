@@ -8,7 +8,7 @@ export {
 export { resolveEnvironmentUrl, describeUrlSource, type UrlLookup } from './resolve-url';
 export { expandTargets, type FleetTarget } from './targets';
 export { fleetStatus, type FleetStatus, type TargetStatus, type LastApplied, type FleetStatusOptions } from './fleet-status';
-export { upgradeFleet, type FleetRunOptions, type FleetRunResult } from './fleet-run';
+export { upgradeFleet, type FleetAlembic, type FleetRunOptions, type FleetRunResult } from './fleet-run';
 export {
   latestUnfinishedRun, readRunRecord, runRecordPath,
   type RunRecord, type TargetRecord, type TargetRunState, type FailurePolicy,

@@ -58,6 +58,16 @@ export function writeRunRecord(root: string, record: RunRecord): void {
   fs.renameSync(temp, file);
 }
 
+/** The same write without blocking the event loop (a fleet's running members keep their queries going); callers chain them. */
+export async function writeRunRecordAsync(root: string, record: RunRecord): Promise<void> {
+  const file = runRecordPath(root, record.id);
+  const text = `${JSON.stringify(record, null, 2)}\n`;
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.promises.writeFile(temp, text);
+  await fs.promises.rename(temp, file);
+}
+
 export function readRunRecord(file: string): RunRecord {
   let json: unknown;
   try {

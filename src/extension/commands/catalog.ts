@@ -25,6 +25,8 @@ export const COMMANDS = {
   'migrationChain.environments.upgrade': 'Upgrade Environment…',
   'migrationChain.environments.setUrl': 'Set Environment URL…',
   'migrationChain.environments.showMore': 'Show More Members',
+  'migrationChain.environments.showMatrix': 'Show Environments Matrix',
+  'migrationChain.environments.compare': 'Compare Environment Schemas…',
 } as const;
 
 export type CommandId = keyof typeof COMMANDS;

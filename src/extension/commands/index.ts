@@ -16,6 +16,8 @@ import { reparent } from './reparent';
 import { reset } from './reset';
 import { setDatabaseUrl } from './set-database-url';
 import { showCommands } from './show-commands';
+import { compareEnvironmentSchemas } from './compare-environments';
+import { showEnvironmentMatrix } from './show-environment-matrix';
 import { showSql } from './show-sql';
 import { upgradeHead } from './upgrade-head';
 import { upgradeToHere } from './upgrade-to-here';
@@ -48,6 +50,8 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.environments.upgrade': upgradeEnvironment,
   'migrationChain.environments.setUrl': setEnvironmentUrl,
   'migrationChain.environments.showMore': showMoreMembers,
+  'migrationChain.environments.showMatrix': showEnvironmentMatrix,
+  'migrationChain.environments.compare': compareEnvironmentSchemas,
 };
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

@@ -2,6 +2,8 @@
 // migration-chain.environments.json, or the implicit `default`), each read with the engine's fleet
 // status. Nothing connects in Restricted Mode. URLs are resolved here, registered with the output
 // channel's redactor, and handed only to the engine.
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { core, type EnvironmentsConfig, type FleetTarget } from '../core';
 import type { Log } from '../log';
@@ -10,6 +12,7 @@ import type { WorkspaceChains } from '../workspace-chains';
 import {
   environmentNode, memberNodes, MEMBER_PAGE, presentEnvironment, presentMember, type EnvironmentEntry, type EnvironmentNode, type NodeView,
 } from './environments-model';
+import { environmentsDetail, environmentsLine } from './matrix-model';
 
 export const ENVIRONMENTS_VIEW_ID = 'migrationChain.environments';
 
@@ -58,6 +61,41 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
     const view = entry && (node.kind === 'environment' ? presentEnvironment(entry) : presentMember(entry, node.member));
     if (!view) return new vscode.TreeItem(node.kind === 'member' ? node.member : node.environment);
     return toTreeItem(node, view);
+  }
+
+  /** Every environment as last read (the matrix and the CodeLens render from these; nothing connects). */
+  all(): readonly EnvironmentEntry[] {
+    return this.entries;
+  }
+
+  /**
+   * The one-line "dev ✓ · staging ✓ · prod ○" for a revision of the view's folder, from the statuses
+   * last read; undefined without an environments file (the implicit environment is the folder's own
+   * database, which the other lenses already describe) or before the first read.
+   */
+  summaryLine(folderUri: string, revision: string): string | undefined {
+    const folder = this.folder();
+    if (!folder?.chain || folder.folder.uri !== folderUri || !this.config?.file) return undefined;
+    return environmentsLine(folder.chain, this.entries, revision);
+  }
+
+  /** The hover's lines for the same revision: one per environment, with the cell's words. */
+  summaryDetail(folderUri: string, revision: string): string[] {
+    const folder = this.folder();
+    if (!folder?.chain || folder.folder.uri !== folderUri || !this.config?.file) return [];
+    return environmentsDetail(folder.chain, this.entries, revision);
+  }
+
+  /** For the CodeLens: a folder with an environments file has its environments read once, even if the view stays closed. */
+  readIfConfigured(folderPath: string): void {
+    if (!this.requested && vscode.workspace.isTrusted && fs.existsSync(path.join(folderPath, core().ENVIRONMENTS_FILE))) void this.ensureRead();
+  }
+
+  /** Reads the environments once if nobody has looked yet (the matrix can open before the view). */
+  ensureRead(): Promise<void> {
+    if (this.requested) return this.reading ?? Promise.resolve();
+    this.requested = true;
+    return this.refresh();
   }
 
   entry(name: string): EnvironmentEntry | undefined {
