@@ -13,6 +13,7 @@ export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from
 export { confirmationLevel } from '../core/db/protected';
 export { inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, type UrlSourceId } from '../core/db/url-precedence';
 export { sqlalchemyUrlOf } from '../core/chain/alembic-ini';
+export { ENVIRONMENTS_FILE } from '../core/environments/config';
 export { secretFormsOf } from '../core/secrets';
 export { upgradeRisks } from '../core/sql/risky';
 export { branchGroups, type BranchGroup } from '../core/stairway/branches';

@@ -65,7 +65,8 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
       return `${verb}d ${db.database} to ${result.to.join(', ') || 'base'}: ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms.`;
     });
   } finally {
-    await deps.chains.refresh(snapshot.folder.uri);
+    // The Environments view (and the matrix and lens line it feeds) shows this database too.
+    await Promise.all([deps.chains.refresh(snapshot.folder.uri), deps.environments.refreshIfShown()]);
   }
 }
 

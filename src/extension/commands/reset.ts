@@ -59,7 +59,8 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
     const how = result.guarantee.kind === 'all-or-nothing' ? 'all-or-nothing' : result.rehearsal ? 'rehearsed on a scratch database first' : 'not rehearsed';
     return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}${project ? ' with Alembic' : ''}, verify passed (${how}).`;
   } finally {
-    await deps.chains.refresh(snapshot.folder.uri);
+    // The Environments view (and the matrix and lens line it feeds) shows this database too.
+    await Promise.all([deps.chains.refresh(snapshot.folder.uri), deps.environments.refreshIfShown()]);
   }
 };
 

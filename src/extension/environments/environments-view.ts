@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { core, type EnvironmentsConfig, type FleetTarget } from '../core';
+import { core, ENVIRONMENTS_FILE, type EnvironmentsConfig, type FleetTarget } from '../core';
 import type { Log } from '../log';
 import type { FolderSnapshot } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
@@ -28,10 +28,19 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
   private config: EnvironmentsConfig | undefined;
   private configError: string | undefined;
   private reading: Promise<void> | undefined;
+  private again: Promise<void> | undefined;
   /** Set when the view first asks for its items: nothing connects before someone looks. */
   private requested = false;
 
-  constructor(private readonly deps: { log: Log; secrets: vscode.SecretStorage; chains: WorkspaceChains }) {}
+  private readonly watcher: vscode.FileSystemWatcher;
+
+  constructor(private readonly deps: { log: Log; secrets: vscode.SecretStorage; chains: WorkspaceChains }) {
+    this.watcher = vscode.workspace.createFileSystemWatcher(`**/${ENVIRONMENTS_FILE}`);
+    const changed = () => void this.refreshIfShown();
+    this.watcher.onDidChange(changed);
+    this.watcher.onDidCreate(changed);
+    this.watcher.onDidDelete(changed);
+  }
 
   /** The folder whose environments are shown: the first with a chain. */
   folder(): FolderSnapshot | undefined {
@@ -88,7 +97,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
 
   /** For the CodeLens: a folder with an environments file has its environments read once, even if the view stays closed. */
   readIfConfigured(folderPath: string): void {
-    if (!this.requested && vscode.workspace.isTrusted && fs.existsSync(path.join(folderPath, core().ENVIRONMENTS_FILE))) void this.ensureRead();
+    if (!this.requested && vscode.workspace.isTrusted && fs.existsSync(path.join(folderPath, ENVIRONMENTS_FILE))) void this.ensureRead();
   }
 
   /** Reads the environments once if nobody has looked yet (the matrix can open before the view). */
@@ -112,10 +121,22 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
     if (e) { e.shown += MEMBER_PAGE; this.changed.fire(); }
   }
 
-  /** Re-reads the file and every environment's status; concurrent calls share one read. */
+  /**
+   * Re-reads the file and every environment's status. A call while a read runs gets one more read
+   * after it (shared by every such call): the running read may predate the change this call is for.
+   */
   refresh(): Promise<void> {
-    this.reading ??= this.read().finally(() => { this.reading = undefined; });
-    return this.reading;
+    if (!this.reading) {
+      this.reading = this.read().finally(() => { this.reading = undefined; });
+      return this.reading;
+    }
+    this.again ??= this.reading.then(() => { this.again = undefined; return this.refresh(); });
+    return this.again;
+  }
+
+  /** After a run or an edit of the environments file: re-read only what someone has already looked at. */
+  refreshIfShown(): Promise<void> {
+    return this.requested ? this.refresh() : Promise.resolve();
   }
 
   /** The URL and members of `environment`, for a run. */
@@ -176,6 +197,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
   }
 
   dispose(): void {
+    this.watcher.dispose();
     this.changed.dispose();
   }
 }

@@ -57,6 +57,24 @@ describe('Environments view and fleet upgrade', () => {
     for (const r of records) assert.ok(!fs.readFileSync(path.join(folder().uri.fsPath, '.migration-chain', 'runs', r), 'utf8').includes(databasePassword()));
   });
 
+  it('an upgrade from the chain\'s own commands re-reads the view that shows the same database', async () => {
+    await ctx.environments.ensureRead();
+    assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
+    stubModal(sandbox, 'Upgrade');
+    const outcome = await run('migrationChain.upgradeHead');
+    assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
+    assert.ok(presentEnvironment(ctx.environments.entry('default')!).description.startsWith(`at ${SEED_HEAD} · 0 pending`),
+      presentEnvironment(ctx.environments.entry('default')!).description);
+  });
+
+  it('an edit of the environments file is picked up without a Refresh', async () => {
+    await ctx.environments.ensureRead();
+    fs.writeFileSync(file(), JSON.stringify({ environments: { watched: { url: { from: 'env', variable: 'MC_TEST_DATABASE_URL' } } } }));
+    const deadline = Date.now() + 15_000;
+    while (!ctx.environments.entry('watched')?.status && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.strictEqual(ctx.environments.entry('watched')?.status?.targets[0].pending, 4, 'the file watcher re-read the environments');
+  });
+
   it('a broken environments file is reported with the file and the JSON path', async () => {
     fs.writeFileSync(file(), JSON.stringify({ environments: { x: { url: { from: 'vault', variable: 'A' } } } }));
     await ctx.environments.refresh();
