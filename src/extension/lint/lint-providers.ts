@@ -10,6 +10,9 @@ import type { LintService } from './lint-service';
 
 export const LINT_SOURCE = 'Migration Chain lint';
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.sql' }];
+// Alembic revisions show the lens and hover too (their statements sit on `def upgrade`); the quick
+// fixes stay on .sql, since they insert SQL.
+const EXPLAINED: vscode.DocumentSelector = [...SELECTOR, { scheme: 'file', pattern: '**/*.py' }];
 
 export function registerLint(service: LintService, chains: WorkspaceChains, extensionUri: vscode.Uri): vscode.Disposable[] {
   const docs = (rule: string) => vscode.Uri.joinPath(extensionUri, 'docs', 'lint', `${rule}.md`);
@@ -45,7 +48,7 @@ export function registerLint(service: LintService, chains: WorkspaceChains, exte
     collection,
     lensChanged,
     service.onDidChange(render),
-    vscode.languages.registerCodeLensProvider(SELECTOR, {
+    vscode.languages.registerCodeLensProvider(EXPLAINED, {
       onDidChangeCodeLenses: lensChanged.event,
       provideCodeLenses(document) {
         const lintOfFile = service.forFile(document.uri.fsPath);
@@ -60,7 +63,7 @@ export function registerLint(service: LintService, chains: WorkspaceChains, exte
         });
       },
     }),
-    vscode.languages.registerHoverProvider(SELECTOR, {
+    vscode.languages.registerHoverProvider(EXPLAINED, {
       provideHover(document, position) {
         const s = statementAt(document, position);
         if (!s) return undefined;

@@ -82,6 +82,13 @@ describe('lock-risk lint of Alembic revisions', () => {
     });
     assert.strictEqual(d.range.start.line, 9, 'placed on `def upgrade` (line 10)');
     assert.match(d.message, /accounts/);
+    const accountsDoc = await vscode.workspace.openTextDocument(accounts);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', accountsDoc.uri);
+    const lockLens = lenses.find((l) => /locks accounts SHARE · blocks writes/.test(l.command?.title ?? ''));
+    assert.ok(lockLens, `a lock-risk lens on the .py revision: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    assert.strictEqual(lockLens.range.start.line, 9);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', accountsDoc.uri, new vscode.Position(9, 5));
+    assert.match(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n'), /require-concurrent-index/);
 
     const noteProblems = await wait('the unknown rule in the second revision', () => {
       const list = lintDiagnostics(notes);
