@@ -164,6 +164,11 @@ class FolderChains implements vscode.Disposable {
     this.watcher.onDidCreate(onFile, null, this.disposables);
     this.watcher.onDidChange(onFile, null, this.disposables);
     this.watcher.onDidDelete(onFile, null, this.disposables);
+    // A save in the editor is reported at once, also where the file watcher misses changes (folders
+    // created after it started, network file systems).
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (d.uri.scheme === 'file' && vscode.workspace.getWorkspaceFolder(d.uri)?.uri.toString() === this.ref.uri) onFile(d.uri);
+    }, null, this.disposables);
   }
 
   snapshots(): FolderSnapshot[] {

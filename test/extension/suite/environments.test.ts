@@ -59,6 +59,7 @@ describe('Environments view and fleet upgrade', () => {
 
   it('an upgrade from the chain\'s own commands re-reads the view that shows the same database', async () => {
     await ctx.environments.ensureRead();
+    await ctx.environments.refresh();
     assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
     stubModal(sandbox, 'Upgrade');
     const outcome = await run('migrationChain.upgradeHead');

@@ -5,6 +5,7 @@
 // the moved function; a revision that needs a connection is reported as not linted. In Restricted
 // Mode no Alembic runs.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
@@ -12,6 +13,7 @@ import type { Context } from '../../../src/extension/context';
 import { activate, emptyDatabase, folder, query, useTestDatabase, waitFor } from './helpers';
 
 const PROJECT = 'alembic-lint';
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 
 function lintDiagnostics(file: string): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'Migration Chain lint');
@@ -40,9 +42,20 @@ describe('lock-risk lint of Alembic revisions', () => {
     await useTestDatabase(ctx);
     await emptyDatabase(ctx);
     await query('CREATE TABLE accounts (id int, email text); CREATE TABLE notes (id int, body text)');
-    // The fixture's project (test/fixtures/workspace/alembic-lint) is there from the start, so the
-    // file watcher sees its saves; pointing migrationsDir at it makes the folder an Alembic project.
+    // The project (test/fixtures/alembic-lint) is copied in for this suite only: every alembic.ini
+    // under a folder is a chain of its own, and the other suites expect the folder's one chain.
+    // Pointing migrationsDir at it makes it the folder's only chain while this suite runs.
     const dir = path.join(folder().uri.fsPath, PROJECT);
+    // Copied in Restricted Mode, so that no trusted refresh starts Alembic before the first test looks.
+    const restricted = sinon.createSandbox();
+    try {
+      restricted.replaceGetter(vscode.workspace, 'isTrusted', () => false);
+      fs.cpSync(path.join(REPO, 'test', 'fixtures', PROJECT), dir, { recursive: true });
+      await vscode.workspace.getConfiguration('migrationChain').update('migrationsDir', `${PROJECT}/alembic/versions`, vscode.ConfigurationTarget.Workspace);
+      await ctx.chains.refresh();
+    } finally {
+      restricted.restore();
+    }
     accounts = path.join(dir, 'alembic', 'versions', 'a1a1a1a1a1a1_index_accounts.py');
     notes = path.join(dir, 'alembic', 'versions', 'b2b2b2b2b2b2_index_notes.py');
   });
@@ -51,6 +64,7 @@ describe('lock-risk lint of Alembic revisions', () => {
     sandbox.restore();
     await vscode.workspace.getConfiguration('migrationChain').update('migrationsDir', undefined, vscode.ConfigurationTarget.Workspace);
     await query('DROP TABLE IF EXISTS accounts, notes');
+    fs.rmSync(path.join(folder().uri.fsPath, PROJECT), { recursive: true, force: true });
     await ctx.chains.refresh();
   });
 
