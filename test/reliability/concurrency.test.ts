@@ -16,7 +16,7 @@ const HEAD = CRASH_CHAIN_REVISIONS[CRASH_CHAIN_REVISIONS.length - 1];
 export const LOCK_TIMEOUT_NAMING_HOLDER = /Another migration run holds the lock: pid \d+/;
 
 describe('concurrency (parallel upgrade head on one database)', function () {
-  const trials = countFromEnv('CONCURRENCY_TRIALS', 25);
+  const trials = countFromEnv('CONCURRENCY_TRIALS', 12);
   this.timeout(30_000 + trials * 20_000);
 
   it(`${PROCESSES} processes, ${trials} trials: each migration applied exactly once`, async () => {

@@ -12,7 +12,7 @@ import { referenceSchemas } from './support/references';
 const HEAD = CRASH_CHAIN_REVISIONS[CRASH_CHAIN_LENGTH - 1];
 
 describe('crash consistency (SIGKILL during upgrade head)', function () {
-  const trials = countFromEnv('CRASH_TRIALS', 20);
+  const trials = countFromEnv('CRASH_TRIALS', 10);
   this.timeout(30_000 + trials * 15_000);
 
   it('the committed crash-chain fixture is the generator\'s output', () => {
