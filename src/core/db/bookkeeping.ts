@@ -74,10 +74,14 @@ export async function bookkeepingTables(client: ClientBase, b: Bookkeeping): Pro
   return { version: rows[0].v, log: rows[0].l };
 }
 
-/** Creates whichever of the version table and the audit log `tables` says is missing. */
+/**
+ * Creates whichever of the version table and the audit log `tables` says is missing, in one round
+ * trip (one simple query: both or neither, as one implicit transaction). A fleet creates both on
+ * every fresh target.
+ */
 export async function ensureBookkeepingTables(client: ClientBase, b: Bookkeeping, tables: BookkeepingTables): Promise<void> {
-  if (!tables.version) await client.query(createVersionTableSql(b, true)).catch((err: unknown) => { throw missingSchema(err, b); });
-  if (!tables.log) await client.query(createLogTableSql(b));
+  const ddl = [...(tables.version ? [] : [createVersionTableSql(b, true)]), ...(tables.log ? [] : [createLogTableSql(b)])];
+  if (ddl.length) await client.query(ddl.join(';\n')).catch((err: unknown) => { throw missingSchema(err, b); });
 }
 
 /** A configured version-table schema that does not exist is a settings mistake, not a driver failure. */
