@@ -47,9 +47,15 @@ export function createVersionTableSql(b: Bookkeeping, ifNotExists = false): stri
     + ')';
 }
 
+/**
+ * `id` orders the rows (a sequence, so unique without an index). No primary-key index: every reader
+ * scans the whole log (a handful of rows per revision) and none looks a row up by id, while building
+ * the index was a measurable part of creating the bookkeeping on each fresh target of a fleet.
+ * Logs created before keep their index; both shapes read the same.
+ */
 export function createLogTableSql(b: Bookkeeping): string {
   return `CREATE TABLE IF NOT EXISTS ${b.logTable} (\n`
-    + '    id bigserial PRIMARY KEY,\n'
+    + '    id bigserial NOT NULL,\n'
     + '    revision varchar(32) NOT NULL,\n'
     + "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'repair')),\n"
     + '    checksum text,\n'
@@ -74,10 +80,14 @@ export async function bookkeepingTables(client: ClientBase, b: Bookkeeping): Pro
   return { version: rows[0].v, log: rows[0].l };
 }
 
-/** Creates whichever of the version table and the audit log `tables` says is missing. */
+/**
+ * Creates whichever of the version table and the audit log `tables` says is missing, in one round
+ * trip (one simple query: both or neither, as one implicit transaction). A fleet creates both on
+ * every fresh target.
+ */
 export async function ensureBookkeepingTables(client: ClientBase, b: Bookkeeping, tables: BookkeepingTables): Promise<void> {
-  if (!tables.version) await client.query(createVersionTableSql(b, true)).catch((err: unknown) => { throw missingSchema(err, b); });
-  if (!tables.log) await client.query(createLogTableSql(b));
+  const ddl = [...(tables.version ? [] : [createVersionTableSql(b, true)]), ...(tables.log ? [] : [createLogTableSql(b)])];
+  if (ddl.length) await client.query(ddl.join(';\n')).catch((err: unknown) => { throw missingSchema(err, b); });
 }
 
 /** A configured version-table schema that does not exist is a settings mistake, not a driver failure. */

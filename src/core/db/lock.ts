@@ -28,26 +28,31 @@ export function normalizeLockKey(key: LockOptions['key']): bigint {
   return value;
 }
 
-/** Takes the lock on `client`, runs `fn`, and always releases it. */
-export async function withAdvisoryLock<T>(client: ClientBase, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+/**
+ * Takes the lock on `client`, runs `fn`, and always releases it. `fn` gets the session's backend pid,
+ * read by the query that took the lock (a run needs it to cancel its statements, and a separate
+ * `SELECT pg_backend_pid()` was one more round trip per target of a fleet).
+ */
+export async function withAdvisoryLock<T>(client: ClientBase, options: LockOptions, fn: (pid: number) => Promise<T>): Promise<T> {
   const key = normalizeLockKey(options.key);
-  await acquire(client, key, options);
+  const pid = await acquire(client, key, options);
   try {
-    return await fn();
+    return await fn(pid);
   } finally {
     // If the connection died the server already released the lock with the session.
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]).catch(() => {});
   }
 }
 
-async function acquire(client: ClientBase, key: bigint, options: LockOptions): Promise<void> {
+async function acquire(client: ClientBase, key: bigint, options: LockOptions): Promise<number> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const started = Date.now();
   let announced = false;
   for (;;) {
     if (options.signal?.aborted) throw new CancelledError();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key.toString()]);
-    if (rows[0].ok) return;
+    // The server's pid, not the driver's processID: behind a pooler the latter is the pooler's key.
+    const { rows } = await client.query<{ ok: boolean; pid: number }>('SELECT pg_try_advisory_lock($1::bigint) AS ok, pg_backend_pid() AS pid', [key.toString()]);
+    if (rows[0].ok) return rows[0].pid;
     if (!announced) {
       announced = true;
       options.onWait?.(await lockHolder(client, key).catch(() => undefined));

@@ -2,7 +2,7 @@
 // with the bookkeeping table names and the caller's logger and abort signal. Everything that changes
 // the database (upgrade, downgrade, stamp, reset) runs inside one.
 import type { Client } from 'pg';
-import { backendPid, connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
+import { connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
 import { withAdvisoryLock, DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
 import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { CancelledError } from '../errors';
@@ -58,9 +58,7 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
   if (options.signal?.aborted) throw new CancelledError();
   const client = await connect(options.url, { applicationName, searchPath: options.searchPath });
   try {
-    const pid = await backendPid(client);
     const statementLockTimeoutMs = options.statementLockTimeoutMs ?? (target.isLocal ? 0 : DEFAULT_STATEMENT_LOCK_TIMEOUT_MS);
-    const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName, statementLockTimeoutMs };
     return await withAdvisoryLock(client, {
       key: options.lockKey,
       timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
@@ -68,7 +66,8 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
       onWait: (holder) => logger.info(holder
         ? `Waiting for the migration lock on ${describeTarget(target)}, held by pid ${holder.pid} (${holder.applicationName || 'no application name'})…`
         : `Waiting for the migration lock on ${describeTarget(target)}…`),
-    }, async () => {
+    }, async (pid) => {
+      const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName, statementLockTimeoutMs };
       // Set once for the session, after the migration lock: every migration's statements run under it.
       if (statementLockTimeoutMs > 0) await client.query(`SET lock_timeout = ${Math.round(statementLockTimeoutMs)}`);
       return fn(session);
