@@ -47,15 +47,9 @@ export function createVersionTableSql(b: Bookkeeping, ifNotExists = false): stri
     + ')';
 }
 
-/**
- * `id` orders the rows (a sequence, so unique without an index). No primary-key index: every reader
- * scans the whole log (a handful of rows per revision) and none looks a row up by id, while building
- * the index was a measurable part of creating the bookkeeping on each fresh target of a fleet.
- * Logs created before keep their index; both shapes read the same.
- */
 export function createLogTableSql(b: Bookkeeping): string {
   return `CREATE TABLE IF NOT EXISTS ${b.logTable} (\n`
-    + '    id bigserial NOT NULL,\n'
+    + '    id bigserial PRIMARY KEY,\n'
     + '    revision varchar(32) NOT NULL,\n'
     + "    direction text NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'repair')),\n"
     + '    checksum text,\n'
