@@ -14,6 +14,7 @@ import { logChecks, verifyOnClient, type VerifyReport } from '../verify/verify';
 import type { ResolvedAlembicCommand } from './command';
 import type { AlembicProject } from './project';
 import { displayCommand, runAlembicProcess, type AlembicProcessResult } from './process';
+import { earlyPythonLaunch } from './python-launch';
 
 export interface AlembicOptions extends SessionOptions {
   chain: Chain;
@@ -43,6 +44,7 @@ export function alembic(options: AlembicProcessOptions, args: readonly string[],
   return runAlembicProcess({
     gate,
     argv,
+    early: earlyPythonLaunch(options.command.argv, ['-c', options.project.iniFile, ...args]),
     cwd: options.project.dir,
     env: { [options.envVariable ?? DEFAULT_ENV_VARIABLE]: options.url },
     secrets: secretFormsOf(options.url, process.env),
