@@ -41,6 +41,19 @@ describe('lint: large-table locks for the upgrade confirmation', function () {
     assert.match(`  ${lines[0]}`, BIG_INDEX_LINE);
   });
 
+  it('with no large table in the database, the pending revisions are not read (an Alembic project\'s offline run is not started)', async () => {
+    const versions = path.resolve(__dirname, '..', '..', '..', 'examples', 'alembic-backend', 'backend', 'alembic', 'versions');
+    const chain = await loadChain(versions);
+    const revisions = chain.graph.topologicalOrder();
+    let asked = 0;
+    const alembic = () => { asked++; throw new Error('Alembic offline SQL was asked for'); };
+    assert.deepEqual(await largeTableLocks(chain, revisions, await freshDatabaseUrl('lint_confirm_small'), alembic), []);
+    assert.equal(asked, 0, 'no large table: Alembic is not asked for the offline SQL');
+    // The control: with a large table in the database the .py revisions are read through Alembic.
+    await largeTableLocks(chain, revisions, url, alembic).catch(() => undefined);
+    assert.ok(asked > 0, 'a large table: the pending revisions are read');
+  });
+
   it('the CLI lists it before asking in a terminal, and before running with --yes', async () => {
     const asked: string[] = [];
     const refused = await runCli(['upgrade', '--dir', dir, '--url', url], { stdinIsTTY: true, ask: async (q) => { asked.push(q); return 'n'; } });

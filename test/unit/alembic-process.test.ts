@@ -57,6 +57,44 @@ for (const supervisor of ['perl', 'node'] as const) describe(`Alembic child proc
     assert.ok(supervisor > 0 && !alive(supervisor), 'and the supervisor is gone');
   });
 
+  it('with an early command, it starts at once, gets its line only when the gate opens, and a refused gate kills it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-early-'));
+    const prepared = path.join(dir, 'prepared');
+    const ran = path.join(dir, 'ran');
+    // Stands in for python-launch.ts: prepares, then waits for one line (EOF = refused) before its work.
+    const early = [node, '-e', `const fs = require('fs'); fs.writeFileSync(process.argv[1], String(process.pid));
+      let got = ''; process.stdin.on('data', (c) => { got += c; }); process.stdin.on('end', () => {
+        if (!got.includes('\\n')) process.exit(143); fs.writeFileSync(process.argv[2], String(Date.now())); console.log('ran'); });`, prepared, ran];
+    let open!: () => void;
+    let opened = 0;
+    const gate = new Promise<void>((resolve) => { open = () => { opened = Date.now(); resolve(); }; });
+    const running = run({ argv: ['shown', 'command'], early, cwd: dir, env: {}, secrets: [], gate });
+    for (let i = 0; i < 100 && !fs.existsSync(prepared); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.existsSync(prepared), 'the early command started before the gate opened');
+    assert.ok(!fs.existsSync(ran), 'but did its work only after');
+    open();
+    const r = await running;
+    assert.ok(Number(fs.readFileSync(ran, 'utf8')) >= opened, 'it went on once the gate opened');
+    assert.match(r.stdout, /^ran$/m);
+
+    fs.rmSync(prepared);
+    fs.rmSync(ran);
+    let refuse!: (err: unknown) => void;
+    const refusedGate = new Promise<void>((_, reject) => { refuse = reject; });
+    let supervisor = 0;
+    const refusedRun = run({ argv: ['shown'], early, cwd: dir, env: {}, secrets: [], gate: refusedGate, onStart: (pid) => { supervisor = pid; } });
+    for (let i = 0; i < 100 && !fs.existsSync(prepared); i++) await new Promise((r) => setTimeout(r, 50));
+    const child = Number(fs.readFileSync(prepared, 'utf8'));
+    assert.ok(alive(child), 'the early command is running');
+    const refused = new MigrationChainError('lock-timeout', 'the lock is held');
+    refuse(refused);
+    await assert.rejects(refusedRun, (err) => err === refused);
+    for (let i = 0; i < 40 && alive(child); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!alive(child), 'a refused gate stops the early command');
+    assert.ok(!fs.existsSync(ran), 'before it did its work');
+    assert.ok(supervisor > 0 && !alive(supervisor), 'and the supervisor is gone');
+  });
+
   it('a non-zero exit is an error naming the command, with the tail of the output', async () => {
     await assert.rejects(run({ argv: [node, '-e', 'console.error("Traceback: boom"); process.exit(3)'], cwd: '/', env: {}, secrets: [] }),
       (err: MigrationChainError) => err.code === 'sql' && /exit code 3/.test(err.message) && /Traceback: boom/.test(err.message));

@@ -26,6 +26,11 @@ export interface AlembicProcessOptions {
    * caller's connect and lock); when it rejects, Alembic never starts and the run rejects with its error.
    */
   gate?: Promise<unknown>;
+  /**
+   * With a gate: a command started at once (instead of argv, which messages still show) that prepares
+   * and then waits for one line on its stdin, passed on when the gate opens (python-launch.ts).
+   */
+  early?: readonly string[];
   /** Which supervisor (default: Perl where there is one, it starts in ~2 ms; else Node). Tests run both. */
   supervisor?: 'perl' | 'node';
 }
@@ -58,7 +63,8 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
     const perl = options.supervisor === 'node' ? undefined : perlForSupervisor();
     if (options.supervisor === 'perl' && !perl) { reject(new MigrationChainError('io', 'No perl for the Alembic supervisor.')); return; }
     const [exe, source] = perl ? [perl, PERL_SUPERVISOR_SOURCE] : [process.execPath, SUPERVISOR_SOURCE];
-    const supervisor = spawn(exe, ['-e', source, '--', String(graceMs), ...options.argv], {
+    const early = options.gate && options.early ? options.early : undefined;
+    const supervisor = spawn(exe, ['-e', source, '--', String(graceMs), early ? '1' : '0', ...(early ?? options.argv)], {
       cwd: options.cwd,
       // ELECTRON_RUN_AS_NODE: inside VS Code, process.execPath is the editor's binary.
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1', PYTHONUNBUFFERED: '1' },

@@ -4,6 +4,7 @@
 // get the same RunResult as from a native run; upgrades end with verify, as resets do.
 import type { Chain } from '../chain/chain';
 import { readHeads } from '../db/version-table';
+import { readDatabaseState, type DatabaseState } from '../status/status';
 import { silentLogger, type Logger } from '../log';
 import type { RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
@@ -14,6 +15,7 @@ import { logChecks, verifyOnClient, type VerifyReport } from '../verify/verify';
 import type { ResolvedAlembicCommand } from './command';
 import type { AlembicProject } from './project';
 import { displayCommand, runAlembicProcess, type AlembicProcessResult } from './process';
+import { earlyPythonLaunch } from './python-launch';
 
 export interface AlembicOptions extends SessionOptions {
   chain: Chain;
@@ -43,6 +45,7 @@ export function alembic(options: AlembicProcessOptions, args: readonly string[],
   return runAlembicProcess({
     gate,
     argv,
+    early: earlyPythonLaunch(options.command.argv, ['-c', options.project.iniFile, ...args]),
     cwd: options.project.dir,
     env: { [options.envVariable ?? DEFAULT_ENV_VARIABLE]: options.url },
     secrets: secretFormsOf(options.url, process.env),
@@ -84,10 +87,12 @@ export async function alembicLocked(
       const from = await readHeads(s.client, s.bk);
       open();
       await running;
-      const to = await readHeads(s.client, s.bk);
+      // The heads after, with the checksums verify needs: one read serves both.
+      const after = await readDatabaseState(s.client, s.bk);
+      const to = after.heads;
       const result: LockedRun = { from, to, applied: changedRevisions(options.chain, from, to), durationMs: performance.now() - started };
       // On the session's own client: no second connection, and still under the lock.
-      if (hooks.verifyWhen?.(to)) result.verify = await verifyAndLog(options, s.client);
+      if (hooks.verifyWhen?.(to)) result.verify = await verifyAndLog(options, s.client, after);
       return result;
     });
   } finally {
@@ -119,10 +124,10 @@ export function alembicStamp(options: AlembicOptions & { target: string }): Prom
   return alembicLocked(options, ['stamp', options.target]);
 }
 
-async function verifyAndLog(options: AlembicOptions, client: ClientBase): Promise<VerifyReport> {
+async function verifyAndLog(options: AlembicOptions, client: ClientBase, state: DatabaseState): Promise<VerifyReport> {
   const log: Logger = options.logger ?? silentLogger;
   const report = await verifyOnClient(client, { chain: options.chain, url: options.url, logger: log, signal: options.signal, applicationName: options.applicationName,
-    versionTable: options.versionTable, versionTableSchema: options.versionTableSchema });
+    versionTable: options.versionTable, versionTableSchema: options.versionTableSchema }, false, state);
   logChecks(log, report);
   return report;
 }

@@ -27,11 +27,21 @@ export interface ColumnInfo {
   nullable: boolean;
 }
 
+// listTables and listColumns answer what information_schema.tables / .columns answer (base tables
+// only, the same visibility rules, data_type spelled the same way), read from pg_catalog directly:
+// planning those views costs a fresh backend ~15-20 ms, which verify paid after every delegated
+// Alembic run (bench group 12); test/db/catalog.test.ts compares both on the real server.
+
+/** Rows information_schema shows: not another session's temp schema, and some privilege on the table. */
+const VISIBLE_TABLE = `NOT pg_is_other_temp_schema(n.oid) AND n.oid <> pg_my_temp_schema() AND c.relkind IN ('r', 'p')
+        AND (pg_has_role(c.relowner, 'USAGE') OR has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+             OR has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE, REFERENCES'))`;
+
 /** Base tables of `schema`, sorted by name (the seed's "check tables exist" query). */
 export async function listTables(client: ClientBase, schema = DEFAULT_SCHEMA): Promise<string[]> {
   const { rows } = await client.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables
-      WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`, [schema]);
+    `SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND ${VISIBLE_TABLE} ORDER BY c.relname`, [schema]);
   return rows.map((r) => r.table_name);
 }
 
@@ -61,12 +71,26 @@ export async function listForeignKeys(client: ClientBase, schema = DEFAULT_SCHEM
 
 /** Columns of the base tables of `schema` (answers the seed's "check discovery_query_id column" query). */
 export async function listColumns(client: ClientBase, schema = DEFAULT_SCHEMA): Promise<ColumnInfo[]> {
+  // data_type and is_nullable as information_schema.columns computes them (domains show their base type).
   const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
-    `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable
-       FROM information_schema.columns c
-       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-      WHERE c.table_schema = $1 AND t.table_type = 'BASE TABLE'
-      ORDER BY c.table_name, c.ordinal_position`, [schema]);
+    `SELECT c.relname AS table_name, a.attname AS column_name,
+            CASE WHEN t.typtype = 'd' THEN
+                   CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN 'ARRAY'
+                        WHEN nbt.nspname = 'pg_catalog' THEN format_type(t.typbasetype, NULL) ELSE 'USER-DEFINED' END
+                 ELSE
+                   CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY'
+                        WHEN nt.nspname = 'pg_catalog' THEN format_type(a.atttypid, NULL) ELSE 'USER-DEFINED' END
+            END AS data_type,
+            CASE WHEN a.attnotnull OR (t.typtype = 'd' AND t.typnotnull) THEN 'NO' ELSE 'YES' END AS is_nullable
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_type t ON t.oid = a.atttypid
+       JOIN pg_namespace nt ON nt.oid = t.typnamespace
+       LEFT JOIN (pg_type bt JOIN pg_namespace nbt ON nbt.oid = bt.typnamespace) ON t.typtype = 'd' AND t.typbasetype = bt.oid
+      WHERE n.nspname = $1 AND ${VISIBLE_TABLE} AND a.attnum > 0 AND NOT a.attisdropped
+        AND (pg_has_role(c.relowner, 'USAGE') OR has_column_privilege(c.oid, a.attnum, 'SELECT, INSERT, UPDATE, REFERENCES'))
+      ORDER BY c.relname, a.attnum`, [schema]);
   return rows.map((r) => ({ table: r.table_name, column: r.column_name, dataType: r.data_type, nullable: r.is_nullable === 'YES' }));
 }
 

@@ -11,7 +11,7 @@ import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/con
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { formatDiagnostic } from '../errors';
 import { silentLogger, type Logger } from '../log';
-import { computeStatus, readDatabaseState } from '../status/status';
+import { computeStatus, readDatabaseState, type DatabaseState } from '../status/status';
 import { runVerifyBlock, type VerifyBlockResult } from './blocks';
 
 export interface VerifyCheck {
@@ -63,16 +63,18 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
 /**
  * verify on a connected client. `inTransaction`: the client is inside a transaction that is not
  * committed yet (the all-or-nothing reset checks its work before COMMIT), so the verify blocks run
- * in savepoints instead of transactions of their own.
+ * in savepoints instead of transactions of their own. `state`: the version rows and checksums when
+ * the caller has just read them on this client, under the lock (a delegated run reads them to
+ * decide whether to verify): not read a second time.
  */
-export async function verifyOnClient(client: ClientBase, options: VerifyOptions, inTransaction = false): Promise<VerifyReport> {
+export async function verifyOnClient(client: ClientBase, options: VerifyOptions, inTransaction = false, state?: DatabaseState): Promise<VerifyReport> {
   const { chain } = options;
   const logger = options.logger ?? silentLogger;
   const target = parseDatabaseUrl(options.url);
   const bk = bookkeeping(options);
   // A header, so that in a shared output channel this report is not read as the tail of the run before.
   logger.info(`Verify target: ${target.display}`);
-  const state = await readDatabaseState(client, bk);
+  state ??= await readDatabaseState(client, bk);
   const status = computeStatus(chain, target, state);
   const allTables = await listTables(client, DEFAULT_SCHEMA);
   const inPublic = !bk.schema || bk.schema === DEFAULT_SCHEMA;
