@@ -49,12 +49,13 @@ export function driftMarkdown(drift: DriftReport, verify: VerifyReport | undefin
   return lines.join('\n');
 }
 
-function rel(folderPath: string, file: string): string {
+/** `file` relative to the folder when it is inside it, else as given. */
+export function rel(folderPath: string, file: string): string {
   const r = path.relative(folderPath, file);
   return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : file;
 }
 
-function fence(text: string): string {
+export function fence(text: string): string {
   // A definition containing ``` must not end the block early.
   const ticks = text.includes('```') ? '````' : '```';
   return `${ticks}sql\n${text}\n${ticks}`;

@@ -71,7 +71,7 @@ export function resolveAlembicCommand(lookup: CommandLookup): ResolvedAlembicCom
 }
 
 /** projectDir, then each parent up to and including stopDir (only projectDir when stopDir is not above it). */
-function foldersUp(p: typeof path.posix, projectDir: string, stopDir: string | undefined): string[] {
+export function foldersUp(p: typeof path.posix, projectDir: string, stopDir: string | undefined): string[] {
   const start = p.resolve(projectDir);
   const out = [start];
   if (!stopDir) return out;

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findOnPath } from './command';
+import { findOnPath, foldersUp } from './command';
 
 export interface PythonCandidate {
   python: string;
@@ -79,21 +79,6 @@ export async function findAlembicPython(
     if (c.source === 'migrationChain.python') break;
   }
   return { tried };
-}
-
-/** projectDir, then each parent up to and including stopDir (only projectDir when stopDir is not above it). */
-function foldersUp(p: typeof path.posix, projectDir: string, stopDir: string | undefined): string[] {
-  const start = p.resolve(projectDir);
-  const out = [start];
-  if (!stopDir) return out;
-  const stop = p.resolve(stopDir);
-  const rel = p.relative(stop, start);
-  if (rel.startsWith('..') || p.isAbsolute(rel)) return out;
-  for (let dir = start; dir !== stop && p.dirname(dir) !== dir;) {
-    dir = p.dirname(dir);
-    out.push(dir);
-  }
-  return out;
 }
 
 function samePath(a: string, b: string, win: boolean): boolean {

@@ -1,9 +1,8 @@
 // The parity report of two environments as a Markdown document (no vscode), in the drift report's
 // shape: one section per schema object that differs, each linking to the migration (file and line)
 // that creates it, and each side's recorded revision so a difference can be read as "not upgraded yet".
-import * as path from 'path';
 import type { ParityReport } from '../core';
-import { fileLink } from '../drift-report';
+import { fence, fileLink, rel } from '../drift-report';
 
 export function parityMarkdown(report: ParityReport, folderPath: string): string {
   const { a, b } = report;
@@ -26,14 +25,4 @@ export function parityMarkdown(report: ParityReport, folderPath: string): string
       : 'No migration of the chain creates it.', '');
   }
   return lines.join('\n');
-}
-
-function rel(folderPath: string, file: string): string {
-  const r = path.relative(folderPath, file);
-  return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : file;
-}
-
-function fence(text: string): string {
-  const ticks = text.includes('```') ? '````' : '```';
-  return `${ticks}sql\n${text}\n${ticks}`;
 }
