@@ -175,13 +175,17 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
       this.changed.fire();
       return;
     }
-    const previous = new Map(this.entries.map((e) => [e.name, e.shown]));
+    // Each environment keeps its last status until the new one is in: a re-read never blanks what
+    // the view, the matrix and the lens line show.
+    const previous = new Map(this.entries.map((e) => [e.name, e]));
     this.entries = this.config.environments.map((e) => ({
       name: e.name,
       protected: e.protected,
       urlSource: api.describeUrlSource(e.url),
       tenantSet: e.tenants ? (e.tenants.kind === 'schemas' ? `schemas matching ${e.tenants.pattern}` : e.tenants.pattern ? `databases matching ${e.tenants.pattern}` : 'databases from a query') : undefined,
-      shown: previous.get(e.name) ?? MEMBER_PAGE,
+      shown: previous.get(e.name)?.shown ?? MEMBER_PAGE,
+      status: previous.get(e.name)?.status,
+      error: previous.get(e.name)?.error,
     }));
     this.changed.fire();
     const chain = folder.chain;
@@ -189,7 +193,9 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
       try {
         const { targets } = await this.targets(entry.name);
         entry.status = await api.fleetStatus({ environment: entry.name, chain, targets });
+        entry.error = undefined;
       } catch (err) {
+        entry.status = undefined;
         entry.error = err instanceof Error ? err.message : String(err);
       }
       this.changed.fire();
