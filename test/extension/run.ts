@@ -12,6 +12,7 @@
 // for suite/alembic-root/, with real Alembic; MC_TEST_WORKSPACES=fixture|alembic-root runs only one.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import { alembicPython } from '../support/alembic';
@@ -89,8 +90,10 @@ async function main(): Promise<number> {
   const only = process.env.MC_TEST_WORKSPACES?.split(',').map((s) => s.trim()).filter(Boolean);
   const pg = await startPostgres();
   let failed = 0;
+  const totals = { passed: 0, failed: 0 };
   try {
     for (const pass of PASSES.filter((p) => !only?.length || only.includes(p.name))) {
+      const tally = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-ext-tally-')), 'tally.jsonl');
       const workspace = pass.make();
       try {
         const databaseUrl = await pg.createDatabase('ext');
@@ -100,7 +103,7 @@ async function main(): Promise<number> {
           extensionDevelopmentPath: REPO,
           extensionTestsPath: SUITE,
           launchArgs: [workspace, '--disable-extensions'],
-          extensionTestsEnv: { MC_TEST_DATABASE_URL: databaseUrl, MC_TEST_WORKSPACE: workspace, ...(pass.suite ? { MC_TEST_SUITE: pass.suite } : {}) },
+          extensionTestsEnv: { MC_TEST_DATABASE_URL: databaseUrl, MC_TEST_WORKSPACE: workspace, MC_TEST_TALLY_FILE: tally, ...(pass.suite ? { MC_TEST_SUITE: pass.suite } : {}) },
         });
       } catch (err) {
         // runTests rejects with "Test run failed with code N"; the suite has already printed the details.
@@ -108,9 +111,20 @@ async function main(): Promise<number> {
         failed++;
       } finally {
         if (process.env.MC_HOST_DEBUG !== '1') fs.rmSync(workspace, { recursive: true, force: true });
+        // A pass that reported nothing ran nothing it could vouch for: one failure.
+        const lines = fs.existsSync(tally) ? fs.readFileSync(tally, 'utf8').split('\n').filter(Boolean) : [];
+        if (!lines.length) totals.failed++;
+        for (const line of lines) {
+          const r = JSON.parse(line) as { passed: number; failed: number };
+          totals.passed += r.passed;
+          totals.failed += r.failed;
+        }
+        fs.rmSync(path.dirname(tally), { recursive: true, force: true });
       }
     }
-    return failed ? 1 : 0;
+    // The last summary line is the whole suite's (npm test reads the last one).
+    console.log(`${totals.passed} passed, ${totals.failed} failed`);
+    return failed || totals.failed ? 1 : 0;
   } finally {
     await pg.stop();
     console.log(`[test:extension] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

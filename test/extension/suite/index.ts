@@ -28,6 +28,9 @@ export function findTestFiles(dir: string, suite = process.env.MC_TEST_SUITE): s
 function writeResult(result: SuiteResult): void {
   const file = process.env.MC_TEST_RESULT_FILE;
   if (file) fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  // The runner adds up its passes (each workspace is a host run of its own) from this tally.
+  const tally = process.env.MC_TEST_TALLY_FILE;
+  if (tally) fs.appendFileSync(tally, `${JSON.stringify({ passed: result.passed, failed: result.failed })}\n`);
   console.log(`${result.passed} passed, ${result.failed} failed`);
 }
 
