@@ -9,15 +9,15 @@ import { migration } from '../extension/fixtures';
 
 const graph = () => new RevisionGraph([migration('base'), migration('a1', ['base']), migration('a2', ['a1']), migration('b1', ['base'])]);
 const step = (revision: string, transactional = true, hasDowngrade = true): RunPlanStep =>
-  ({ revision, message: `step ${revision}`, file: `/work/app/migrations/${revision}.sql`, transactional, hasDowngrade });
+  ({ revision, message: `step ${revision}`, file: `/srv/app/migrations/${revision}.sql`, transactional, hasDowngrade });
 const drop: RiskyStatement = {
   kind: 'destructive', code: 'drop-column', serverDependent: false, section: 'upgrade', statement: 'ALTER TABLE jobs DROP COLUMN note',
-  file: '/work/app/migrations/b.sql', line: 9, message: 'ALTER TABLE … DROP COLUMN deletes the column and its data',
+  file: '/srv/app/migrations/b.sql', line: 9, message: 'ALTER TABLE … DROP COLUMN deletes the column and its data',
 };
 
 describe('cli integrity renderings', () => {
   it('advises re-parenting with the exact command when no database applied either branch', () => {
-    const lines = renderHeadAdvice(adviseHeads(graph(), graph().appliedSet(['base'])), '/work/app');
+    const lines = renderHeadAdvice(adviseHeads(graph(), graph().appliedSet(['base'])), '/srv/app');
     assert.match(lines[0], /^heads a2 and b1: re-parenting is safe\. The connected database applied neither branch/);
     assert.equal(lines[1], '  migration-chain reparent b1 --onto a2   (rewrites down_revision at migrations/b1_step.sql:2)');
   });
@@ -32,7 +32,7 @@ describe('cli integrity renderings', () => {
     const downgradeOnly = { ...drop, section: 'downgrade' as const };
     const risks = upgradeRisks([step('a'), step('b', false)], (s) => (s.revision === 'b' ? [drop, downgradeOnly] : []));
     assert.ok(hasRisks(risks));
-    assert.deepEqual(renderRiskPreview(risks, '/work/app'), [
+    assert.deepEqual(renderRiskPreview(risks, '/srv/app'), [
       'Destructive statements:',
       '  migrations/b.sql:9  ALTER TABLE jobs DROP COLUMN note  (b: ALTER TABLE … DROP COLUMN deletes the column and its data)',
       'Not transactional (may partially apply: a failure leaves the statements before it applied):',
@@ -46,7 +46,7 @@ describe('cli integrity renderings', () => {
       target: { host: 'localhost', port: 5432, database: 'app', user: 'dev', isLocal: true, display: 'postgresql://dev:****@localhost:5432/app' },
       from: ['c'], to: ['a'], steps: [step('c', true, false), step('b')], irreversible: ['c'],
     };
-    assert.deepEqual(renderDowngradePlan(plan, '/work/app'), [
+    assert.deepEqual(renderDowngradePlan(plan, '/srv/app'), [
       'Downgrade postgresql://dev:****@localhost:5432/app from c to a undoes (newest first):',
       '  c  step c  (migrations/c.sql)  [no downgrade section]',
       '  b  step b  (migrations/b.sql)',

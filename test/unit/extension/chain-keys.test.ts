@@ -7,14 +7,14 @@ import { chainOf, disconnected, FOLDER, migration } from './fixtures';
 import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
 
 function projectSnapshot(relative: string, revisions: string[]): FolderSnapshot {
-  const dir = `/work/app/${relative}/alembic/versions`;
+  const dir = `/srv/app/${relative}/alembic/versions`;
   const chain = chainOf(revisions.map((r, i) => migration(r, i ? [revisions[i - 1]] : [], { file: `${dir}/${r}.py`, format: 'py' })));
   chain.dir = dir;
   return {
     ...disconnected(chain),
     folder: chainRef(FOLDER, relative),
     migrationsDir: dir,
-    alembicProject: { iniFile: `/work/app/${relative}/alembic.ini`, dir: `/work/app/${relative}` },
+    alembicProject: { iniFile: `/srv/app/${relative}/alembic.ini`, dir: `/srv/app/${relative}` },
   };
 }
 
@@ -23,7 +23,7 @@ describe('chains of one workspace folder', () => {
     assert.deepStrictEqual(chainRef(FOLDER, ''), { ...FOLDER, folderUri: FOLDER.uri });
     const billing = chainRef(FOLDER, 'services/billing');
     assert.strictEqual(billing.name, 'services/billing');
-    assert.strictEqual(billing.uri, 'file:///work/app/services/billing');
+    assert.strictEqual(billing.uri, 'file:///srv/app/services/billing');
     assert.strictEqual(billing.folderUri, FOLDER.uri);
     assert.strictEqual(billing.fsPath, FOLDER.fsPath);
   });
@@ -44,9 +44,9 @@ describe('chains of one workspace folder', () => {
     const backend = projectSnapshot('backend', ['b1']);
     const billing = projectSnapshot('services/billing', ['s1']);
     const all = [backend, billing];
-    assert.strictEqual(chainOfFile(all, '/work/app/services/billing/alembic/versions/s1.py'), billing);
-    assert.strictEqual(chainOfFile(all, '/work/app/backend/alembic/env.py'), backend, 'a project file that is not a revision');
-    assert.strictEqual(chainOfFile(all, '/work/app/README.md', FOLDER.uri), undefined, 'two chains and the file in neither: ask');
-    assert.strictEqual(chainOfFile([backend], '/work/app/README.md', FOLDER.uri), backend);
+    assert.strictEqual(chainOfFile(all, '/srv/app/services/billing/alembic/versions/s1.py'), billing);
+    assert.strictEqual(chainOfFile(all, '/srv/app/backend/alembic/env.py'), backend, 'a project file that is not a revision');
+    assert.strictEqual(chainOfFile(all, '/srv/app/README.md', FOLDER.uri), undefined, 'two chains and the file in neither: ask');
+    assert.strictEqual(chainOfFile([backend], '/srv/app/README.md', FOLDER.uri), backend);
   });
 });

@@ -9,7 +9,7 @@ function sources(over: Partial<ConnectionSources> = {}, files: Record<string, st
   return {
     secret: async () => undefined,
     setting: undefined,
-    folderPath: '/work/app',
+    folderPath: '/srv/app',
     envFile: '.env',
     envVariable: 'DATABASE_URL',
     env: {},
@@ -19,7 +19,7 @@ function sources(over: Partial<ConnectionSources> = {}, files: Record<string, st
 }
 
 describe('extension connection resolution', () => {
-  const envPath = path.resolve('/work/app', '.env');
+  const envPath = path.resolve('/srv/app', '.env');
 
   it('prefers SecretStorage, then the setting, then the environment, then .env (the engine\'s one order)', async () => {
     const files = { [envPath]: 'DATABASE_URL=postgresql://e@envfile/db\n' };
@@ -34,7 +34,7 @@ describe('extension connection resolution', () => {
   });
 
   it('takes the project\'s alembic.ini sqlalchemy.url last, never before .env', async () => {
-    const ini = path.resolve('/work/app', 'backend/alembic.ini');
+    const ini = path.resolve('/srv/app', 'backend/alembic.ini');
     const files = { [ini]: '[alembic]\nsqlalchemy.url = postgresql+psycopg2://u:s3cret@db/app\n' };
     const r = await resolveDatabaseUrl(sources({ alembicIni: ini, projectPath: path.dirname(ini) }, files));
     assert.deepStrictEqual(r, { url: 'postgresql://u:s3cret@db/app', source: 'alembic-ini', label: 'backend/alembic.ini (sqlalchemy.url)' });
@@ -43,7 +43,7 @@ describe('extension connection resolution', () => {
   });
 
   it('parses .env syntax (quotes, comments, export) with a custom file and variable', async () => {
-    const file = path.resolve('/work/app', 'config/dev.env');
+    const file = path.resolve('/srv/app', 'config/dev.env');
     const text = '# local\nOTHER=1\nPG_URL="postgresql://u:p#w@localhost/dev" # trailing\n';
     const r = await resolveDatabaseUrl(sources({ envFile: 'config/dev.env', envVariable: 'PG_URL' }, { [file]: text }));
     assert.strictEqual(r?.url, 'postgresql://u:p#w@localhost/dev');
@@ -64,7 +64,7 @@ describe('extension connection resolution', () => {
     assert.strictEqual((await resolveDatabaseUrl(sources({ setting: 'postgresql://s@h/db', readFile })))?.source, 'setting');
     assert.strictEqual(readFile.callCount, 0);
     assert.strictEqual((await resolveDatabaseUrl(sources({ readFile })))?.source, 'env-file');
-    assert.ok(readFile.calledOnceWithExactly(path.resolve('/work/app', '.env')));
+    assert.ok(readFile.calledOnceWithExactly(path.resolve('/srv/app', '.env')));
   });
 
   it('keys secrets per workspace folder', () => {

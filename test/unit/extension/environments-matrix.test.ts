@@ -102,16 +102,16 @@ describe('Environments matrix (model, HTML, CodeLens line, parity report)', () =
       a: { environment: 'staging', display: 'postgresql://app:****@s:5432/app', schema: 'public', heads: [R3] },
       b: { environment: 'prod', display: 'postgresql://app:****@p:5432/app', schema: 'public', heads: [R2] },
       entries: [
-        { kind: 'column', name: 'prospects.discovery_query_id', change: 'missing', expected: 'integer', source: { revision: R3, file: '/work/app/migrations/556b79de2825_step.sql', line: 7 } },
+        { kind: 'column', name: 'prospects.discovery_query_id', change: 'missing', expected: 'integer', source: { revision: R3, file: '/srv/app/migrations/556b79de2825_step.sql', line: 7 } },
         { kind: 'table', name: 'scratch', change: 'extra', actual: 'CREATE TABLE scratch ()' },
       ],
     };
-    const md = parityMarkdown(report, '/work/app');
+    const md = parityMarkdown(report, '/srv/app');
     assert.match(md, /^# Schema parity: staging vs prod/);
     assert.match(md, /\*\*staging\*\*: `postgresql:\/\/app:\*\*\*\*@s:5432\/app`, schema `public`, at `556b79de2825`/);
     assert.match(md, /### column `prospects.discovery_query_id`: only in staging/);
-    assert.match(md, /Created by `556b79de2825`: \[migrations\/556b79de2825_step.sql:7\]\(file:\/\/\/work\/app\/migrations\/556b79de2825_step.sql#L7\)/);
+    assert.match(md, /Created by `556b79de2825`: \[migrations\/556b79de2825_step.sql:7\]\(file:\/\/\/srv\/app\/migrations\/556b79de2825_step.sql#L7\)/);
     assert.match(md, /### table `scratch`: only in prod\n\nprod:\n\n```sql\nCREATE TABLE scratch \(\)\n```\n\nNo migration of the chain creates it\./);
-    assert.match(parityMarkdown({ ...report, entries: [] }, '/work/app'), /\*\*No differences\*\*/);
+    assert.match(parityMarkdown({ ...report, entries: [] }, '/srv/app'), /\*\*No differences\*\*/);
   });
 });

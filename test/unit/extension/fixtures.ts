@@ -7,11 +7,11 @@ import type { ChainDiagnostic } from '../../../src/core/errors';
 import type { ChainStatus, DatabaseTarget, RevisionState } from '../../../src/extension/core';
 import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
 
-export const FOLDER = { name: 'app', uri: 'file:///work/app', fsPath: '/work/app' };
+export const FOLDER = { name: 'app', uri: 'file:///srv/app', fsPath: '/srv/app' };
 
 export function migration(revision: string, parents: string[] = [], extra: Partial<Migration> = {}): Migration {
   return {
-    file: `/work/app/migrations/${revision}_step.sql`,
+    file: `/srv/app/migrations/${revision}_step.sql`,
     format: 'sql',
     revision,
     downRevisions: parents,
@@ -32,7 +32,7 @@ export function migration(revision: string, parents: string[] = [], extra: Parti
 
 export function chainOf(migrations: Migration[], parseDiagnostics: ChainDiagnostic[] = []): Chain {
   const graph = new RevisionGraph(migrations);
-  return { dir: '/work/app/migrations', migrations, graph, diagnostics: [...parseDiagnostics, ...graph.diagnostics] };
+  return { dir: '/srv/app/migrations', migrations, graph, diagnostics: [...parseDiagnostics, ...graph.diagnostics] };
 }
 
 /** The seed's chain: 000000000000 → 4b9608290b5d → add_discovery_query → 556b79de2825. */

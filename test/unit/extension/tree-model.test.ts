@@ -98,12 +98,12 @@ describe('extension tree model', () => {
   });
 
   it('lists unparseable files as problem nodes at their line', () => {
-    const chain = chainOf([migration('a')], [{ code: 'unparseable-header', severity: 'error', message: 'no revision header', file: '/work/app/migrations/bad.sql', line: 3 }]);
+    const chain = chainOf([migration('a')], [{ code: 'unparseable-header', severity: 'error', message: 'no revision header', file: '/srv/app/migrations/bad.sql', line: 3 }]);
     const snap = disconnected(chain);
     const problem = childNodes(snap).find((n) => n.kind === 'problem')!;
     const view = presentNode(problem, snap);
     assert.strictEqual(view.label, 'bad.sql');
-    assert.deepStrictEqual(view.open, { file: '/work/app/migrations/bad.sql', line: 3 });
+    assert.deepStrictEqual(view.open, { file: '/srv/app/migrations/bad.sql', line: 3 });
     assert.strictEqual(view.icon.id, 'error');
   });
 
