@@ -5,7 +5,7 @@ import type { Chain } from '../chain/chain';
 import type { OfflineAlembic } from './alembic-offline';
 import { describeRelationEffect, formatCount } from './describe';
 import { factsFor, lintRevisions } from './chain';
-import { LARGE_BYTES, LARGE_ROWS } from './lint';
+import { isLargeTable, LARGE_BYTES, LARGE_ROWS } from './lint';
 import * as path from 'node:path';
 
 /** `alembic`: how to start an Alembic project's Alembic, so that its `.py` revisions count too (see lintRevisions). */
@@ -14,13 +14,13 @@ export async function largeTableLocks(chain: Chain, revisions: readonly string[]
   // Sizes come only from the database (tables the chain creates start empty): with no large table
   // there, no line is possible, and reading the pending revisions is skipped — for an Alembic
   // project that is a whole offline Alembic process before the real run (`upgrade --yes`).
-  if (![...facts.tables.values()].some((t) => t.rows >= LARGE_ROWS || t.bytes >= LARGE_BYTES)) return [];
+  if (![...facts.tables.values()].some(isLargeTable)) return [];
   const result = await lintRevisions(chain, revisions, facts, alembic);
   const lines: string[] = [];
   for (const s of result.statements) {
     for (const r of s.effect?.relations ?? []) {
       const t = facts.tables.get(r.relation);
-      if (!t || t.isNew || (t.rows < LARGE_ROWS && t.bytes < LARGE_BYTES) || r.lock === 'ACCESS SHARE' || r.lock === 'ROW SHARE' || r.lock === 'ROW EXCLUSIVE') continue;
+      if (!t || t.isNew || !isLargeTable(t) || r.lock === 'ACCESS SHARE' || r.lock === 'ROW SHARE' || r.lock === 'ROW EXCLUSIVE') continue;
       lines.push(`${path.basename(s.statement.file)}:${s.statement.line}  ${describeRelationEffect(r, facts)}`);
     }
   }

@@ -90,9 +90,14 @@ function toFinding(rule: LintRule, hit: RuleHit, s: LintStatement, endLine: numb
   };
 }
 
+/** A table whose blocking lock is an error, not a note: by rows or by size on disk. */
+export function isLargeTable(table: { rows: number; bytes: number }): boolean {
+  return table.rows >= LARGE_ROWS || table.bytes >= LARGE_BYTES;
+}
+
 export function scaledSeverity(severity: 'error' | 'warning', table: { rows: number; bytes: number } | undefined): LintSeverity {
   if (!table) return severity;
-  if (table.rows >= LARGE_ROWS || table.bytes >= LARGE_BYTES) return severity;
+  if (isLargeTable(table)) return severity;
   if (table.rows < SMALL_ROWS && table.bytes < SMALL_BYTES) return 'info';
   return 'warning';
 }
