@@ -29,8 +29,7 @@ async function targetOf(deps: CommandDeps, environment: string, member: unknown)
 
 export const compareEnvironmentSchemas: CommandFactory = (deps) => async (arg?: unknown) => {
   requireTrust('Comparing environments');
-  const folder = deps.environments.folder();
-  if (!folder?.chain) throw new MigrationChainError('usage', 'No workspace folder with a migration chain.');
+  const folder = deps.environments.requireFolder();
   const api = core();
   const names = api.loadEnvironments(folder.folder.fsPath).environments.map((e) => e.name);
   if (names.length < 2) {
@@ -42,7 +41,7 @@ export const compareEnvironmentSchemas: CommandFactory = (deps) => async (arg?: 
   const b = typeof given.b === 'string' ? given.b : await pick(names.filter((n) => n !== a), `…with which environment?`);
   const [left, right] = [await targetOf(deps, a, given.aMember), await targetOf(deps, b, given.bMember)];
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${a} and ${b}` },
-    () => api.compareEnvironments(folder.chain!, left, right));
+    () => api.compareEnvironments(folder.chain, left, right));
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: parityMarkdown(report, folder.folder.fsPath) });
   await vscode.window.showTextDocument(doc, { preview: false });
   const n = report.entries.length;

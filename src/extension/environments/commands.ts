@@ -61,8 +61,7 @@ export const setEnvironmentUrl: CommandFactory = (deps) => async (arg?: unknown)
 
 export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown) => {
   requireTrust('Upgrading an environment');
-  const folder = deps.environments.folder();
-  if (!folder?.chain) throw new MigrationChainError('usage', 'No workspace folder with a migration chain.');
+  const folder = deps.environments.requireFolder();
   const api = core();
   const names = api.loadEnvironments(folder.folder.fsPath).environments.map((e) => e.name);
   const name = nodeEnvironment(arg) ?? await pickEnvironment(names, 'Upgrade Environment');
@@ -80,7 +79,7 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   const result = await withCancellableProgress(`Upgrading ${name}`, (signal, report) => api.upgradeFleet({
     root: folder.folder.fsPath,
     environment,
-    chain: folder.chain!,
+    chain: folder.chain,
     targets,
     alembic,
     concurrency,

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { core, ENVIRONMENTS_FILE, type EnvironmentsConfig, type FleetTarget } from '../core';
+import { core, ENVIRONMENTS_FILE, MigrationChainError, type Chain, type EnvironmentsConfig, type FleetTarget } from '../core';
 import type { Log } from '../log';
 import type { FolderSnapshot } from '../folder-snapshot';
 import type { WorkspaceChains } from '../workspace-chains';
@@ -45,6 +45,13 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
   /** The folder whose environments are shown: the first with a chain. */
   folder(): FolderSnapshot | undefined {
     return this.deps.chains.snapshots().find((s) => s.chain);
+  }
+
+  /** The same folder, for a command that needs it: a usage error when no folder has a chain. */
+  requireFolder(): FolderSnapshot & { chain: Chain } {
+    const folder = this.folder();
+    if (!folder?.chain) throw new MigrationChainError('usage', 'No workspace folder with a migration chain.');
+    return folder as FolderSnapshot & { chain: Chain };
   }
 
   getChildren(node?: EnvironmentNode): EnvironmentNode[] {
@@ -141,8 +148,7 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
 
   /** The URL and members of `environment`, for a run. */
   async targets(environment: string): Promise<{ config: EnvironmentsConfig; targets: FleetTarget[]; folder: FolderSnapshot }> {
-    const folder = this.folder();
-    if (!folder?.chain) throw new Error('No workspace folder with a migration chain.');
+    const folder = this.requireFolder();
     const api = core();
     const config = api.loadEnvironments(folder.folder.fsPath);
     const env = api.findEnvironment(config, environment);
