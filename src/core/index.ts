@@ -49,7 +49,7 @@ export {
 
 export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
 export { alembicProject, type AlembicProject } from './alembic/project';
-export { findAlembicInis, findNearestAlembicIni, locateFolderChains, projectNaming, repositoryRoot, type LocatedChain, type NearestIni } from './alembic/find';
+export { findAlembicInis, findNearestAlembicIni, locateFolderChains, repositoryRoot, type LocatedChain, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
 export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from './alembic/reset';
 export { alembicSql, alembicRisks, alembicScratchBuilder, type AlembicSql, type AlembicSqlOptions, type AlembicRisks } from './alembic/preview';

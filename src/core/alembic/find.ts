@@ -81,12 +81,10 @@ export async function repositoryRoot(dir: string, levels = 3): Promise<string> {
   return path.resolve(dir);
 }
 
-/** The alembic.ini at or above `dir` (up to `root`) whose versions folder is `dir`: the project that runs that chain. */
-export async function projectNaming(root: string, dir: string): Promise<AlembicProject | undefined> {
-  return (await projectLocationNaming(root, dir))?.project;
-}
-
-/** projectNaming with the project's chain location (how its files are listed). */
+/**
+ * The alembic.ini at or above `dir` (up to `root`) whose versions folder is `dir`: the project that
+ * runs that chain, with its chain location (how its files are listed).
+ */
 export async function projectLocationNaming(root: string, dir: string): Promise<{ project: AlembicProject; location: AlembicChainLocation } | undefined> {
   const top = path.resolve(root);
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
