@@ -70,8 +70,10 @@ export async function lockHolder(client: ClientBase, key: bigint): Promise<LockH
   const low = (BigInt.asUintN(64, key) & 0xffffffffn).toString();
   const { rows } = await client.query<{
     pid: number; application_name: string | null; since: Date | null; usename: string | null; client_addr: string | null;
+    state: string | null; state_change: Date | null;
   }>(
-    `SELECT a.pid, a.application_name, coalesce(a.xact_start, a.backend_start) AS since, a.usename, a.client_addr::text AS client_addr
+    `SELECT a.pid, a.application_name, coalesce(a.xact_start, a.backend_start) AS since, a.usename,
+            coalesce(a.client_hostname, a.client_addr::text) AS client_addr, a.state, a.state_change
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
         AND l.classid::bigint = $1::bigint AND l.objid::bigint = $2::bigint
@@ -88,7 +90,28 @@ export async function lockHolder(client: ClientBase, key: bigint): Promise<LockH
     since: r.since,
     user: r.usename,
     clientAddr: r.client_addr,
+    state: r.state,
+    stateSince: r.state_change,
   };
+}
+
+/**
+ * Provably abandoned: the holding backend is idle (not in a transaction, not running anything) and
+ * has been for longer than the lease. A live run of ours touches its session at least every third
+ * of the lease (run-lock.ts keepalive), so only a run whose client is gone (a lost container, a
+ * stranded pooler server connection) stays idle that long. Other applications sharing the key are
+ * never judged here: `migration-chain unlock` asks a person.
+ */
+export function isAbandonedSessionHolder(holder: LockHolder, leaseMs: number, onlyOurs = true): boolean {
+  if (holder.state !== 'idle' || !holder.stateSince) return false;
+  if (onlyOurs && !holder.applicationName.startsWith('migration-chain')) return false;
+  return Date.now() - holder.stateSince.getTime() > leaseMs;
+}
+
+/** Ends the backend holding an abandoned session lock (the server then releases the lock). True if it was ended. */
+export async function terminateHolder(client: ClientBase, pid: number): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean | null }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+  return rows[0]?.ok === true;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
