@@ -119,6 +119,8 @@ export interface LockHolder {
   state?: string | null;
   /** When that state began: an idle holder idle for long is a run that is gone. */
   stateSince?: Date | null;
+  /** The lock is held by the very server connection the asking query ran on (stranded there through a pooler). */
+  onThisConnection?: boolean;
   /** A lease (transaction-pooler runs): the client's host and process, and the lease's times. */
   lease?: { host: string | null; clientPid: number | null; heartbeatAt: Date; expiresAt: Date; now: Date };
 }

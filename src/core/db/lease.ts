@@ -59,8 +59,13 @@ export function newLeaseIdentity(table: string, key: bigint): LeaseIdentity {
  * concurrent creation by another run is harmless: CREATE … IF NOT EXISTS may still race on the
  * catalog's unique index, so that error is retried).
  */
-export async function tryTakeLease(client: ClientBase, id: LeaseIdentity, leaseMs: number, applicationName: string): Promise<boolean> {
-  const sql = `WITH gate AS (SELECT pg_try_advisory_xact_lock($1::bigint) AS free)
+export async function tryTakeLease(client: ClientBase, id: LeaseIdentity, leaseMs: number, applicationName: string): Promise<'taken' | 'taken-over' | false> {
+  // Any granted advisory lock on the key closes the gate, even one on this very server connection: a
+  // session lock stranded there by an older run would not block our own try-lock (locks are re-entrant).
+  const sql = `WITH held AS (SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+        AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
+      gate AS (SELECT pg_try_advisory_xact_lock($1::bigint) AS free FROM held WHERE held.n = 0)
     INSERT INTO ${id.table} AS l (lock_key, owner, application, client_host, client_pid, backend_pid, acquired_at, heartbeat_at, expires_at)
     SELECT $1::bigint, $2, $3, $4, $5, pg_backend_pid(), clock_timestamp(), clock_timestamp(), clock_timestamp() + $6 * interval '1 millisecond'
       FROM gate WHERE gate.free
@@ -68,12 +73,13 @@ export async function tryTakeLease(client: ClientBase, id: LeaseIdentity, leaseM
       client_pid = excluded.client_pid, backend_pid = excluded.backend_pid, acquired_at = excluded.acquired_at,
       heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
       WHERE l.expires_at < clock_timestamp()
-    RETURNING owner`;
+    RETURNING owner, xmax <> 0 AS replaced`;
   const params = [id.key.toString(), id.owner, applicationName, safeHostname(), process.pid, Math.round(leaseMs)];
   for (let attempt = 0; ; attempt++) {
     try {
-      const { rows } = await client.query<{ owner: string }>(sql, params);
-      return rows[0]?.owner === id.owner;
+      const { rows } = await client.query<{ owner: string; replaced: boolean }>(sql, params);
+      if (rows[0]?.owner !== id.owner) return false;
+      return rows[0].replaced ? 'taken-over' : 'taken';
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === '42P01' && attempt < 3) {
@@ -103,13 +109,14 @@ export async function releaseLease(client: ClientBase, id: LeaseIdentity): Promi
 /**
  * The SQL a leased step sends right after BEGIN: the transaction-level advisory lock, and a check
  * that fails (aborting the transaction before anything else runs) unless the lease is still ours.
- * Returns the backend pid, so a cancel reaches the server connection the step runs on.
+ * Returns the backend pid, so a cancel reaches the server connection the step runs on. (The failing
+ * cast must not be constant, or the planner would evaluate it whatever the condition.)
  */
 export function leaseCheckSql(id: LeaseIdentity, marker: string): string {
   const key = `${id.key.toString()}::bigint`;
   const owner = id.owner.replace(/'/g, "''");
   return `SELECT pg_advisory_xact_lock(${key}), pg_backend_pid() AS pid, CASE WHEN EXISTS (SELECT 1 FROM ${id.table} `
-    + `WHERE lock_key = ${key} AND owner = '${owner}' AND expires_at > clock_timestamp()) THEN 0 ELSE '${marker}'::int END AS lease_ok`;
+    + `WHERE lock_key = ${key} AND owner = '${owner}' AND expires_at > clock_timestamp()) THEN 0 ELSE ('${marker} ' || pg_backend_pid())::int END AS lease_ok`;
 }
 
 /** The live lease of `key` (not ours), as a lock holder; undefined when none or the table is missing. */

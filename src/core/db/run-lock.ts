@@ -16,7 +16,7 @@ import { CancelledError, LockTimeoutError, type LockHolder } from '../errors';
 import type { Bookkeeping } from './bookkeeping';
 import { connect, type DatabaseTarget } from './connection';
 import { DEFAULT_LEASE_MS, leaseHolder, leaseTableName, newLeaseIdentity, releaseLease, renewLease, tryTakeLease, type LeaseIdentity } from './lease';
-import { DEFAULT_LOCK_TIMEOUT_MS, isAbandonedSessionHolder, lockHolder, normalizeLockKey, terminateHolder } from './lock';
+import { DEFAULT_LOCK_TIMEOUT_MS, isAbandonedSessionHolder, lockHolder, normalizeLockKey, releaseStrandedHere, terminateHolder } from './lock';
 import { classifyConnection, driverProcessId, NO_POOLER, poolerHints, type PoolerFinding } from './pooler';
 
 export interface RunLockOptions {
@@ -108,17 +108,30 @@ async function withLease<T>(
   client: Client, table: string, key: bigint, leaseMs: number, options: RunLockOptions, waiter: Waiter, fn: (lease: LeaseIdentity) => Promise<T>,
 ): Promise<T> {
   const id = newLeaseIdentity(table, key);
+  let seen: LockHolder | undefined;
   for (;;) {
-    if (await tryTakeLease(client, id, leaseMs, options.applicationName)) break;
+    const taken = await tryTakeLease(client, id, leaseMs, options.applicationName);
+    if (taken) {
+      if (taken === 'taken-over' && seen?.lease) options.onTakeover?.(seen);
+      break;
+    }
     let holder = await leaseHolder(client, table, key);
     if (!holder) {
-      // No live lease: a session lock (a direct run, or one stranded on a pooler's server connection) blocks the gate.
-      holder = await lockHolder(client, key).catch(() => undefined);
-      if (holder && isAbandonedSessionHolder(holder, leaseMs) && await terminateHolder(client, holder.pid).catch(() => false)) {
+      // No live lease: a session lock (a direct run, or one stranded on a pooler's server connection) closes the gate.
+      holder = await lockHolder(client, key, { includeSelf: true }).catch(() => undefined);
+      if (holder?.onThisConnection) {
+        // We never hold a session lock in lease mode: this one was left on the pooled server connection
+        // we were handed. Its owner had the lease's time to come back; then only this backend can unlock it.
+        if (waiter.waitedMs() >= leaseMs && await releaseStrandedHere(client, key, holder.pid)) {
+          options.onTakeover?.(holder);
+          continue;
+        }
+      } else if (holder && isAbandonedSessionHolder(holder, leaseMs) && await terminateHolder(client, holder.pid).catch(() => false)) {
         options.onTakeover?.(holder);
         continue;
       }
     }
+    seen = holder ?? seen;
     await waiter.wait(holder, LEASE_POLL_MS);
   }
   const heartbeat = new Heartbeat(options.url, options.applicationName, id, leaseMs);
@@ -137,6 +150,10 @@ class Waiter {
   private announced = false;
 
   constructor(private readonly options: RunLockOptions) {}
+
+  waitedMs(): number {
+    return Date.now() - this.started;
+  }
 
   async wait(holder: LockHolder | undefined, pollMs = SESSION_POLL_MS): Promise<void> {
     if (this.options.signal?.aborted) throw new CancelledError();

@@ -100,7 +100,9 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
       },
       onTakeover: (holder) => logger.warn(holder.lease
         ? `Took over the expired migration lease on ${where} of ${describeLockHolder(holder)}.`
-        : `Ended the abandoned session holding the migration lock on ${where}: ${describeLockHolder(holder)}.`),
+        : holder.onThisConnection
+          ? `Released the migration lock stranded on the pooled server connection pid ${holder.pid} on ${where} (${describeLockHolder(holder)}).`
+          : `Ended the abandoned session holding the migration lock on ${where}: ${describeLockHolder(holder)}.`),
     }, async (lock) => {
       const session: Session = {
         client, url: options.url, pid: lock.pid, target, bk, logger, signal: options.signal, applicationName, statementLockTimeoutMs,
