@@ -65,7 +65,6 @@ export function poolerGuard(chain: Chain, direction: Direction, target: string, 
  * rehearsal's scratch database, or Alembic's drop-then-upgrade): refuse through any pooler.
  */
 export function refuseThroughPooler(what: string, where: DatabaseTarget) {
-  return async (_client: ClientBase, pooler: PoolerFinding): Promise<void> => {
-    throw poolerRefusal(where, pooler, `${what}: it needs one database session from start to end`);
-  };
+  return (_client: ClientBase, pooler: PoolerFinding): Promise<void> =>
+    Promise.reject(poolerRefusal(where, pooler, `${what}: it needs one database session from start to end`));
 }

@@ -45,7 +45,8 @@ export class StepTransaction {
     const begin = this.s.outerTransaction ? 0 : 1;
     const guard = this.guardSql();
     // Through a pooler the step may run on another server connection than the last one: cancel that one.
-    const pid = guard.length ? Number(results[begin]?.rows?.[0]?.pid) : NaN;
+    const row = guard.length ? (results[begin]?.rows?.[0] as { pid?: unknown } | undefined) : undefined;
+    const pid = Number(row?.pid);
     if (Number.isInteger(pid) && pid > 0) this.s.pid = pid;
     const first = begin + guard.length;
     this.transition.forEach((st, i) => assertOneVersionRow(this.s.bk, st, results[first + i]?.rowCount ?? null));
