@@ -36,6 +36,7 @@ export const optionSpecs = {
   'no-rehearsal': { type: 'boolean', description: 'reset a chain with a non-transactional migration without rehearsing it on a scratch database first' },
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
+  'from-database': { type: 'boolean', description: 'write the revision from the difference between the chain\'s head and the database (native chains)' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
   'changed-since': { type: 'string', value: 'REF', description: 'test only the revisions whose files changed since the git REF' },
   from: { type: 'string', value: 'REV', description: 'test REV and the revisions after it' },
@@ -116,7 +117,11 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   revision: {
     summary: 'create a new migration file whose parent is the current head',
     positionals: [],
-    options: ['message'],
+    options: ['message', 'from-database'],
+    details: 'With --from-database: the chain\'s head is built on a scratch database <db>_mc_revision_<random> (needs CREATEDB;\n'
+      + 'always dropped), diffed against the database (which must be at the head) both ways, and the pair rehearsed there:\n'
+      + 'the revision is written only when its upgrade gives exactly the database\'s schema and its downgrade the head\'s.\n'
+      + 'Statements that lose data get a `-- data-loss:` comment. Nothing is applied to the database. Exit 6 when refused.',
   },
   merge: { summary: 'create a merge revision whose parents are all current heads', positionals: [], options: ['message'] },
   repair: {
@@ -194,6 +199,7 @@ export interface ParsedOptions {
   canary?: string;
   continueOnError: boolean;
   resume: boolean;
+  fromDatabase: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -322,6 +328,7 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     canary: str('canary'),
     continueOnError: bool('continue-on-error'),
     resume: bool('resume'),
+    fromDatabase: bool('from-database'),
   };
 }
 

@@ -42,6 +42,7 @@ export {
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
 export { checkDrift, type DriftOptions, type DriftReport } from './drift/drift';
 export { scratchName } from './db/scratch-database';
+export { revisionFromDatabase, GenerationRefusedError, type GeneratedRevision, type RevisionFromDatabaseOptions } from './authoring/from-database';
 export * from './stairway';
 export {
   adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,

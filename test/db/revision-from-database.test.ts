@@ -14,7 +14,7 @@ import { downgrade, upgrade } from '../../src/core/run/runner';
 import { diffSchemas, formatSchemaDiff } from '../../src/core/schema/diff';
 import { readSchema, type SchemaSnapshot } from '../../src/core/schema/snapshot';
 import { MigrationChainError } from '../../src/core/errors';
-import { REPO_ROOT } from '../reliability/support/cli';
+import { describeRun, REPO_ROOT, runCli } from '../reliability/support/cli';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 
 const SEED_DIR = path.join(REPO_ROOT, 'migrations');
@@ -40,7 +40,22 @@ function seedCopy(): string {
   return dir;
 }
 
-interface Case { name: string; area: string; change: string }
+interface Case {
+  name: string;
+  area: string;
+  change: string;
+  /** SQL of one more revision on top of the seed, so the change can alter what it creates. */
+  base?: string;
+}
+
+const BASE_REVISION = 'ba5e00000001';
+
+function writeBase(dir: string, base: string): void {
+  fs.writeFileSync(path.join(dir, `${BASE_REVISION}_case_base.sql`), [
+    `-- revision: ${BASE_REVISION}`, `-- down_revision: ${SEED_HEAD}`, '-- message: case base', '',
+    '-- migrate:upgrade', base, '', '-- migrate:downgrade', '',
+  ].join('\n'));
+}
 
 /** What people do to a dev database, one area of the catalog each. */
 export const CORPUS: Case[] = [
@@ -73,6 +88,14 @@ export const CORPUS: Case[] = [
   { area: 'comments', name: 'comment on table', change: "COMMENT ON TABLE jobs IS 'background work'" },
   { area: 'comments', name: 'comment on column', change: "COMMENT ON COLUMN prospects.email IS 'lower-cased on insert'" },
   { area: 'grants', name: 'grant select to PUBLIC', change: 'GRANT SELECT ON prospects TO PUBLIC' },
+  { area: 'enums', name: 'add a label to an enum in use', base: "CREATE TYPE mood AS ENUM ('a', 'b'); ALTER TABLE jobs ADD COLUMN mood mood", change: "ALTER TYPE mood ADD VALUE 'c'" },
+  { area: 'views', name: 'change a view', base: 'CREATE VIEW job_types AS SELECT DISTINCT type FROM jobs', change: 'CREATE OR REPLACE VIEW job_types AS SELECT DISTINCT type, status FROM jobs' },
+  { area: 'functions', name: 'replace a function body', base: 'CREATE FUNCTION answer() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 41 $$', change: 'CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 42 $$' },
+  { area: 'sequences', name: 'change a sequence increment', base: 'CREATE SEQUENCE ticket_numbers', change: 'ALTER SEQUENCE ticket_numbers INCREMENT BY 10' },
+  { area: 'columns', name: 'change a column collation', change: 'ALTER TABLE prospects ALTER COLUMN name TYPE text COLLATE "C"' },
+  { area: 'columns', name: 'generated column', change: "ALTER TABLE prospects ADD COLUMN email_domain text GENERATED ALWAYS AS (split_part(email, '@', 2)) STORED" },
+  { area: 'tables', name: 'rename a table (seen as drop + create)', change: 'ALTER TABLE settings RENAME TO app_settings' },
+  { area: 'tables', name: 'partitioned table with a partition', change: "CREATE TABLE events (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at); CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" },
   { area: 'grants', name: 'grant to a role', change: 'DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = \'mc_reader\') THEN CREATE ROLE mc_reader; END IF; END $$; GRANT SELECT, INSERT ON jobs TO mc_reader' },
 ];
 
@@ -85,6 +108,8 @@ describe('revision --from-database: the diff corpus against the real server', fu
   for (const c of CORPUS) {
     it(`${c.area}: ${c.name}`, async () => {
       const dir = seedCopy();
+      if (c.base) writeBase(dir, c.base);
+      const headRevision = c.base ? BASE_REVISION : SEED_HEAD;
       try {
         const chain = await loadChain(dir);
         const dev = await freshDatabaseUrl('mc_gen_dev');
@@ -98,26 +123,26 @@ describe('revision --from-database: the diff corpus against the real server', fu
         } catch (err) {
           if (err instanceof GenerationRefusedError) {
             assert.ok(err.reasons.length > 0 && err.reasons.every((r) => r.length > 10), 'a refusal names its reasons');
-            assert.equal(fs.readdirSync(dir).length, fs.readdirSync(SEED_DIR).length, 'a refused revision writes no file');
+            assert.equal(fs.readdirSync(dir).length, fs.readdirSync(SEED_DIR).length + (c.base ? 1 : 0), 'a refused revision writes no file');
             outcomes.push({ case: c, result: 'refused', detail: err.reasons[0] });
             return;
           }
           throw err;
         }
-        assert.deepEqual(generated.parents, [SEED_HEAD]);
+        assert.deepEqual(generated.parents, [headRevision]);
         // The dev database was only read.
         assert.deepEqual(diffSchemas(wanted, await snapshot(dev)), []);
 
         // Ground truth, independent of the rehearsal: build the chain with the new file on a fresh database.
         const after = await loadChain(dir);
         assert.deepEqual(after.graph.heads, [generated.revision]);
-        assert.equal(after.graph.get(generated.revision)?.downRevisions[0], SEED_HEAD);
+        assert.equal(after.graph.get(generated.revision)?.downRevisions[0], headRevision);
         const build = await freshDatabaseUrl('mc_gen_build');
         await upgrade({ chain: after, url: build });
         const upDiff = diffSchemas(wanted, await snapshot(build));
         const head = await freshDatabaseUrl('mc_gen_head');
         await upgrade({ chain, url: head });
-        await downgrade({ chain: after, url: build, target: SEED_HEAD });
+        await downgrade({ chain: after, url: build, target: headRevision });
         const downDiff = diffSchemas(await snapshot(head), await snapshot(build));
         const wrong = upDiff.length + downDiff.length > 0;
         outcomes.push({ case: c, result: wrong ? 'wrong' : 'exact', detail: wrong ? formatSchemaDiff([...upDiff, ...downDiff]) : `${generated.upgrade.length} up / ${generated.downgrade.length} down` });
@@ -182,6 +207,37 @@ describe('revision --from-database: what it refuses and what it marks', function
       await assert.rejects(revisionFromDatabase({ dir, url: same, message: 'x' }), (e: MigrationChainError) => /^No changes/.test(e.message));
       assert.equal(fs.readdirSync(dir).length, fs.readdirSync(SEED_DIR).length);
       assert.ok(!JSON.stringify(await listScratch()).includes('_mc_revision_'), 'scratch databases are dropped');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('revision --from-database: the command line', function () {
+  this.timeout(120_000);
+
+  it('writes the revision, prints its data-loss marks and its lint at once, and exits 0; a dev database behind the new head is refused (exit 2)', async () => {
+    const dir = seedCopy();
+    try {
+      const dev = await freshDatabaseUrl('mc_gen_cli');
+      await upgrade({ chain: await loadChain(dir), url: dev });
+      await sql(dev, 'ALTER TABLE prospects DROP COLUMN notes; CREATE INDEX prospects_name_idx ON prospects (name)');
+      const r = await runCli(['revision', '--from-database', '-m', 'drop notes', '--dir', dir], { env: { DATABASE_URL: dev }, timeoutMs: 90_000 });
+      assert.equal(r.code, 0, describeRun(['revision'], r));
+      assert.match(r.stdout, /^Created revision [0-9a-f]{12} from /m);
+      assert.match(r.stdout, /_drop_notes\.sql:\d+: warning: loses data: the statement drops prospects\.notes and its data \[data-loss\]/);
+      // The linter saw the new revision: CREATE INDEX without CONCURRENTLY is a finding of its own rule.
+      assert.match(r.stdout, /require-concurrent-index/);
+      assert.match(r.stdout, /^lint: 1 revision, 2 statements/m);
+      assert.ok(!r.stdout.includes(server().password) && !r.stderr.includes(server().password));
+      const files = fs.readdirSync(dir).filter((f) => f.endsWith('_drop_notes.sql'));
+      assert.equal(files.length, 1);
+
+      // The dev database was not upgraded (nothing is applied): it is now behind the new head, so the
+      // next generation refuses it (exit 2), naming the head.
+      const again = await runCli(['revision', '--from-database', '-m', 'again', '--dir', dir], { env: { DATABASE_URL: dev }, timeoutMs: 90_000 });
+      assert.equal(again.code, 2, describeRun(['revision'], again));
+      assert.match(again.stderr, /not at the chain's head/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

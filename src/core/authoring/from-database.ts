@@ -21,6 +21,7 @@ import { diffSchemas, type SchemaDiffEntry } from '../schema/diff';
 import { readSchema, type SchemaSnapshot } from '../schema/snapshot';
 import { writeMigration, type CreatedRevision } from './create-revision';
 import { DATA_LOSS_MARK, markDataLoss, tableShapes, type DataLossMark } from './data-loss';
+import { commentChanges, completeSequences } from './engine-supplements';
 import { schemaChanges } from './schema-diff-engine';
 
 export interface RevisionFromDatabaseOptions extends VersionTableOptions {
@@ -97,9 +98,9 @@ export async function revisionFromDatabase(opts: RevisionFromDatabaseOptions): P
         }
         const ownTables = new Set(exclude);
         const upgrade = await timedStep(log, 'Diff the head against the dev database',
-          () => schemaChanges(scratch, dev, schema)).then((s) => withoutBookkeeping(s, ownTables));
+          () => schemaChanges(scratch, dev, schema)).then((s) => supplemented(withoutBookkeeping(s, ownTables), head, wanted));
         const downgrade = await timedStep(log, 'Diff the dev database against the head',
-          () => schemaChanges(dev, scratch, schema)).then((s) => withoutBookkeeping(s, ownTables));
+          () => schemaChanges(dev, scratch, schema)).then((s) => supplemented(withoutBookkeeping(s, ownTables), wanted, head));
         throwIfAborted(opts.signal);
         await timedStep(log, `Rehearse the upgrade and the downgrade in ${scratchName}`,
           () => rehearse(scratch, { schema, exclude, upgrade, downgrade, head, wanted }));
@@ -141,6 +142,11 @@ async function readSnapshot(client: Pick<Client, 'query'>, schema: string, exclu
 /** The tool's own tables are on both sides; a difference in them (an older audit log) is not the user's change. */
 function withoutBookkeeping(statements: string[], tables: ReadonlySet<string>): string[] {
   return statements.filter((s) => ![...tables].some((t) => s.includes(`"${t}"`) || new RegExp(`\\b${t}\\b`).test(s)));
+}
+
+/** The engine's statements with what it leaves out (engine-supplements.ts). */
+function supplemented(statements: string[], from: SchemaSnapshot, to: SchemaSnapshot): string[] {
+  return [...completeSequences(statements, to), ...commentChanges(from, to)];
 }
 
 interface RehearsalInput {

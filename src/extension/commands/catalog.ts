@@ -11,6 +11,7 @@ export const COMMANDS = {
   'migrationChain.verify': 'Verify Database',
   'migrationChain.showSql': 'Show SQL for Upgrade',
   'migrationChain.newRevision': 'New Revision',
+  'migrationChain.newRevisionFromDatabase': 'New Revision from Database…',
   'migrationChain.mergeHeads': 'Merge Heads',
   'migrationChain.setDatabaseUrl': 'Set Database URL',
   'migrationChain.clearDatabaseUrl': 'Clear Database URL',

@@ -10,6 +10,7 @@ import { downgradeToHere } from './downgrade-to-here';
 import { downgradeToRevision } from './downgrade-to-revision';
 import { mergeHeads } from './merge-heads';
 import { newRevision } from './new-revision';
+import { newRevisionFromDatabase } from './new-revision-from-database';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
 import { reparent } from './reparent';
@@ -36,6 +37,7 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.verify': verify,
   'migrationChain.showSql': showSql,
   'migrationChain.newRevision': newRevision,
+  'migrationChain.newRevisionFromDatabase': newRevisionFromDatabase,
   'migrationChain.mergeHeads': mergeHeads,
   'migrationChain.setDatabaseUrl': setDatabaseUrl,
   'migrationChain.clearDatabaseUrl': clearDatabaseUrl,
