@@ -12,6 +12,7 @@ export const COMMANDS = {
   'migrationChain.showSql': 'Show SQL for Upgrade',
   'migrationChain.newRevision': 'New Revision',
   'migrationChain.newRevisionFromDatabase': 'New Revision from Database…',
+  'migrationChain.newRevisionAutogenerate': 'New Revision (Autogenerate)…',
   'migrationChain.mergeHeads': 'Merge Heads',
   'migrationChain.setDatabaseUrl': 'Set Database URL',
   'migrationChain.clearDatabaseUrl': 'Clear Database URL',

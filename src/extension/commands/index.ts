@@ -10,6 +10,7 @@ import { downgradeToHere } from './downgrade-to-here';
 import { downgradeToRevision } from './downgrade-to-revision';
 import { mergeHeads } from './merge-heads';
 import { newRevision } from './new-revision';
+import { newRevisionAutogenerate } from './new-revision-autogenerate';
 import { newRevisionFromDatabase } from './new-revision-from-database';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
@@ -38,6 +39,7 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.showSql': showSql,
   'migrationChain.newRevision': newRevision,
   'migrationChain.newRevisionFromDatabase': newRevisionFromDatabase,
+  'migrationChain.newRevisionAutogenerate': newRevisionAutogenerate,
   'migrationChain.mergeHeads': mergeHeads,
   'migrationChain.setDatabaseUrl': setDatabaseUrl,
   'migrationChain.clearDatabaseUrl': clearDatabaseUrl,
