@@ -37,6 +37,7 @@ export const optionSpecs = {
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
   autogenerate: { type: 'boolean', description: 'Alembic projects: run the project\'s `alembic revision --autogenerate` (models against the database)' },
+  phantoms: { type: 'boolean', description: 'undo the revisions applied here from another git branch (no file in this tree), with the downgrade the audit log kept' },
   models: { type: 'boolean', description: 'Alembic projects: run `alembic check` (1.9+): fail when the models have changes no revision makes' },
   'from-database': { type: 'boolean', description: 'write the revision from the difference between the chain\'s head and the database (native chains)' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
@@ -102,8 +103,11 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   },
   downgrade: {
     summary: 'undo migrations down to TARGET (asks for confirmation)',
-    positionals: [{ name: 'TARGET', required: true, description: 'base, a revision, a prefix, -N, <rev>-N; with --sql also FROM:TO' }],
-    options: ['sql', 'yes', 'confirm-database', ...runOptions],
+    positionals: [{ name: 'TARGET', required: false, description: 'base, a revision, a prefix, -N, <rev>-N; with --sql also FROM:TO (required unless --phantoms)' }],
+    options: ['sql', 'yes', 'confirm-database', 'phantoms', ...runOptions],
+    details: '--phantoms (no TARGET): undo the revisions this database applied from another git branch (their files are not here)\n'
+      + 'with the downgrade SQL the audit log kept at apply time, newest first. Local databases that no protected pattern\n'
+      + 'names only; elsewhere they are listed and nothing changes (exit 8).',
   },
   stamp: {
     summary: 'record REV as the current revision without running migrations',
@@ -208,6 +212,7 @@ export interface ParsedOptions {
   fromDatabase: boolean;
   autogenerate: boolean;
   models: boolean;
+  phantoms: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -254,6 +259,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   if (first === 'revision' && !options.message?.trim()) {
     throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
+  }
+  if (first === 'downgrade' && (options.phantoms ? rest.length > 0 : rest.length === 0)) {
+    throw new UsageError(options.phantoms ? '`downgrade --phantoms` takes no TARGET.' : '`downgrade` needs TARGET.', 'Run `migration-chain downgrade --help`.');
   }
   if (first === 'revision' && options.fromDatabase && options.autogenerate) {
     throw new UsageError('`revision` takes --from-database (native chains) or --autogenerate (Alembic projects), not both.');
@@ -342,6 +350,7 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     fromDatabase: bool('from-database'),
     autogenerate: bool('autogenerate'),
     models: bool('models'),
+    phantoms: bool('phantoms'),
   };
 }
 

@@ -24,6 +24,7 @@ export { DEFAULT_STATEMENT_LOCK_TIMEOUT_MS, type SessionOptions } from './run/se
 export type { MigrationContext } from './run/js-module';
 
 export { getStatus, computeStatus, type ChainStatus, type RevisionState, type RevisionStatus, type StatusOptions } from './status/status';
+export { findPhantoms, downgradePhantoms, type PhantomReport, type PhantomRevision, type PhantomOptions, type PhantomUndoResult } from './status/phantoms';
 export { acceptCurrentFile, type AcceptFileOptions, type AcceptFileResult } from './status/accept';
 export { verify, type VerifyReport, type VerifyCheck, type VerifyOptions, type EditedRevision } from './verify/verify';
 export type { VerifyBlockResult } from './verify/blocks';
