@@ -13,6 +13,7 @@ export const COMMANDS = {
   'migrationChain.newRevision': 'New Revision',
   'migrationChain.newRevisionFromDatabase': 'New Revision from Database…',
   'migrationChain.newRevisionAutogenerate': 'New Revision (Autogenerate)…',
+  'migrationChain.undoPhantoms': 'Undo Revisions from Another Branch…',
   'migrationChain.mergeHeads': 'Merge Heads',
   'migrationChain.setDatabaseUrl': 'Set Database URL',
   'migrationChain.clearDatabaseUrl': 'Clear Database URL',

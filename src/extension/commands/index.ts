@@ -12,6 +12,7 @@ import { mergeHeads } from './merge-heads';
 import { newRevision } from './new-revision';
 import { newRevisionAutogenerate } from './new-revision-autogenerate';
 import { newRevisionFromDatabase } from './new-revision-from-database';
+import { undoPhantoms } from './undo-phantoms';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
 import { reparent } from './reparent';
@@ -40,6 +41,7 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.newRevision': newRevision,
   'migrationChain.newRevisionFromDatabase': newRevisionFromDatabase,
   'migrationChain.newRevisionAutogenerate': newRevisionAutogenerate,
+  'migrationChain.undoPhantoms': undoPhantoms,
   'migrationChain.mergeHeads': mergeHeads,
   'migrationChain.setDatabaseUrl': setDatabaseUrl,
   'migrationChain.clearDatabaseUrl': clearDatabaseUrl,
