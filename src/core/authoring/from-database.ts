@@ -6,6 +6,7 @@
 // not (something the engine cannot express, or expresses wrongly) the revision is refused with the
 // differences as the reason: never a file that silently does something else. Nothing is applied to
 // the dev database; the scratch database is always dropped.
+import { readFile } from 'node:fs/promises';
 import type { Client } from 'pg';
 import { loadChain } from '../chain/load';
 import type { Chain } from '../chain/chain';
@@ -227,7 +228,6 @@ function renderSection(statements: readonly string[], marks: readonly DataLossMa
 
 /** The 1-based line after `-- migrate:upgrade` in the written file. */
 async function upgradeSectionLine(file: string): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   const lines = (await readFile(file, 'utf8')).split('\n');
   return lines.findIndex((l) => l.trim() === '-- migrate:upgrade') + 2;
 }
