@@ -62,6 +62,19 @@ const pgParserOutside = {
   },
 };
 
+/**
+ * The schema diff engine (@pgkit/migra with its inspector, ~560 KB, half of it a SQL parser its
+ * client brings) serves one command, New Revision from Database. Both programs require it from
+ * dist/schema-diff/index.cjs, which the `schema-diff` target builds, so no other start pays for it.
+ */
+const SCHEMA_DIFF_DIR = 'dist/schema-diff';
+const schemaDiffOutside = {
+  name: 'schema-diff-outside',
+  setup(build) {
+    build.onResolve({ filter: /^@pgkit\/migra$/ }, () => ({ path: './schema-diff/index.cjs', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -71,7 +84,7 @@ const common = {
   sourcemap: 'linked',     // dist/*.map stay out of the .vsix (.vscodeignore)
   // `vscode` is provided by the extension host. pg only requires pg-native when asked for native bindings.
   external: ['vscode', 'pg-native'],
-  plugins: [dropUmzugCli, pgOnNode, pgParserOutside],
+  plugins: [dropUmzugCli, pgOnNode, pgParserOutside, schemaDiffOutside],
   metafile: true,
   logLevel: 'warning',
 };
@@ -85,6 +98,14 @@ const targets = {
     outfile: `${PG_PARSER_DIR}/index.cjs`,
     minify,
     plugins: [],
+  },
+  'schema-diff': {
+    ...common,
+    // Its Migration class only: the package's index also loads its command line (trpc, zod).
+    entryPoints: ['node_modules/@pgkit/migra/dist/migra.js'],
+    outfile: `${SCHEMA_DIFF_DIR}/index.cjs`,
+    minify,
+    plugins: [pgOnNode],
   },
   cli: {
     ...common,

@@ -34,7 +34,7 @@ async function firstPaint(root: string): Promise<{ chain: Chain; rows: number }>
     folder: { name: 'bench', uri: `file://${root}`, fsPath: root },
     migrationsDir: located.dir,
     chain,
-    status: computeStatus(chain, target, { tables: { version: false, log: false }, heads: [], checksums: new Map() }),
+    status: computeStatus(chain, target, { tables: { version: false, log: false, logDowngrade: false }, heads: [], checksums: new Map() }),
     refreshedAt: new Date(),
   };
   presentNode(folderNode(snapshot), snapshot);

@@ -24,7 +24,7 @@ function statusHalfway(chain: Chain): ChainStatus {
   const order = chain.graph.topologicalOrder();
   const current = order[Math.floor(order.length / 2)];
   const target = { host: '127.0.0.1', port: 5432, database: 'bench', user: 'bench', isLocal: true, display: 'postgres://bench@127.0.0.1:5432/bench' };
-  return computeStatus(chain, target, { tables: { version: true, log: true }, heads: [current], checksums: new Map() });
+  return computeStatus(chain, target, { tables: { version: true, log: true, logDowngrade: true }, heads: [current], checksums: new Map() });
 }
 
 export async function inProcessFigures(ctx: BenchContext): Promise<Figure[]> {

@@ -36,6 +36,10 @@ export const optionSpecs = {
   'no-rehearsal': { type: 'boolean', description: 'reset a chain with a non-transactional migration without rehearsing it on a scratch database first' },
   drift: { type: 'boolean', description: 'also compare the live schema with the schema the chain builds' },
   message: { type: 'string', short: 'm', value: 'MSG', description: 'the revision message' },
+  autogenerate: { type: 'boolean', description: 'Alembic projects: run the project\'s `alembic revision --autogenerate` (models against the database)' },
+  phantoms: { type: 'boolean', description: 'undo the revisions applied here from another git branch (no file in this tree), with the downgrade the audit log kept' },
+  models: { type: 'boolean', description: 'Alembic projects: run `alembic check` (1.9+): fail when the models have changes no revision makes' },
+  'from-database': { type: 'boolean', description: 'write the revision from the difference between the chain\'s head and the database (native chains)' },
   onto: { type: 'string', value: 'PARENT', description: 'the revision that becomes the new parent' },
   'changed-since': { type: 'string', value: 'REF', description: 'test only the revisions whose files changed since the git REF' },
   from: { type: 'string', value: 'REV', description: 'test REV and the revisions after it' },
@@ -82,8 +86,10 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   check: {
     summary: 'validate the migration files (no database); non-zero exit on any chain error',
     positionals: [],
-    options: ['json'],
-    details: 'Prints one `file:line: severity: message [code]` line per problem.',
+    options: ['json', 'models', 'alembic-command'],
+    details: 'Prints one `file:line: severity: message [code]` line per problem.\n'
+      + 'With --models (Alembic projects): runs the project\'s `alembic check` (Alembic 1.9+) against the database and prints one\n'
+      + 'line per operation the models need that no revision makes; exit 6 when there is one, 2 for an older Alembic.',
   },
   status: { summary: 'show the current revision and the number of pending migrations', positionals: [], options: ['json'] },
   verify: {
@@ -100,8 +106,11 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   },
   downgrade: {
     summary: 'undo migrations down to TARGET (asks for confirmation)',
-    positionals: [{ name: 'TARGET', required: true, description: 'base, a revision, a prefix, -N, <rev>-N; with --sql also FROM:TO' }],
-    options: ['sql', 'yes', 'confirm-database', ...runOptions],
+    positionals: [{ name: 'TARGET', required: false, description: 'base, a revision, a prefix, -N, <rev>-N; with --sql also FROM:TO (required unless --phantoms)' }],
+    options: ['sql', 'yes', 'confirm-database', 'phantoms', ...runOptions],
+    details: '--phantoms (no TARGET): undo the revisions this database applied from another git branch (their files are not here)\n'
+      + 'with the downgrade SQL the audit log kept at apply time, newest first. Local databases that no protected pattern\n'
+      + 'names only; elsewhere they are listed and nothing changes (exit 8).',
   },
   stamp: {
     summary: 'record REV as the current revision without running migrations',
@@ -126,7 +135,13 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   revision: {
     summary: 'create a new migration file whose parent is the current head',
     positionals: [],
-    options: ['message'],
+    options: ['message', 'from-database', 'autogenerate', 'alembic-command'],
+    details: 'With --from-database: the chain\'s head is built on a scratch database <db>_mc_revision_<random> (needs CREATEDB;\n'
+      + 'always dropped), diffed against the database (which must be at the head) both ways, and the pair rehearsed there:\n'
+      + 'the revision is written only when its upgrade gives exactly the database\'s schema and its downgrade the head\'s.\n'
+      + 'Statements that lose data get a `-- data-loss:` comment. Nothing is applied to the database. Exit 6 when refused.\n'
+      + 'With --autogenerate (Alembic projects): the project\'s own `alembic revision --autogenerate -m MSG`, then the new\n'
+      + 'revision\'s offline SQL and its lint are printed.',
   },
   merge: { summary: 'create a merge revision whose parents are all current heads', positionals: [], options: ['message'] },
   repair: {
@@ -208,6 +223,10 @@ export interface ParsedOptions {
   canary?: string;
   continueOnError: boolean;
   resume: boolean;
+  fromDatabase: boolean;
+  autogenerate: boolean;
+  models: boolean;
+  phantoms: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -254,6 +273,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   }
   if (first === 'revision' && !options.message?.trim()) {
     throw new UsageError('`revision` needs a message: -m MSG.', 'Example: migration-chain revision -m "add settings table"');
+  }
+  if (first === 'downgrade' && (options.phantoms ? rest.length > 0 : rest.length === 0)) {
+    throw new UsageError(options.phantoms ? '`downgrade --phantoms` takes no TARGET.' : '`downgrade` needs TARGET.', 'Run `migration-chain downgrade --help`.');
+  }
+  if (first === 'revision' && options.fromDatabase && options.autogenerate) {
+    throw new UsageError('`revision` takes --from-database (native chains) or --autogenerate (Alembic projects), not both.');
   }
   if (first === 'lint' && options.since !== undefined && options.pending) {
     throw new UsageError('`lint` takes --since REV or --pending, not both.');
@@ -338,6 +363,10 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     canary: str('canary'),
     continueOnError: bool('continue-on-error'),
     resume: bool('resume'),
+    fromDatabase: bool('from-database'),
+    autogenerate: bool('autogenerate'),
+    models: bool('models'),
+    phantoms: bool('phantoms'),
   };
 }
 

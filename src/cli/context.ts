@@ -28,7 +28,8 @@ export interface CommandContext {
   /** The Alembic project whose versions folder is the migrations folder, if there is one: runs go through its Alembic. */
   alembicProject(): Promise<AlembicProject | undefined>;
   /** The parsed chain. With `requireValid`, error diagnostics throw a ChainError (exit 3). */
-  chain(opts?: { requireValid?: boolean }): Promise<Chain>;
+  /** `fresh`: read the files again (a command that has just written one). */
+  chain(opts?: { requireValid?: boolean; fresh?: boolean }): Promise<Chain>;
   /** The database URL or a usage error naming the three places it may come from. */
   databaseUrl(): ResolvedUrl;
   /** The database URL if one is configured. */
@@ -86,6 +87,7 @@ export function createContext(
       return (await locate()).project;
     },
     async chain(opts = {}) {
+      if (opts.fresh) chain = undefined;
       chain ??= locate().then((l) => loadChainApi().loadChain(l.dir, l.alembic ? { alembic: l.alembic } : {}));
       const loaded = await chain;
       if (opts.requireValid) {

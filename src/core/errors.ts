@@ -44,6 +44,7 @@ export type ChainProblemCode =
   | 'unparseable-header'
   | 'no-revision'
   | 'non-transactional-statement'
+  | 'data-loss'            // a `-- data-loss:` mark a generated revision put above a statement (authoring/data-loss.ts)
   | 'unreadable-file'
   | 'alembic-disagreement' // Alembic itself reads the file differently (core/alembic/graph-compare.ts)
   | 'alembic-error';       // Alembic itself cannot load the file or the project

@@ -10,6 +10,7 @@ import { registerLint } from './lint/lint-providers';
 import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
 import { MatrixPanel } from './environments/matrix-panel';
 import { Log } from './log';
+import { PhantomNotice } from './phantoms-notice';
 import { SettingsReader } from './settings';
 import { ChainStatusBar } from './status-bar';
 import { StairwayTests } from './testing/stairway-tests';
@@ -54,6 +55,7 @@ export class Context implements vscode.Disposable {
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
       environments: this.environments,
     }).forEach(own);
+    own(new PhantomNotice(this.chains, this.settings, this.log));
     this.chains.onDidChange(() => this.updateContextKeys(), null, this.disposables);
     this.updateContextKeys();
     // Until the first read the view says "Reading…" rather than "No migrations folder".

@@ -13,6 +13,10 @@ import { readStatusIfConfigured } from './shared';
  * weighs what that database applied.
  */
 export const check: Command = async (ctx) => {
+  if (ctx.options.models) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for this form
+    return (require('./check-models') as typeof import('./check-models')).checkModels(ctx);
+  }
   const chain = await ctx.chain();
   const cwd = ctx.io.cwd;
   const errors = chain.diagnostics.filter((d) => d.severity === 'error');

@@ -8,6 +8,10 @@ import { formatRevisions, runOptions, summariseRun } from './shared';
 
 /** `downgrade TARGET`: show what would be undone (newest first), confirm, undo. */
 export const downgrade: Command = async (ctx) => {
+  if (ctx.options.phantoms) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for this form
+    return (require('./downgrade-phantoms') as typeof import('./downgrade-phantoms')).downgradePhantoms(ctx);
+  }
   const target = ctx.positionals[0];
   if (ctx.options.sql) return printSql(ctx, 'down', target);
   const chain = await ctx.chain({ requireValid: true });

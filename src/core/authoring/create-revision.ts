@@ -58,11 +58,12 @@ export async function writeMigration(
   parents: readonly string[],
   branchLabels?: readonly string[],
   revision: string = newRevisionId(chain),
+  body: { upgrade?: string; downgrade?: string } = {},
 ): Promise<CreatedRevision> {
   const slug = slugify(message);
   const file = path.join(path.resolve(dir), slug ? `${revision}_${slug}.sql` : `${revision}.sql`);
   try {
-    await fs.writeFile(file, renderSqlMigration({ revision, parents, message, branchLabels }), { flag: 'wx' });
+    await fs.writeFile(file, renderSqlMigration({ revision, parents, message, branchLabels, ...body }), { flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new MigrationChainError('io',

@@ -4,6 +4,9 @@ export interface TemplateInput {
   parents: readonly string[];
   message: string;
   branchLabels?: readonly string[];
+  /** The sections' SQL (generated revisions); empty sections otherwise. */
+  upgrade?: string;
+  downgrade?: string;
 }
 
 /** A header value must stay on its line: newlines in a message would end the header early. */
@@ -18,7 +21,7 @@ export function renderSqlMigration(input: TemplateInput): string {
     `-- message: ${oneLine(input.message)}`,
   ];
   if (input.branchLabels?.length) lines.push(`-- branch_labels: ${input.branchLabels.join(', ')}`);
-  lines.push(`-- create_date: ${new Date().toISOString()}`, '', '-- migrate:upgrade', '', '', '-- migrate:downgrade', '');
+  lines.push(`-- create_date: ${new Date().toISOString()}`, '', '-- migrate:upgrade', input.upgrade ?? '', '', '-- migrate:downgrade', input.downgrade ?? '');
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,7 +12,7 @@ import type { Migration, MigrationFormat, ParseResult } from './model';
 import { parseJsMigration } from './parse-js';
 import { decodePythonSource, parsePythonMigration } from './parse-python';
 import { parseSqlMigration } from './parse-sql';
-import { transactionDiagnostics } from '../sql/risky';
+import { dataLossDiagnostics, transactionDiagnostics } from '../sql/risky';
 
 /** How this engine runs a format's migrations. */
 export type Execution =
@@ -47,11 +47,11 @@ const sql: MigrationFormatSpec = {
   extensions: ['.sql'],
   notMigrations: [],
   decode: utf8,
-  // Statements that cannot run in a transaction are found per file, so they are diagnostics of the file.
+  // Statements that cannot run in a transaction, and generated data-loss marks, are found per file, so they are diagnostics of the file.
   parse: (file, text) => {
     const result = parseSqlMigration(file, text);
     if (!result.ok) return result;
-    const tx = transactionDiagnostics(result.migration);
+    const tx = [...transactionDiagnostics(result.migration), ...dataLossDiagnostics(result.migration)];
     return tx.length ? { ...result, diagnostics: [...result.diagnostics, ...tx] } : result;
   },
   execution: { kind: 'sql-sections' },

@@ -5,7 +5,10 @@
 import type { ClientBase } from 'pg';
 import type { Direction } from '../chain/model';
 import type { Bookkeeping } from './bookkeeping';
+import { createHash } from 'node:crypto';
 import { quoteLiteral } from './identifiers';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export type LogDirection = 'upgrade' | 'downgrade' | 'repair';
 
@@ -21,6 +24,14 @@ export interface LogEntry {
   /** Absent in offline scripts: nobody timed them. */
   durationMs?: number;
   client: string;
+  /** Upgrades into a log with the downgrade columns: what undoes the revision without its file. */
+  downgrade?: StoredDowngrade;
+}
+
+export interface StoredDowngrade {
+  parents: readonly string[];
+  /** null when the revision's downgrade has no SQL text (a `.js` module, no downgrade section). */
+  sql: string | null;
 }
 
 export interface AppliedChecksum {
@@ -35,8 +46,11 @@ export interface AppliedChecksum {
 export function renderLogInsert(b: Bookkeeping, e: LogEntry): string {
   const lit = (v: string | null) => (v === null ? 'NULL' : quoteLiteral(v));
   const duration = e.durationMs === undefined ? 'NULL' : String(Math.round(e.durationMs));
-  return `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client) `
-    + `VALUES (${lit(e.revision)}, ${lit(e.direction)}, ${lit(e.checksum)}, ${duration}, ${lit(e.client)})`;
+  const d = e.downgrade;
+  const extra = d ? ', parents, downgrade_sql, downgrade_checksum' : '';
+  const extraValues = d ? `, ${lit(d.parents.join(','))}, ${lit(d.sql)}, ${lit(d.sql === null ? null : sha256(d.sql))}` : '';
+  return `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client${extra}) `
+    + `VALUES (${lit(e.revision)}, ${lit(e.direction)}, ${lit(e.checksum)}, ${duration}, ${lit(e.client)}${extraValues})`;
 }
 
 /** The SELECT returning, per revision, the checksum and time of its latest upgrade (or repair). */

@@ -56,22 +56,40 @@ export function createLogTableSql(b: Bookkeeping): string {
     + '    applied_at timestamptz NOT NULL DEFAULT now(),\n'
     + '    duration_ms integer,\n'
     + '    db_user text NOT NULL DEFAULT current_user,\n'
-    + '    client text\n'
+    + '    client text,\n'
+    + `    ${DOWNGRADE_COLUMNS.join(',\n    ')}\n`
     + ')';
+}
+
+/**
+ * Kept with each upgrade row since the git-branch safety (docs/authoring.md): the revision's parents
+ * and its downgrade (the `.sql` section's text) with its sha256, so a revision whose file is gone
+ * (another branch checked out) can still be undone. A log made before has none of them; runs add
+ * them (`addDowngradeColumns`) and every reader treats them as optional.
+ */
+export const DOWNGRADE_COLUMNS = ['parents text', 'downgrade_sql text', 'downgrade_checksum text'] as const;
+
+/** Adds the downgrade columns to an older audit log. */
+export function addDowngradeColumnsSql(b: Bookkeeping): string {
+  return `ALTER TABLE ${b.logTable} ${DOWNGRADE_COLUMNS.map((c) => `ADD COLUMN IF NOT EXISTS ${c}`).join(', ')}`;
 }
 
 /** Which bookkeeping tables exist. */
 export interface BookkeepingTables {
   version: boolean;
   log: boolean;
+  /** The log has the downgrade columns (DOWNGRADE_COLUMNS). */
+  logDowngrade: boolean;
 }
 
 /** Whether the version table and the audit log exist, in one round trip. */
 export async function bookkeepingTables(client: ClientBase, b: Bookkeeping): Promise<BookkeepingTables> {
-  const { rows } = await client.query<{ v: boolean; l: boolean }>(
-    'SELECT to_regclass($1) IS NOT NULL AS v, to_regclass($2) IS NOT NULL AS l', [b.versionTable, b.logTable])
+  const { rows } = await client.query<{ v: boolean; l: boolean; d: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS v, to_regclass($2) IS NOT NULL AS l, '
+    + "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'downgrade_sql' AND NOT attisdropped) AS d",
+    [b.versionTable, b.logTable])
     .catch((err: unknown) => { throw missingSchema(err, b); });
-  return { version: rows[0].v, log: rows[0].l };
+  return { version: rows[0].v, log: rows[0].l, logDowngrade: rows[0].d };
 }
 
 /**

@@ -69,7 +69,7 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
     }, async (scratchUrl, scratch) => {
       throwIfAborted(opts.signal);
       await timedStep(log, `Build the migrations up to ${heads.join(', ') || 'base'} in ${scratch}`,
-        () => (opts.buildScratch ?? ((u, h, l) => buildScratch(opts, u, h, l)))(scratchUrl, heads, log));
+        () => (opts.buildScratch ?? ((u, h, l) => buildHeadsInScratch(opts, u, h, l)))(scratchUrl, heads, log));
       throwIfAborted(opts.signal);
       const expected = await timedStep(log, `Read the schema "${schema}" of ${scratch}`,
         () => withConnection(scratchUrl, { applicationName: APPLICATION_NAME }, (c) => readSchema(c, schema, { exclude })));
@@ -87,8 +87,10 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
   }
 }
 
-/** Upgrades the scratch database to each recorded head in turn (a database may record several). */
-async function buildScratch(opts: DriftOptions, scratchUrl: string, heads: readonly string[], logger: Logger): Promise<void> {
+/** Upgrades the scratch database to each recorded head in turn (a database may record several). Also authoring/from-database.ts's build of the head. */
+export async function buildHeadsInScratch(
+  opts: VersionTableOptions & { chain: Chain; signal?: AbortSignal }, scratchUrl: string, heads: readonly string[], logger: Logger,
+): Promise<void> {
   await withSession({
     url: scratchUrl,
     logger,

@@ -144,7 +144,8 @@ async function readTargetState(c: ClientBase, bk: Bookkeeping): Promise<{ state:
     if (r.direction === 'upgrade' && (!last || last.id < id)) last = { id, row: { revision: r.revision, at: r.applied_at, by: r.db_user ?? '', client: r.client } };
   }
   const checksums = new Map([...latest].map(([rev, v]) => [rev, v.checksum]));
-  return { state: { tables: { version: true, log: true }, heads: heads.sort(), checksums }, last: last?.row };
+  // logDowngrade is not read here: the fleet status never runs anything.
+  return { state: { tables: { version: true, log: true, logDowngrade: false }, heads: heads.sort(), checksums }, last: last?.row };
 }
 
 async function lastApplied(client: ClientBase, bk: Bookkeeping): Promise<LastApplied | undefined> {

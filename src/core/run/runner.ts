@@ -8,7 +8,7 @@ import type { Direction, Migration } from '../chain/model';
 import { describeTarget, parseDatabaseUrl } from '../db/connection';
 import { poolerGuard } from './pooler-safety';
 import { readHeads } from '../db/version-table';
-import { bookkeeping, bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
+import { addDowngradeColumnsSql, bookkeeping, bookkeepingTables, ensureBookkeepingTables, type BookkeepingTables } from '../db/bookkeeping';
 import { CancelledError, MigrationChainError, SqlError, StatementLockTimeoutError } from '../errors';
 import { formatMs } from '../log';
 import { splitSqlStatements } from '../sql/split';
@@ -62,7 +62,10 @@ export async function upgradeInSession(s: Session, chain: Chain, target: string)
   const tables = await bookkeepingTables(s.client, s.bk);
   const heads = await readHeads(s.client, s.bk, tables);
   const plan = planUpgrade(chain, heads, target);
-  if (plan.revisions.length > 0) await ensureBookkeepingTables(s.client, s.bk, tables);
+  if (plan.revisions.length > 0) {
+    await ensureBookkeepingTables(s.client, s.bk, tables);
+    s.storesDowngrades = await storesDowngrades(s, tables);
+  }
   const applied = await executePlan(s, chain, plan, {
     adviceFor: (err) => (!tables.version && (err as { code?: string }).code === '42P07'
       ? `${describeTarget(s.target)} already has tables but had no ${s.bk.table} table (made by create_all?). `
@@ -70,6 +73,22 @@ export async function upgradeInSession(s: Session, chain: Chain, target: string)
       : undefined),
   });
   return { applied, from: plan.from, to: plan.to, durationMs: performance.now() - started };
+}
+
+/**
+ * Whether upgrade rows can keep their downgrade: a new log has the columns; an older one gets them
+ * (outside an enclosing transaction only, and a role that may not alter the log just goes without).
+ */
+async function storesDowngrades(s: Session, tables: BookkeepingTables): Promise<boolean> {
+  if (!tables.log || tables.logDowngrade) return true;
+  if (s.outerTransaction) return false;
+  try {
+    await s.client.query(addDowngradeColumnsSql(s.bk));
+    return true;
+  } catch (err) {
+    s.logger.warn(`The audit log ${s.bk.logTable} could not get its downgrade columns (${(err as Error).message}); revisions applied now cannot be undone once their files are gone.`);
+    return false;
+  }
 }
 
 async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptions: StepOptions): Promise<string[]> {

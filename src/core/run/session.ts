@@ -58,6 +58,8 @@ export interface Session {
    * and neither BEGIN nor COMMIT nor ROLLBACK; the caller decides the outcome.
    */
   outerTransaction?: boolean;
+  /** The audit log has the downgrade columns: upgrade rows keep the revision's downgrade (set by the runner). */
+  storesDowngrades?: boolean;
   /** The lock_timeout set on this session (absent or 0 = none; a scratch database's session sets none). */
   statementLockTimeoutMs?: number;
   /**

@@ -34,6 +34,7 @@ export async function runStep(
       await tx.commit({
         revision: migration.revision, direction: logDirection(direction), checksum: migration.checksum,
         durationMs: performance.now() - started, client: s.applicationName,
+        ...(direction === 'up' && s.storesDowngrades ? { downgrade: { parents: migration.downRevisions, sql: migration.downgrade?.text ?? null } } : {}),
       }, mayTouchVersionTable(s, migration, direction));
     } catch (err) {
       await tx.rollback();

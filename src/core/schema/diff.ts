@@ -111,7 +111,7 @@ function definitions(s: SchemaSnapshot): Map<string, Definition> {
   for (const t of s.triggers) add({ kind: 'trigger', name: `${t.table}.${t.name}`, table: t.table, text: t.definition });
   // A serial's sequence belongs to its table: it comes and goes with it.
   for (const q of s.sequences) add({ kind: 'sequence', name: q.name, table: ownerTable(q), text: renderSequence(q) });
-  for (const v of s.views) add({ kind: 'view', name: v.name, text: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} AS\n${v.definition.trim()}` });
+  for (const v of s.views) add({ kind: 'view', name: v.name, text: `${v.materialized ? 'MATERIALIZED VIEW' : 'VIEW'}${grantsText(v.privileges)} AS\n${v.definition.trim()}` });
   for (const e of s.enums) add({ kind: 'enum', name: e.name, text: `ENUM (${e.labels.map(quoteLiteral).join(', ')})` });
   for (const f of s.functions) add({ kind: 'function', name: f.signature, text: f.definition.trim() });
   return out;
@@ -119,7 +119,7 @@ function definitions(s: SchemaSnapshot): Map<string, Definition> {
 
 /** A table present on both sides is compared only on what belongs to the table itself; its parts are entries of their own. */
 function tableOwnText(t: TableSnapshot): string {
-  return `${t.partitioned ? 'PARTITIONED TABLE' : 'TABLE'}${t.comment ? ` -- ${t.comment}` : ''}`;
+  return `${t.partitioned ? 'PARTITIONED TABLE' : 'TABLE'}${t.comment ? ` -- ${t.comment}` : ''}${grantsText(t.privileges)}`;
 }
 
 /** The table's full shape, shown when the whole table is missing or extra. */
@@ -146,6 +146,11 @@ export function renderColumn(c: ColumnSnapshot): string {
   if (c.generated) parts.push(c.generated);
   if (c.comment) parts.push(`-- ${c.comment}`);
   return parts.join(' ');
+}
+
+/** ` GRANT a, b` when privileges were read and some are granted. */
+function grantsText(privileges: readonly string[] | undefined): string {
+  return privileges?.length ? ` GRANT ${privileges.join(', ')}` : '';
 }
 
 function ownerTable(q: SequenceSnapshot): string | undefined {

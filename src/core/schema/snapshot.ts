@@ -31,6 +31,8 @@ export interface TableSnapshot {
   partitioned: boolean;
   columns: ColumnSnapshot[];
   comment?: string | null;
+  /** `grantee:PRIVILEGE` for every privilege granted to a role other than the owner, sorted (with `privileges`). */
+  privileges?: string[];
 }
 
 export interface ConstraintSnapshot {
@@ -70,6 +72,8 @@ export interface ViewSnapshot {
   name: string;
   materialized: boolean;
   definition: string;
+  /** As TableSnapshot.privileges. */
+  privileges?: string[];
 }
 
 export interface EnumSnapshot {
@@ -103,6 +107,8 @@ export interface ReadSchemaOptions {
   exclude?: string[];
   /** Include table and column comments (off by default: comments are rarely what drift is about). */
   comments?: boolean;
+  /** Include the privileges granted on tables and views to roles other than their owner (off by default). */
+  privileges?: boolean;
 }
 
 /**
@@ -119,6 +125,7 @@ export async function readSchema(
   const previous = await client.query<{ search_path: string }>(`SELECT current_setting('search_path') AS search_path`);
   await client.query(`SELECT set_config('search_path', quote_ident($1), false)`, [schema]);
   try {
+    const grants = opts.privileges ? await readPrivileges(client, schema) : undefined;
     const [tables, columns, constraints, indexes, triggers, sequences, views, enums, functions] = [
       await client.query<Row>(TABLES_SQL, [schema]),
       await client.query<Row>(COLUMNS_SQL, [schema]),
@@ -148,6 +155,7 @@ export async function readSchema(
           partitioned: bool(r, 'partitioned'),
           columns: sortBy(columnsByTable.get(text(r, 'name')) ?? [], (c) => c.name),
           ...(opts.comments ? { comment: nullableText(r, 'comment') } : {}),
+          ...(grants ? { privileges: grants.get(text(r, 'name')) ?? [] } : {}),
         })),
         (t) => t.name,
       ),
@@ -184,6 +192,7 @@ export async function readSchema(
           name: text(r, 'name'),
           materialized: bool(r, 'materialized'),
           definition: text(r, 'definition'),
+          ...(grants ? { privileges: grants.get(text(r, 'name')) ?? [] } : {}),
         })),
         (v) => v.name,
       ),
@@ -293,6 +302,28 @@ SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS s
        pg_get_functiondef(p.oid) AS definition
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = $1 AND p.prokind IN ('f', 'p', 'w') AND ${NOT_FROM_EXTENSION('pg_proc', 'p.oid')}`;
+
+// Privileges on tables and views, owner's own left out (they follow from ownership).
+const PRIVILEGES_SQL = `
+SELECT c.relname AS name,
+       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee)::text END
+         || ':' || a.privilege_type || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END AS privilege
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL aclexplode(c.relacl) a
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND a.grantee <> c.relowner`;
+
+async function readPrivileges(client: CatalogClient, schema: string): Promise<Map<string, string[]>> {
+  const { rows } = await client.query<Row>(PRIVILEGES_SQL, [schema]);
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = out.get(text(r, 'name')) ?? [];
+    list.push(text(r, 'privilege'));
+    out.set(text(r, 'name'), list);
+  }
+  for (const list of out.values()) list.sort(compareCodePoints);
+  return out;
+}
 
 // --- row checking -----------------------------------------------------------------------------------
 

@@ -227,3 +227,31 @@ export function transactionDiagnostics(migration: Migration, risky?: readonly Ri
       message: `${r.message}: '${r.statement}' (${r.section}). Add '-- transactional: false' to the header, or move it to its own migration.`,
     }));
 }
+
+/**
+ * 'data-loss' warnings for the `-- data-loss: …` comments a generated revision puts above the
+ * statements that lose data (authoring/data-loss.ts): kept in the file, so Problems shows them
+ * until someone has read them and deletes the comment. Upgrade section only: that is what runs in
+ * production; a downgrade undoing an addition drops it by nature.
+ */
+export function dataLossDiagnostics(migration: Migration): ChainDiagnostic[] {
+  const section = migration.upgrade;
+  if (!section || !section.text.includes(DATA_LOSS_COMMENT)) return [];
+  const out: ChainDiagnostic[] = [];
+  section.text.split('\n').forEach((line, i) => {
+    const at = line.indexOf(DATA_LOSS_COMMENT);
+    if (at === -1 || line.slice(0, at).trim() !== '') return;
+    out.push({
+      code: 'data-loss',
+      severity: 'warning',
+      file: migration.file,
+      line: section.line + i + 1, // the statement below the comment
+      revision: migration.revision,
+      message: `Loses data: the statement ${line.slice(at + DATA_LOSS_COMMENT.length).trim()}. Delete the '${DATA_LOSS_COMMENT}' comment once this is intended.`,
+    });
+  });
+  return out;
+}
+
+/** The comment authoring/data-loss.ts writes (kept here, below it in the layers, so the parser can find it). */
+export const DATA_LOSS_COMMENT = '-- data-loss:';

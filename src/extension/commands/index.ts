@@ -10,6 +10,9 @@ import { downgradeToHere } from './downgrade-to-here';
 import { downgradeToRevision } from './downgrade-to-revision';
 import { mergeHeads } from './merge-heads';
 import { newRevision } from './new-revision';
+import { newRevisionAutogenerate } from './new-revision-autogenerate';
+import { newRevisionFromDatabase } from './new-revision-from-database';
+import { undoPhantoms } from './undo-phantoms';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
 import { reparent } from './reparent';
@@ -36,6 +39,9 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.verify': verify,
   'migrationChain.showSql': showSql,
   'migrationChain.newRevision': newRevision,
+  'migrationChain.newRevisionFromDatabase': newRevisionFromDatabase,
+  'migrationChain.newRevisionAutogenerate': newRevisionAutogenerate,
+  'migrationChain.undoPhantoms': undoPhantoms,
   'migrationChain.mergeHeads': mergeHeads,
   'migrationChain.setDatabaseUrl': setDatabaseUrl,
   'migrationChain.clearDatabaseUrl': clearDatabaseUrl,
