@@ -1,5 +1,6 @@
 import type { HeadPairAdvice } from '../../core/advice/heads';
 import type { Chain } from '../../core/chain/chain';
+import { chainAsAlembicReadsIt } from '../alembic-reading';
 import type { Command, CommandContext } from '../context';
 import { loadAdviceApi } from '../core';
 import { ExitCode } from '../exit-codes';
@@ -13,7 +14,7 @@ import { readStatusIfConfigured } from './shared';
  * weighs what that database applied.
  */
 export const check: Command = async (ctx) => {
-  const chain = await ctx.chain();
+  const chain = await chainAsAlembicReadsIt(ctx);
   const cwd = ctx.io.cwd;
   const errors = chain.diagnostics.filter((d) => d.severity === 'error');
   const warnings = chain.diagnostics.length - errors.length;
