@@ -33,6 +33,11 @@ export async function chainAsAlembicReadsIt(ctx: CommandContext): Promise<Chain>
   try {
     const started = Date.now();
     const graph = await helper.runAlembicHelper({ python: found.python, iniFile: project.iniFile, projectDir: project.dir, signal: ctx.signal });
+    const whole = graph.errors.filter((e) => e.scope === 'project');
+    if (whole.length) {
+      ctx.logger.warn(`${shown}: not read through Alembic (${found.source}): ${whole.map((e) => e.message).join('; ')}. The files were read as text only.`);
+      return chain;
+    }
     ctx.logger.info(`${shown}: read through Alembic ${graph.alembicVersion} (${found.source}) in ${Date.now() - started} ms; --static reads the files as text only.`);
     for (const w of graph.warnings) ctx.logger.warn(`Alembic warns: ${w}`);
     return compare.applyAlembicGraph(chain, graph, project.iniFile).chain;
