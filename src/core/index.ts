@@ -14,6 +14,9 @@ export {
 export { readHeads, versionTransition, type VersionStatement } from './db/version-table';
 export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
+export { DEFAULT_LEASE_MS, LOCK_TABLE } from './db/lease';
+export { poolerHints, type PoolerFinding } from './db/pooler';
+export { inspectLock, clearAbandonedLock, type UnlockOptions, type HeldLock, type LockInspection } from './run/unlock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';
 
 export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runner';
