@@ -57,6 +57,7 @@ export const optionSpecs = {
   concurrency: { type: 'string', value: 'N', description: 'targets upgraded at once (default: the environments file\'s, else 4)' },
   canary: { type: 'string', value: 'MEMBER', description: 'the member run first; the rest start only if it succeeds (default: the file\'s, else the first)' },
   'continue-on-error': { type: 'boolean', description: 'keep starting targets after one fails, and report them all (default: stop)' },
+  static: { type: 'boolean', description: 'an Alembic project: read the revision files as text only, without loading them through the project\'s Alembic' },
   resume: { type: 'boolean', description: 'continue the last unfinished run of the environment with the targets it did not finish' },
 } as const satisfies Record<string, OptionSpec>;
 export type OptionName = keyof typeof optionSpecs;
@@ -78,16 +79,16 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   history: {
     summary: 'list revisions, heads first, with (head), (current), branch and merge marks',
     positionals: [],
-    options: ['verbose', 'json'],
-    details: 'Marks (current) when a database URL is configured.',
+    options: ['verbose', 'json', 'static', 'alembic-command'],
+    details: 'Marks (current) when a database URL is configured. An Alembic project is read through its own Alembic when a Python with Alembic is found (--static: the files as text only).',
   },
   current: { summary: 'show the revision(s) recorded in the database', positionals: [], options: ['verbose', 'json'] },
-  heads: { summary: 'show the head revision(s) of the chain', positionals: [], options: ['verbose', 'json'] },
+  heads: { summary: 'show the head revision(s) of the chain', positionals: [], options: ['verbose', 'json', 'static', 'alembic-command'] },
   check: {
     summary: 'validate the migration files (no database); non-zero exit on any chain error',
     positionals: [],
-    options: ['json', 'models', 'alembic-command'],
-    details: 'Prints one `file:line: severity: message [code]` line per problem.\n'
+    options: ['json', 'models', 'static', 'alembic-command'],
+    details: 'Prints one `file:line: severity: message [code]` line per problem. An Alembic project is read through its own Alembic when a Python with Alembic is found, so a revision file Alembic cannot load fails the check (--static: the files as text only).\n'
       + 'With --models (Alembic projects): runs the project\'s `alembic check` (Alembic 1.9+) against the database and prints one\n'
       + 'line per operation the models need that no revision makes; exit 6 when there is one, 2 for an older Alembic.',
   },
@@ -227,6 +228,7 @@ export interface ParsedOptions {
   autogenerate: boolean;
   models: boolean;
   phantoms: boolean;
+  static: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -332,6 +334,7 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     dir: str('dir'),
     config: str('config'),
     alembicCommand: str('alembic-command'),
+    static: bool('static'),
     url: str('url'),
     debug: bool('debug'),
     help: bool('help'),

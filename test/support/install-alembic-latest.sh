@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the newest Alembic that `pip install alembic` gives (with psycopg2-binary for the database
+# Installs the newest Alembic that `pip install alembic` gives (with psycopg2-binary and psycopg 3 — SQLAlchemy 2.1's default PostgreSQL driver — for the database
 # tests) into a virtual environment the tests own: .test-artifacts/alembic-venv-latest (git-ignored),
 # or the folder given as $1. Safe to run again: when the venv already imports both it only prints the
 # version (add --upgrade to ask pip for a newer Alembic). Prints the venv's python as its last line.
@@ -10,7 +10,7 @@ VENV="${1:-.test-artifacts/alembic-venv-latest}"
 UPGRADE="${2:-}"
 PY="$VENV/bin/python"
 
-if [ -x "$PY" ] && [ "$UPGRADE" != "--upgrade" ] && "$PY" -c 'import alembic, psycopg2' 2>/dev/null; then
+if [ -x "$PY" ] && [ "$UPGRADE" != "--upgrade" ] && "$PY" -c 'import alembic, psycopg2, psycopg' 2>/dev/null; then
   echo "install-alembic-latest: Alembic $("$PY" -c 'import alembic; print(alembic.__version__)') in $VENV" >&2
   echo "$(cd "$VENV" && pwd)/bin/python"
   exit 0
@@ -26,6 +26,6 @@ if [ -z "$BASE" ]; then
 fi
 mkdir -p "$(dirname "$VENV")"
 [ -x "$PY" ] || "$BASE" -m venv "$VENV" >&2
-"$PY" -m pip install --quiet --disable-pip-version-check --upgrade alembic psycopg2-binary >&2
+"$PY" -m pip install --quiet --disable-pip-version-check --upgrade alembic psycopg2-binary 'psycopg[binary]' >&2
 echo "install-alembic-latest: Alembic $("$PY" -c 'import alembic; print(alembic.__version__)') in $VENV" >&2
 echo "$(cd "$VENV" && pwd)/bin/python"

@@ -165,3 +165,66 @@ describe('re-reading an Alembic chain after an edit', () => {
     assert.deepStrictEqual(sub.graph.heads, ['bbbb'], 'a subfolder file is not taken in without recursive_version_locations');
   });
 });
+
+describe('pyproject.toml [tool.alembic] (Alembic 1.16+ Config.get_alembic_option)', () => {
+  it('reads script_location with %(here)s, version_locations as a list, booleans as TOML booleans', async () => {
+    const root = tree({
+      'app/pyproject.toml': '[project]\nname = "app"\n\n[tool.alembic]\nscript_location = "%(here)s/migrations"\nversion_locations = ["%(here)s/migrations/versions", "extra"]\nrecursive_version_locations = true\n',
+      'app/migrations/versions/a.py': rev('a', null),
+      'app/extra/b.py': rev('b', 'a'),
+    });
+    const config = await readAlembicConfig(path.join(root, 'app', 'pyproject.toml'));
+    assert.strictEqual(config.error, undefined);
+    assert.strictEqual(config.scriptDir, path.join(root, 'app', 'migrations'));
+    assert.deepStrictEqual(config.versionDirs, [path.join(root, 'app', 'migrations', 'versions'), path.join(root, 'app', 'extra')]);
+    assert.strictEqual(config.recursive, true);
+    const location = await alembicChainLocation(path.join(root, 'app', 'pyproject.toml'));
+    assert.deepStrictEqual(location?.locations, config.versionDirs);
+  });
+
+  it('alembic.ini first, then [tool.alembic] for what it lacks (the pyproject template writes both)', async () => {
+    const root = tree({
+      'alembic.ini': '[alembic]\nsqlalchemy.url = postgresql://u@h/db\n',
+      'pyproject.toml': '[tool.alembic]\nscript_location = "%(here)s/alembic"\n',
+      'alembic/versions/a.py': rev('a', null),
+    });
+    const config = await readAlembicConfig(path.join(root, 'alembic.ini'));
+    assert.strictEqual(config.error, undefined);
+    assert.deepStrictEqual(config.versionDirs, [path.join(root, 'alembic', 'versions')]);
+    assert.strictEqual(config.sqlalchemyUrl, 'postgresql://u@h/db');
+  });
+
+  it('refuses what Alembic refuses: no [tool.alembic], a non-boolean flag, an unknown %(name)s, TOML that does not parse', async () => {
+    const read = async (toml: string) => (await readAlembicConfig(path.join(tree({ 'pyproject.toml': toml, 'm/versions/.keep': '' }), 'pyproject.toml'))).error ?? '';
+    assert.match(await read('[project]\nname = "x"\n'), /no \[tool\.alembic\]/);
+    assert.match(await read('[tool.alembic]\nscript_location = "m"\nsourceless = "true"\n'), /true or false/);
+    assert.match(await read('[tool.alembic]\nscript_location = "%(root)s/m"\n'), /%\(root\)s/);
+    assert.match(await read('[tool.alembic\nscript_location = "m"\n'), /not valid TOML/);
+  });
+
+  it('discovery: a pyproject.toml with [tool.alembic] and no alembic.ini is a project; one without the table is not', async () => {
+    const root = tree({
+      'backend/pyproject.toml': '[tool.alembic]\nscript_location = "%(here)s/alembic"\n',
+      'backend/alembic/versions/a.py': rev('a', null),
+      'lib/pyproject.toml': '[project]\nname = "lib"\n',
+    });
+    const chains = await locateFolderChains(root);
+    assert.deepStrictEqual(chains.map((c) => [c.relative, c.project?.iniFile, c.dir]), [
+      ['backend', path.join(root, 'backend', 'pyproject.toml'), path.join(root, 'backend', 'alembic', 'versions')],
+    ]);
+  });
+});
+
+describe('a bare folder of .py revisions (no alembic.ini)', () => {
+  it('reads its own .py files, not its subfolders\' (Alembic lists subfolders only with recursive_version_locations); native .sql goes down', async () => {
+    const root = tree({
+      'a.py': rev('a', null),
+      'b.py': rev('b', 'a'),
+      'helpers/util.py': rev('stray', 'b'),
+      'more/c.sql': '-- revision: c\n-- down_revision: b\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n',
+    });
+    const chain = await loadChain(root);
+    assert.deepStrictEqual([...chain.graph.revisions].sort(), ['a', 'b', 'c']);
+    assert.ok(!chain.diagnostics.some((d) => d.file?.includes('helpers')), 'the subfolder\'s .py is not read at all');
+  });
+});

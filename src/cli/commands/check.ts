@@ -1,5 +1,6 @@
 import type { HeadPairAdvice } from '../../core/advice/heads';
 import type { Chain } from '../../core/chain/chain';
+import { chainAsAlembicReadsIt } from '../alembic-reading';
 import type { Command, CommandContext } from '../context';
 import { loadAdviceApi } from '../core';
 import { ExitCode } from '../exit-codes';
@@ -17,7 +18,7 @@ export const check: Command = async (ctx) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for this form
     return (require('./check-models') as typeof import('./check-models')).checkModels(ctx);
   }
-  const chain = await ctx.chain();
+  const chain = await chainAsAlembicReadsIt(ctx);
   const cwd = ctx.io.cwd;
   const errors = chain.diagnostics.filter((d) => d.severity === 'error');
   const warnings = chain.diagnostics.length - errors.length;

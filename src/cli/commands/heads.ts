@@ -1,10 +1,11 @@
+import { chainAsAlembicReadsIt } from '../alembic-reading';
 import type { Command } from '../context';
 import { historyEntries, revisionLine } from '../print';
 import { warnAboutChain } from './shared';
 
 /** `heads`: the revisions no other revision builds on. */
 export const heads: Command = async (ctx) => {
-  const chain = await ctx.chain();
+  const chain = await chainAsAlembicReadsIt(ctx);
   warnAboutChain(ctx, chain);
   const headRevisions = chain.graph.heads;
   if (ctx.options.json) {

@@ -1,10 +1,11 @@
+import { chainAsAlembicReadsIt } from '../alembic-reading';
 import type { Command } from '../context';
 import { historyEntries, renderHistory } from '../print';
 import { readStatusIfConfigured, warnAboutChain, warnAboutUnknown } from './shared';
 
 /** `history`: every revision, heads first; `(current)` marks when a database is configured. */
 export const history: Command = async (ctx) => {
-  const chain = await ctx.chain();
+  const chain = await chainAsAlembicReadsIt(ctx);
   warnAboutChain(ctx, chain);
   const status = await readStatusIfConfigured(ctx, chain);
   if (status) warnAboutUnknown(ctx, status);

@@ -32,7 +32,8 @@ export interface DiscoveredFile {
 }
 
 /**
- * Every candidate migration under `dir` (a native chain: subfolders included; an Alembic project's
+ * Every candidate migration under `dir` (a native chain: subfolders included, but `.py` revisions
+ * only from `dir` itself, as Alembic lists them; an Alembic project's
  * location: as `alembic` says), sorted by path so the result is deterministic.
  * Throws MigrationChainError('io') when `dir` itself cannot be read.
  */
@@ -69,7 +70,7 @@ async function walk(dir: string, out: DiscoveredFile[], isRoot: boolean): Promis
       subdirs.push(walk(full, out, false));
     } else if (e.isFile() || e.isSymbolicLink()) {
       const format = formatOf(e.name);
-      if (format) out.push({ file: full, format });
+      if (format && (isRoot || !alembicOnly(format))) out.push({ file: full, format });
     }
   }
   await Promise.all(subdirs);
@@ -93,6 +94,15 @@ async function walkAlembic(dir: string, out: DiscoveredFile[], recursive: boolea
     }
   }
   await Promise.all(subdirs);
+}
+
+/**
+ * A `.py` revision is Alembic's, and Alembic lists a version folder's subfolders only with
+ * recursive_version_locations: a bare folder of revisions (no alembic.ini) reads its own `.py`
+ * files, not those of its subfolders (helpers, a package beside them). Native formats go down.
+ */
+export function alembicOnly(format: MigrationFormat): boolean {
+  return format === 'py';
 }
 
 /** Whether Alembic loads a file of this name from a version location (its `_only_source_rev_file`). */

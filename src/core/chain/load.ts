@@ -6,7 +6,7 @@ import type { ChainDiagnostic } from '../errors';
 import type { Chain } from './chain';
 import type { Migration, MigrationFormat, ParseResult } from './model';
 import { type ChainCache, isListed, sortedInsert, sortedRemove, type CachedFile } from './cache';
-import { discoverMigrationFiles, isAlembicRevisionFileName, isSkippedName, type DiscoveredFile } from './discover';
+import { alembicOnly, discoverMigrationFiles, isAlembicRevisionFileName, isSkippedName, type DiscoveredFile } from './discover';
 import { FORMATS, formatOf } from './formats';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
@@ -195,6 +195,7 @@ function reindexChanged(root: string, cache: ChainCache, previousListing: readon
     const format = formatOf(file);
     const rel = path.relative(root, file);
     if (!format || rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).some(isSkippedName)) continue;
+    if (alembicOnly(format) && rel.includes(path.sep)) continue;
     const before = cache.get(file);
     const fresh = readAndParse(file, format, true);
     if (!fresh) {

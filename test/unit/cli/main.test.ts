@@ -46,18 +46,18 @@ describe('cli main (no database)', () => {
     fs.writeFileSync(path.join(project, 'backend', 'alembic', 'versions', 'a.py'), py('a1', null));
     fs.writeFileSync(path.join(project, 'backend', 'extra', 'b.py'), py('b2', 'a1'));
     fs.writeFileSync(path.join(project, 'backend', 'extra', 'sub', 'c.py'), py('c3', 'b2'));
-    const below = await run(['heads'], { cwd: project });
+    const below = await run(['heads', '--static'], { cwd: project });
     assert.equal(below.code, 0, below.stderr);
     assert.equal(below.stdout.trim(), 'b2 (head)', 'two version locations, one chain; sub/ is not read without recursive_version_locations');
     assert.match(below.stderr, /Alembic project: backend\/alembic\.ini \(found below the working directory\); revisions in backend\/alembic\/versions \+ 1 more version location/);
-    const here = await run(['heads'], { cwd: path.join(project, 'backend') });
+    const here = await run(['heads', '--static'], { cwd: path.join(project, 'backend') });
     assert.match(here.stderr, /Alembic project: alembic\.ini \(found here\)/);
-    const above = await run(['heads'], { cwd: path.join(project, 'backend', 'extra', 'sub') });
+    const above = await run(['heads', '--static'], { cwd: path.join(project, 'backend', 'extra', 'sub') });
     assert.match(above.stderr, /Alembic project: \.\.\/\.\.\/alembic\.ini \(found above the working directory\)/);
-    const config = await run(['heads', '--config', 'backend/alembic.ini'], { cwd: project });
+    const config = await run(['heads', '--static', '--config', 'backend/alembic.ini'], { cwd: project });
     assert.match(config.stderr, /Alembic project: backend\/alembic\.ini \(from --config\)/);
     fs.appendFileSync(path.join(project, 'backend', 'alembic.ini'), 'recursive_version_locations = true\n');
-    assert.equal((await run(['heads'], { cwd: project })).stdout.trim(), 'c3 (head)');
+    assert.equal((await run(['heads', '--static'], { cwd: project })).stdout.trim(), 'c3 (head)');
   });
 
   it('--help and <command> --help print usage on stdout and exit 0', async () => {
