@@ -65,3 +65,15 @@ function readDotenv(file: string): Record<string, string> {
     throw new MigrationChainError('io', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
   }
 }
+
+/** The environment's direct URL for runs (`directUrl`), else its URL. */
+export async function resolveEnvironmentRunUrl(environment: Environment, lookup: UrlLookup): Promise<string> {
+  if (!environment.directUrl) return resolveEnvironmentUrl(environment, lookup);
+  const direct: Environment = { ...environment, url: environment.directUrl };
+  const url = await lookupUrl(direct, lookup);
+  if (!url?.trim()) {
+    throw new MigrationChainError('usage', `No direct URL for environment "${environment.name}": ${describeUrlSource(environment.directUrl)} is not set.`,
+      hintFor(direct));
+  }
+  return url.trim();
+}
