@@ -50,7 +50,7 @@ export {
   adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
 
-export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
+export { resolveAlembicCommand, splitCommand, canRunAlembic, forgetAlembicAnswers, type ResolvedAlembicCommand, type CommandLookup } from './alembic/python-policy';
 export { alembicProject, type AlembicProject } from './alembic/project';
 export { findAlembicInis, findNearestAlembicIni, locateFolderChains, repositoryRoot, type LocatedChain, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
@@ -58,7 +58,7 @@ export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from 
 export { alembicSql, alembicRisks, alembicScratchBuilder, type AlembicSql, type AlembicSqlOptions, type AlembicRisks } from './alembic/preview';
 export { AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './alembic/offline-sql';
 export * from './environments';
-export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python';
+export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python-policy';
 export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
 export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';
 export { compareWithAlembic, applyAlembicGraph, type AlembicDisagreement, type DisagreementKind } from './alembic/graph-compare';
