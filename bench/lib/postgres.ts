@@ -2,6 +2,7 @@
 // (its role needs CREATEDB: every timed upgrade starts on a fresh database).
 import { Client } from 'pg';
 import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../../src/core/db/bookkeeping';
+import { LOCK_TABLE } from '../../src/core/db/lease';
 import { startPostgres, type PgServer } from '../../test/support/embedded-postgres';
 
 export interface BenchServer {
@@ -47,7 +48,7 @@ export async function withClient<T>(url: string, fn: (client: Client) => Promise
 
 /**
  * The version row(s) and the number of tables the migrations made (bookkeeping tables — the version
- * table and our audit log — not counted): every tool must leave the same state.
+ * table, our audit log and the lease table of pooled runs — not counted): every tool must leave the same state.
  */
 export async function databaseState(url: string): Promise<{ versions: string[]; tables: number }> {
   return withClient(url, async (c) => {
@@ -56,7 +57,7 @@ export async function databaseState(url: string): Promise<{ versions: string[]; 
       ? (await c.query<{ version_num: string }>(`SELECT version_num FROM ${DEFAULT_VERSION_TABLE} ORDER BY 1`)).rows.map((r) => r.version_num)
       : [];
     const tables = Number((await c.query(
-      "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> ALL($1)", [[DEFAULT_VERSION_TABLE, LOG_TABLE]])).rows[0].n);
+      "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> ALL($1)", [[DEFAULT_VERSION_TABLE, LOG_TABLE, LOCK_TABLE]])).rows[0].n);
     return { versions, tables };
   });
 }

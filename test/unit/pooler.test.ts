@@ -53,3 +53,21 @@ describe('connection poolers', () => {
     assert.throws(() => resolveDirectUrl({ flag: ' ', env: {}, envFiles }), /--direct-url is empty/);
   });
 });
+
+describe('an environment\'s directUrl', () => {
+  it('is read like its url, and runs use it while reads keep the url', async () => {
+    const { parseEnvironments } = await import('../../src/core/environments/config');
+    const { resolveEnvironmentRunUrl, resolveEnvironmentUrl } = await import('../../src/core/environments/resolve-url');
+    const config = parseEnvironments({ environments: {
+      prod: { url: { from: 'env', variable: 'PROD_POOLED_URL' }, directUrl: { from: 'env', variable: 'PROD_DIRECT_URL' }, protected: true },
+      dev: { url: { from: 'env', variable: 'DEV_URL' } },
+    } }, '/srv/app/migration-chain.environments.json');
+    const [prod, dev] = config.environments;
+    const lookup = { root: '/srv/app', env: { PROD_POOLED_URL: 'postgres://a@pooler:6543/app', PROD_DIRECT_URL: 'postgres://a@db:5432/app', DEV_URL: 'postgres://a@localhost/dev' } };
+    assert.equal(await resolveEnvironmentUrl(prod, lookup), 'postgres://a@pooler:6543/app');
+    assert.equal(await resolveEnvironmentRunUrl(prod, lookup), 'postgres://a@db:5432/app');
+    assert.equal(await resolveEnvironmentRunUrl(dev, lookup), 'postgres://a@localhost/dev');
+    await assert.rejects(resolveEnvironmentRunUrl(prod, { root: '/srv/app', env: {} }), /No direct URL for environment "prod": the environment variable PROD_DIRECT_URL/);
+    assert.throws(() => parseEnvironments({ environments: { x: { url: { from: 'env', variable: 'X' }, directUrl: 'postgres://a:pw@db/app' } } }, '/srv/app/f.json'), /directUrl/);
+  });
+});

@@ -67,8 +67,9 @@ function describeTenants(e: Environment): string {
 }
 
 /** The environment's URL (registered with the output filter first) and its targets. */
-async function targetsOf(ctx: CommandContext, api: EnvApi, environment: Environment): Promise<FleetTarget[]> {
-  const url = await api.resolveEnvironmentUrl(environment, {
+async function targetsOf(ctx: CommandContext, api: EnvApi, environment: Environment, forRun = false): Promise<FleetTarget[]> {
+  // A run goes through the environment's directUrl when it has one (the URL may be a pooler's).
+  const url = await (forRun ? api.resolveEnvironmentRunUrl : api.resolveEnvironmentUrl)(environment, {
     root: ctx.io.cwd,
     env: ctx.io.env,
     defaultUrl: () => ctx.optionalDatabaseUrl()?.url,
@@ -155,7 +156,7 @@ async function oneTarget(ctx: CommandContext, api: EnvApi, config: EnvironmentsC
 async function upgrade(ctx: CommandContext, api: EnvApi, config: EnvironmentsConfig, name: string): Promise<number> {
   const chain = await ctx.chain({ requireValid: true });
   const environment = api.findEnvironment(config, name);
-  const targets = await targetsOf(ctx, api, environment);
+  const targets = await targetsOf(ctx, api, environment, true);
   const resume = ctx.options.resume ? api.latestUnfinishedRun(ctx.io.cwd, environment.name) : undefined;
   if (ctx.options.resume && !resume) ctx.output.note(`No unfinished run of ${environment.name} to resume; starting a new run.`);
   if (resume) ctx.output.note(`Resuming run ${resume.id}: ${resume.targets.filter((t) => t.state !== 'done').length} of ${resume.targets.length} target(s) not finished.`);

@@ -31,6 +31,11 @@ export type TenantSet =
 export interface Environment {
   name: string;
   url: UrlSource;
+  /**
+   * Where a direct (session) URL for runs comes from, when `url` is a connection pooler's (like
+   * Prisma's directUrl): `env upgrade` runs through it, status and diff keep reading through `url`.
+   */
+  directUrl?: UrlSource;
   protected: boolean;
   description?: string;
   tenants?: TenantSet;
@@ -107,7 +112,7 @@ type Fail = (at: string, problem: string, hint?: string) => never;
 function parseEnvironment(name: string, value: unknown, at: string, fail: Fail): Environment {
   if (!NAME.test(name)) fail(at, `the environment name "${name}" must start with a letter or digit and hold only letters, digits, _ . -.`);
   const env = record(value, at, fail);
-  allowKeys(env, at, ['url', 'protected', 'description', 'tenants', 'canary', 'concurrency', 'perServerConcurrency'], fail);
+  allowKeys(env, at, ['url', 'directUrl', 'protected', 'description', 'tenants', 'canary', 'concurrency', 'perServerConcurrency'], fail);
   if (env.protected !== undefined && typeof env.protected !== 'boolean') fail(`${at}.protected`, 'must be true or false.');
   const tenants = env.tenants === undefined ? undefined : parseTenants(env.tenants, `${at}.tenants`, fail);
   const canary = optionalString(env.canary, `${at}.canary`, fail);
@@ -115,6 +120,7 @@ function parseEnvironment(name: string, value: unknown, at: string, fail: Fail):
   return {
     name,
     url: parseUrlSource(env.url, `${at}.url`, fail),
+    ...(env.directUrl !== undefined ? { directUrl: parseUrlSource(env.directUrl, `${at}.directUrl`, fail) } : {}),
     protected: env.protected === true,
     description: optionalString(env.description, `${at}.description`, fail),
     tenants,

@@ -5,7 +5,7 @@ export {
   ENVIRONMENTS_FILE, EnvironmentsConfigError, loadEnvironments, parseEnvironments, findEnvironment,
   type Environment, type EnvironmentsConfig, type TenantSet, type UrlSource,
 } from './config';
-export { resolveEnvironmentUrl, describeUrlSource, type UrlLookup } from './resolve-url';
+export { resolveEnvironmentUrl, resolveEnvironmentRunUrl, describeUrlSource, type UrlLookup } from './resolve-url';
 export { expandTargets, type FleetTarget } from './targets';
 export { fleetStatus, type FleetStatus, type TargetStatus, type LastApplied, type FleetStatusOptions } from './fleet-status';
 export { upgradeFleet, type FleetAlembic, type FleetRunOptions, type FleetRunResult } from './fleet-run';

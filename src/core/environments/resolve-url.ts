@@ -59,3 +59,15 @@ function hintFor(environment: Environment): string {
     case 'default': return 'Pass --url, export DATABASE_URL, or add DATABASE_URL to .env.';
   }
 }
+
+/** The environment's direct URL for runs (`directUrl`), else its URL. */
+export async function resolveEnvironmentRunUrl(environment: Environment, lookup: UrlLookup): Promise<string> {
+  if (!environment.directUrl) return resolveEnvironmentUrl(environment, lookup);
+  const direct: Environment = { ...environment, url: environment.directUrl };
+  const url = await lookupUrl(direct, lookup);
+  if (!url?.trim()) {
+    throw new MigrationChainError('usage', `No direct URL for environment "${environment.name}": ${describeUrlSource(environment.directUrl)} is not set.`,
+      hintFor(direct));
+  }
+  return url.trim();
+}
