@@ -10,7 +10,7 @@ import type { AlembicLocations } from '../core/chain/load';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';
-import { describeUrlSource, resolveDatabaseUrl, type ResolvedUrl } from '../core/db/database-url';
+import { describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from '../core/db/database-url';
 import { dotenvSearchPath } from '../core/dotenv';
 import { loadChainApi, loadCore } from './core';
 import type { CliIo, Output } from './output';
@@ -33,6 +33,8 @@ export interface CommandContext {
   databaseUrl(): ResolvedUrl;
   /** The database URL if one is configured. */
   optionalDatabaseUrl(): ResolvedUrl | undefined;
+  /** The URL runs (upgrade, downgrade, stamp, reset, unlock) use: the direct URL when one is set, else the database URL. */
+  runDatabaseUrl(): ResolvedUrl;
 }
 
 export type Command = (ctx: CommandContext) => Promise<number>;
@@ -56,7 +58,7 @@ export function createContext(
       const alembicIni = path.resolve(io.cwd, args.options.config ?? 'alembic.ini');
       // .env from the project folder (--config's, else the current one) up to the repository root,
       // as env.py files read `../.env`: run from backend/, the root's .env is found.
-      const envFiles = dotenvSearchPath(args.options.config ? path.dirname(alembicIni) : io.cwd);
+      const envFiles = envFilesFor(args.options, io.cwd);
       const value = resolveDatabaseUrl({ flag, env: io.env, envFiles, alembicIni, shownRelativeTo: io.cwd });
       // Registered before anything can print the URL or an error about it; alembic.ini's URL too,
       // which Alembic's own output may echo even when another source won.
@@ -101,8 +103,22 @@ export function createContext(
       );
     },
     optionalDatabaseUrl: resolveUrl,
+    runDatabaseUrl() {
+      const flag = args.options.directUrl;
+      if (flag !== undefined && !flag.trim()) throw new UsageError('--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
+      const direct = resolveDirectUrl({ flag, env: io.env, envFiles: envFilesFor(args.options, io.cwd), shownRelativeTo: io.cwd });
+      if (!direct) return ctx.databaseUrl();
+      output.addSecrets(secretFormsOf(direct.url, io.env));
+      logger.debug(`run URL (direct) from ${describeUrlSource(direct.source, io.cwd)}`);
+      return direct;
+    },
   };
   return ctx;
+}
+
+/** .env files, nearest first: from the project folder (--config's, else the working one) up to the repository root. */
+function envFilesFor(options: ParsedOptions, cwd: string): string[] {
+  return dotenvSearchPath(options.config ? path.dirname(path.resolve(cwd, options.config)) : cwd);
 }
 
 interface Located {

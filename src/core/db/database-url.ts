@@ -85,6 +85,17 @@ export function resolveDatabaseUrl(src: UrlSources): ResolvedUrl | undefined {
   return undefined;
 }
 
+/** The variable naming a direct (session) URL for runs, as in the environment or .env; like Prisma's `directUrl`. */
+export const DIRECT_URL_VARIABLE = 'MIGRATION_CHAIN_DIRECT_URL';
+
+/**
+ * The URL runs use when the database URL is a pooler's: --direct-url, then $MIGRATION_CHAIN_DIRECT_URL,
+ * then MIGRATION_CHAIN_DIRECT_URL in the .env files. Undefined when none is set (runs use the database URL).
+ */
+export function resolveDirectUrl(src: Pick<UrlSources, 'flag' | 'env' | 'envFiles' | 'readFile' | 'shownRelativeTo'>): ResolvedUrl | undefined {
+  return resolveDatabaseUrl({ ...src, variable: DIRECT_URL_VARIABLE });
+}
+
 /**
  * `variable` from the first of `files` that sets it (non-empty), read as python-dotenv reads it.
  * A `${NAME}` in its line that nothing set is an UnsetUrlReferenceError naming file and line.
