@@ -59,7 +59,7 @@ export function createContext(
       const alembicIni = path.resolve(io.cwd, args.options.config ?? 'alembic.ini');
       // .env from the project folder (--config's, else the current one) up to the repository root,
       // as env.py files read `../.env`: run from backend/, the root's .env is found.
-      const envFiles = dotenvSearchPath(args.options.config ? path.dirname(alembicIni) : io.cwd);
+      const envFiles = envFilesFor(args.options, io.cwd);
       const value = resolveDatabaseUrl({ flag, env: io.env, envFiles, alembicIni, shownRelativeTo: io.cwd });
       // Registered before anything can print the URL or an error about it; alembic.ini's URL too,
       // which Alembic's own output may echo even when another source won.
@@ -106,16 +106,21 @@ export function createContext(
     },
     optionalDatabaseUrl: resolveUrl,
     runDatabaseUrl() {
-      // Like Prisma's directUrl: a session URL for runs when DATABASE_URL is a pooler's. Same sources
-      // and .env search as the database URL, under its own variable; no alembic.ini fallback.
-      const direct = resolveDirectUrl({ flag: args.options.directUrl, env: io.env, envFiles: dotenvSearchPath(io.cwd), shownRelativeTo: io.cwd });
+      const flag = args.options.directUrl;
+      if (flag !== undefined && !flag.trim()) throw new UsageError('--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
+      const direct = resolveDirectUrl({ flag, env: io.env, envFiles: envFilesFor(args.options, io.cwd), shownRelativeTo: io.cwd });
       if (!direct) return ctx.databaseUrl();
       output.addSecrets(secretFormsOf(direct.url, io.env));
-      logger.debug(`run URL (direct) from ${describeUrlSource(direct.source, io.cwd).replace('--url', '--direct-url')}`);
+      logger.debug(`run URL (direct) from ${describeUrlSource(direct.source, io.cwd)}`);
       return direct;
     },
   };
   return ctx;
+}
+
+/** .env files, nearest first: from the project folder (--config's, else the working one) up to the repository root. */
+function envFilesFor(options: ParsedOptions, cwd: string): string[] {
+  return dotenvSearchPath(options.config ? path.dirname(path.resolve(cwd, options.config)) : cwd);
 }
 
 interface Located {

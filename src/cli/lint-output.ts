@@ -3,7 +3,7 @@
 import type { ChainLintResult } from '../core/lint/chain';
 import { describeEffect } from '../core/lint/describe';
 import type { LintFinding } from '../core/lint/model';
-import { LINT_RULES, docsPath } from '../core/lint/rules';
+import { LINT_RULES, docsUrl } from '../core/lint/rules';
 import { displayPath } from './print';
 
 export function renderLintText(r: ChainLintResult, cwd: string): string {
@@ -12,6 +12,8 @@ export function renderLintText(r: ChainLintResult, cwd: string): string {
   for (const s of r.statements) {
     for (const f of s.findings) {
       lines.push(`${displayPath(f.file, cwd)}:${f.line}:${f.column + 1}: ${f.severity}: ${f.message} [${f.rule}]`);
+      // The statement's first line: two findings of one rule on one file read differently.
+      lines.push(`    ${firstLine(s.statement.sql)}`);
       const summary = s.effect ? describeEffect(s.effect) : undefined;
       if (summary) lines.push(`    ${summary}`);
       lines.push(`    see ${f.docs}${f.fix ? `; fix: ${f.fix.title}` : ''}`);
@@ -21,7 +23,7 @@ export function renderLintText(r: ChainLintResult, cwd: string): string {
   const count = (sev: LintFinding['severity']) => r.findings.filter((f) => f.severity === sev).length;
   const version = r.serverMajor !== undefined ? `PostgreSQL ${r.serverMajor} (${r.versionSource})` : 'PostgreSQL version unknown (answers for 11)';
   lines.push(`lint: ${r.revisions.length} revision${r.revisions.length === 1 ? '' : 's'}, ${r.statements.length} statement${r.statements.length === 1 ? '' : 's'}, `
-    + `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} note${count('info') === 1 ? '' : 's'}; ${version}`);
+    + `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ${count('info')} info; ${version}`);
   return lines.join('\n');
 }
 
@@ -51,8 +53,8 @@ export function lintSarif(r: ChainLintResult, cwd: string): unknown {
           rules: LINT_RULES.map((rule) => ({
             id: rule.id,
             shortDescription: { text: rule.title },
-            helpUri: docsPath(rule.id),
-            help: { text: `See ${docsPath(rule.id)} in the migration-chain repository.` },
+            helpUri: docsUrl(rule.id),
+            help: { text: `See ${docsUrl(rule.id)}` },
             defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
           })),
         },
@@ -78,4 +80,9 @@ export function lintSarif(r: ChainLintResult, cwd: string): unknown {
       ],
     }],
   };
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split(/\r?\n/)[0].trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }

@@ -85,6 +85,17 @@ describe('Alembic offline SQL (real Alembic)', function () {
     assert.ok(r.sql.endsWith(`${real(dir, ['downgrade', `${HEAD}:000000000000`, '--sql']).trim()}\n`), r.sql);
   });
 
+  it('downgrade -1 names the revision it resolves to (header and Alembic run), not "-1"', async () => {
+    const dir = copyBackend();
+    const chain = await loadChain(path.join(dir, 'alembic', 'versions'));
+    const parent = chain.graph.get(HEAD)!.downRevisions[0];
+    const r = await alembicSql(offline(dir), { chain, direction: 'down', target: '-1', from: [HEAD] });
+    assert.equal(r.failures.length, 0);
+    assert.match(r.sql.split('\n')[0], new RegExp(`downgrade ${HEAD} -> ${parent}$`));
+    assert.doesNotMatch(r.sql, /-> -1/);
+    assert.ok(r.sql.endsWith(`${real(dir, ['downgrade', `${HEAD}:${parent}`, '--sql']).trim()}\n`), r.sql);
+  });
+
   it('the risk scan reads the printed SQL: what a downgrade drops, on its def downgrade line', async () => {
     const dir = copyBackend();
     const chain = await loadChain(path.join(dir, 'alembic', 'versions'));

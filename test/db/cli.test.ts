@@ -142,13 +142,13 @@ describe('cli end to end (seed chain)', function () {
       fs.writeFileSync(path.join(cwd, '.env'), `# test\nDATABASE_URL=${url}\n`);
       const fromFile = await cli(['current', '--debug', '--dir', SEED_DIR], { cwd });
       expectExit(['current'], fromFile, 0);
-      assert.match(fromFile.stderr, new RegExp(`database URL from DATABASE_URL in ${path.join(cwd, '.env').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(fromFile.stderr, /database URL from DATABASE_URL from \.env line 2/);
 
       const broken = new URL(url);
       broken.pathname = '/no_such_database_here';
       const fromEnv = await cli(['current', '--debug', '--dir', SEED_DIR], { cwd, env: { DATABASE_URL: broken.toString() } });
       assert.equal(fromEnv.code, 4, 'DATABASE_URL wins over .env');
-      assert.match(fromEnv.stderr, /database URL from the DATABASE_URL environment variable/);
+      assert.match(fromEnv.stderr, /database URL from the environment variable DATABASE_URL/);
 
       const fromFlag = await cli(['current', '--dir', SEED_DIR, '--url', url], { cwd, env: { DATABASE_URL: broken.toString() } });
       expectExit(['current', '--url'], fromFlag, 0);

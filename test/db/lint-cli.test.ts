@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
-import { describeRun, runCli } from '../reliability/support/cli';
+import { describeRun, REPO_ROOT, runCli } from '../reliability/support/cli';
 import { assertNoSecret } from '../reliability/support/failure-output';
 
 function revision(dir: string, id: string, parent: string | null, upgrade: string): void {
@@ -52,7 +52,31 @@ describe('cli lint (real database)', function () {
     assert.match(r.stdout, /bbbbbbbbbbb2_step\.sql:7:1: info: CREATE INDEX takes SHARE on public\.tiny.*~40 rows/);
     assert.doesNotMatch(r.stdout, /notes_body_idx|public\.notes/, 'a table created in the same run is not at risk');
     assert.doesNotMatch(r.stdout, /aaaaaaaaaaa1/, 'applied revisions are not linted');
-    assert.match(r.stdout, /lint: 1 revision, 4 statements, 0 errors, 1 warning, 1 note; PostgreSQL \d+ \(database\)/);
+    assert.match(r.stdout, /lint: 1 revision, 4 statements, 0 errors, 1 warning, 1 info; PostgreSQL \d+ \(database\)/);
+  });
+
+  it('text: each finding shows its statement\'s first line, a docs link that resolves, and one severity word', async () => {
+    const r = await lint(['--pending']);
+    const lines = r.stdout.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    assert.equal(lines[at(/step\.sql:6:1: warning:/) + 1], '    CREATE INDEX accounts_email_idx ON accounts (email)');
+    assert.equal(lines[at(/step\.sql:7:1: info:/) + 1], '    CREATE INDEX tiny_id_idx ON tiny (id)');
+    const see = lines.filter((l) => /^ {4}see /.test(l));
+    assert.equal(see.length, 2);
+    for (const l of see) {
+      const m = /see https:\/\/github\.com\/migration-chain\/migration-chain\/blob\/main\/(docs\/lint\/[\w-]+\.md)/.exec(l);
+      assert.ok(m, `an absolute docs URL: ${l}`);
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, m[1])), `${m[1]} exists in the published repository`);
+    }
+    // One vocabulary: the word on each finding is the word the summary counts.
+    for (const word of ['error', 'warning', 'info']) assert.match(r.stdout, new RegExp(`\\d+ ${word}`));
+    assert.doesNotMatch(r.stdout, /\bnotes?\b(?!_)/);
+  });
+
+  it('an unreachable --url is said to be unreachable, with its host, not "no database URL"', async () => {
+    const r = await runCli(['lint', '--dir', dir, '--url', 'postgresql://u:pw@127.0.0.1:1/nowhere'], { env: { DATABASE_URL: '' } });
+    assert.match(r.stderr, /database on 127\.0\.0\.1 is unreachable/);
+    assert.doesNotMatch(r.stderr, /No database URL configured/);
   });
 
   it('writes SARIF 2.1.0 with one result per finding and the rule table', async () => {
@@ -64,6 +88,10 @@ describe('cli lint (real database)', function () {
     assert.deepEqual(run.results.map((x) => [x.ruleId, x.level, x.locations[0].physicalLocation.region.startLine]),
       [['require-concurrent-index', 'warning', 6], ['require-concurrent-index', 'note', 7]]);
     assert.match(run.results[0].locations[0].physicalLocation.artifactLocation.uri, /bbbbbbbbbbb2_step\.sql$/);
+    for (const rule of run.tool.driver.rules as { id: string; helpUri: string }[]) {
+      assert.equal(rule.helpUri, `https://github.com/migration-chain/migration-chain/blob/main/docs/lint/${rule.id}.md`);
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, 'docs', 'lint', `${rule.id}.md`)), rule.id);
+    }
   });
 
   it('exits 10 when a finding is an error (unknown size: no database) and 2 on a bad format', async () => {

@@ -9,7 +9,7 @@ import { emptyFacts, newTableFacts, type DatabaseFacts } from '../../src/core/li
 import { lint } from '../../src/core/lint/lint';
 import type { LintStatement } from '../../src/core/lint/model';
 import { clearParseCache, loadPgParser, type PgParser } from '../../src/core/lint/parser';
-import { LINT_RULES, docsPath } from '../../src/core/lint/rules';
+import { LINT_RULES, PROJECT_DOCS_BASE, docsPath, docsUrl } from '../../src/core/lint/rules';
 import { statementsFromSql } from '../../src/core/lint/sources';
 import { readSuppressions } from '../../src/core/lint/suppressions';
 
@@ -58,7 +58,14 @@ describe('lint: parses kept per statement text', () => {
 describe('lint rules: registry', () => {
   it('has unique ids and a docs page per rule with why, safe pattern and PostgreSQL links', () => {
     assert.equal(new Set(LINT_RULES.map((r) => r.id)).size, LINT_RULES.length);
-    for (const rule of LINT_RULES) {
+    it('links the published docs of this repository (package.json repository), not a path in the user\'s project', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
+    const repo = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    assert.equal(PROJECT_DOCS_BASE, `${repo}/blob/main/`);
+    for (const rule of LINT_RULES) assert.equal(docsUrl(rule.id), `${repo}/blob/main/docs/lint/${rule.id}.md`);
+  });
+
+  for (const rule of LINT_RULES) {
       const page = fs.readFileSync(path.join(ROOT, docsPath(rule.id)), 'utf8');
       assert.match(page, /## Why it is risky/, rule.id);
       assert.match(page, /## The safe pattern/, rule.id);

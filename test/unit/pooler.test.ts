@@ -50,7 +50,7 @@ describe('connection poolers', () => {
     assert.equal(resolveDirectUrl({ env: { MIGRATION_CHAIN_DIRECT_URL: 'postgres://e@db/app' }, envFiles })?.url, 'postgres://e@db/app');
     assert.equal(resolveDirectUrl({ flag: 'postgres://f@db/app', env: { MIGRATION_CHAIN_DIRECT_URL: 'postgres://e@db/app' }, envFiles })?.url, 'postgres://f@db/app');
     assert.equal(resolveDirectUrl({ env: { DATABASE_URL: 'postgres://pooled@db/app' }, envFiles }), undefined);
-    assert.throws(() => resolveDirectUrl({ flag: ' ', env: {}, envFiles }), /--direct-url is empty/);
+    assert.equal(resolveDirectUrl({ env: {}, envFiles, readFile: () => 'MIGRATION_CHAIN_DIRECT_URL=postgres://d@db/app\n' })?.url, 'postgres://d@db/app');
   });
 });
 

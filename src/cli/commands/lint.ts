@@ -20,7 +20,7 @@ export const lint: Command = async (ctx) => {
   const runtimeLockTimeoutMs = url && !ctx.core().parseDatabaseUrl(url).isLocal ? ctx.core().DEFAULT_STATEMENT_LOCK_TIMEOUT_MS : 0;
   const target = { ...(url ? { url } : {}), ...(ctx.options.pgVersion !== undefined ? { serverMajor: ctx.options.pgVersion } : {}), runtimeLockTimeoutMs };
   const facts = await readFacts(ctx, api, target);
-  const revisions = await scope(ctx, chain, facts.versionSource === 'database' ? url : undefined);
+  const revisions = await scope(ctx, chain, url, facts.versionSource === 'database');
   const result = await api.lintRevisions(chain, revisions, facts, await offlineAlembic(ctx, url));
   if (ctx.options.pgVersion !== undefined && facts.serverMajor !== ctx.options.pgVersion && facts.versionSource === 'database') {
     ctx.logger.warn(`--pg-version ${ctx.options.pgVersion} ignored: the database runs PostgreSQL ${facts.serverMajor}.`);
@@ -61,16 +61,19 @@ async function readFacts(ctx: CommandContext, api: LintApi, target: { url?: stri
   }
 }
 
-async function scope(ctx: CommandContext, chain: Chain, url: string | undefined): Promise<string[]> {
+async function scope(ctx: CommandContext, chain: Chain, url: string | undefined, reachable: boolean): Promise<string[]> {
   const graph = chain.graph;
   if (ctx.options.since !== undefined) {
     const from = graph.resolve(ctx.options.since, []).revisions;
     return graph.upgradePlan(from, graph.heads);
   }
-  if (url) {
+  if (url && reachable) {
     const status = await ctx.core().getStatus(chain, { url });
     return graph.upgradePlan(status.heads, graph.heads);
   }
-  ctx.logger.info('No database URL configured: linting every revision (use --since REV to lint only new ones).');
+  // A URL that does not answer is not "no URL": say which database, by host, was unreachable.
+  ctx.logger.info(url
+    ? `The database on ${ctx.core().parseDatabaseUrl(url).host} is unreachable: linting every revision (use --since REV to lint only new ones).`
+    : 'No database URL configured: linting every revision (use --since REV to lint only new ones).');
   return graph.upgradePlan([], graph.heads);
 }

@@ -32,9 +32,11 @@ export async function alembicSql(o: OfflineAlembic, options: AlembicSqlOptions):
   const from = [...options.from].sort();
   const resolved = chain.graph.resolve(target, from).revisions;
   const revisions = direction === 'up' ? chain.graph.upgradePlan(from, resolved) : chain.graph.downgradePlan(from, resolved);
-  const header = `-- Alembic offline SQL (${o.command.source}): ${direction === 'up' ? 'upgrade' : 'downgrade'} ${from.join(', ') || '<base>'} -> ${target}\n`;
+  // A relative target (-1, +2) is named by the revision it resolves to, in the header and for Alembic.
+  const named = /^[+-]\d+$/.test(target.trim()) && resolved.length <= 1 ? (resolved[0] ?? 'base') : target;
+  const header = `-- Alembic offline SQL (${o.command.source}): ${direction === 'up' ? 'upgrade' : 'downgrade'} ${from.join(', ') || '<base>'} -> ${named === 'base' ? '<base>' : named}\n`;
   if (revisions.length === 0) return { sql: `${header}-- Nothing to do.\n`, failures: [] };
-  const script = await offlineScript(o, chain, direction, from, target, revisions, readText);
+  const script = await offlineScript(o, chain, direction, from, named, revisions, readText);
   return { sql: `${header}\n${script.sql}`, failures: script.failures, ...(script.failures.length ? { error: new AlembicOfflineError(script.failures) } : {}) };
 }
 

@@ -85,6 +85,17 @@ export function resolveDatabaseUrl(src: UrlSources): ResolvedUrl | undefined {
   return undefined;
 }
 
+/** The variable naming a direct (session) URL for runs, as in the environment or .env; like Prisma's `directUrl`. */
+export const DIRECT_URL_VARIABLE = 'MIGRATION_CHAIN_DIRECT_URL';
+
+/**
+ * The URL runs use when the database URL is a pooler's: --direct-url, then $MIGRATION_CHAIN_DIRECT_URL,
+ * then MIGRATION_CHAIN_DIRECT_URL in the .env files. Undefined when none is set (runs use the database URL).
+ */
+export function resolveDirectUrl(src: Pick<UrlSources, 'flag' | 'env' | 'envFiles' | 'readFile' | 'shownRelativeTo'>): ResolvedUrl | undefined {
+  return resolveDatabaseUrl({ ...src, variable: DIRECT_URL_VARIABLE });
+}
+
 /**
  * `variable` from the first of `files` that sets it (non-empty), read as python-dotenv reads it.
  * A `${NAME}` in its line that nothing set is an UnsetUrlReferenceError naming file and line.
@@ -156,19 +167,4 @@ export function postgresUrlFromSqlalchemy(value: string | undefined): string | u
   const url = nonEmptyUrl(value);
   const m = url && /^(postgres(?:ql)?)(?:\+[\w.]+)?(:\/\/.*)$/is.exec(url);
   return m ? `${m[1]}${m[2]}` : undefined;
-}
-
-/** The variable naming a direct (session) URL for runs, like Prisma's `directUrl`. */
-export const DIRECT_URL_VARIABLE = 'MIGRATION_CHAIN_DIRECT_URL';
-
-/**
- * The URL runs use when the database URL is a pooler's: the flag (--direct-url), then
- * MIGRATION_CHAIN_DIRECT_URL in the environment, then in the `.env` files; no alembic.ini fallback.
- * Undefined when none is set: runs then use the database URL.
- */
-export function resolveDirectUrl(src: { flag?: string; env: NodeJS.ProcessEnv; envFiles?: readonly string[]; shownRelativeTo?: string }): ResolvedUrl | undefined {
-  if (src.flag !== undefined && !src.flag.trim()) {
-    throw new MigrationChainError('usage', '--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
-  }
-  return resolveDatabaseUrl({ ...src, variable: DIRECT_URL_VARIABLE });
 }

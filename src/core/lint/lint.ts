@@ -6,7 +6,7 @@ import { statementEffect } from './effects';
 import { cloneFacts, effectiveMajor, type DatabaseFacts } from './facts';
 import type { AnalysedStatement, LintFinding, LintProblem, LintReport, LintStatement, Suppression } from './model';
 import type { PgParser } from './parser';
-import { LINT_RULES, RULES_BY_ID, docsPath } from './rules';
+import { LINT_RULES, RULES_BY_ID, docsUrl } from './rules';
 import type { LintRule, LintSeverity, RuleHit } from './rules/rule';
 
 export interface LintInput {
@@ -85,7 +85,7 @@ function toFinding(rule: LintRule, hit: RuleHit, s: LintStatement, endLine: numb
     statement: shorten(s.sql),
     ...(hit.relation ? { relation: hit.relation } : {}),
     ...(table ? { rows: Math.max(table.rows, 0), bytes: table.bytes } : {}),
-    docs: docsPath(rule.id),
+    docs: docsUrl(rule.id),
     ...(hit.fix ? { fix: hit.fix } : {}),
   };
 }

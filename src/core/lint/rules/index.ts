@@ -32,3 +32,15 @@ export const RULES_BY_ID: ReadonlyMap<string, LintRule> = new Map(LINT_RULES.map
 export function docsPath(id: string): string {
   return `docs/lint/${id}.md`;
 }
+
+/**
+ * Where a person reading the CLI's output or a SARIF report finds the rule's page: the project's
+ * published docs (package.json `repository`; test/unit/lint-rules.test.ts keeps the two equal). A
+ * path like docs/lint/x.md would point into the user's own repository, where it does not exist.
+ * The editor links the copy shipped in the .vsix instead.
+ */
+export const PROJECT_DOCS_BASE = 'https://github.com/migration-chain/migration-chain/blob/main/';
+
+export function docsUrl(id: string): string {
+  return `${PROJECT_DOCS_BASE}${docsPath(id)}`;
+}
