@@ -1,5 +1,6 @@
 // A virtual environment with the newest Alembic and the drivers async and settings-based projects
-// use (asyncpg, psycopg2-binary, pydantic-settings), built with pip under the git-ignored
+// use (asyncpg with greenlet, psycopg2-binary, psycopg 3: SQLAlchemy 2.1's default for postgresql://,
+// pydantic-settings), built with pip under the git-ignored
 // .test-artifacts/ on first use. Idempotent: a marker file records the packages it was built with.
 // A machine where pip cannot install them fails the suite loudly with pip's output.
 import { execFileSync } from 'node:child_process';
@@ -7,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../reliability/support/cli';
 
-export const VENV_PACKAGES = ['alembic', 'sqlalchemy', 'asyncpg', 'psycopg2-binary', 'pydantic-settings'];
+export const VENV_PACKAGES = ['alembic', 'sqlalchemy[asyncio]', 'asyncpg', 'psycopg2-binary', 'psycopg[binary]', 'pydantic-settings'];
 
 export function testVenvPython(): string {
   const dir = path.join(REPO_ROOT, '.test-artifacts', 'venv-alembic');
