@@ -22,6 +22,7 @@ import { rehearse } from '../../src/core/reset/rehearsal';
 import { upgradeFleet } from '../../src/core/environments/fleet-run';
 import { UncheckedConnectionError, WrongDatabaseError } from '../../src/core/alembic/connect-guard';
 import { withSchemeOf } from '../../src/core/db/sqlalchemy-url';
+import { describeRun, runCli } from '../reliability/support/cli';
 
 type Feature = 'reset' | 'rehearsal' | 'stairway' | 'drift' | 'fleet member';
 const FEATURES: Feature[] = ['reset', 'rehearsal', 'stairway', 'drift', 'fleet member'];
@@ -208,6 +209,25 @@ describe('never the wrong database: the env.py corpus × every delegated Alembic
     assert.deepEqual(await fingerprint(s.real.url), realBefore);
     assert.deepEqual(await versionsOf(target), []);
   });
+
+  for (const [args, what] of [[['reset', '--yes', '--no-rehearsal'], 'reset'], [['test'], 'the stairway test']] as const) {
+    it(`the CLI's ${what} on a project whose alembic.ini names another database: refused, naming it; nothing "complete"`, async () => {
+      const s = await setup(STYLES[3]);
+      const target = await freshDatabaseUrl('envpy_cli');
+      await sql(target, 'CREATE TABLE junk (id int); INSERT INTO junk VALUES (1)');
+      const realBefore = await fingerprint(s.real.url);
+      const targetBefore = await fingerprint(target);
+      const r = await runCli([...args], { cwd: path.dirname(s.ini), timeoutMs: 240_000, env: { DATABASE_URL: withSchemeOf(target, 'postgresql://x'), MIGRATION_CHAIN_PROTECTED: '' } });
+      assert.notEqual(r.code, 0, describeRun([...args], r));
+      const output = r.stdout + r.stderr;
+      assert.match(output, new RegExp(`env\\.py connected to ${s.real.user}@[^ ]*:${s.real.port}/${s.real.database} \\(host [^,]+, port ${s.real.port}, database ${s.real.database}, user ${s.real.user}\\)`), describeRun([...args], r));
+      assert.match(output, /set_main_option\("sqlalchemy\.url"/, 'the fix for an alembic.ini URL');
+      assert.doesNotMatch(output, /Reset complete|not touched|reads this chain differently/);
+      assert.ok(!output.includes(server().password));
+      assert.deepEqual(await fingerprint(s.real.url), realBefore);
+      assert.deepEqual(await fingerprint(target), targetBefore);
+    });
+  }
 
   it('the password reaches env.py through the environment, never the command line', async () => {
     const s = await setup(STYLES[4]); // -x dbname

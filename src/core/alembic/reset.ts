@@ -170,5 +170,5 @@ function refusal(err: unknown, nothingDropped: string, hint: string): MigrationC
   const message = `Reset refused before dropping anything: ${(err as Error).message}\n${nothingDropped}`;
   const code = err instanceof MigrationChainError ? err.code : 'io';
   const inner = err instanceof MigrationChainError ? err.hint : undefined;
-  return new MigrationChainError(code, message, inner ? `${hint} (${inner})` : hint, { cause: err });
+  return new MigrationChainError(code, message, inner && inner !== hint ? `${hint} (${inner})` : hint, { cause: err });
 }
