@@ -4,6 +4,7 @@
 // over the file, which is dotenv's own rule and what Alembic's env.py scripts, Prisma and most
 // twelve-factor tools do. Each side has only some of these sources; it reads them in this order,
 // lazily, and stops at the first non-empty value. README "Which database" documents it.
+import { isPostgresUrl } from './sqlalchemy-url';
 import { readFileSync } from 'node:fs';
 
 export type UrlSourceId = 'flag' | 'secret' | 'setting' | 'environment' | 'env-file' | 'alembic-ini';
@@ -47,12 +48,11 @@ export function readDotenvFile(file: string): Record<string, string> {
 }
 
 /**
- * alembic.ini's sqlalchemy.url as a PostgreSQL URL: `postgresql+psycopg2://…` loses its driver part;
- * anything that is not PostgreSQL (Alembic's template placeholder `driver://user:pass@localhost/dbname`)
- * is no URL for us.
+ * alembic.ini's sqlalchemy.url as a PostgreSQL URL, driver kept (`postgresql+psycopg2://…`): our own
+ * connection drops it (sqlalchemy-url.ts), env.py gets it as written. Anything that is not PostgreSQL
+ * (Alembic's template placeholder `driver://user:pass@localhost/dbname`) is no URL for us.
  */
 export function postgresUrlFromSqlalchemy(value: string | undefined): string | undefined {
   const url = nonEmptyUrl(value);
-  const m = url && /^(postgres(?:ql)?)(?:\+[\w.]+)?(:\/\/.*)$/is.exec(url);
-  return m ? `${m[1]}${m[2]}` : undefined;
+  return url && isPostgresUrl(url) ? url.trim() : undefined;
 }
