@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
-import { alembicPython } from '../support/alembic';
+import { alembicFlavour, debianAlembicPython } from '../support/alembic';
 import { testVenvPython } from '../support/python-venv';
 import { fingerprint } from '../support/fingerprint';
 import { sql } from '../support/chains';
@@ -41,6 +41,15 @@ async function versionsOf(url: string, schema = 'public'): Promise<string[]> {
   return t[0].t ? (await sql<{ v: string }>(url, `SELECT version_num AS v FROM ${schema}.alembic_version ORDER BY 1`)).map((r) => r.v) : [];
 }
 
+/**
+ * Styles that need asyncpg or pydantic-settings always run the venv's newest Alembic; the others run
+ * the Alembic of this pass of `npm run test:alembic` (MC_ALEMBIC: Debian's 1.8.1, or the newest,
+ * from our venv, which also has psycopg 3, SQLAlchemy 2.1's default driver for postgresql://).
+ */
+function pythonFor(style: Pick<EnvPyStyle, 'python'>): string {
+  return style.python === 'venv' || alembicFlavour() === 'latest' ? testVenvPython() : debianAlembicPython();
+}
+
 interface Setup { style: EnvPyStyle; real: RealDb; ini: string; options: (url: string) => AlembicOptions }
 
 async function setup(style: EnvPyStyle): Promise<Setup> {
@@ -48,7 +57,7 @@ async function setup(style: EnvPyStyle): Promise<Setup> {
   const ini = writeProject(style, real);
   const project = alembicProject(ini);
   const chain = await loadChain(path.join(project.dir, 'migrations', 'versions'));
-  const python = style.python === 'venv' ? testVenvPython() : alembicPython();
+  const python = pythonFor(style);
   const options = (url: string): AlembicOptions => ({
     // SQLAlchemy ≥ 1.4 reads postgresql://, not the harness's postgres://.
     chain, project, url: withSchemeOf(url, `${style.scheme ?? 'postgresql'}://x`),
@@ -148,7 +157,7 @@ describe('never the wrong database: the env.py corpus × every delegated Alembic
   this.timeout(600_000);
   before(function () {
     this.timeout(900_000);
-    alembicPython();
+    pythonFor({ python: 'debian' });
     testVenvPython();
   });
   after(() => {
@@ -178,7 +187,7 @@ describe('never the wrong database: the env.py corpus × every delegated Alembic
     const before = await fingerprint(target);
     const realBefore = await fingerprint(s.real.url);
     const o = s.options(target);
-    const unchecked = { ...o, command: { argv: [alembicPython(), '-E', '-m', 'alembic'], source: 'python -E' } };
+    const unchecked = { ...o, command: { argv: [pythonFor(s.style), '-E', '-m', 'alembic'], source: 'python -E' } };
     await assert.rejects(alembicReset({ ...unchecked, rehearse: false, confirm: async () => true }), (err: unknown) => {
       assert.ok(err instanceof UncheckedConnectionError, String(err));
       assert.match((err as Error).message, /cannot prove that env\.py connects to/);
@@ -194,7 +203,7 @@ describe('never the wrong database: the env.py corpus × every delegated Alembic
     const s = await setup(STYLES[3]);
     const target = await freshDatabaseUrl('envpy_unchecked_up');
     const o = s.options(target);
-    const unchecked = { ...o, command: { argv: [alembicPython(), '-E', '-m', 'alembic'], source: 'python -E' } };
+    const unchecked = { ...o, command: { argv: [pythonFor(s.style), '-E', '-m', 'alembic'], source: 'python -E' } };
     await assert.rejects(alembicUpgrade({ ...unchecked, target: 'heads' }), /did not move .*env\.py worked on another database/s);
     assert.deepEqual(await versionsOf(target), []);
   });
@@ -204,7 +213,7 @@ describe('never the wrong database: the env.py corpus × every delegated Alembic
     const target = await freshDatabaseUrl('envpy_wrapper');
     const realBefore = await fingerprint(s.real.url);
     const o = s.options(target);
-    const wrapped = { ...o, command: { argv: ['/bin/sh', '-c', `exec "${alembicPython()}" -m alembic "$@"`, 'alembic'], source: 'sh wrapper' } };
+    const wrapped = { ...o, command: { argv: ['/bin/sh', '-c', `exec "${pythonFor(s.style)}" -m alembic "$@"`, 'alembic'], source: 'sh wrapper' } };
     await assert.rejects(alembicUpgrade({ ...wrapped, target: 'heads' }), (err: unknown) => { assertRefusal(err, s.real, 'wrapper'); return true; });
     assert.deepEqual(await fingerprint(s.real.url), realBefore);
     assert.deepEqual(await versionsOf(target), []);
@@ -217,7 +226,7 @@ describe('never the wrong database: the env.py corpus × every delegated Alembic
       await sql(target, 'CREATE TABLE junk (id int); INSERT INTO junk VALUES (1)');
       const realBefore = await fingerprint(s.real.url);
       const targetBefore = await fingerprint(target);
-      const r = await runCli([...args], { cwd: path.dirname(s.ini), timeoutMs: 240_000, env: { DATABASE_URL: withSchemeOf(target, 'postgresql://x'), MIGRATION_CHAIN_PROTECTED: '' } });
+      const r = await runCli([...args, '--alembic-command', `${pythonFor(s.style)} -m alembic`], { cwd: path.dirname(s.ini), timeoutMs: 240_000, env: { DATABASE_URL: withSchemeOf(target, 'postgresql://x'), MIGRATION_CHAIN_PROTECTED: '' } });
       assert.notEqual(r.code, 0, describeRun([...args], r));
       const output = r.stdout + r.stderr;
       assert.match(output, new RegExp(`env\\.py connected to ${s.real.user}@[^ ]*:${s.real.port}/${s.real.database} \\(host [^,]+, port ${s.real.port}, database ${s.real.database}, user ${s.real.user}\\)`), describeRun([...args], r));
