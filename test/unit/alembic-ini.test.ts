@@ -94,7 +94,8 @@ describe('alembic.ini reading (configparser rules)', () => {
 
   it('reads sqlalchemy.url (interpolated) and takes it as a PostgreSQL URL only', () => {
     assert.strictEqual(sqlalchemyUrlOf('[alembic]\nsqlalchemy.url = postgresql+psycopg2://u:p%%40@h/%(db)s\ndb = app\n', '/p/alembic.ini'), 'postgresql+psycopg2://u:p%40@h/app');
-    assert.strictEqual(postgresUrlFromSqlalchemy('postgresql+psycopg2://u:p@h/app'), 'postgresql://u:p@h/app');
+    // The driver is kept for env.py; our own connection drops it (db/sqlalchemy-url.ts).
+    assert.strictEqual(postgresUrlFromSqlalchemy('postgresql+psycopg2://u:p@h/app'), 'postgresql+psycopg2://u:p@h/app');
     assert.strictEqual(postgresUrlFromSqlalchemy('driver://user:pass@localhost/dbname'), undefined, 'Alembic\'s template placeholder');
     assert.strictEqual(postgresUrlFromSqlalchemy('sqlite:///x.db'), undefined);
   });

@@ -47,13 +47,18 @@ export const reset: Command = async (ctx) => {
     : await core.reset({ chain, url: url.url, ...runOptions(ctx), ...common });
   const report = result.verify;
   ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
-  ctx.output.result(result.guarantee.kind === 'all-or-nothing'
-    ? 'Reset complete (all-or-nothing: committed after verify passed).'
-    : result.rehearsal
-      ? `Reset complete (rehearsed on ${result.rehearsal.scratchDatabase}, dropped since).`
-      : 'Reset complete (not rehearsed).');
+  // "complete" only after a passing verify: a failed one says so instead (exit 6).
+  ctx.output.result(!report.ok
+    ? `Reset FAILED verify: ${info(result)}; the checks that failed are listed above.`
+    : result.guarantee.kind === 'all-or-nothing'
+      ? 'Reset complete (all-or-nothing: committed after verify passed).'
+      : `Reset complete (${info(result)}).`);
   return report.ok ? ExitCode.ok : ExitCode.verifyFailed;
 };
+
+function info(result: { rehearsal?: { scratchDatabase: string } }): string {
+  return result.rehearsal ? `rehearsed on ${result.rehearsal.scratchDatabase}, dropped since` : 'not rehearsed';
+}
 
 /** No CREATEDB: the reset cannot be rehearsed. Asked again in a terminal, even with --yes; scripts must say --no-rehearsal. */
 async function confirmUnrehearsed(ctx: CommandContext, info: ResetPreview): Promise<void> {

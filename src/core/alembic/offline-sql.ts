@@ -13,6 +13,11 @@ import { secretFormsOf } from '../secrets';
 import { splitSqlStatements } from '../sql/split';
 import { AlembicFailedError, displayCommand, runAlembicProcess } from './process';
 import { DEFAULT_ENV_VARIABLE, type AlembicOptions } from './run';
+import type { Client } from 'pg';
+import { connect, parseDatabaseUrl } from '../db/connection';
+import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, WrongDatabaseError, wrongDatabaseHint } from './connect-guard';
+import { earlyPythonLaunch } from './python-launch';
+import { envPyText, urlChannels, xUrlArguments } from './url-channels';
 
 /** How to start the project's Alembic; the URL is optional (offline mode needs only the dialect). */
 export type OfflineAlembic = Pick<AlembicOptions, 'project' | 'command' | 'envVariable' | 'signal' | 'logger'> & { url?: string };
@@ -117,18 +122,30 @@ export interface OfflineRun {
 /** One `alembic upgrade|downgrade RANGE --sql`: its stdout, and Alembic's reason when it stopped. */
 export async function offlineRun(o: OfflineAlembic, direction: Direction, range: string): Promise<OfflineRun> {
   const verb = direction === 'up' ? 'upgrade' : 'downgrade';
-  const argv = [...o.command.argv, '-c', o.project.iniFile, verb, range, '--sql'];
+  const url = o.url || undefined;
+  const alembicArgs = ['-c', o.project.iniFile, ...(url ? xUrlArguments(url) : []), verb, range, '--sql'];
+  const argv = [...o.command.argv, ...alembicArgs];
   const command = `alembic ${verb} ${range} --sql`;
   const stdout: string[] = [];
   o.logger?.debug(`▶ ${displayCommand(argv)}  (in ${o.project.dir}; Alembic from ${o.command.source})`);
+  // Offline mode needs no connection; an env.py that opens one anyway must open it to the database
+  // named (connect-guard.ts): the sentinel session connects while Python starts.
+  const key = newSentinelKey();
+  let own: Client | undefined;
+  // Offline SQL needs no reachable database: without the sentinel, any connection env.py opens is refused.
+  const gate = url ? (async () => { own = await connect(url, { applicationName: 'migration-chain (connection check)' }); await holdSentinel(own, key); })().catch(() => undefined) : undefined;
+  const envVariable = o.envVariable ?? DEFAULT_ENV_VARIABLE;
   try {
     const r = await runAlembicProcess({
       argv,
+      gate,
+      early: earlyPythonLaunch(o.command.argv, alembicArgs),
       cwd: o.project.dir,
-      env: o.url ? { [o.envVariable ?? DEFAULT_ENV_VARIABLE]: o.url } : {},
-      secrets: secretFormsOf(o.url, process.env),
+      env: url ? { ...urlChannels(url, envVariable), ...guardEnv(key) } : {},
+      secrets: secretFormsOf(url, process.env),
       onLine: (line, stream) => { if (stream === 'stdout') stdout.push(line); },
       signal: o.signal,
+      onWrongDatabase: url ? (reached) => new WrongDatabaseError(parseDatabaseUrl(url), reached, command, wrongDatabaseHint(envPyText(o.project), envVariable)) : undefined,
     });
     o.logger?.debug(`✔ ${command} (${(r.durationMs / 1000).toFixed(2)} s)`);
     return { command, stdout: r.stdout };
@@ -139,6 +156,8 @@ export async function offlineRun(o: OfflineAlembic, direction: Direction, range:
     const reason = err.detail.trim().split('\n').at(-1)?.trim() || err.how;
     o.logger?.debug(`✘ ${command} stopped: ${reason}`);
     return { command, stdout: stdout.join('\n'), failure: reason };
+  } finally {
+    if (own) { const c = own; void releaseSentinel(c, key).finally(() => c.end().catch(() => {})); }
   }
 }
 

@@ -7,7 +7,13 @@ import type { Direction } from '../chain/model';
 import { findRiskyInPrintedSql, type RiskyStatement } from '../sql/risky';
 import type { Logger } from '../log';
 import { offlineRevisionSql, offlineScript, pyFunction, AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './offline-sql';
-import { alembic, type AlembicProcessOptions } from './run';
+import { alembic, DEFAULT_ENV_VARIABLE, type AlembicProcessOptions } from './run';
+import { withConnection } from '../db/connection';
+import { bookkeeping } from '../db/bookkeeping';
+import { readHeads } from '../db/version-table';
+import { MigrationChainError } from '../errors';
+import { wrongDatabaseHint } from './connect-guard';
+import { envPyText } from './url-channels';
 
 const readText = (file: string) => readFile(file, 'utf8');
 
@@ -67,9 +73,21 @@ function downTarget(chain: Chain, revisions: readonly string[], target: string):
   return last?.downRevisions[0] ?? 'base';
 }
 
-/** Builds the drift check's scratch database with the project's Alembic: `alembic upgrade HEAD` per recorded head. */
+/**
+ * Builds the drift check's scratch database with the project's Alembic: `alembic upgrade HEAD` per
+ * recorded head. Each run is guarded (connect-guard.ts); when the command could not load the guard,
+ * the scratch database's version table must show the heads afterwards, or env.py worked elsewhere.
+ */
 export function alembicScratchBuilder(o: Omit<AlembicProcessOptions, 'url' | 'logger'>): (scratchUrl: string, heads: readonly string[], logger: Logger) => Promise<void> {
   return async (scratchUrl, heads, logger) => {
-    for (const head of heads) await alembic({ ...o, url: scratchUrl, logger }, ['upgrade', head]);
+    let unchecked = false;
+    for (const head of heads) unchecked = !(await alembic({ ...o, url: scratchUrl, logger }, ['upgrade', head])).guard.armed || unchecked;
+    if (!unchecked || heads.length === 0) return;
+    const recorded = await withConnection(scratchUrl, { applicationName: 'migration-chain (drift)' }, (c) => readHeads(c, bookkeeping({})));
+    if (recorded.length === 0) {
+      throw new MigrationChainError('connection',
+        `alembic upgrade ${heads.join(', ')} finished, but the scratch database's version table is empty: env.py worked on another database (the connection could not be checked beforehand).`,
+        wrongDatabaseHint(envPyText(o.project), o.envVariable ?? DEFAULT_ENV_VARIABLE));
+    }
   };
 }

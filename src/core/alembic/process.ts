@@ -4,6 +4,7 @@
 // The child runs under the supervisor (supervisor.ts), so it cannot outlive this process.
 import { spawn } from 'node:child_process';
 import { CancelledError, MigrationChainError } from '../errors';
+import { parseGuardLine, type ReachedDatabase } from './connect-guard';
 import { SUPERVISOR_SOURCE, type SupervisorReport } from './supervisor';
 import { PERL_SUPERVISOR_SOURCE, perlForSupervisor } from './supervisor-perl';
 
@@ -33,12 +34,26 @@ export interface AlembicProcessOptions {
   early?: readonly string[];
   /** Which supervisor (default: Perl where there is one, it starts in ~2 ms; else Node). Tests run both. */
   supervisor?: 'perl' | 'node';
+  /**
+   * The connection guard stopped the child at a connection to another database (connect-guard.ts):
+   * the run rejects with this error instead of Alembic's exit.
+   */
+  onWrongDatabase?: (reached: ReachedDatabase) => Error;
+}
+
+/** What the child's connection guard reported (connect-guard.ts); its lines never reach the output. */
+export interface GuardOutcome {
+  /** The listener was in place: every connection env.py opened was checked. */
+  armed: boolean;
+  /** A connection reached the intended database (the first such, as the server named it). */
+  proven?: ReachedDatabase;
 }
 
 export interface AlembicProcessResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  guard: GuardOutcome;
 }
 
 export const DEFAULT_GRACE_MS = 5000;
@@ -75,16 +90,33 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
     if (supervisor.pid !== undefined) options.onStart?.(supervisor.pid);
     const out = { stdout: '', stderr: '' };
     const pending = { stdout: '', stderr: '' };
+    const guard: GuardOutcome = { armed: false };
+    let refused: ReachedDatabase | undefined;
+    // The guard writes "\n" before its line: that empty line is its, not the child's.
+    let skipEmpty = false;
     const emit = (stream: 'stdout' | 'stderr', chunk: string, flush: boolean) => {
       const text = pending[stream] + chunk;
       const lines = text.split(/\r?\n/);
       pending[stream] = flush ? '' : lines.pop() ?? '';
       for (const raw of lines) {
         if (raw === '' && flush) continue;
-        const line = redact(raw, options.secrets);
-        out[stream] += `${line}\n`;
-        options.onLine?.(line, stream);
+        const report = stream === 'stderr' ? parseGuardLine(raw) : undefined;
+        if (report) {
+          skipEmpty = false;
+          if (report.kind === 'armed') guard.armed = true;
+          else if (report.kind === 'proven') guard.proven ??= report.reached;
+          else refused ??= report.reached;
+          continue;
+        }
+        if (stream === 'stderr' && raw === '' && !skipEmpty) { skipEmpty = true; continue; }
+        if (stream === 'stderr' && skipEmpty) { skipEmpty = false; emitLine('stderr', ''); }
+        emitLine(stream, raw);
       }
+    };
+    const emitLine = (stream: 'stdout' | 'stderr', raw: string) => {
+      const line = redact(raw, options.secrets);
+      out[stream] += `${line}\n`;
+      options.onLine?.(line, stream);
     };
     supervisor.stdout.setEncoding('utf8').on('data', (c: string) => emit('stdout', c, false));
     supervisor.stderr.setEncoding('utf8').on('data', (c: string) => emit('stderr', c, false));
@@ -119,8 +151,10 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
       if (termTimer) clearTimeout(termTimer);
       emit('stdout', '', true);
       emit('stderr', '', true);
+      if (skipEmpty) emitLine('stderr', '');
       const durationMs = performance.now() - started;
       if (gateError !== undefined) { reject(gateError); return; }
+      if (refused && options.onWrongDatabase) { reject(options.onWrongDatabase(refused)); return; }
       const report = parseReport(reportText);
       if (report?.kind === 'spawn-error') {
         reject(report.code === 'ENOENT'
@@ -131,7 +165,7 @@ export function runAlembicProcess(options: AlembicProcessOptions): Promise<Alemb
       }
       if (options.signal?.aborted) { reject(new CancelledError()); return; }
       const exitCode = report?.kind === 'exit' ? report.code : code;
-      if (exitCode === 0) { resolve({ ...out, durationMs }); return; }
+      if (exitCode === 0) { resolve({ ...out, durationMs, guard }); return; }
       const how = report?.kind === 'exit' && report.signal ? `signal ${report.signal}` : `exit code ${exitCode ?? code}`;
       reject(new AlembicFailedError(shown, how, durationMs, lastLines(out.stderr || out.stdout)));
     });

@@ -7,7 +7,9 @@
 // scratch database of the same server (Alembic runs in its own connection, so the real reset cannot
 // be one transaction of ours). Only then, under the migration lock, schema public is dropped and
 // recreated and `alembic upgrade heads` rebuilds it. Verify runs last. A failed check or rehearsal
-// leaves the database untouched and says what to fix.
+// leaves the database untouched and says what to fix. Every Alembic run here is guarded
+// (connect-guard.ts): the preflight's `alembic current` must prove that env.py reaches this database,
+// the rehearsal's that it reaches the scratch one, so "not touched" is checked, not assumed.
 import { DEFAULT_SCHEMA, type TableRowCount } from '../db/catalog';
 import { describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
 import { canCreateDatabases } from '../db/scratch-database';
@@ -22,6 +24,8 @@ import {
 import { verify, type VerifyReport } from '../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './run';
 import { refuseThroughPooler } from '../run/pooler-safety';
+import { UncheckedConnectionError, WrongDatabaseError } from './connect-guard';
+import { displayCommand } from './process';
 
 export interface AlembicResetOptions extends AlembicOptions {
   /** Shown what will be destroyed and the guarantee; must resolve true, else ConfirmationError and nothing changes. */
@@ -62,12 +66,18 @@ export async function alembicReset(options: AlembicResetOptions): Promise<Alembi
   const info = await timedStep(log, 'Read current tables', () => describeDatabase(options));
   // 3. Alembic starts and agrees with our reading of the chain.
   await timedStep(log, 'Preflight: alembic heads', () => checkHeads(options, nothingDropped));
-  // 4. env.py runs against this database (imports, URL variable, driver).
-  await timedStep(log, 'Preflight: alembic current (runs env.py)', async () => {
+  // 4. env.py runs against this database (imports, URL variable, driver), and it is this database
+  //    that env.py reached: the connection guard proves it (connect-guard.ts) or the reset stops here.
+  await timedStep(log, 'Preflight: alembic current (runs env.py, proves which database it reaches)', async () => {
+    let result;
     try {
-      await alembic(options, ['current']);
+      result = await alembic(options, ['current']);
     } catch (err) {
-      throw refusal(err, nothingDropped, 'env.py could not run against this database; fix it (the traceback is above) and try again.');
+      throw refusal(err, nothingDropped, err instanceof WrongDatabaseError ? (err.hint ?? '') : 'env.py could not run against this database; fix it (the traceback is above) and try again.');
+    }
+    if (!result.guard.proven) {
+      throw new UncheckedConnectionError(target, displayCommand(options.command.argv),
+        `A reset drops every table first, so it needs that proof. ${nothingDropped}`);
     }
   });
 
@@ -163,5 +173,5 @@ function refusal(err: unknown, nothingDropped: string, hint: string): MigrationC
   const message = `Reset refused before dropping anything: ${(err as Error).message}\n${nothingDropped}`;
   const code = err instanceof MigrationChainError ? err.code : 'io';
   const inner = err instanceof MigrationChainError ? err.hint : undefined;
-  return new MigrationChainError(code, message, inner ? `${hint} (${inner})` : hint, { cause: err });
+  return new MigrationChainError(code, message, inner && inner !== hint ? `${hint} (${inner})` : hint, { cause: err });
 }

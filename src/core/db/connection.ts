@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import type { Client, ClientConfig } from 'pg';
 import { ConnectionError, MigrationChainError } from '../errors';
 import { quoteIdent } from './identifiers';
+import { isPostgresUrl, withoutDriver } from './sqlalchemy-url';
 
 export interface DatabaseTarget {
   host: string;
@@ -36,14 +37,14 @@ function parseRaw(url: string): ParsedUrl {
   if (typeof url !== 'string' || url.trim() === '') {
     throw new MigrationChainError('usage', 'No database URL given.', 'Pass --url, set DATABASE_URL, or put DATABASE_URL in a .env file.');
   }
-  if (!/^postgres(ql)?:\/\//i.test(url.trim())) {
-    throw new MigrationChainError('usage', 'The database URL must start with postgres:// or postgresql://.',
-      'Example: postgres://user:password@localhost:5432/mydb');
+  if (!isPostgresUrl(url)) {
+    throw new MigrationChainError('usage', 'The database URL must start with postgres:// or postgresql:// (a SQLAlchemy driver such as postgresql+asyncpg:// is fine).',
+      'Example: postgresql://user:password@localhost:5432/mydb');
   }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is required on first connection, never at module load (layering test)
     const { parse } = require('pg-connection-string') as typeof import('pg-connection-string');
-    return parse(url.trim());
+    return parse(withoutDriver(url));
   } catch {
     // The parser's message may echo the URL, password included.
     throw new MigrationChainError('usage', 'The database URL could not be parsed.', 'Check it has the form postgres://user:password@host:5432/database.');
@@ -85,7 +86,8 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg is required on first connection, never at module load (layering test)
   const pg = require('pg') as typeof import('pg');
   const config: ClientConfig = {
-    connectionString: url.trim(),
+    // SQLAlchemy's `+driver` means nothing to pg (sqlalchemy-url.ts).
+    connectionString: withoutDriver(url),
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     application_name: options.applicationName ?? DEFAULT_APPLICATION_NAME,
   };
@@ -230,7 +232,7 @@ export function splitPassword(url: string): { url: string; password?: string } {
   const raw = parseRaw(url);
   let parsed: URL;
   try {
-    parsed = new URL(url.trim());
+    parsed = new URL(withoutDriver(url));
   } catch {
     throw new MigrationChainError('usage', 'The database URL could not be parsed.');
   }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { sqlalchemyUrlOf } from '../chain/alembic-ini';
 import { parseDotenv } from '../dotenv';
 import { MigrationChainError, UnsetUrlReferenceError } from '../errors';
+import { isPostgresUrl } from './sqlalchemy-url';
 
 export type UrlSourceId = 'flag' | 'secret' | 'setting' | 'environment' | 'env-file' | 'alembic-ini';
 
@@ -159,12 +160,11 @@ export function nonEmptyUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * alembic.ini's sqlalchemy.url as a PostgreSQL URL: `postgresql+psycopg2://…` loses its driver part;
- * anything that is not PostgreSQL (Alembic's template placeholder `driver://user:pass@localhost/dbname`)
- * is no URL for us.
+ * alembic.ini's sqlalchemy.url as a PostgreSQL URL, driver kept (`postgresql+psycopg2://…`): our own
+ * connection drops it (sqlalchemy-url.ts), env.py gets it as written. Anything that is not PostgreSQL
+ * (Alembic's template placeholder `driver://user:pass@localhost/dbname`) is no URL for us.
  */
 export function postgresUrlFromSqlalchemy(value: string | undefined): string | undefined {
   const url = nonEmptyUrl(value);
-  const m = url && /^(postgres(?:ql)?)(?:\+[\w.]+)?(:\/\/.*)$/is.exec(url);
-  return m ? `${m[1]}${m[2]}` : undefined;
+  return url && isPostgresUrl(url) ? url : undefined;
 }

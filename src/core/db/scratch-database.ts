@@ -69,7 +69,7 @@ export function scratchName(database: string, purpose: string): string {
   return prefix + suffix;
 }
 
-/** The same URL (user, password, host, options) pointing at another database. */
+/** The same URL (scheme and SQLAlchemy driver, user, password, host, options) pointing at another database. */
 export function urlForDatabase(url: string, database: string): string {
   const u = new URL(url.trim());
   u.pathname = `/${encodeURIComponent(database)}`;

@@ -181,7 +181,7 @@ function parseTenants(value: unknown, at: string, fail: Fail): TenantSet {
 /** A URL with credentials in a committed file is exactly what this file exists to prevent. */
 function rejectEmbeddedUrls(value: unknown, at: string, fail: Fail): void {
   if (typeof value === 'string') {
-    if (/postgres(ql)?:\/\/|password\s*=/i.test(value)) {
+    if (/postgres(ql)?(\+\w+)?:\/\/|password\s*=/i.test(value)) {
       fail(at, 'holds a database URL or password. Never store one in this committed file.',
         'Name where the URL comes from instead: { "from": "env" | "envFile" | "secret", "variable": "..." }.');
     }

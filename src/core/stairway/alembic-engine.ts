@@ -15,7 +15,9 @@ import { connect } from '../db/connection';
 import { bookkeeping } from '../db/bookkeeping';
 import { readHeads } from '../db/version-table';
 import { MigrationChainError } from '../errors';
-import { alembic, type AlembicProcessOptions } from '../alembic/run';
+import { alembic, DEFAULT_ENV_VARIABLE, type AlembicProcessOptions } from '../alembic/run';
+import { holdSentinel, newSentinelKey, wrongDatabaseHint } from '../alembic/connect-guard';
+import { envPyText } from '../alembic/url-channels';
 import type { StairwayEngine } from './driver';
 
 /** What the engine needs of an Alembic run; the URL, logger and signal are the stairway's. */
@@ -31,14 +33,20 @@ export function alembicEngine(options: AlembicEngineOptions): StairwayEngine {
     async open(scratchUrl, context) {
       const bk = bookkeeping(context);
       const client = await connect(scratchUrl, { applicationName: APPLICATION_NAME });
+      // This session holds each step's sentinel (connect-guard.ts): env.py must reach the scratch database.
+      const key = newSentinelKey();
+      await holdSentinel(client, key);
       const run = async (args: string[], m: Migration, expected: readonly string[]): Promise<void> => {
-        await alembic({ ...options, url: scratchUrl, logger: context.logger, signal: context.signal }, args);
+        const done = await alembic({ ...options, url: scratchUrl, logger: context.logger, signal: context.signal }, args, undefined, key);
         const recorded = await readHeads(client, bk);
         const want = [...expected].sort();
         if (recorded.join(' ') !== want.join(' ')) {
+          // With the guard armed, env.py provably worked here: the difference is in the reading of the chain.
           throw new MigrationChainError('unknown-revision',
             `alembic ${args.join(' ')} left ${bk.versionTable} at ${recorded.join(', ') || 'base'}, not at ${want.join(', ') || 'base'} as the chain says (${m.file}).`,
-            'Alembic reads this chain differently: compare `alembic heads` / `alembic history` with `migration-chain check`.');
+            done.guard.armed
+              ? 'Alembic reads this chain differently: compare `alembic heads` / `alembic history` with `migration-chain check`.'
+              : `The connection of env.py could not be checked (the Alembic command does not load Migration Chain's check), so env.py may have worked on another database. ${wrongDatabaseHint(envPyText(options.project), options.envVariable ?? DEFAULT_ENV_VARIABLE)}`);
         }
       };
       return {

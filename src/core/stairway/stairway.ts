@@ -6,6 +6,7 @@
 // steps and three catalog reads per revision. A step that leaves the database in an unknown state
 // (a failed re-upgrade, a non-transactional failure) rebuilds the scratch database up to where the
 // walk is, and the walk goes on.
+import { WrongDatabaseError } from '../alembic/connect-guard';
 import type { Chain } from '../chain/chain';
 import { canDowngrade } from '../chain/formats';
 import type { Migration } from '../chain/model';
@@ -136,6 +137,7 @@ class Walk {
     try {
       await this.current().upgrade(m, before, after);
     } catch (err) {
+      stopOnRefusal(err);
       this.log.error(`${m.revision} failed to upgrade: ${err instanceof Error ? err.message : String(err)}`);
       this.broken.set(m.revision, m.revision);
       if (!m.transactional) await this.rebuild(before);
@@ -159,6 +161,7 @@ class Walk {
     try {
       await this.current().upgrade(m, below, above);
     } catch (err) {
+      stopOnRefusal(err);
       failures.push(errorFailure('upgrade', m, err, `Upgrading to ${m.revision} failed`));
       this.broken.set(m.revision, m.revision);
       if (m.transactional) this.snapshot = beforeSnapshot;
@@ -182,6 +185,7 @@ class Walk {
     try {
       await this.current().downgrade(m, above, below);
     } catch (err) {
+      stopOnRefusal(err);
       failures.push(errorFailure('downgrade', m, err, `Downgrading ${m.revision} failed`));
       // A transactional downgrade was rolled back: the database is still at R.
       if (!m.transactional) await this.rebuild(above);
@@ -196,6 +200,7 @@ class Walk {
     try {
       await this.current().upgrade(m, below, above);
     } catch (err) {
+      stopOnRefusal(err);
       failures.push(errorFailure('re-upgrade', m, err, `Upgrading ${m.revision} again after its downgrade failed`));
       await this.rebuild(above);
       return this.finish(m, t0, failures, 'failed');
@@ -283,4 +288,9 @@ function mustGet(chain: Chain, revision: string): Migration {
   const m = chain.graph.get(revision);
   if (!m) throw new MigrationChainError('chain', `The walk names ${revision}, which the chain does not define.`);
   return m;
+}
+
+/** env.py reached another database (alembic/connect-guard.ts): no revision's fault, the whole test stops. */
+function stopOnRefusal(err: unknown): void {
+  if (err instanceof WrongDatabaseError) throw err;
 }
