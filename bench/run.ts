@@ -20,6 +20,7 @@ import { fleetFigures } from './groups/fleet';
 import { alembicHelperFigures } from './groups/alembic-helper';
 import { alembicProjectFigures } from './groups/alembic-projects';
 import { authoringFigures } from './groups/authoring';
+import { poolerFigures } from './groups/pooler';
 
 interface GroupSpec {
   group: number;
@@ -41,7 +42,8 @@ const GROUPS: GroupSpec[] = [
   { group: 10, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
   { group: 11, title: 'reading an Alembic project through Alembic (the helper)', run: alembicHelperFigures, needs: {} },
   { group: 12, title: 'Alembic projects: first paint of a .py chain, delegated upgrade', run: alembicProjectFigures, needs: { database: 'optional' } },
-  { group: 13, title: 'writing the next revision from the dev database', run: authoringFigures, needs: { database: 'required', cli: true } },
+  { group: 13, title: 'through PgBouncer: upgrade vs direct, start-up of 8 instances', run: poolerFigures, needs: { database: 'required', cli: true } },
+  { group: 14, title: 'writing the next revision from the dev database', run: authoringFigures, needs: { database: 'required', cli: true } },
 ];
 
 function selectedGroups(): GroupSpec[] {

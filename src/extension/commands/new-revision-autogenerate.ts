@@ -30,15 +30,15 @@ export const newRevisionAutogenerate: CommandFactory = (deps) => async (arg?: un
   });
   if (message === undefined) throw new MigrationChainError('cancelled', 'New Revision (Autogenerate) cancelled.');
   const settings = deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri));
-  const generated = await withCancellableProgress('alembic revision --autogenerate', (signal) =>
-    core().alembicAutogenerate(alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), message.trim()));
+  const generated = await withCancellableProgress('alembic revision --autogenerate', async (signal) =>
+    core().alembicAutogenerate(await alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), message.trim()));
   deps.log.info(`Alembic wrote ${generated.file}`);
   await deps.chains.refresh(snapshot.folder.uri);
   const fresh = deps.chains.snapshot(snapshot.folder.uri)?.chain;
   const migration = fresh?.migrations.find((m) => m.file === generated.file);
   await openUri(generated.file, migration?.revisionLine ?? 1);
   if (fresh && migration) {
-    const offline = offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url });
+    const offline = await offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url });
     const { sql } = await core().alembicSql(offline, { chain: fresh, direction: 'up', target: migration.revision, from: migration.downRevisions });
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
