@@ -10,7 +10,8 @@ import type { AlembicLocations } from '../core/chain/load';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';
-import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from './connection';
+import { describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from '../core/db/database-url';
+import { dotenvSearchPath } from '../core/dotenv';
 import { loadChainApi, loadCore } from './core';
 import type { CliIo, Output } from './output';
 
@@ -51,16 +52,21 @@ export function createContext(
   let chain: Promise<Chain> | undefined;
   let resolved: { value: ResolvedUrl | undefined } | undefined;
 
-  const urlInputs = { flag: args.options.url, env: io.env, cwd: io.cwd, alembicIni: args.options.config };
   const resolveUrl = (): ResolvedUrl | undefined => {
     if (!resolved) {
-      const value = resolveDatabaseUrl(urlInputs);
+      const flag = args.options.url;
+      if (flag !== undefined && !flag.trim()) throw new UsageError('--url is empty.', 'Pass a URL like postgres://user@localhost:5432/app.');
+      const alembicIni = path.resolve(io.cwd, args.options.config ?? 'alembic.ini');
+      // .env from the project folder (--config's, else the current one) up to the repository root,
+      // as env.py files read `../.env`: run from backend/, the root's .env is found.
+      const envFiles = dotenvSearchPath(args.options.config ? path.dirname(alembicIni) : io.cwd);
+      const value = resolveDatabaseUrl({ flag, env: io.env, envFiles, alembicIni, shownRelativeTo: io.cwd });
       // Registered before anything can print the URL or an error about it; alembic.ini's URL too,
       // which Alembic's own output may echo even when another source won.
       output.addSecrets(secretFormsOf(value?.url, io.env));
-      const iniUrl = readSqlalchemyUrlSync(path.resolve(io.cwd, urlInputs.alembicIni ?? 'alembic.ini'));
+      const iniUrl = readSqlalchemyUrlSync(alembicIni);
       if (iniUrl && iniUrl !== value?.url) output.addSecrets(secretFormsOf(iniUrl, {}));
-      if (value) logger.debug(`database URL from ${describeSource(value.source)}`);
+      if (value) logger.debug(`database URL from ${describeUrlSource(value.source, io.cwd)}`);
       resolved = { value };
     }
     return resolved.value;
@@ -91,14 +97,21 @@ export function createContext(
       return loaded;
     },
     databaseUrl() {
-      return resolveUrl() ?? requireDatabaseUrl(urlInputs);
+      const url = resolveUrl();
+      if (url) return url;
+      throw new UsageError(
+        'No database URL: --url is not given, DATABASE_URL is not set, no .env up to the repository root defines it and alembic.ini sets no postgresql sqlalchemy.url.',
+        'Pass --url postgres://user@host:5432/db, export DATABASE_URL, or add DATABASE_URL=... to .env.',
+      );
     },
     optionalDatabaseUrl: resolveUrl,
     runDatabaseUrl() {
-      const direct = resolveDirectUrl({ flag: args.options.directUrl, env: io.env, cwd: io.cwd });
+      // Like Prisma's directUrl: a session URL for runs when DATABASE_URL is a pooler's. Same sources
+      // and .env search as the database URL, under its own variable; no alembic.ini fallback.
+      const direct = resolveDirectUrl({ flag: args.options.directUrl, env: io.env, envFiles: dotenvSearchPath(io.cwd), shownRelativeTo: io.cwd });
       if (!direct) return ctx.databaseUrl();
       output.addSecrets(secretFormsOf(direct.url, io.env));
-      logger.debug(`run URL (direct) from ${describeSource(direct.source).replace('DATABASE_URL', 'MIGRATION_CHAIN_DIRECT_URL')}`);
+      logger.debug(`run URL (direct) from ${describeUrlSource(direct.source, io.cwd).replace('--url', '--direct-url')}`);
       return direct;
     },
   };

@@ -40,11 +40,12 @@ function compileWithCodeCache(file: string, sha256: string): ModuleWrapper | und
       // first run with this bundle and this Node
     }
     const source = fs.readFileSync(file, 'utf8').replace(/^#!/, '//');
-    const importer = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    // No importModuleDynamically: on Node 20 it is experimental (a warning printed into the first
+    // prompt) and lost when the code cache is used; the bundle's one import() (an .mjs migration)
+    // goes through lendDynamicImport's instead, and the prompt requires readline.
     const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
       filename: file,
       cachedData: cached,
-      ...(importer === undefined ? {} : { importModuleDynamically: importer }),
     });
     if (cacheFile && (!cached || script.cachedDataRejected)) {
       // Written at exit: the cache then also holds the functions this command compiled lazily.
@@ -71,6 +72,16 @@ function writeCache(cacheFile: string, data: () => Buffer): void {
   }
 }
 
+/**
+ * An import() compiled here, in a module Node loaded itself (its callback is Node's loader), for the
+ * bundle's ESM migrations (core/run/js-module.ts reads it under this symbol).
+ */
+function lendDynamicImport(): void {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant body: esbuild would turn a plain import() into require()
+  const importer = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+  (globalThis as Record<symbol, unknown>)[Symbol.for('migration-chain.dynamic-import')] = importer;
+}
+
 /* eslint-disable @typescript-eslint/no-require-imports -- the launcher's job is to require the bundle it was built with */
 function load(): CliMain {
   const bundle = typeof MIGRATION_CHAIN_MAIN === 'undefined' ? undefined : MIGRATION_CHAIN_MAIN;
@@ -84,6 +95,7 @@ function load(): CliMain {
   }
   const wrapper = compileWithCodeCache(file, bundle.sha256);
   if (!wrapper) return require(file) as CliMain;
+  lendDynamicImport();
   const mod = { exports: {} as CliMain, filename: file, id: file, loaded: false };
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   return mod.exports;

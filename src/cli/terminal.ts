@@ -14,8 +14,11 @@ export function processIo(): CliIo {
 }
 
 async function ask(question: string): Promise<string> {
-  // Loaded on demand: only reset and downgrade in a terminal ever ask.
-  const readline = await import('node:readline');
+  // Loaded on demand (only a confirmation in a terminal asks) with require, never import(): the
+  // launcher compiles the bundle with vm.Script, where Node 20 has no dynamic-import callback once
+  // the code cache is used ("A dynamic import callback was not specified").
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a dynamic import() fails under the code-cached launcher
+  const readline = require('node:readline') as typeof import('node:readline');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   try {
     return await new Promise<string>((resolve, reject) => {

@@ -186,3 +186,16 @@ export class ConfirmationError extends MigrationChainError {
     super('confirmation', message, hint);
   }
 }
+
+/**
+ * A `${NAME}` left in a database URL: set nowhere when the `.env` line was expanded (python-dotenv
+ * makes it empty, which would reach the server as a wrong password), or taken literally from a
+ * source that expands nothing. Names the reference, the variable and where it was read.
+ */
+export class UnsetUrlReferenceError extends MigrationChainError {
+  constructor(readonly references: readonly string[], readonly where: string) {
+    super('usage',
+      `${references.map((r) => `\`\${${r}}\``).join(', ')} in ${where} ${references.length === 1 ? 'is' : 'are'} not set.`,
+      `Set ${references.join(', ')} in the environment or earlier in the .env file, or write the URL without the reference.`);
+  }
+}

@@ -11,7 +11,8 @@ export type { EnvironmentsConfig, FleetStatus, FleetTarget, LocatedChain, Parity
 export { ChainCache } from '../core/chain/cache';
 export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
 export { confirmationLevel } from '../core/db/protected';
-export { inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, type UrlSourceId } from '../core/db/url-precedence';
+export { describeUrlSource, resolveDatabaseUrl, type ResolvedUrl, type UrlSource } from '../core/db/database-url';
+export { dotenvSearchPath } from '../core/dotenv';
 export { sqlalchemyUrlOf } from '../core/chain/alembic-ini';
 export { ENVIRONMENTS_FILE } from '../core/environments/config';
 export { secretFormsOf } from '../core/secrets';

@@ -2,7 +2,7 @@
 // the database status from ONE getStatus call. Tree, CodeLens, diagnostics and the status bar are
 // pure functions of this (see tree/tree-model.ts, codelens-model.ts, status-text.ts).
 import type { Chain, ChainStatus, DatabaseTarget, Migration, RevisionState, RevisionStatus } from './core';
-import type { ConnectionSource } from './connection';
+import type { UrlSource } from './connection';
 import type { AlembicProject } from './core';
 
 /** One chain of a workspace folder (chain-keys.ts): the folder's own, or an Alembic project inside it. */
@@ -35,7 +35,7 @@ export interface FolderSnapshot {
   chain?: Chain;
   /** The folder could not be read at all (MigrationChainError 'io'). */
   loadError?: string;
-  connection?: { source: ConnectionSource; label: string; target: DatabaseTarget };
+  connection?: { source: UrlSource; label: string; target: DatabaseTarget };
   status?: ChainStatus;
   disconnected?: Disconnected;
   /** When the status was read (for tooltips). */

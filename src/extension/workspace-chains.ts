@@ -223,7 +223,7 @@ class FolderChains implements vscode.Disposable {
       envFile: s.envFile,
       envVariable: s.envVariable,
       env: process.env,
-      readFile: (file) => fs.promises.readFile(file, 'utf8').catch(() => undefined),
+      readFile: readSmallFile,
     });
   }
 
@@ -288,7 +288,15 @@ class FolderChains implements vscode.Disposable {
       return snapshot;
     }
     await this.rememberIniUrl(located.project?.iniFile);
-    const resolved = await this.resolveUrl(snapshot);
+    let resolved: ResolvedUrl | undefined;
+    try {
+      resolved = await this.resolveUrl(snapshot);
+    } catch (err) {
+      // A `${VAR}` set nowhere, an unreadable .env: said in the tree, not a silent "no URL".
+      snapshot.disconnected = { reason: 'bad-url', message: errorText(err) };
+      this.logSource(ref.uri, `${label}: ${errorText(err)}`);
+      return snapshot;
+    }
     if (!resolved) {
       snapshot.disconnected = { reason: 'no-url' };
       this.logSource(ref.uri, `${label}: no database URL (SecretStorage, migrationChain.databaseUrl, ${s.envFile}, environment ${s.envVariable})`);
@@ -354,6 +362,15 @@ class FolderChains implements vscode.Disposable {
     if (this.debounce) clearTimeout(this.debounce);
     for (const d of this.disposables) d.dispose();
     this.watcher.dispose();
+  }
+}
+
+/** A `.env` or alembic.ini read for the URL: small files, read in one go; undefined when absent. */
+function readSmallFile(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

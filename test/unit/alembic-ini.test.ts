@@ -11,7 +11,7 @@ import { alembicChainLocation, loadChain } from '../../src/core/chain/load';
 import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Migration } from '../../src/core/chain/model';
 import { locateFolderChains } from '../../src/core/alembic/find';
-import { postgresUrlFromSqlalchemy } from '../../src/core/db/url-precedence';
+import { postgresUrlFromSqlalchemy } from '../../src/core/db/database-url';
 
 function tree(files: Record<string, string>): string {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-ini-')));

@@ -5,7 +5,7 @@ import { parseSqlMigration } from '../../src/core/chain/parse-sql';
 import { poolerHints } from '../../src/core/db/pooler';
 import { sessionNeed } from '../../src/core/run/pooler-safety';
 import { parseCommandLine, UsageError } from '../../src/cli/args';
-import { resolveDirectUrl } from '../../src/cli/connection';
+import { resolveDirectUrl } from '../../src/core/db/database-url';
 
 function migration(upgrade: string, transactional = true) {
   const text = `-- revision: a1b2c3d4e5f6\n${transactional ? '' : '-- transactional: false\n'}\n-- migrate:upgrade\n${upgrade}\n`;
@@ -45,10 +45,11 @@ describe('connection poolers', () => {
   });
 
   it('the direct URL comes from --direct-url, then MIGRATION_CHAIN_DIRECT_URL', () => {
-    const cwd = '/srv/app/no-such-folder';
-    assert.equal(resolveDirectUrl({ env: {}, cwd }), undefined);
-    assert.equal(resolveDirectUrl({ env: { MIGRATION_CHAIN_DIRECT_URL: 'postgres://e@db/app' }, cwd })?.url, 'postgres://e@db/app');
-    assert.equal(resolveDirectUrl({ flag: 'postgres://f@db/app', env: { MIGRATION_CHAIN_DIRECT_URL: 'postgres://e@db/app' }, cwd })?.url, 'postgres://f@db/app');
-    assert.throws(() => resolveDirectUrl({ flag: ' ', env: {}, cwd }), /--direct-url is empty/);
+    const envFiles = ['/srv/app/no-such-folder/.env'];
+    assert.equal(resolveDirectUrl({ env: {}, envFiles }), undefined);
+    assert.equal(resolveDirectUrl({ env: { MIGRATION_CHAIN_DIRECT_URL: 'postgres://e@db/app' }, envFiles })?.url, 'postgres://e@db/app');
+    assert.equal(resolveDirectUrl({ flag: 'postgres://f@db/app', env: { MIGRATION_CHAIN_DIRECT_URL: 'postgres://e@db/app' }, envFiles })?.url, 'postgres://f@db/app');
+    assert.equal(resolveDirectUrl({ env: { DATABASE_URL: 'postgres://pooled@db/app' }, envFiles }), undefined);
+    assert.throws(() => resolveDirectUrl({ flag: ' ', env: {}, envFiles }), /--direct-url is empty/);
   });
 });

@@ -162,7 +162,7 @@ export function toolAlembicOf(text: string): Record<string, unknown> | undefined
   const { parse } = require('smol-toml') as typeof import('smol-toml');
   let data: Record<string, unknown>;
   try {
-    data = parse(text) as Record<string, unknown>;
+    data = parse(text);
   } catch (err) {
     throw new IniError(`is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
   }

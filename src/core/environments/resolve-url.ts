@@ -1,7 +1,7 @@
 // An environment's URL, read from the place its entry names. The URL lives only in memory: callers
 // register it with their output filters (secretFormsOf) and never write it anywhere.
 import * as path from 'node:path';
-import { readDotenvFile } from '../db/url-precedence';
+import { rejectUnsetReferences, urlFromEnvFiles } from '../db/database-url';
 import { MigrationChainError } from '../errors';
 import type { Environment, UrlSource } from './config';
 
@@ -21,6 +21,7 @@ export async function resolveEnvironmentUrl(environment: Environment, lookup: Ur
     throw new MigrationChainError('usage', `No database URL for environment "${environment.name}": ${describeUrlSource(environment.url)} is not set.`,
       hintFor(environment));
   }
+  rejectUnsetReferences(url, `the URL of environment "${environment.name}" (${describeUrlSource(environment.url)})`);
   return url.trim();
 }
 
@@ -30,7 +31,8 @@ async function lookupUrl(environment: Environment, lookup: UrlLookup): Promise<s
     case 'env':
       return lookup.env[src.variable];
     case 'envFile':
-      return readDotenv(path.resolve(lookup.root, src.file))[src.variable];
+      // Read as python-dotenv reads it; a `${NAME}` set nowhere is named with the file and line.
+      return urlFromEnvFiles([path.resolve(lookup.root, src.file)], src.variable, lookup.env, undefined, lookup.root)?.url;
     case 'secret':
       return (lookup.secret ? await lookup.secret(environment.name) : undefined) ?? lookup.env[src.variable];
     case 'default':
@@ -55,13 +57,5 @@ function hintFor(environment: Environment): string {
     case 'envFile': return `Add ${src.variable}=postgres://… to ${src.file} (keep that file out of version control).`;
     case 'secret': return `In the editor, store it with "Set Environment URL"; for the CLI export ${src.variable}.`;
     case 'default': return 'Pass --url, export DATABASE_URL, or add DATABASE_URL to .env.';
-  }
-}
-
-function readDotenv(file: string): Record<string, string> {
-  try {
-    return readDotenvFile(file);
-  } catch (err) {
-    throw new MigrationChainError('io', `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
   }
 }

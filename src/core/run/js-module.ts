@@ -20,9 +20,20 @@ export interface ScriptMigration {
   verify?: MigrationFn;
 }
 
+type DynamicImport = (s: string) => Promise<Record<string, unknown>>;
+
+/** Set by the CLI launcher (src/cli/launch.ts): an import() compiled outside its code-cached vm.Script. */
+export const LAUNCHER_IMPORT = Symbol.for('migration-chain.dynamic-import');
+
 // TypeScript compiles `import()` to `require()` under CommonJS; keep a real dynamic import for ESM.
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant body: the only way to keep a real import() under CommonJS output
-const dynamicImport = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<Record<string, unknown>>;
+// Under the CLI launcher this module is compiled by vm.Script, where Node 20 gives import() no
+// callback once the V8 code cache is used, so the launcher's own import() is taken when it lent one.
+function dynamicImport(specifier: string): Promise<Record<string, unknown>> {
+  const lent = (globalThis as Record<symbol, unknown>)[LAUNCHER_IMPORT];
+  if (typeof lent === 'function') return (lent as DynamicImport)(specifier);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a constant body: the only way to keep a real import() under CommonJS output
+  return (new Function('specifier', 'return import(specifier)') as DynamicImport)(specifier);
+}
 
 export async function loadScriptMigration(migration: Migration): Promise<ScriptMigration> {
   let mod: Record<string, unknown>;

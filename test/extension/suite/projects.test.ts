@@ -69,7 +69,7 @@ describe('several Alembic projects in one workspace folder', () => {
   it('gives each project its own database URL lookup and status', () => {
     const backend = byLabel('backend');
     assert.ok(backend.status, `backend reads its status: ${JSON.stringify(backend.disconnected)}`);
-    assert.strictEqual(backend.connection?.label, path.join('backend', '.env') + ' (DATABASE_URL)');
+    assert.strictEqual(backend.connection?.label, `DATABASE_URL from ${path.join('backend', '.env')} line 1`);
     assert.deepStrictEqual([...backend.status.pending].sort(), ['b1', 'b2']);
     const billing = byLabel('services/billing');
     assert.strictEqual(billing.disconnected?.reason, 'no-url');

@@ -71,7 +71,7 @@ export function connected(chain: Chain, status: ChainStatus): FolderSnapshot {
     migrationsDir: chain.dir,
     chain,
     status,
-    connection: { source: 'secret', label: 'stored secret (Set Database URL)', target: status.target },
+    connection: { source: { kind: 'secret' }, label: 'the stored secret (Set Database URL)', target: status.target },
   };
 }
 

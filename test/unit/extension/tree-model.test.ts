@@ -114,7 +114,7 @@ describe('extension tree model', () => {
     assert.strictEqual(view.description, 'app_dev@localhost · 3 pending');
     assert.strictEqual(view.contextValue, 'folder:connected');
     assert.match(view.tooltip ?? '', /\*\*\*\*@localhost/);
-    assert.match(view.tooltip ?? '', /Connection from: stored secret/);
+    assert.match(view.tooltip ?? '', /Connection from: the stored secret/);
   });
 
   it('folds long linear stretches into one node listing its revisions on expand', () => {
