@@ -1,4 +1,4 @@
-// Figure 13: writing the next revision from a dev database whose schema is the seed chain plus 20
+// Figure 14: writing the next revision from a dev database whose schema is the seed chain plus 20
 // changes, as a whole CLI process (`revision --from-database`: scratch build of the head, the diff
 // both ways, the rehearsal on the scratch build, the file, the lint). Baseline in the same run: the
 // bundled CLI upgrading a fresh database with the seed chain, the part no generation can skip.
@@ -41,7 +41,7 @@ export async function authoringFigures(ctx: BenchContext): Promise<Figure[]> {
   const seedDir = join(REPO_ROOT, 'migrations');
   const chain = await loadChain(seedDir);
   const work = scratch(ctx, 'authoring');
-  ctx.progress(`13: revision --from-database on the seed chain + ${TWENTY_CHANGES.length} changes, ${ctx.runs} runs`);
+  ctx.progress(`14: revision --from-database on the seed chain + ${TWENTY_CHANGES.length} changes, ${ctx.runs} runs`);
   const s = await alternate(ctx.runs, {
     generate: async () => {
       const dir = mkdtempSync(join(work, 'chain-'));
@@ -69,7 +69,7 @@ export async function authoringFigures(ctx: BenchContext): Promise<Figure[]> {
     },
   });
   return [{
-    group: 13,
+    group: 14,
     name: `revision --from-database, seed chain + ${TWENTY_CHANGES.length} changes (whole CLI process)`,
     unit: 'ms',
     ours: s.generate.median,

@@ -1,33 +1,21 @@
 // Writing an Alembic project's next revision from its models, with real Alembic on a copy of
 // examples/alembic-backend (its SQLAlchemy models, env.py's target_metadata): `revision
-// --autogenerate` with Debian's Alembic 1.8.1 and pip's newest, and `check --models` (alembic check,
-// 1.9+) as a CI gate: clean at head, exit 6 naming the operation after a model change, clean again
-// once the generated revision is applied; Debian's 1.8.1 gets the clear "needs 1.9+" refusal.
+// --autogenerate`, and `check --models` (alembic check, 1.9+) as a CI gate: clean at head, exit 6
+// naming the operation after a model change, clean again once the generated revision is applied;
+// Debian's 1.8.1 gets the clear "needs 1.9+" refusal. `npm run test:alembic` runs this file with
+// MC_ALEMBIC=debian (Debian's 1.8.1) and MC_ALEMBIC=latest (pip's newest, test/support).
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { cli as checkedCli, expectExit, query } from '../support/cli-checks';
-import { alembicPython } from '../support/alembic';
+import { alembicFlavour, alembicPython } from '../support/alembic';
 import { REPO_ROOT, type CliOptions, type CliResult } from '../reliability/support/cli';
 
 const BACKEND = path.join(REPO_ROOT, 'examples', 'alembic-backend', 'backend');
 const HEAD = '556b79de2825';
 const cli = (args: string[], opts: CliOptions = {}): Promise<CliResult> => checkedCli(args, { timeoutMs: 180_000, ...opts });
-
-/** pip's newest Alembic in a git-ignored venv (psycopg2-binary for the database), made on first use. */
-function newestAlembicPython(): string {
-  const venv = path.join(REPO_ROOT, '.test-artifacts', 'alembic-venv');
-  const py = path.join(venv, 'bin', 'python');
-  const ok = () => { try { execFileSync(py, ['-c', 'import alembic, psycopg2'], { stdio: 'ignore' }); return true; } catch { return false; } };
-  if (fs.existsSync(py) && ok()) return py;
-  execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-  execFileSync(py, ['-m', 'pip', 'install', '--quiet', 'alembic', 'psycopg2-binary'], { stdio: 'inherit', timeout: 300_000 });
-  if (!ok()) throw new Error(`pip installed Alembic into ${venv}, but it does not import alembic and psycopg2`);
-  return py;
-}
 
 function copyBackend(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-autogen-'));
@@ -48,11 +36,12 @@ const versions = async (url: string) => (await query<{ version_num: string }>(ur
 const columns = async (url: string) =>
   (await query<{ column_name: string }>(url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'prospects' ORDER BY 1")).map((r) => r.column_name);
 
-for (const flavour of ['debian 1.8.1', 'pip newest'] as const) {
+{
+  const flavour = alembicFlavour();
   describe(`revision --autogenerate with real Alembic (${flavour})`, function () {
     this.timeout(300_000);
     let python: string;
-    before(() => { python = flavour === 'debian 1.8.1' ? alembicPython() : newestAlembicPython(); });
+    before(() => { python = alembicPython(); });
 
     it('writes the revision from the models, prints its offline SQL and its lint, applies nothing', async () => {
       const backend = copyBackend();
@@ -86,7 +75,7 @@ for (const flavour of ['debian 1.8.1', 'pip newest'] as const) {
       }
     });
 
-    if (flavour === 'debian 1.8.1') {
+    if (flavour === 'debian') {
       it('check --models refuses Alembic 1.8.1 with a clear message (exit 2)', async () => {
         const backend = copyBackend();
         try {

@@ -67,7 +67,7 @@ describe('cli argument parsing', () => {
     assert.equal(help.command, 'downgrade');
     assert.equal(help.options.help, true);
     assert.equal(parseCommandLine(['--help']).command, undefined);
-    assert.match(commandHelp('downgrade'), /Usage: migration-chain downgrade TARGET \[options\]/);
+    assert.match(commandHelp('downgrade'), /Usage: migration-chain downgrade \[TARGET\] \[options\]/);
     assert.match(commandHelp('downgrade'), /--confirm-database NAME/);
     assert.match(commandHelp('upgrade'), /\[TARGET\]/);
     const general = generalHelp();
