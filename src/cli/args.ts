@@ -6,7 +6,7 @@ import { editDistance } from '../core/text';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint', 'env',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint', 'env', 'graph',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -43,7 +43,7 @@ export const optionSpecs = {
   junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
   'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
-  format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
+  format: { type: 'string', value: 'FORMAT', description: 'lint: text (default), json or sarif; graph: svg (default), dot or mermaid' },
   since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
   pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
   'pg-version': { type: 'string', value: 'MAJOR', description: 'the PostgreSQL major to lint for when no database is connected (e.g. 16)' },
@@ -148,6 +148,14 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
       + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.\n'
       + 'An Alembic project\'s revisions run through its own Alembic (alembic upgrade R, alembic downgrade R@parent).',
   },
+  graph: {
+    summary: 'print the revision graph as SVG, Graphviz DOT or Mermaid (heads at the top, one lane per branch)',
+    positionals: [],
+    options: ['format'],
+    details: 'Example: migration-chain graph --format svg > chain.svg. With ./migration-chain.environments.json every node\n'
+      + 'is marked with where each environment stands (this reads every environment\'s databases; no environments file: no marks).\n'
+      + 'Missing parents and files that do not parse are drawn as dashed ghost nodes. See docs/graph.md.',
+  },
   env: {
     summary: 'environments and tenant fleets: env list | env status [ENV] | env diff A B | env upgrade ENV',
     positionals: [
@@ -186,7 +194,8 @@ export interface ParsedOptions {
   junit?: string;
   lockTimeoutMs?: number;
   statementLockTimeoutMs?: number;
-  format: 'text' | 'json' | 'sarif';
+  /** lint: text, json or sarif; graph: svg, dot or mermaid (checked per command in parseCommandLine). */
+  format: 'text' | 'json' | 'sarif' | 'svg' | 'dot' | 'mermaid';
   since?: string;
   pending: boolean;
   pgVersion?: number;
@@ -244,6 +253,11 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (first === 'lint' && options.since !== undefined && options.pending) {
     throw new UsageError('`lint` takes --since REV or --pending, not both.');
   }
+  const formats = first === 'graph' ? ['svg', 'dot', 'mermaid'] : ['text', 'json', 'sarif'];
+  if (parsed.values.format !== undefined && !formats.includes(options.format)) {
+    throw new UsageError(`--format expects ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]} for \`${first}\`, got "${String(parsed.values.format)}".`);
+  }
+  if (first === 'graph' && parsed.values.format === undefined) options.format = 'svg';
   if (first === 'reparent' && !options.onto?.trim()) {
     throw new UsageError('`reparent` needs the new parent: --onto PARENT.', 'Example: migration-chain reparent b1 --onto a2');
   }
@@ -336,8 +350,8 @@ function parseConcurrency(text: string | undefined): number | undefined {
 
 function parseFormat(text: string | undefined): ParsedOptions['format'] {
   if (text === undefined) return 'text';
-  if (text === 'text' || text === 'json' || text === 'sarif') return text;
-  throw new UsageError(`--format expects text, json or sarif, got "${text}".`);
+  if (text === 'text' || text === 'json' || text === 'sarif' || text === 'svg' || text === 'dot' || text === 'mermaid') return text;
+  throw new UsageError(`--format expects text, json or sarif (lint), or svg, dot or mermaid (graph), got "${text}".`);
 }
 
 function parsePgVersion(text: string | undefined): number | undefined {

@@ -44,7 +44,7 @@ export { checkDrift, type DriftOptions, type DriftReport } from './drift/drift';
 export { scratchName } from './db/scratch-database';
 export * from './stairway';
 export {
-  adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+  adviseHeads, branchRoot, downRevisionEdit, reparent, unreadFiles, type DownRevisionEdit, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
 
 export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
@@ -59,3 +59,4 @@ export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonL
 export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
 export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';
 export { compareWithAlembic, applyAlembicGraph, type AlembicDisagreement, type DisagreementKind } from './alembic/graph-compare';
+export * from './graph-view';

@@ -67,7 +67,7 @@ function describeTenants(e: Environment): string {
 }
 
 /** The environment's URL (registered with the output filter first) and its targets. */
-async function targetsOf(ctx: CommandContext, api: EnvApi, environment: Environment): Promise<FleetTarget[]> {
+export async function targetsOf(ctx: CommandContext, api: EnvApi, environment: Environment): Promise<FleetTarget[]> {
   const url = await api.resolveEnvironmentUrl(environment, {
     root: ctx.io.cwd,
     env: ctx.io.env,
