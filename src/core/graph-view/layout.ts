@@ -5,6 +5,7 @@
 // in the number of revisions and edges; docs/dependencies.md says why no layout library is used.
 // Missing parents and files that did not parse become ghost nodes carrying their diagnostic.
 import type { Chain } from '../chain/chain';
+import type { Migration } from '../chain/model';
 
 export type GraphNodeKind = 'revision' | 'missing' | 'unparsed';
 
@@ -93,9 +94,11 @@ export function layoutRevisionGraph(chain: Chain, opts: LayoutOptions = {}): Gra
   const ghostProblems = new Map<string, string[]>();
   order.forEach((revision, pos) => {
     const m = graph.get(revision)!;
+    const isMissing = (p: string) => !graph.has(p);
+    if (!m.downRevisions.some(isMissing) && !m.dependsOn.some(isMissing)) return;
     const missing = [
-      ...m.downRevisions.filter((p) => !graph.has(p)),
-      ...m.dependsOn.filter((p) => !graph.has(p) && !labelOwners.has(p)),
+      ...m.downRevisions.filter(isMissing),
+      ...m.dependsOn.filter((p) => isMissing(p) && !labelOwners.has(p)),
     ];
     for (const p of missing) {
       lastRef.set(p, pos);
@@ -112,26 +115,31 @@ export function layoutRevisionGraph(chain: Chain, opts: LayoutOptions = {}): Gra
   }
 
   const nodes: LayoutNode[] = [];
+  /** The migration of each node (undefined for a ghost), so the lane sweep never looks it up again. */
+  const migrationOf: (Migration | undefined)[] = [];
   const index = new Map<string, number>();
-  const add = (node: Omit<LayoutNode, 'row' | 'lane'>) => {
-    index.set(node.id, nodes.length);
-    nodes.push({ ...node, row: nodes.length, lane: 0 });
-  };
-  order.forEach((revision, pos) => {
+  const NO_PROBLEMS: string[] = [];
+  for (let pos = 0; pos < order.length; pos++) {
+    const revision = order[pos];
     const m = graph.get(revision)!;
-    add({
-      id: revision, kind: 'revision', revision, message: m.message, file: m.file, line: m.revisionLine,
+    index.set(revision, nodes.length);
+    migrationOf.push(m);
+    // One object literal of one shape per node: 10,000 of them are built on every paint.
+    nodes.push({
+      id: revision, kind: 'revision', revision, row: nodes.length, lane: 0, message: m.message, file: m.file, line: m.revisionLine,
       head: heads.has(revision), base: m.downRevisions.length === 0, merge: m.downRevisions.length > 1,
       branchPoint: graph.isBranchPoint(revision), labels: graph.branchLabelsOf(revision),
-      problems: problemsOf.get(revision) ?? [],
+      problems: problemsOf.get(revision) ?? NO_PROBLEMS,
     });
     for (const ghost of ghostsAfter.get(pos) ?? []) {
-      add({
-        id: `missing:${ghost}`, kind: 'missing', revision: ghost, message: 'missing parent: no file defines this revision',
-        head: false, base: true, merge: false, branchPoint: false, labels: [], problems: ghostProblems.get(ghost) ?? [],
+      index.set(`missing:${ghost}`, nodes.length);
+      migrationOf.push(undefined);
+      nodes.push({
+        id: `missing:${ghost}`, kind: 'missing', revision: ghost, row: nodes.length, lane: 0, message: 'missing parent: no file defines this revision',
+        file: undefined, line: undefined, head: false, base: true, merge: false, branchPoint: false, labels: [], problems: ghostProblems.get(ghost) ?? [],
       });
     }
-  });
+  }
   // Files that produced no migration: their revision id (if any) is unknown, so they stand apart at the bottom.
   const parsed = new Set(chain.migrations.map((m) => m.file));
   const unparsed = new Map<string, string[]>();
@@ -145,14 +153,16 @@ export function layoutRevisionGraph(chain: Chain, opts: LayoutOptions = {}): Gra
   }
   if (!only) {
     for (const [file, problems] of unparsed) {
-      add({
-        id: `unparsed:${file}`, kind: 'unparsed', message: 'file could not be read as a migration', file, line: unparsedLine.get(file),
-        head: false, base: false, merge: false, branchPoint: false, labels: [], problems,
+      index.set(`unparsed:${file}`, nodes.length);
+      migrationOf.push(undefined);
+      nodes.push({
+        id: `unparsed:${file}`, kind: 'unparsed', revision: undefined, row: nodes.length, lane: 0, message: 'file could not be read as a migration',
+        file, line: unparsedLine.get(file), head: false, base: false, merge: false, branchPoint: false, labels: [], problems,
       });
     }
   }
 
-  const edges = assignLanes(chain, nodes, index, labelOwners);
+  const edges = assignLanes(nodes, migrationOf, index, labelOwners);
   return { nodes, edges: edges.edges, lanes: edges.width, titles: edges.titles };
 }
 
@@ -170,9 +180,8 @@ function labelOwnerMap(chain: Chain): Map<string, string> {
  * merge's other parents join a lane already waiting for them or open a new one.
  */
 function assignLanes(
-  chain: Chain, nodes: LayoutNode[], index: Map<string, number>, labelOwners: ReadonlyMap<string, string>,
+  nodes: LayoutNode[], migrationOf: readonly (Migration | undefined)[], index: Map<string, number>, labelOwners: ReadonlyMap<string, string>,
 ): { edges: LayoutEdge[]; width: number; titles: LaneTitle[] } {
-  const graph = chain.graph;
   const waiting: (number | null)[] = []; // lane -> node index it waits for
   const waitingFor = new Map<number, number[]>(); // node index -> lanes waiting for it
   const laneLabel: string[] = [];
@@ -209,8 +218,7 @@ function assignLanes(
     if (label && label !== laneLabel[lane]) titles.push({ lane, row: i, text: label });
     laneLabel[lane] = label;
 
-    if (node.kind === 'unparsed') continue;
-    const m = node.kind === 'revision' ? graph.get(node.revision!) : undefined;
+    const m = migrationOf[i];
     const parents = m ? m.downRevisions : [];
     let first = true;
     for (const p of parents) {
@@ -236,9 +244,8 @@ function assignLanes(
   }
   // depends_on edges are drawn straight and never hold a lane.
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i];
-    if (node.kind !== 'revision') continue;
-    const m = graph.get(node.revision!)!;
+    const m = migrationOf[i];
+    if (!m) continue;
     for (const d of m.dependsOn) {
       const target = index.get(d) ?? index.get(`missing:${d}`) ?? index.get(labelOwners.get(d) ?? '');
       if (target !== undefined && !m.downRevisions.includes(d)) edges.push({ from: i, to: target, kind: 'depends_on', lane: -1 });

@@ -57,6 +57,9 @@ export function buildGraphView(inputs: GraphInputs, layout: GraphLayout = layout
       add(deps, e.from, layout.nodes[e.to].id);
     }
   }
+  // path.relative resolves both paths on every call; a prefix cut is enough for files in the folder.
+  const prefix = snapshot.folder.fsPath.endsWith(path.sep) ? snapshot.folder.fsPath : `${snapshot.folder.fsPath}${path.sep}`;
+  const relative = (file: string) => (file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(snapshot.folder.fsPath, file));
   const nodes = layout.nodes.map((n, i): GraphViewNode => {
     const marks: NodeMark[] = [];
     if (n.kind === 'revision' && n.revision) {
@@ -73,7 +76,7 @@ export function buildGraphView(inputs: GraphInputs, layout: GraphLayout = layout
     return {
       id: n.id, kind: n.kind, revision: n.revision, row: n.row, lane: n.lane, message: n.message,
       head: n.head, base: n.base, merge: n.merge, branchPoint: n.branchPoint, labels: [...n.labels], problems: n.problems,
-      file: n.file ? path.relative(snapshot.folder.fsPath, n.file) : undefined,
+      file: n.file ? relative(n.file) : undefined,
       author: commit?.author, date: commit?.date, marks,
       parents: parents.get(i) ?? [], children: children.get(i) ?? [], dependsOn: deps.get(i) ?? [],
     };
