@@ -56,6 +56,7 @@ export class Context implements vscode.Disposable {
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
       environments: this.environments, extensionUri: extension.extensionUri,
+      stairwayOutcomes: (folderUri) => this.stairway.lastOutcomes(folderUri),
       lintCounts: (file) => {
         const result = lint.forFile(file);
         if (!result) return undefined;

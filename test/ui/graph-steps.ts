@@ -61,9 +61,12 @@ export function graphSteps(dir: string, databaseUrl: string): Step[] {
         const mergeText = await merge.innerText();
         check(/db ✓ current/.test(mergeText), 'the database badge in words on the merge', mergeText);
         check(/db ○ pending/.test(await card(page, 'g6audit').innerText()), 'the head pending', '');
-        const lanes = await frame(page).locator('.card').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLElement).style.left))].length);
-        check(lanes === 1, 'cards aligned in one column to the right of the lanes', lanes);
-        await see(frame(page).locator('text.lane-title', { hasText: 'billing' }), 'the lane title "billing"');
+        // One card per row, in one column right of the lanes, none on top of another.
+        const boxes: ({ x: number; y: number; width: number; height: number } | null)[] = [];
+        for (const id of ['g6audit', 'h7exports', 'f5merge', 'd3payments']) boxes.push(await card(page, id).boundingBox());
+        check(boxes.every((b, i) => b && b.x === boxes[0]!.x && (i === 0 || b.y >= boxes[i - 1]!.y + boxes[i - 1]!.height)),
+          'the cards of four rows one below the other, aligned', boxes);
+        await see(frame(page).locator('svg text.lane-title').filter({ hasText: 'billing' }), 'the lane title "billing"');
       },
     },
     {

@@ -166,6 +166,25 @@ export function layoutRevisionGraph(chain: Chain, opts: LayoutOptions = {}): Gra
   return { nodes, edges: edges.edges, lanes: edges.width, titles: edges.titles };
 }
 
+/**
+ * The label a lane stretch is titled with: a revision's own branch labels, else those of its only
+ * parent when that parent has no other child. Alembic's inherited labels also reach past merges
+ * (a head below a merge of two labelled branches carries both); a lane title names one line only.
+ */
+function laneLabels(nodes: readonly LayoutNode[], migrationOf: readonly (Migration | undefined)[], index: ReadonlyMap<string, number>): string[] {
+  const out = new Array<string>(nodes.length).fill('');
+  // Rows run children first, so parents (below) are done before the children that read them.
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const m = migrationOf[i];
+    if (!m) continue;
+    if (m.branchLabels.length) { out[i] = m.branchLabels.join(', '); continue; }
+    if (m.downRevisions.length !== 1) continue;
+    const p = index.get(m.downRevisions[0]);
+    if (p !== undefined && p > i && !nodes[p].branchPoint) out[i] = out[p];
+  }
+  return out;
+}
+
 /** depends_on may name a branch label: the revision that declares it. */
 function labelOwnerMap(chain: Chain): Map<string, string> {
   const owners = new Map<string, string>();
@@ -188,6 +207,7 @@ function assignLanes(
   const edges: LayoutEdge[] = [];
   const titles: LaneTitle[] = [];
   let width = 0;
+  const lineLabels = laneLabels(nodes, migrationOf, index);
 
   const freeLane = (): number => {
     for (let k = 0; k < waiting.length; k++) if (waiting[k] === null) return k;
@@ -214,7 +234,7 @@ function assignLanes(
     }
     node.lane = lane;
     width = Math.max(width, lane + 1);
-    const label = node.labels.join(', ');
+    const label = lineLabels[i];
     if (label && label !== laneLabel[lane]) titles.push({ lane, row: i, text: label });
     laneLabel[lane] = label;
 

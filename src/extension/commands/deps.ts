@@ -18,6 +18,8 @@ export interface CommandDeps {
   extensionUri?: vscode.Uri;
   /** Lint errors and warnings of a migration file, for the graph's badges. */
   lintCounts?: (file: string) => { errors: number; warnings: number } | undefined;
+  /** The last stairway outcome per revision of a chain, for the graph's badges. */
+  stairwayOutcomes?: (folderUri: string) => ReadonlyMap<string, 'passed' | 'failed'> | undefined;
 }
 
 export type CommandFactory = (deps: CommandDeps) => CommandBody;

@@ -31,6 +31,7 @@ button.primary { color: var(--vscode-button-foreground); background: var(--vscod
 header { flex: none; }
 #sizer { position: relative; }
 #layer { position: absolute; top: 0; left: 0; transform-origin: 0 0; }
+#cards { position: relative; }
 #edges { position: absolute; top: 0; left: 0; overflow: visible; }
 .edge { fill: none; stroke: var(--vscode-descriptionForeground); stroke-width: 1.5; }
 .edge.depends_on { stroke-dasharray: 4 3; }

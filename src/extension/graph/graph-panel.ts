@@ -98,7 +98,10 @@ export class GraphPanel implements vscode.Disposable {
       return undefined;
     });
     const environments = this.deps.environments.folder()?.folder.uri === this.folderUri ? this.deps.environments.all() : [];
-    this.view = buildGraphView({ snapshot, environments, commits, lint: this.deps.lintCounts, focus: this.focus, select: this.select });
+    this.view = buildGraphView({
+      snapshot, environments, commits, lint: this.deps.lintCounts, stairway: this.deps.stairwayOutcomes?.(this.folderUri),
+      focus: this.focus, select: this.select,
+    });
     this.select = undefined;
     await this.post({ type: 'graph', view: this.view });
   }

@@ -3,7 +3,7 @@
 // keys and drags into protocol messages; every decision about the chain is the extension's.
 import { parseHostMessage, type GraphView, type WebviewMessage } from './protocol';
 import {
-  byId, canvasSize, cssId, edgesSvg, moveFrom, nodeHtml, searchNodes, visibleRows, GEOMETRY, TOP, type Move,
+  byId, canvasSize, cardBox, cssId, edgesSvg, moveFrom, nodeHtml, searchNodes, visibleRows, GEOMETRY, TOP, type Move,
 } from './render';
 
 interface VsCodeApi {
@@ -53,6 +53,8 @@ function draw(): void {
   sizer.style.width = `${size.width * zoom}px`;
   sizer.style.height = `${size.height * zoom}px`;
   layer.style.transform = `scale(${zoom})`;
+  cards.style.width = `${size.width}px`;
+  cards.style.height = `${size.height}px`;
   edges.setAttribute('width', String(size.width));
   edges.setAttribute('height', String(size.height));
   const [first, last] = visibleRows(view, viewport.scrollTop, viewport.clientHeight, zoom);
@@ -64,6 +66,13 @@ function draw(): void {
   }
   const hadFocus = cards.contains(document.activeElement);
   cards.innerHTML = html.join('');
+  // Placed through the CSSOM: the Content-Security-Policy forbids style attributes in the markup.
+  for (const el of Array.from(cards.children) as HTMLElement[]) {
+    const box = cardBox(view, Number(el.dataset.row));
+    el.style.top = `${box.top}px`;
+    el.style.left = `${box.left}px`;
+    el.style.width = `${box.width}px`;
+  }
   if (hadFocus && selected) document.getElementById(`node-${cssId(selected)}`)?.focus({ preventScroll: true });
 }
 

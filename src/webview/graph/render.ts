@@ -80,16 +80,22 @@ function markHtml(n: GraphViewNode): string {
   return marks.join('');
 }
 
-/** One node card (absolutely placed), with its dot in the lane drawn by the edge layer. */
+/**
+ * Where a card goes. The script sets it through the CSSOM after inserting the HTML: the
+ * Content-Security-Policy allows no inline style attributes.
+ */
+export function cardBox(view: Pick<GraphView, 'lanes'>, row: number): { top: number; left: number; width: number } {
+  return { top: TOP + row * GEOMETRY.row + 3, left: cardLeft(view), width: CARD_WIDTH };
+}
+
+/** One node card (absolutely placed by cardBox), with its dot in the lane drawn by the edge layer. */
 export function nodeHtml(view: GraphView, n: GraphViewNode, selected: boolean, matched: boolean): string {
-  const top = TOP + n.row * GEOMETRY.row + 3;
   const when = n.date ? n.date.slice(0, 10) : '';
   const who = n.author ? `${escapeHtml(n.author)}${when ? ` · ${escapeHtml(when)}` : ''}` : n.kind === 'revision' ? 'not committed' : '';
   const second = n.kind === 'revision' ? n.message : n.problems[0] ?? n.message;
   const classes = ['card', n.kind, selected ? 'selected' : '', matched ? 'match' : '', n.problems.length ? 'broken' : ''].filter(Boolean).join(' ');
   return `<div class="${classes}" role="treeitem" id="node-${escapeHtml(cssId(n.id))}" data-id="${escapeHtml(n.id)}" tabindex="${selected ? 0 : -1}"`
-    + ` aria-selected="${selected}" aria-label="${escapeHtml(nodeLabel(view, n))}" draggable="${n.kind === 'revision'}"`
-    + ` style="top:${top}px;left:${cardLeft(view)}px;width:${CARD_WIDTH}px">`
+    + ` aria-selected="${selected}" aria-label="${escapeHtml(nodeLabel(view, n))}" draggable="${n.kind === 'revision'}" data-row="${n.row}">`
     + `<div class="line1"><code class="rid">${escapeHtml(shortLabel(n))}</code>`
     + flags(n).map((f) => `<span class="flag">${escapeHtml(f)}</span>`).join('')
     + n.labels.map((l) => `<span class="label">${escapeHtml(l)}</span>`).join('')

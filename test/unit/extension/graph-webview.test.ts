@@ -108,6 +108,7 @@ describe('revision graph webview', () => {
       assert.ok(html.includes('&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;quoted&#39;'));
       assert.match(html, /role="treeitem"/);
       assert.match(html, /tabindex="0"/);
+      assert.ok(!/ style=/.test(html), 'no style attribute: the CSP would block it (cardBox places cards through the CSSOM)');
       const b = nodeHtml(v, v.nodes.find((n) => n.id === 'b')!, false, false);
       assert.ok(b.includes('Ada &lt;x&gt; · 2026-01-02'));
     });
