@@ -47,7 +47,8 @@ header { flex: none; }
 .card.match { box-shadow: inset 4px 0 0 var(--vscode-editor-findMatchHighlightBorder, var(--vscode-focusBorder)); }
 .card.match .rid::after { content: ' (match)'; font-weight: normal; }
 .card.missing, .card.unparsed { border-style: dashed; border-color: var(--vscode-errorForeground); background: transparent; }
-.card.drop { outline: 2px dashed var(--vscode-focusBorder); }
+.card.drop { outline: 2px dashed var(--vscode-focusBorder); outline-offset: 2px; }
+body.dragging, body.dragging .card { cursor: grabbing; user-select: none; }
 .line1, .line2 { overflow: hidden; text-overflow: ellipsis; line-height: 16px; }
 .rid { font-family: var(--vscode-editor-font-family); font-weight: 600; }
 .flag, .label { margin-left: 6px; padding: 0 4px; border: 1px solid var(--vscode-descriptionForeground); border-radius: 2px; font-size: 0.85em; }

@@ -138,7 +138,7 @@ export class GraphPanel implements vscode.Disposable {
         this.select = message.id ?? this.focus;
         return this.render().then(() => undefined);
       case 'open':
-        return run('Open', () => this.open(message.id));
+        return run('Open', () => this.open(message.id, message.preserveFocus === true));
       case 'reparent':
         return run('Re-parent', () => this.reparent(message.revision, message.onto));
       case 'removeParent':
@@ -152,14 +152,14 @@ export class GraphPanel implements vscode.Disposable {
     }
   }
 
-  private async open(id: string): Promise<void> {
+  private async open(id: string, preserveFocus: boolean): Promise<void> {
     const snapshot = this.snapshot();
     const m = snapshot.chain.graph.get(id);
     const node = this.view?.nodes.find((n) => n.id === id);
     const file = m?.file ?? (node?.kind === 'unparsed' && node.file ? path.resolve(snapshot.folder.fsPath, node.file) : undefined);
     if (!file) throw new MigrationChainError('usage', `${id} has no file in the working tree${node?.kind === 'missing' ? ': use "Restore from git"' : ''}.`);
     const line = Math.max(0, (m?.revisionLine ?? 1) - 1);
-    await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0), viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(line, 0, line, 0), viewColumn: vscode.ViewColumn.Beside, preserveFocus });
   }
 
   private async afterEdit(select: string): Promise<void> {

@@ -155,7 +155,7 @@ cards.addEventListener('keydown', (e) => {
     select(moveFrom(view, selected, e.altKey && move === 'parent' ? 'down' : e.altKey && move === 'child' ? 'up' : move) ?? selected, true);
   } else if (e.key === 'Enter') {
     e.preventDefault();
-    post({ type: 'open', id: selected });
+    post({ type: 'open', id: selected, preserveFocus: false });
   } else if (e.key === 'f' || e.key === 'F') {
     e.preventDefault();
     post({ type: 'focus', id: selected });
@@ -169,33 +169,59 @@ function cardOf(target: EventTarget | null): HTMLElement | null {
   return target instanceof Element ? target.closest<HTMLElement>('.card') : null;
 }
 
+// A click selects and opens the file beside, leaving the keyboard in the graph; Enter opens it and goes there.
+let suppressClick = false;
 cards.addEventListener('click', (e) => {
   const card = cardOf(e.target);
+  if (suppressClick) { suppressClick = false; return; }
   if (!card?.dataset.id) return;
   select(card.dataset.id, true);
-  if (e.detail >= 2 || card.dataset.id === selected) post({ type: 'open', id: card.dataset.id });
+  post({ type: 'open', id: card.dataset.id, preserveFocus: true });
 });
 cards.addEventListener('focusin', (e) => {
   const id = cardOf(e.target)?.dataset.id;
   if (id && id !== selected) { selected = id; save(); updateActions(); }
 });
 
-// Drag a card onto another: re-parent the dragged revision onto the one it was dropped on.
-cards.addEventListener('dragstart', (e) => {
-  const id = cardOf(e.target)?.dataset.id;
-  if (id && e.dataTransfer) { e.dataTransfer.setData('application/x-migration-chain-revision', id); e.dataTransfer.effectAllowed = 'move'; }
+// Drag a card onto another: re-parent the dragged revision onto the one it is dropped on. Pointer
+// events rather than HTML5 drag and drop: they work the same with a mouse, a pen or a touch screen.
+let drag: { id: string; x: number; y: number; active: boolean } | undefined;
+let dropTarget: HTMLElement | null = null;
+const setDropTarget = (el: HTMLElement | null) => {
+  if (dropTarget === el) return;
+  dropTarget?.classList.remove('drop');
+  dropTarget = el;
+  dropTarget?.classList.add('drop');
+};
+cards.addEventListener('pointerdown', (e) => {
+  const card = cardOf(e.target);
+  if (!card?.dataset.id || e.button !== 0 || !card.classList.contains('revision')) return;
+  drag = { id: card.dataset.id, x: e.clientX, y: e.clientY, active: false };
 });
-cards.addEventListener('dragover', (e) => {
-  if (cardOf(e.target)?.classList.contains('revision')) { e.preventDefault(); cardOf(e.target)!.classList.add('drop'); }
+window.addEventListener('pointermove', (e) => {
+  if (!drag) return;
+  if (!drag.active && Math.hypot(e.clientX - drag.x, e.clientY - drag.y) > 6) {
+    drag.active = true;
+    document.body.classList.add('dragging');
+    status.textContent = `Drop ${drag.id} onto its new parent (Escape cancels)`;
+  }
+  if (!drag.active) return;
+  const over = cardOf(document.elementFromPoint(e.clientX, e.clientY));
+  setDropTarget(over && over.dataset.id !== drag.id && over.classList.contains('revision') ? over : null);
 });
-cards.addEventListener('dragleave', (e) => cardOf(e.target)?.classList.remove('drop'));
-cards.addEventListener('drop', (e) => {
-  const onto = cardOf(e.target);
-  const revision = e.dataTransfer?.getData('application/x-migration-chain-revision');
-  onto?.classList.remove('drop');
-  if (!onto?.dataset.id || !revision || revision === onto.dataset.id) return;
-  e.preventDefault();
-  post({ type: 'reparent', revision, onto: onto.dataset.id });
+window.addEventListener('pointerup', () => {
+  const was = drag;
+  drag = undefined;
+  document.body.classList.remove('dragging');
+  const onto = dropTarget?.dataset.id;
+  setDropTarget(null);
+  if (!was?.active) return;
+  suppressClick = true;
+  status.textContent = '';
+  if (onto) post({ type: 'reparent', revision: was.id, onto });
+});
+window.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && drag?.active) { drag = undefined; setDropTarget(null); document.body.classList.remove('dragging'); status.textContent = ''; }
 });
 
 viewport.addEventListener('scroll', schedule, { passive: true });

@@ -55,7 +55,8 @@ export type HostMessage =
 /** Webview → extension host. */
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'open'; id: string }
+  /** Opens the node's file; `preserveFocus` keeps the keyboard in the graph (a click). */
+  | { type: 'open'; id: string; preserveFocus?: boolean }
   | { type: 'focus'; id: string | null }
   | { type: 'reparent'; revision: string; onto?: string }
   | { type: 'removeParent'; revision: string }
@@ -75,7 +76,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'ready': case 'exportSvg': case 'refresh':
       return { type: raw.type };
     case 'open': case 'restore':
-      if (raw.type === 'open' && isId(raw.id)) return { type: 'open', id: raw.id };
+      if (raw.type === 'open' && isId(raw.id) && (raw.preserveFocus === undefined || typeof raw.preserveFocus === 'boolean')) {
+        return raw.preserveFocus === undefined ? { type: 'open', id: raw.id } : { type: 'open', id: raw.id, preserveFocus: raw.preserveFocus };
+      }
       if (raw.type === 'restore' && isId(raw.revision)) return { type: 'restore', revision: raw.revision };
       return undefined;
     case 'focus':

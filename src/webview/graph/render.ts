@@ -95,7 +95,7 @@ export function nodeHtml(view: GraphView, n: GraphViewNode, selected: boolean, m
   const second = n.kind === 'revision' ? n.message : n.problems[0] ?? n.message;
   const classes = ['card', n.kind, selected ? 'selected' : '', matched ? 'match' : '', n.problems.length ? 'broken' : ''].filter(Boolean).join(' ');
   return `<div class="${classes}" role="treeitem" id="node-${escapeHtml(cssId(n.id))}" data-id="${escapeHtml(n.id)}" tabindex="${selected ? 0 : -1}"`
-    + ` aria-selected="${selected}" aria-label="${escapeHtml(nodeLabel(view, n))}" draggable="${n.kind === 'revision'}" data-row="${n.row}">`
+    + ` aria-selected="${selected}" aria-label="${escapeHtml(nodeLabel(view, n))}" data-row="${n.row}">`
     + `<div class="line1"><code class="rid">${escapeHtml(shortLabel(n))}</code>`
     + flags(n).map((f) => `<span class="flag">${escapeHtml(f)}</span>`).join('')
     + n.labels.map((l) => `<span class="label">${escapeHtml(l)}</span>`).join('')
@@ -162,7 +162,8 @@ export function moveFrom(view: GraphView, id: string, move: Move): string | unde
       for (let lane = n.lane + step; lane >= 0 && lane < view.lanes && !best; lane += step) {
         for (const x of view.nodes) {
           if (x.lane !== lane) continue;
-          if (!best || Math.abs(x.row - n.row) < Math.abs(best.row - n.row)) best = x;
+          // The nearest row; on a tie the one below (further into the history), so moves are predictable.
+          if (!best || Math.abs(x.row - n.row) <= Math.abs(best.row - n.row)) best = x;
         }
       }
       return best?.id;
