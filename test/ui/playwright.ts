@@ -45,7 +45,6 @@ export interface Locator {
   screenshot(options?: { path?: string; timeout?: number }): Promise<Buffer>;
   boundingBox(options?: { timeout?: number }): Promise<{ x: number; y: number; width: number; height: number } | null>;
   ariaSnapshot(options?: { timeout?: number }): Promise<string>;
-  dragTo(target: Locator, options?: { timeout?: number }): Promise<void>;
 }
 
 /** An iframe's content (a webview is an iframe in an iframe). */

@@ -26,7 +26,8 @@ button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 button.primary { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
 #status { color: var(--vscode-descriptionForeground); }
 #actions { margin-top: 6px; display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
-#actions[hidden], button[hidden] { display: none; }
+button[hidden] { display: none; }
+button:disabled { opacity: 0.5; cursor: default; }
 #viewport { flex: 1; position: relative; overflow: auto; }
 header { flex: none; }
 #sizer { position: relative; }
@@ -91,7 +92,7 @@ export function graphHtml(options: GraphHtmlOptions): string {
 <button id="refresh" type="button">Refresh</button>
 <span id="status" aria-live="polite"></span>
 </div>
-<div id="actions" role="group" aria-label="Selected revision" hidden>
+<div id="actions" role="group" aria-label="Selected revision">
 <span>Selected: <code id="act-name"></code></span>
 <button id="act-open" type="button" class="primary">Open</button>
 <button id="act-focus" type="button">Focus</button>

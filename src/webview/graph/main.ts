@@ -28,7 +28,6 @@ const search = $<HTMLInputElement>('search');
 const status = $<HTMLSpanElement>('status');
 const title = $<HTMLHeadingElement>('title');
 const subtitle = $<HTMLParagraphElement>('subtitle');
-const actions = $<HTMLDivElement>('actions');
 
 let view: GraphView | undefined;
 let selected = saved.selected;
@@ -82,17 +81,16 @@ function schedule(): void {
 
 function updateActions(): void {
   const n = view && selected ? byId(view).get(selected) : undefined;
-  const show = (id: string, on: boolean) => { ($<HTMLButtonElement>(id)).hidden = !on; };
-  actions.hidden = !n;
-  if (!n) return;
-  const rev = n.kind === 'revision';
-  show('act-open', n.kind !== 'missing');
-  show('act-focus', rev);
-  show('act-reparent', rev);
-  show('act-merge', rev && n.head && view!.nodes.filter((x) => x.head).length > 1);
-  show('act-unlink', rev && n.parents.length > 1);
-  show('act-restore', n.kind === 'missing');
-  $<HTMLSpanElement>('act-name').textContent = n.revision ?? n.file ?? n.id;
+  // Disabled rather than hidden: the bar keeps its size, so the cards never move under the pointer.
+  const enable = (id: string, on: boolean) => { ($<HTMLButtonElement>(id)).disabled = !on; };
+  const rev = n?.kind === 'revision';
+  enable('act-open', !!n && n.kind !== 'missing');
+  enable('act-focus', rev);
+  enable('act-reparent', rev);
+  enable('act-merge', rev && !!n?.head && view!.nodes.filter((x) => x.head).length > 1);
+  enable('act-unlink', rev && (n?.parents.length ?? 0) > 1);
+  enable('act-restore', n?.kind === 'missing');
+  $<HTMLSpanElement>('act-name').textContent = n ? n.revision ?? n.file ?? n.id : 'none';
 }
 
 /** Selects a node, scrolls it into view, and gives it keyboard focus when asked. */
