@@ -92,12 +92,11 @@ export function graphSteps(dir: string, databaseUrl: string): Step[] {
       async run({ page }) {
         const file = path.join(dir, 'migrations', 'h7exports.sql');
         check(/^-- down_revision: f5merge$/m.test(fs.readFileSync(file, 'utf8')), 'h7exports after the merge before the drag', '');
-        // A person's drag: press on the card, move in steps onto the other card, release.
-        const from = (await card(page, 'h7exports').boundingBox())!;
-        const to = (await card(page, 'g6audit').boundingBox())!;
-        await page.mouse.move(from.x + 40, from.y + from.height / 2);
+        // A person's drag: press on the card, move onto the other card, release (Playwright aims at each card itself).
+        await card(page, 'h7exports').hover();
         await page.mouse.down();
-        await page.mouse.move(to.x + 60, to.y + to.height / 2, { steps: 12 });
+        await card(page, 'g6audit').hover();
+        await card(page, 'g6audit').hover();
         await page.mouse.up();
         const modal = await see(dialog(page, /Re-parent h7exports\?/), 'the Re-parent modal');
         const text = await modal.innerText();
