@@ -50,6 +50,7 @@ export function graphSteps(dir: string, databaseUrl: string): Step[] {
         // The database has the chain up to the merge: the picture shows applied and pending revisions.
         await upgrade({ chain: await loadChain(path.join(dir, 'migrations')), url: databaseUrl, target: 'f5merge', logger: silentLogger });
         await openView(page);
+        await runCommand(page, 'Migration Chain: Refresh'); // the upgrade above ran behind the editor's back
         await runCommand(page, 'Migration Chain: Show Revision Graph');
         const tree = await see(frame(page).getByRole('tree', { name: 'Revisions, heads first' }), 'the revision graph webview');
         const first = await see(tree.getByRole('treeitem').first(), 'a node card');
@@ -58,8 +59,7 @@ export function graphSteps(dir: string, databaseUrl: string): Step[] {
         const merge = await see(card(page, 'f5merge'), 'the merge card');
         const mergeLabel = (await merge.getAttribute('aria-label')) ?? '';
         check(/\(merge, branch point\)/.test(mergeLabel) && /parents d3payments, e4search/.test(mergeLabel), 'the merge labelled with both parents', mergeLabel);
-        const mergeText = await merge.innerText();
-        check(/db ✓ current/.test(mergeText), 'the database badge in words on the merge', mergeText);
+        await until(() => merge.innerText(), (t) => /db ✓ current/.test(t), 'the database badge in words on the merge: "db ✓ current"');
         check(/db ○ pending/.test(await card(page, 'g6audit').innerText()), 'the head pending', '');
         // One card per row, in one column right of the lanes, none on top of another.
         const boxes: ({ x: number; y: number; width: number; height: number } | null)[] = [];
@@ -112,6 +112,7 @@ export function graphSteps(dir: string, databaseUrl: string): Step[] {
       title: 'the same graph in the dark theme',
       shot: '10-revision-graph-dark',
       async run({ page }) {
+        await runCommand(page, 'View: Single Column Editor Layout'); // the graph alone, as wide as the light picture
         await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
         await until(async () => page.locator('.monaco-workbench').getAttribute('class'), (c) => /\bvs-dark\b/.test(c ?? ''), 'the dark theme');
         await card(page, 'f5merge').click();
