@@ -87,6 +87,8 @@ describe('Alembic project read through Alembic', () => {
 
   it('the revision graph draws Alembic\'s reading: the revision only Alembic could read is a node between its parent and child', async function () {
     this.timeout(120_000);
+    sandbox.restore(); // trusted, also when run alone (MC_TEST_GREP): before() put the folder in Restricted Mode
+    await snapshot(ctx);
     await waitFor('Alembic\'s reading merged into the chain', () => ctx.chains.snapshot(folder().uri.toString())?.chain?.graph.has('bb01') || undefined, 60_000);
     assert.strictEqual((await run('migrationChain.showRevisionGraph', { folderUri: folder().uri.toString() })).status, 'done');
     const panel = await waitFor('the graph panel', () => ctx.graphPanel());

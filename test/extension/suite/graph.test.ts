@@ -77,10 +77,11 @@ describe('Revision graph (extension host)', () => {
     await waitFor('the graph to show the new parent', () => panel.view?.nodes.find((n) => n.id === 'gb2')?.parents.join() === 'gb1');
 
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(files()[1]));
+    await waitFor('the file\'s editor active', () => vscode.window.activeTextEditor?.document === editor.document || undefined);
     await vscode.commands.executeCommand('undo');
-    assert.match(editor.document.getText(), new RegExp(`^-- down_revision: ${SEED_HEAD}$`, 'm'), 'undo restores the old parent');
-    await editor.document.save();
-    assert.match(fs.readFileSync(files()[1], 'utf8'), new RegExp(`^-- down_revision: ${SEED_HEAD}$`, 'm'));
+    await waitFor('undo to restore the old parent', () => new RegExp(`^-- down_revision: ${SEED_HEAD}$`, 'm').test(editor.document.getText()) || undefined);
+    assert.ok(await editor.document.save(), 'the undone file is saved');
+    await waitFor('the undone file on disk', () => new RegExp(`^-- down_revision: ${SEED_HEAD}$`, 'm').test(fs.readFileSync(files()[1], 'utf8')) || undefined);
     assert.deepStrictEqual((await snapshot(ctx)).chain!.graph.heads.sort(), ['gb1', 'gb2']);
   });
 
@@ -116,8 +117,10 @@ describe('Revision graph (extension host)', () => {
     assert.strictEqual(forced?.status, 'done', JSON.stringify(forced));
     assert.match(fs.readFileSync(file, 'utf8'), /^-- down_revision: 000000000000$/m);
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    await waitFor('the file\'s editor active', () => vscode.window.activeTextEditor?.document === editor.document || undefined);
     await vscode.commands.executeCommand('undo');
-    await editor.document.save();
-    assert.strictEqual(fs.readFileSync(file, 'utf8'), before);
+    await waitFor('undo to restore the file', () => editor.document.getText() === before || undefined);
+    assert.ok(await editor.document.save(), 'the undone file is saved');
+    await waitFor('the undone file on disk', () => fs.readFileSync(file, 'utf8') === before || undefined);
   });
 });
