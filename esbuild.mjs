@@ -2,6 +2,7 @@
 //   src/extension/extension.ts -> dist/extension.js  (the VS Code extension: pg, umzug, dotenv inlined, minified)
 //   src/cli/main.ts            -> dist/cli-main.js   (the `migration-chain` command line)
 //   src/cli/launch.ts          -> dist/cli.js        (its executable: loads cli-main.js through a V8 code cache)
+//   src/webview/graph/main.ts  -> dist/webview/graph.js (the revision graph webview's script: browser, loaded only when the graph opens)
 // Usage: node esbuild.mjs [extension|cli ...] [--watch] [--no-minify]   (no names = both; --no-minify keeps names for a profiler)
 // Tests are compiled by tsc to out/, not bundled: sinon cannot stub the getters a bundle's exports become.
 import * as esbuild from 'esbuild';
@@ -106,6 +107,19 @@ const targets = {
     outfile: `${SCHEMA_DIFF_DIR}/index.cjs`,
     minify,
     plugins: [pgOnNode],
+  },
+  'graph-webview': {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['src/webview/graph/main.ts'],
+    outfile: 'dist/webview/graph.js',
+    plugins: [],
+    minify,
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'warning',
   },
   cli: {
     ...common,

@@ -21,6 +21,7 @@ import { alembicHelperFigures } from './groups/alembic-helper';
 import { alembicProjectFigures } from './groups/alembic-projects';
 import { poolerFigures } from './groups/pooler';
 import { authoringFigures } from './groups/authoring';
+import { graphFigures } from './groups/graph';
 
 interface GroupSpec {
   group: number;
@@ -44,6 +45,7 @@ const GROUPS: GroupSpec[] = [
   { group: 12, title: 'Alembic projects: first paint of a .py chain, delegated upgrade', run: alembicProjectFigures, needs: { database: 'optional' } },
   { group: 13, title: 'through PgBouncer: upgrade vs direct, start-up of 8 instances', run: poolerFigures, needs: { database: 'required', cli: true } },
   { group: 14, title: 'writing the next revision from the dev database', run: authoringFigures, needs: { database: 'required', cli: true } },
+  { group: 15, title: 'revision graph: first paint and re-layout', run: graphFigures, needs: {} },
 ];
 
 function selectedGroups(): GroupSpec[] {

@@ -34,6 +34,7 @@ const commands: Record<CommandName, () => Command> = {
   lint: () => (require('./commands/lint') as typeof import('./commands/lint')).lint,
   env: () => (require('./commands/env') as typeof import('./commands/env')).env,
   unlock: () => (require('./commands/unlock') as typeof import('./commands/unlock')).unlock,
+  graph: () => (require('./commands/graph') as typeof import('./commands/graph')).graph,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

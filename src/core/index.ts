@@ -49,7 +49,7 @@ export { scratchName } from './db/scratch-database';
 export { revisionFromDatabase, GenerationRefusedError, type GeneratedRevision, type RevisionFromDatabaseOptions } from './authoring/from-database';
 export * from './stairway';
 export {
-  adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
+  adviseHeads, branchRoot, downRevisionEdit, reparent, unreadFiles, type DownRevisionEdit, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
 
 export { resolveAlembicCommand, splitCommand, canRunAlembic, forgetAlembicAnswers, type ResolvedAlembicCommand, type CommandLookup } from './alembic/python-policy';
@@ -65,3 +65,4 @@ export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonL
 export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
 export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';
 export { compareWithAlembic, applyAlembicGraph, type AlembicDisagreement, type DisagreementKind } from './alembic/graph-compare';
+export * from './graph-view';

@@ -9,6 +9,7 @@ import { LintService } from './lint/lint-service';
 import { registerLint } from './lint/lint-providers';
 import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
 import { MatrixPanel } from './environments/matrix-panel';
+import { GraphPanel } from './graph/graph-panel';
 import { Log } from './log';
 import { PhantomNotice } from './phantoms-notice';
 import { SettingsReader } from './settings';
@@ -44,22 +45,36 @@ export class Context implements vscode.Disposable {
     own(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }));
     own(new ChainStatusBar(this.chains));
     this.stairway = own(new StairwayTests({ log: this.log, chains: this.chains, settings: this.settings }));
-    registerLint(own(new LintService(this.chains, this.settings, this.log)), this.chains, extension.extensionUri).forEach(own);
+    const lint = own(new LintService(this.chains, this.settings, this.log));
+    registerLint(lint, this.chains, extension.extensionUri).forEach(own);
     this.environments = own(new EnvironmentsView({ log: this.log, secrets: extension.secrets, chains: this.chains }));
     own(createEnvironmentsTree(this.environments));
     own({ dispose: () => MatrixPanel.open?.dispose() });
+    own({ dispose: () => GraphPanel.open?.dispose() });
     this.codeLens = own(new ChainCodeLensProvider(this.chains, this.settings, this.environments));
     own(vscode.languages.registerCodeLensProvider(CODELENS_SELECTOR, this.codeLens));
     own(vscode.languages.registerHoverProvider(CODELENS_SELECTOR, environmentsHover(this.chains, this.environments)));
     registerCommands({
       log: this.log, settings: this.settings, secrets: extension.secrets, chains: this.chains, diagnostics: this.diagnostics,
-      environments: this.environments,
+      environments: this.environments, extensionUri: extension.extensionUri,
+      stairwayOutcomes: (folderUri) => this.stairway.lastOutcomes(folderUri),
+      lintCounts: (file) => {
+        const result = lint.forFile(file);
+        if (!result) return undefined;
+        const severities = [...result.problems.map((p) => p.severity), ...result.statements.flatMap((s) => s.findings.map((f) => f.severity))];
+        return { errors: severities.filter((s) => s === 'error').length, warnings: severities.filter((s) => s === 'warning').length };
+      },
     }).forEach(own);
     own(new PhantomNotice(this.chains, this.settings, this.log));
     this.chains.onDidChange(() => this.updateContextKeys(), null, this.disposables);
     this.updateContextKeys();
     // Until the first read the view says "Reading…" rather than "No migrations folder".
     void this.chains.ready.then(() => { this.loaded = true; this.updateContextKeys(); });
+  }
+
+  /** The revision graph panel when open (tests reach the bundle's instance through here). */
+  graphPanel(): GraphPanel | undefined {
+    return GraphPanel.open;
   }
 
   /** The environments matrix panel when open (tests reach the bundle's instance through here). */

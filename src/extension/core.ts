@@ -8,6 +8,7 @@ export type {
   AcceptFileResult, DriftReport, HeadAdviceKind, HeadPairAdvice, SchemaDiffEntry, Direction, ChainDiagnostic,
 } from '../core';
 export type { EnvironmentsConfig, FleetStatus, FleetTarget, LocatedChain, ParityReport, TargetStatus } from '../core';
+export type { EnvironmentState, FileCommit, GraphLayout, NodeMark, ParentChange } from '../core';
 export { ChainCache } from '../core/chain/cache';
 export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
 export { confirmationLevel } from '../core/db/protected';

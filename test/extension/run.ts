@@ -84,8 +84,9 @@ const PASSES: Pass[] = [
 async function main(): Promise<number> {
   const started = Date.now();
   // The extension under test is the bundle that ships (package.json "main": dist/extension.js), with
-  // the PostgreSQL parser it requires on the first lint (dist/libpg-query/, built by its own target).
-  run(process.execPath, [path.join(REPO, 'esbuild.mjs'), 'extension', 'pg-parser']);
+  // the PostgreSQL parser it requires on the first lint (dist/libpg-query/, built by its own target)
+  // and the revision graph webview's script (dist/webview/graph.js).
+  run(process.execPath, [path.join(REPO, 'esbuild.mjs'), 'extension', 'pg-parser', 'graph-webview']);
   const vscode = chooseVSCode();
   const only = process.env.MC_TEST_WORKSPACES?.split(',').map((s) => s.trim()).filter(Boolean);
   const pg = await startPostgres();

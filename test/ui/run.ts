@@ -5,7 +5,8 @@
 // Every step saves a screenshot in .test-artifacts/ui/; a failing one saves `<shot>-FAILED.png` and
 // the page's accessibility tree next to it, and says what it expected to see.
 // Env: MC_UI_DEBUG=1 keeps the scratch folder and prints browser errors; MC_UI_TIMEOUT_MS (default
-// 45000) is how long each expectation waits; MC_UI_VSIX=<file> skips the build and uses that package.
+// 45000) is how long each expectation waits; MC_UI_VSIX=<file> skips the build and uses that package;
+// MC_UI_ONLY=graph runs only the revision graph's workbench (issue 24).
 import * as fs from 'fs';
 import * as path from 'path';
 import { startPostgres } from '../support/embedded-postgres';
@@ -16,12 +17,14 @@ import { alembicRootSteps, writeAlembicRoot } from './alembic-root';
 import { writeBrokenProject, writeCodeWorkspace, writeSampleProject } from './sample-project';
 import { createMarkerTable, trustedSteps, untrustedSteps, type Fixture, type Step } from './steps';
 import { buildVsix } from './vsix';
+import { graphSteps, writeGraphProject } from './graph-steps';
 import { see } from './workbench';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 export const UI_ARTIFACTS = path.join(REPO, '.test-artifacts', 'ui');
 const DEBUG = process.env.MC_UI_DEBUG === '1';
 const VIEWPORT = { width: 1440, height: 900 };
+const ONLY = process.env.MC_UI_ONLY;
 
 const started = Date.now();
 const timings: [string, number][] = [];
@@ -175,49 +178,67 @@ async function main(): Promise<number> {
       p.then((s) => cleanups.push(() => s.stop()), () => undefined);
       return p;
     };
-    const [server, second] = await allStarted([
-      starting('start code-server (trust off) + install .vsix', false),
-      starting('start code-server (trust on) + install .vsix', true),
-    ] as const);
+    if (ONLY !== 'graph') {
+      const [server, second] = await allStarted([
+        starting('start code-server (trust off) + install .vsix', false),
+        starting('start code-server (trust on) + install .vsix', true),
+      ] as const);
 
-    // Both workbenches load at once (much of a load is waiting on the server); the untrusted one
-    // then waits, untouched, until its step.
-    const [page, page2] = [await newPage(browser), await newPage(browser)];
-    const loading = timed('open workbench (trusted)', () => openWorkbench(page, server, workspaceFile));
-    const loading2 = timed('open workbench (untrusted)', () => openWorkbench(page2, second, untrustedFolder));
-    loading2.catch(() => undefined); // reported below, in order
-    try {
-      await loading;
-      await timed('steps 1-6 (trusted workbench)', () => runSteps(page, trustedSteps(fixture(trustedUrl)), results));
-    } catch (err) {
-      await page.screenshot({ path: path.join(UI_ARTIFACTS, '00-workbench-FAILED.png') }).catch(() => undefined);
-      results.push({ title: 'open the workbench with the installed extension', ok: false, ms: 0, error: String(err) });
-      log(`✗ could not open the workbench: ${err instanceof Error ? err.message : String(err)}\n${server.log().slice(-3000)}`);
-    }
-    try {
-      await loading2;
-      await timed('step 7 (untrusted workbench)', () => runSteps(page2, untrustedSteps(fixture(untrustedUrl)), results));
-    } catch (err) {
-      await page2.screenshot({ path: path.join(UI_ARTIFACTS, '00-untrusted-workbench-FAILED.png') }).catch(() => undefined);
-      results.push({ title: 'open the untrusted workbench', ok: false, ms: 0, error: String(err) });
-      log(`✗ could not open the untrusted workbench: ${err instanceof Error ? err.message : String(err)}\n${second.log().slice(-3000)}`);
+      // Both workbenches load at once (much of a load is waiting on the server); the untrusted one
+      // then waits, untouched, until its step.
+      const [page, page2] = [await newPage(browser), await newPage(browser)];
+      const loading = timed('open workbench (trusted)', () => openWorkbench(page, server, workspaceFile));
+      const loading2 = timed('open workbench (untrusted)', () => openWorkbench(page2, second, untrustedFolder));
+      loading2.catch(() => undefined); // reported below, in order
+      try {
+        await loading;
+        await timed('steps 1-6 (trusted workbench)', () => runSteps(page, trustedSteps(fixture(trustedUrl)), results));
+      } catch (err) {
+        await page.screenshot({ path: path.join(UI_ARTIFACTS, '00-workbench-FAILED.png') }).catch(() => undefined);
+        results.push({ title: 'open the workbench with the installed extension', ok: false, ms: 0, error: String(err) });
+        log(`✗ could not open the workbench: ${err instanceof Error ? err.message : String(err)}\n${server.log().slice(-3000)}`);
+      }
+      try {
+        await loading2;
+        await timed('step 7 (untrusted workbench)', () => runSteps(page2, untrustedSteps(fixture(untrustedUrl)), results));
+      } catch (err) {
+        await page2.screenshot({ path: path.join(UI_ARTIFACTS, '00-untrusted-workbench-FAILED.png') }).catch(() => undefined);
+        results.push({ title: 'open the untrusted workbench', ok: false, ms: 0, error: String(err) });
+        log(`✗ could not open the untrusted workbench: ${err instanceof Error ? err.message : String(err)}\n${second.log().slice(-3000)}`);
+      }
+
+      // Issue 11: the Alembic example opened at its repository root, in a third workbench started only
+      // now (two cores: the first two have finished loading), with the python3 that has real Alembic.
+      try {
+        const alembicUrl = await pg.createDatabase('ui_alembic');
+        const root = await writeAlembicRoot(path.join(scratch, 'alembic-backend'), alembicUrl);
+        const third = await timed('start code-server (Alembic example) + install .vsix', () => startCodeServer({
+          vsix, runsDir, workspaceTrust: false, settings: { ...settings, 'migrationChain.alembic.command': `${alembicPython()} -m alembic` },
+        }));
+        cleanups.push(() => third.stop());
+        const page3 = await newPage(browser);
+        await timed('open workbench (Alembic example root)', () => openWorkbench(page3, third, root));
+        await timed('step 9 (Alembic example root)', () => runSteps(page3, alembicRootSteps(fixture(alembicUrl)), results));
+      } catch (err) {
+        results.push({ title: 'open the Alembic example\'s repository root', ok: false, ms: 0, error: String(err) });
+        log(`✗ could not open the Alembic example: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
 
-    // Issue 11: the Alembic example opened at its repository root, in a third workbench started only
-    // now (two cores: the first two have finished loading), with the python3 that has real Alembic.
+    // Issue 24: the revision graph, in a workbench of its own (light theme first, then dark).
     try {
-      const alembicUrl = await pg.createDatabase('ui_alembic');
-      const root = await writeAlembicRoot(path.join(scratch, 'alembic-backend'), alembicUrl);
-      const third = await timed('start code-server (Alembic example) + install .vsix', () => startCodeServer({
-        vsix, runsDir, workspaceTrust: false, settings: { ...settings, 'migrationChain.alembic.command': `${alembicPython()} -m alembic` },
+      const graphUrl = await pg.createDatabase('ui_graph');
+      const graphDir = writeGraphProject(path.join(scratch, 'graph-project'), graphUrl);
+      const fourth = await timed('start code-server (revision graph) + install .vsix', () => startCodeServer({
+        vsix, runsDir, workspaceTrust: false, settings: { ...settings, 'workbench.colorTheme': 'Light Modern' },
       }));
-      cleanups.push(() => third.stop());
-      const page3 = await newPage(browser);
-      await timed('open workbench (Alembic example root)', () => openWorkbench(page3, third, root));
-      await timed('step 9 (Alembic example root)', () => runSteps(page3, alembicRootSteps(fixture(alembicUrl)), results));
+      cleanups.push(() => fourth.stop());
+      const page4 = await newPage(browser);
+      await timed('open workbench (revision graph)', () => openWorkbench(page4, fourth, graphDir));
+      await timed('step 10 (revision graph)', () => runSteps(page4, graphSteps(graphDir, graphUrl), results));
     } catch (err) {
-      results.push({ title: 'open the Alembic example\'s repository root', ok: false, ms: 0, error: String(err) });
-      log(`✗ could not open the Alembic example: ${err instanceof Error ? err.message : String(err)}`);
+      results.push({ title: 'open the revision graph\'s workbench', ok: false, ms: 0, error: String(err) });
+      log(`✗ could not open the revision graph's workbench: ${err instanceof Error ? err.message : String(err)}`);
     }
   } catch (err) {
     results.push({ title: 'set up the UI test run', ok: false, ms: 0, error: err instanceof Error ? err.stack ?? err.message : String(err) });

@@ -19,6 +19,8 @@ const CHOSEN = {
   'verify-report.png': '05-verify-report.png',      // "Migration Chain: Verify Database": every check ✔
   'testing-view.png': '08-testing-view-stairway.png', // the Testing view after "Run Stairway Tests (All Revisions)"
   'environments-matrix.png': '09-environments-matrix.png', // the Environments view and the matrix: local, prod one behind, a tenant set
+  'revision-graph-light.png': '10-revision-graph-light.png', // the revision graph: two branches, a merge, two heads, database badges (light theme)
+  'revision-graph-dark.png': '10-revision-graph-dark.png',   // the same after the drag re-parent, dark theme
 };
 
 const failed = fs.existsSync(FROM) ? fs.readdirSync(FROM).filter((f) => f.endsWith('-FAILED.png')) : [];

@@ -2,6 +2,9 @@
 // (`Revision("b", ("a",))`), and the fixture folder paths.
 import * as path from 'node:path';
 import type { Migration } from '../../src/core/chain/model';
+import type { Chain } from '../../src/core/chain/chain';
+import { RevisionGraph } from '../../src/core/chain/graph';
+import type { ChainDiagnostic } from '../../src/core/errors';
 
 export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
 export const SEED = path.resolve(__dirname, '../../../migrations');
@@ -23,4 +26,10 @@ export function rev(revision: string, parents: string[] = [], extra: Partial<Mig
     checksum: '',
     ...extra,
   };
+}
+
+/** A chain from literal migrations, as loadChain would return it (plus any extra diagnostics). */
+export function chainOf(migrations: Migration[], extra: ChainDiagnostic[] = []): Chain {
+  const graph = new RevisionGraph(migrations);
+  return { dir: '/m', migrations, graph, diagnostics: [...graph.diagnostics, ...extra] };
 }

@@ -67,7 +67,7 @@ function describeTenants(e: Environment): string {
 }
 
 /** The environment's URL (registered with the output filter first) and its targets. */
-async function targetsOf(ctx: CommandContext, api: EnvApi, environment: Environment, forRun = false): Promise<FleetTarget[]> {
+export async function targetsOf(ctx: CommandContext, api: EnvApi, environment: Environment, forRun = false): Promise<FleetTarget[]> {
   // A run goes through the environment's directUrl when it has one (the URL may be a pooler's).
   const url = await (forRun ? api.resolveEnvironmentRunUrl : api.resolveEnvironmentUrl)(environment, {
     root: ctx.io.cwd,

@@ -146,11 +146,7 @@ const SCRIPT_ASSIGNMENT = /\bdown_revision\s*(?::[^=\n]*=(?!=)|=(?!=)|:)\s*/g;
  */
 export async function reparent(opts: { file: string; newParent: string | readonly string[] }): Promise<ReparentResult> {
   const parents = typeof opts.newParent === 'string' ? [opts.newParent] : [...opts.newParent];
-  if (parents.length === 0) throw new MigrationChainError('usage', 'reparent needs at least one new parent revision.');
-  for (const p of parents) {
-    const problem = revisionIdProblem(p);
-    if (problem) throw new MigrationChainError('usage', `New parent revision ${problem}.`);
-  }
+  checkParents(parents);
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(opts.file);
@@ -159,17 +155,7 @@ export async function reparent(opts: { file: string; newParent: string | readonl
   }
   // latin1 maps every byte to one character and back, so untouched bytes are written back exactly.
   const text = bytes.toString('latin1');
-  const format = formatOf(opts.file);
-  if (!format) {
-    throw new MigrationChainError('usage', `${opts.file}: cannot re-parent a '${path.extname(opts.file)}' file (expected ${migrationExtensions().map((e) => `.${e}`).join(', ')}).`);
-  }
-  let edit: Edit;
-  switch (format) {
-    case 'sql': edit = sqlEdit(text, parents, opts.file); break;
-    case 'py': edit = scriptEdit(text, maskPython(text), parents, 'py', opts.file); break;
-    case 'js': edit = scriptEdit(text, maskJsComments(text), parents, 'js', opts.file); break;
-  }
-
+  const edit = downRevisionEdit(opts.file, text, parents);
   const updated = text.slice(0, edit.start) + edit.replacement + text.slice(edit.end);
   // Written beside the real file and renamed over it: an interrupted write never leaves half a
   // migration, and a symlinked migration stays a symlink.
@@ -186,10 +172,39 @@ export async function reparent(opts: { file: string; newParent: string | readonl
   return { file: opts.file, line: new LineIndex(text).lineAt(edit.start), before: text.slice(edit.start, edit.end), after: edit.replacement };
 }
 
-interface Edit {
+/** A replacement of `text.slice(start, end)`; offsets into the text it was computed from. */
+export interface DownRevisionEdit {
   start: number;
   end: number;
   replacement: string;
+}
+type Edit = DownRevisionEdit;
+
+function checkParents(parents: readonly string[]): void {
+  if (parents.length === 0) throw new MigrationChainError('usage', 'reparent needs at least one new parent revision.');
+  for (const p of parents) {
+    const problem = revisionIdProblem(p);
+    if (problem) throw new MigrationChainError('usage', `New parent revision ${problem}.`);
+  }
+}
+
+/**
+ * The edit that points the migration in `text` (the content of `file`, whose extension picks the
+ * format) at `parents`, touching only the down_revision value. Pure: the editor applies it as a
+ * WorkspaceEdit (undoable), `reparent` writes it to disk.
+ */
+export function downRevisionEdit(file: string, text: string, parents: readonly string[]): DownRevisionEdit {
+  checkParents(parents);
+  const format = formatOf(file);
+  if (!format) {
+    throw new MigrationChainError('usage', `${file}: cannot re-parent a '${path.extname(file)}' file (expected ${migrationExtensions().map((e) => `.${e}`).join(', ')}).`);
+  }
+  const list = [...parents];
+  switch (format) {
+    case 'sql': return sqlEdit(text, list, file);
+    case 'py': return scriptEdit(text, maskPython(text), list, 'py', file);
+    case 'js': return scriptEdit(text, maskJsComments(text), list, 'js', file);
+  }
 }
 
 function sqlEdit(text: string, parents: string[], file: string): Edit {

@@ -24,6 +24,7 @@ export const COMMANDS = {
   'migrationChain.verifyDrift': 'Check Schema Drift (Verify with Drift Check)',
   'migrationChain.acceptCurrentFile': 'Accept Current File',
   'migrationChain.reparent': 'Re-parent…',
+  'migrationChain.showRevisionGraph': 'Show Revision Graph',
   'migrationChain.environments.refresh': 'Refresh Environments',
   'migrationChain.environments.upgrade': 'Upgrade Environment…',
   'migrationChain.environments.setUrl': 'Set Environment URL…',

@@ -14,6 +14,12 @@ export interface CommandDeps {
   chains: WorkspaceChains;
   diagnostics: ChainDiagnostics;
   environments: EnvironmentsView;
+  /** The extension's folder (the graph webview loads its script from dist/webview/). */
+  extensionUri?: vscode.Uri;
+  /** Lint errors and warnings of a migration file, for the graph's badges. */
+  lintCounts?: (file: string) => { errors: number; warnings: number } | undefined;
+  /** The last stairway outcome per revision of a chain, for the graph's badges. */
+  stairwayOutcomes?: (folderUri: string) => ReadonlyMap<string, 'passed' | 'failed'> | undefined;
 }
 
 export type CommandFactory = (deps: CommandDeps) => CommandBody;

@@ -19,6 +19,7 @@ import { reparent } from './reparent';
 import { reset } from './reset';
 import { setDatabaseUrl } from './set-database-url';
 import { showCommands } from './show-commands';
+import { showRevisionGraph } from './show-revision-graph';
 import { compareEnvironmentSchemas } from './compare-environments';
 import { showEnvironmentMatrix } from './show-environment-matrix';
 import { showSql } from './show-sql';
@@ -52,6 +53,7 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.verifyDrift': verifyDrift,
   'migrationChain.acceptCurrentFile': acceptCurrentFile,
   'migrationChain.reparent': reparent,
+  'migrationChain.showRevisionGraph': showRevisionGraph,
   'migrationChain.environments.refresh': refreshEnvironments,
   'migrationChain.environments.upgrade': upgradeEnvironment,
   'migrationChain.environments.setUrl': setEnvironmentUrl,

@@ -44,6 +44,8 @@ export class StairwayTests implements vscode.Disposable {
   readonly runProfile: vscode.TestRunProfile;
   readonly changedProfile: vscode.TestRunProfile;
   private readonly info = new Map<string, ItemInfo>();
+  /** The last outcome per revision, per chain (the revision graph's stairway badge). */
+  private readonly outcomes = new Map<string, Map<string, 'passed' | 'failed'>>();
   /** The models the items were last built from. */
   private shown = '';
   private readonly disposables: vscode.Disposable[] = [];
@@ -181,8 +183,24 @@ export class StairwayTests implements vscode.Disposable {
     } finally {
       cancel.dispose();
       run.end();
+      this.recordOutcomes(run.reported);
     }
     return run.reported;
+  }
+
+  /** The last stairway outcome of each revision of a chain that has been tested. */
+  lastOutcomes(folderUri: string): ReadonlyMap<string, 'passed' | 'failed'> | undefined {
+    return this.outcomes.get(folderUri);
+  }
+
+  private recordOutcomes(reported: ReportedRun): void {
+    for (const item of reported.items.values()) {
+      const info = this.info.get(item.id);
+      if (!info?.revision || (item.state !== 'passed' && item.state !== 'failed' && item.state !== 'errored')) continue;
+      const map = this.outcomes.get(info.folderUri) ?? new Map<string, 'passed' | 'failed'>();
+      map.set(info.revision, item.state === 'passed' ? 'passed' : 'failed');
+      this.outcomes.set(info.folderUri, map);
+    }
   }
 
   private async runFolder(

@@ -9,7 +9,7 @@ import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
 import { alembicPython } from '../../support/alembic';
-import { activate, folder, snapshot, waitFor } from './helpers';
+import { activate, folder, run, snapshot, waitFor } from './helpers';
 
 const PY = (doc: string, body: string) => `"""${doc}"""\n${body}\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n`;
 
@@ -83,6 +83,23 @@ describe('Alembic project read through Alembic', () => {
     assert.deepStrictEqual(onFile.map((d) => d.severity), [vscode.DiagnosticSeverity.Warning]);
     assert.match(onFile[0].message, /Read through Alembic: revision bb01/);
     assert.strictEqual(onFile[0].range.start.line, 2, 'on the line of `revision = PREFIX + "01"`');
+  });
+
+  it('the revision graph draws Alembic\'s reading: the revision only Alembic could read is a node between its parent and child', async function () {
+    this.timeout(120_000);
+    sandbox.restore(); // trusted, also when run alone (MC_TEST_GREP): before() put the folder in Restricted Mode
+    await snapshot(ctx);
+    await waitFor('Alembic\'s reading merged into the chain', () => ctx.chains.snapshot(folder().uri.toString())?.chain?.graph.has('bb01') || undefined, 60_000);
+    assert.strictEqual((await run('migrationChain.showRevisionGraph', { folderUri: folder().uri.toString() })).status, 'done');
+    const panel = await waitFor('the graph panel', () => ctx.graphPanel());
+    try {
+      const view = await waitFor('bb01 in the graph', () => (panel.view?.nodes.some((n) => n.id === 'bb01') ? panel.view : undefined), 30_000);
+      assert.deepStrictEqual(view.nodes.filter((n) => n.kind === 'revision').map((n) => n.id), ['cc01', 'bb01', 'aa01']);
+      assert.deepStrictEqual(view.nodes.find((n) => n.id === 'cc01')?.parents, ['bb01']);
+      assert.ok(!view.nodes.some((n) => n.kind !== 'revision'), 'no ghost: Alembic read the file the static reader refused');
+    } finally {
+      panel.dispose();
+    }
   });
 
   it('uses the interpreter selected in the Python extension through its API when it is installed, and does without it when its API is not there', async function () {
