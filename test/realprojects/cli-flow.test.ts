@@ -127,7 +127,7 @@ describe('Real Alembic projects through the CLI', function () {
         it('history and heads equal the venv\'s real Alembic, from the repository root and the project folder', async () => {
           const realHistory = realAlembic(ws, ['history']);
           const realHeads = realAlembic(ws, ['heads']);
-          for (const cwd of [ws.root, projectCwd(ws)]) {
+          for (const cwd of [...new Set([ws.root, projectCwd(ws)])]) {
             const where = cwd === ws.root ? 'root' : 'project';
             await step(ws, `history (${where})`, async () => {
               const r = await cli(['history'], { cwd, env: runEnv(ws, '') });
@@ -149,7 +149,8 @@ describe('Real Alembic projects through the CLI', function () {
             const target = await freshDatabaseUrl('target');
             realAlembic(ws, ['upgrade', chain[chain.length - 2]], target);
             const before = { configured: await fingerprint(configured), target: await fingerprint(target) };
-            const targetUrl = withDriver(target, project.driverScheme);
+            // The URL as the project's README writes it (postgresql://): what matters here is where env.py goes.
+            const targetUrl = target;
             const runs: string[][] = [['upgrade', 'head'], ['downgrade', '-1', '--yes'], ['reset', '--yes'], ['reset', '--yes', '--no-rehearsal'], ['test'], ['verify', '--drift']];
             const failures: string[] = [];
             for (const args of runs) {
@@ -166,7 +167,7 @@ describe('Real Alembic projects through the CLI', function () {
                 failures.push(`${args.join(' ')}: ${(err as Error).message}`);
               }
             }
-            assert.deepEqual(failures, [], failures.join('\n\n'));
+            if (failures.length > 0) assert.fail(`${failures.length} of ${runs.length} runs did not refuse cleanly:\n\n${failures.join('\n\n')}`);
           });
         }
 

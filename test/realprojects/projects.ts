@@ -142,13 +142,13 @@ export const PROJECTS: readonly RealProject[] = [
     headTables: ['followers', 'post', 'user'],
     venv: {
       debian: {
-        apt: ['python3-alembic', 'python3-venv', 'python3-flask-migrate', 'python3-flask-login', 'python3-flaskext.wtf', 'python3-psycopg2'], systemSite: true,
+        apt: ['python3-alembic', 'python3-venv', 'python3-flask-migrate', 'python3-flask-login', 'python3-flaskext.wtf', 'python3-email-validator', 'python3-psycopg2'], systemSite: true,
         pip: ['sqlalchemy>=2'],
         note: 'Debian\'s Flask, Flask-Migrate 4.0.4, Flask-SQLAlchemy and Alembic 1.8.1; the models use SQLAlchemy 2.0\'s mapped_column, so SQLAlchemy 2 from pip',
       },
       latest: {
         apt: ['python3-venv', 'python3-flask-migrate'], systemSite: true,
-        pip: ['--ignore-installed', 'alembic', 'sqlalchemy>=2', 'flask', 'flask-sqlalchemy', 'flask-login', 'flask-wtf', 'psycopg2-binary'],
+        pip: ['--ignore-installed', 'alembic', 'sqlalchemy>=2', 'flask', 'flask-sqlalchemy', 'flask-login', 'flask-wtf', 'email-validator', 'psycopg2-binary'],
         note: 'pip\'s newest Alembic, Flask and Flask-SQLAlchemy; Flask-Migrate is Debian\'s (pip\'s configured index has none)',
       },
     },
