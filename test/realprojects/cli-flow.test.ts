@@ -9,7 +9,6 @@
 // to env.py (read DATABASE_URL), everything works. Every step's result and time goes into
 // .test-artifacts/realprojects/report.json and the table printed at the end.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freshDatabaseUrl } from '../support/db-hooks';
@@ -17,7 +16,7 @@ import { cli as checkedCli, query } from '../support/cli-checks';
 import { fingerprint } from '../support/fingerprint';
 import { describeRun, type CliOptions, type CliResult } from '../reliability/support/cli';
 import { FLAVOURS, PROJECTS, withDriver, type AlembicFlavour, type RealProject } from './projects';
-import { ARTIFACTS, debianAlembicVersion, ensureAptPackages, prepareWorkspace, refreshCopy, type Workspace } from './workspace';
+import { ARTIFACTS, debianAlembicVersion, ensureAptPackages, prepareWorkspace, projectCwd, realAlembic, refreshCopy, type Workspace } from './workspace';
 
 interface StepRow { project: string; alembic: string; step: string; result: 'pass' | 'fail'; ms: number; detail?: string }
 const rows: StepRow[] = [];
@@ -49,23 +48,6 @@ const tables = async (url: string): Promise<string[]> =>
   (await query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map((r) => r.tablename);
 const appTables = async (url: string): Promise<string[]> => (await tables(url)).filter((t) => t !== 'alembic_version' && t !== 'migration_chain_log');
 const dbName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
-
-/** The venv's real Alembic (for Flask-Migrate: `flask db`), run in the project folder as its developers run it. */
-function realAlembic(ws: Workspace, args: string[], url?: string): string {
-  const argv = [...ws.project.realAlembic(ws.root), ...args];
-  const r = spawnSync(ws.python, argv, {
-    cwd: ws.projectDir === ws.root || ws.project.ini.startsWith('migrations/') ? ws.root : ws.projectDir,
-    env: { ...process.env, DATABASE_URL: '', ...ws.project.baseEnv, ...(url ? ws.project.realEnv(url) : {}) },
-    encoding: 'utf8', timeout: 120_000,
-  });
-  assert.equal(r.status, 0, `real ${argv.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** Where a developer of the project runs commands: the folder of alembic.ini, or the root for Flask-Migrate. */
-function projectCwd(ws: Workspace): string {
-  return ws.project.ini.startsWith('migrations/') ? ws.root : ws.projectDir;
-}
 
 function runEnv(ws: Workspace, url: string): NodeJS.ProcessEnv {
   return { ...ws.project.baseEnv, DATABASE_URL: url };

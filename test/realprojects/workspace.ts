@@ -4,7 +4,7 @@
 // working copy, a git repository like the user's, with the venv where the project keeps it
 // (backend/.venv, .venv) so that Migration Chain finds it without configuration. The copy's files
 // are laid anew from the fixture before each test; the venv is kept.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../reliability/support/cli';
@@ -136,4 +136,21 @@ export async function prepareWorkspace(project: RealProject, flavour: AlembicFla
 /** Debian's python3-alembic version (the 'debian' flavour must run exactly this one). */
 export function debianAlembicVersion(): string {
   return execFileSync('dpkg-query', ['-W', '-f=${Version}', 'python3-alembic'], { encoding: 'utf8' }).replace(/-[^-]+$/, '');
+}
+
+/** Where a developer of the project runs its commands: the folder of alembic.ini, or the root for Flask-Migrate's `flask db`. */
+export function projectCwd(ws: Workspace): string {
+  return ws.project.ini.startsWith('migrations/') ? ws.root : ws.projectDir;
+}
+
+/** The venv's real Alembic (for Flask-Migrate: `flask db`), run where the project's developers run it; returns stdout. */
+export function realAlembic(ws: Workspace, args: string[], url?: string): string {
+  const argv = [...ws.project.realAlembic(ws.root), ...args];
+  const r = spawnSync(ws.python, argv, {
+    cwd: projectCwd(ws),
+    env: { ...process.env, DATABASE_URL: '', ...ws.project.baseEnv, ...(url ? ws.project.realEnv(url) : {}) },
+    encoding: 'utf8', timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`real ${argv.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
 }
