@@ -102,7 +102,7 @@ export const PROJECTS: readonly RealProject[] = [
     venv: {
       debian: {
         apt: ['python3-alembic', 'python3-venv'], systemSite: true,
-        pip: ['sqlmodel', 'pydantic-settings', 'email-validator', 'psycopg[binary]'], editable: 'backend',
+        pip: ['sqlmodel', 'pydantic-settings', 'email-validator>=2', 'psycopg[binary]'], editable: 'backend',
         note: 'Debian\'s python3-alembic 1.8.1 (system site-packages); SQLModel pulls SQLAlchemy 2.0 into the venv, which 1.8.1 runs',
       },
       latest: {
@@ -170,7 +170,9 @@ export const PROJECTS: readonly RealProject[] = [
     venv: {
       debian: {
         apt: ['python3-alembic', 'python3-venv'], systemSite: true,
-        pip: ['sqlalchemy[asyncio]>=2', 'asyncpg', 'pydantic-settings', 'fastapi'],
+        // email-validator>=2: pydantic imports it when it is installed at all, and Debian's 1.3 (visible
+        // through the system site-packages once microblog's venv needs it) is too old for pydantic 2.
+        pip: ['sqlalchemy[asyncio]>=2', 'asyncpg', 'pydantic-settings', 'fastapi', 'email-validator>=2'],
         note: 'Debian\'s python3-alembic 1.8.1 (system site-packages); SQLAlchemy 2 (the models use DeclarativeBase) and asyncpg from pip',
       },
       latest: {
