@@ -26,16 +26,6 @@ describe(`Real project in the editor: ${process.env.MC_TEST_REALPROJECT} with Al
     assert.ok(project, `MC_TEST_REALPROJECT names a project of projects.ts: ${process.env.MC_TEST_REALPROJECT}`);
     ctx = await activate();
     await ctx.chains.refresh();
-    // The URL as the project needs it (its engine's driver), stored with Set Database URL.
-    const inner = sinon.createSandbox();
-    try {
-      silenceNotifications(inner);
-      stubInput(inner, withDriver(databaseUrl(), project.driverScheme));
-      const outcome = await run('migrationChain.setDatabaseUrl');
-      assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
-    } finally {
-      inner.restore();
-    }
   });
 
   it('the tree shows the project\'s chain, heads first, with no error', async () => {
@@ -48,6 +38,19 @@ describe(`Real project in the editor: ${process.env.MC_TEST_REALPROJECT} with Al
     const children = ctx.tree.getChildren(roots[0]);
     const revisions = children.filter((n): n is Extract<TreeNode, { kind: 'revision' }> => n.kind === 'revision').map((n) => n.revision);
     assert.deepStrictEqual(revisions, [...project!.chain].reverse());
+  });
+
+  it('Set Database URL takes the URL as the project needs it (its engine\'s driver) and the status is read', async () => {
+    const inner = sinon.createSandbox();
+    try {
+      silenceNotifications(inner);
+      stubInput(inner, withDriver(databaseUrl(), project!.driverScheme));
+      const outcome = await run('migrationChain.setDatabaseUrl');
+      assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
+    } finally {
+      inner.restore();
+    }
+    const s = await snapshot(ctx);
     assert.ok(s.status, `the database is read: ${JSON.stringify(s.disconnected)}`);
   });
 
