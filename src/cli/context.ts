@@ -10,7 +10,7 @@ import type { AlembicLocations } from '../core/chain/load';
 import type { Logger } from '../core/log';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
 import { secretFormsOf } from '../core/secrets';
-import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, type ResolvedUrl } from './connection';
+import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from './connection';
 import { loadChainApi, loadCore } from './core';
 import type { CliIo, Output } from './output';
 
@@ -32,6 +32,8 @@ export interface CommandContext {
   databaseUrl(): ResolvedUrl;
   /** The database URL if one is configured. */
   optionalDatabaseUrl(): ResolvedUrl | undefined;
+  /** The URL runs (upgrade, downgrade, stamp, reset, unlock) use: the direct URL when one is set, else the database URL. */
+  runDatabaseUrl(): ResolvedUrl;
 }
 
 export type Command = (ctx: CommandContext) => Promise<number>;
@@ -90,6 +92,13 @@ export function createContext(
       return resolveUrl() ?? requireDatabaseUrl(urlInputs);
     },
     optionalDatabaseUrl: resolveUrl,
+    runDatabaseUrl() {
+      const direct = resolveDirectUrl({ flag: args.options.directUrl, env: io.env, cwd: io.cwd });
+      if (!direct) return ctx.databaseUrl();
+      output.addSecrets(secretFormsOf(direct.url, io.env));
+      logger.debug(`run URL (direct) from ${describeSource(direct.source).replace('DATABASE_URL', 'MIGRATION_CHAIN_DIRECT_URL')}`);
+      return direct;
+    },
   };
   return ctx;
 }

@@ -2,7 +2,7 @@
 // only what the chosen command needs; the types come from the engine itself, so they cannot drift.
 
 export type Core = typeof import('../core');
-export type { ChainStatus, DatabaseDescription, DatabaseTarget, ResetPreview, RevisionState, RunPlan, RunPlanStep, RunResult, VerifyReport } from '../core';
+export type { ChainStatus, DatabaseDescription, DatabaseTarget, HeldLock, ResetPreview, RevisionState, RunPlan, RunPlanStep, RunResult, VerifyReport } from '../core';
 
 let cached: Core | undefined;
 

@@ -5,10 +5,10 @@ import { core, type AlembicOptions, type AlembicProject, type Chain, type Offlin
 import type { Log } from './log';
 import type { Settings } from './settings-model';
 
-export function alembicOptions(o: {
+export async function alembicOptions(o: {
   project: AlembicProject; chain: Chain; url: string; settings: Settings; workspaceFolder: string; log: Log; signal?: AbortSignal;
-}): AlembicOptions {
-  const command = core().resolveAlembicCommand({ configured: o.settings.alembicCommand, projectDir: o.project.dir, stopDir: o.workspaceFolder });
+}): Promise<AlembicOptions> {
+  const command = await core().resolveAlembicCommand({ configured: o.settings.alembicCommand, projectDir: o.project.dir, stopDir: o.workspaceFolder });
   return {
     chain: o.chain, url: o.url, project: o.project, command,
     envVariable: o.settings.envVariable,
@@ -19,7 +19,7 @@ export function alembicOptions(o: {
 }
 
 /** How to start the project's Alembic for offline SQL (Show SQL, the run preview): no URL needed. */
-export function offlineAlembic(o: { project: AlembicProject; settings: Settings; workspaceFolder: string; log: Log; url?: string; signal?: AbortSignal }): OfflineAlembic {
-  const command = core().resolveAlembicCommand({ configured: o.settings.alembicCommand, projectDir: o.project.dir, stopDir: o.workspaceFolder });
+export async function offlineAlembic(o: { project: AlembicProject; settings: Settings; workspaceFolder: string; log: Log; url?: string; signal?: AbortSignal }): Promise<OfflineAlembic> {
+  const command = await core().resolveAlembicCommand({ configured: o.settings.alembicCommand, projectDir: o.project.dir, stopDir: o.workspaceFolder });
   return { project: o.project, command, envVariable: o.settings.envVariable, logger: o.log, signal: o.signal, ...(o.url ? { url: o.url } : {}) };
 }

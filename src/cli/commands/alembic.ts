@@ -10,7 +10,7 @@ export async function alembicOptions(ctx: CommandContext, project: AlembicProjec
   const core = ctx.core();
   const configured = core.splitCommand(ctx.options.alembicCommand ?? '');
   const stopDir = await core.repositoryRoot(project.dir);
-  const command = core.resolveAlembicCommand({ configured, projectDir: project.dir, stopDir });
+  const command = await core.resolveAlembicCommand({ configured, projectDir: project.dir, stopDir });
   return { ...runOptions(ctx), chain, url, project, command };
 }
 

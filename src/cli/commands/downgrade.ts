@@ -11,7 +11,7 @@ export const downgrade: Command = async (ctx) => {
   const target = ctx.positionals[0];
   if (ctx.options.sql) return printSql(ctx, 'down', target);
   const chain = await ctx.chain({ requireValid: true });
-  const url = ctx.databaseUrl();
+  const url = ctx.runDatabaseUrl();
   const core = ctx.core();
   const plan = await core.planRun({ chain, url: url.url, direction: 'down', target });
   if (!plan.steps.length) {

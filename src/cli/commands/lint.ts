@@ -36,14 +36,14 @@ export const lint: Command = async (ctx) => {
 type LintApi = typeof import('../../core/lint/chain');
 
 /** An Alembic project's `.py` revisions lint through its Alembic's offline SQL (`upgrade --sql`, no connection). */
-async function offlineAlembic(ctx: CommandContext, url: string | undefined): Promise<(() => OfflineAlembic) | undefined> {
+async function offlineAlembic(ctx: CommandContext, url: string | undefined): Promise<(() => Promise<OfflineAlembic>) | undefined> {
   const project = await ctx.alembicProject();
   if (!project) return undefined;
   const core = ctx.core();
   const stopDir = await core.repositoryRoot(project.dir);
-  return () => ({
+  return async () => ({
     project,
-    command: core.resolveAlembicCommand({ configured: core.splitCommand(ctx.options.alembicCommand ?? ''), projectDir: project.dir, stopDir }),
+    command: await core.resolveAlembicCommand({ configured: core.splitCommand(ctx.options.alembicCommand ?? ''), projectDir: project.dir, stopDir }),
     signal: ctx.signal,
     logger: ctx.logger,
     ...(url ? { url } : {}),

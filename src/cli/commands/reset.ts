@@ -16,7 +16,7 @@ export const reset: Command = async (ctx) => {
   // An Alembic project's chain errors are refused by its reset, with "nothing was dropped".
   const project = await ctx.alembicProject();
   const chain = await ctx.chain({ requireValid: !project });
-  const url = ctx.databaseUrl();
+  const url = ctx.runDatabaseUrl();
   const core = ctx.core();
   const confirm = async (info: ResetPreview): Promise<boolean> => {
     const tables = info.tables.length

@@ -6,7 +6,7 @@ import { formatRevisions, runOptions } from './shared';
 export const stamp: Command = async (ctx) => {
   const target = ctx.positionals[0];
   const chain = await ctx.chain({ requireValid: true });
-  const url = ctx.databaseUrl();
+  const url = ctx.runDatabaseUrl();
   const project = await ctx.alembicProject();
   if (project) {
     if (ctx.options.force) ctx.logger.warn('--force has no effect on an Alembic project: Alembic\'s stamp checks nothing.');

@@ -19,7 +19,7 @@ export const upgrade: Command = async (ctx) => {
   const target = ctx.positionals[0] ?? 'head';
   if (ctx.options.sql) return printSql(ctx, 'up', target);
   const chain = await ctx.chain({ requireValid: true });
-  const url = ctx.databaseUrl();
+  const url = ctx.runDatabaseUrl();
   const project = await ctx.alembicProject();
   if (project) {
     const options = await alembicOptions(ctx, project, chain, url.url);

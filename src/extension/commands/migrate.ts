@@ -35,7 +35,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const locks = direction === 'up' ? await largeTableLocksOf(chain, plan.steps.map((st) => st.revision), url, deps.log, offline) : [];
   if (!skipsModal(direction, plan.target, settings) || nonTransactionalSteps(plan).length || locks.length) {
     const preview = project
-      ? await alembicPreview(deps, offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url }), chain, direction, plan.steps.map((st) => st.revision), target)
+      ? await alembicPreview(deps, await offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, url }), chain, direction, plan.steps.map((st) => st.revision), target)
       : { riskyOf: c.riskyOfStep(chain.graph), notes: [] };
     const confirmation = runConfirmation(direction, plan, preview.riskyOf, settings);
     if (locks.length) confirmation.detail += `\n\n${lintEngine.confirmation().largeTableLocksBlock(locks)}`;
@@ -49,7 +49,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   try {
     return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
       if (project) {
-        const options = { ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }), target };
+        const options = { ...(await alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal })), target };
         const result = direction === 'up' ? await c.alembicUpgrade(options) : await c.alembicDowngrade(options);
         if (result.verify && !result.verify.ok) {
           const failed = result.verify.checks.filter((ch) => !ch.ok).map((ch) => ch.name);
@@ -114,7 +114,7 @@ async function alembicPreview(deps: CommandDeps, alembic: OfflineAlembic, chain:
 }
 
 /** The lint's blocking locks on large tables, for the confirmation; a lint failure never blocks the run. */
-async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log, alembic?: () => AlembicOptions): Promise<string[]> {
+async function largeTableLocksOf(chain: Chain, revisions: string[], url: string, log: Log, alembic?: () => Promise<AlembicOptions>): Promise<string[]> {
   try {
     return await lintEngine.confirmation().largeTableLocks(chain, revisions, url, alembic);
   } catch (err) {

@@ -45,9 +45,9 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
       }
       return true;
     };
-    const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => (project
+    const result = await withCancellableProgress(`Reset ${target.database}`, async (signal) => (project
       ? c.alembicReset({
-        ...alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }),
+        ...(await alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal })),
         rehearse: settings.resetRehearse, confirm,
       })
       : c.reset({

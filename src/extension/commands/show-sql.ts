@@ -22,7 +22,7 @@ export const showSql: CommandFactory = (deps) => async (arg?: unknown) => {
       throw new MigrationChainError('usage', 'Show SQL of an Alembic project runs its Alembic (Python), which Restricted Mode does not allow.', 'Trust the workspace, then run Show SQL again.');
     }
     const settings = deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri));
-    const alembic = offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log });
+    const alembic = await offlineAlembic({ project, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log });
     ({ sql, error } = await core().alembicSql(alembic, { chain, direction: 'up', target, from: from ?? [] }));
   } else {
     sql = await core().renderSql({ chain, direction: 'up', target, from });

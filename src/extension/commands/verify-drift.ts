@@ -23,7 +23,7 @@ export const verifyDrift: CommandFactory = (deps) => async (arg?: unknown) => {
     // An Alembic project's scratch database is built by its own Alembic: only Python runs its revisions.
     const project = snapshot.alembicProject;
     const buildScratch = project
-      ? c.alembicScratchBuilder(alembicOptions({ project, chain, url, settings: deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri)), workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }))
+      ? c.alembicScratchBuilder(await alembicOptions({ project, chain, url, settings: deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri)), workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }))
       : undefined;
     return { report: verified, drift: await c.checkDrift({ chain, url, logger: deps.log, signal, buildScratch }) };
   });

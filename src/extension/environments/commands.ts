@@ -74,7 +74,7 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   const project = folder.alembicProject;
   const settings = deps.settings.for(vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folder.folder.uri)));
   // The project's Alembic, the way single-database runs find it; each target brings its own URL.
-  const single = project && alembicOptions({ project, chain: folder.chain, url: '', settings, workspaceFolder: folder.folder.fsPath, log: deps.log });
+  const single = project && await alembicOptions({ project, chain: folder.chain, url: '', settings, workspaceFolder: folder.folder.fsPath, log: deps.log });
   const alembic = single ? { project: single.project, command: single.command, envVariable: single.envVariable } : undefined;
   const result = await withCancellableProgress(`Upgrading ${name}`, (signal, report) => api.upgradeFleet({
     root: folder.folder.fsPath,

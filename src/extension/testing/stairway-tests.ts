@@ -210,7 +210,7 @@ export class StairwayTests implements vscode.Disposable {
       const project = snapshot.alembicProject;
       const settings = this.deps.settings.for(this.deps.chains.workspaceFolder(folderUri));
       const engines = project
-        ? [core().alembicEngine(alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: this.deps.log }))]
+        ? [core().alembicEngine(await alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: this.deps.log }))]
         : undefined;
       await core().runStairway({
         chain, url, selection: { revisions }, logger, signal: ctx.signal, engines,
