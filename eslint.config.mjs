@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-host/**', 'test/fixtures/**', 'test/host/**', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-host/**', '.test-artifacts/**', 'test/fixtures/**', 'test/host/**', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   {
     files: ['src/**/*.ts'],
