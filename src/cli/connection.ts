@@ -2,8 +2,7 @@
 // then $DATABASE_URL, then DATABASE_URL in ./.env, then sqlalchemy.url of the Alembic project's
 // alembic.ini (--config, else ./alembic.ini). The source is reported (for --debug), the URL itself never is.
 import * as path from 'node:path';
-import { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
-import { inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, readDotenvFile, type UrlSourceId } from '../core/db/url-precedence';
+import { readSqlalchemyUrlSync, inUrlPrecedence, nonEmptyUrl, postgresUrlFromSqlalchemy, readDotenvFile, type UrlSourceId } from './core';
 import { UsageError } from './args';
 
 export type UrlSource = { kind: 'flag' } | { kind: 'env' } | { kind: 'dotenv'; file: string } | { kind: 'alembic-ini'; file: string };

@@ -2,6 +2,8 @@
 // not load `pg` or `umzug` (the editor activates without touching a database); those are required
 // inside the functions that connect or run.
 export * from './chain';
+export { createRevision, newRevisionId, type CreateRevisionOptions, type CreatedRevision } from './authoring/create-revision';
+export { mergeHeads, type MergeHeadsOptions } from './authoring/merge-heads';
 export * from './errors';
 export { silentLogger, timedStep, formatMs, type Logger } from './log';
 
@@ -55,6 +57,7 @@ export { alembicReset, type AlembicResetOptions, type AlembicResetResult } from 
 export { alembicSql, alembicRisks, alembicScratchBuilder, type AlembicSql, type AlembicSqlOptions, type AlembicRisks } from './alembic/preview';
 export { AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './alembic/offline-sql';
 export * from './environments';
+export * from './engine';
 export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python';
 export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
 export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';

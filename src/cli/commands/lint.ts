@@ -1,9 +1,7 @@
-import { MigrationChainError } from '../../core/errors';
+import { MigrationChainError, type Chain } from '../core';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { lintJson, lintSarif, renderLintText } from '../lint-output';
-import type { Chain } from '../../core/chain/chain';
-import type { OfflineAlembic } from '../../core/lint/alembic-offline';
 
 /**
  * `lint`: the lock risk of revisions' upgrade statements. Scope: --since REV (the files alone),
@@ -21,7 +19,7 @@ export const lint: Command = async (ctx) => {
   const target = { ...(url ? { url } : {}), ...(ctx.options.pgVersion !== undefined ? { serverMajor: ctx.options.pgVersion } : {}), runtimeLockTimeoutMs };
   const facts = await readFacts(ctx, api, target);
   const revisions = await scope(ctx, chain, facts.versionSource === 'database' ? url : undefined);
-  const result = await api.lintRevisions(chain, revisions, facts, await offlineAlembic(ctx, url));
+  const result = await api.lintRevisions(chain, revisions, facts, await (await ctx.engine()).lintInput({ url, logger: ctx.logger, signal: ctx.signal }));
   if (ctx.options.pgVersion !== undefined && facts.serverMajor !== ctx.options.pgVersion && facts.versionSource === 'database') {
     ctx.logger.warn(`--pg-version ${ctx.options.pgVersion} ignored: the database runs PostgreSQL ${facts.serverMajor}.`);
   }
@@ -34,21 +32,6 @@ export const lint: Command = async (ctx) => {
 };
 
 type LintApi = typeof import('../../core/lint/chain');
-
-/** An Alembic project's `.py` revisions lint through its Alembic's offline SQL (`upgrade --sql`, no connection). */
-async function offlineAlembic(ctx: CommandContext, url: string | undefined): Promise<(() => OfflineAlembic) | undefined> {
-  const project = await ctx.alembicProject();
-  if (!project) return undefined;
-  const core = ctx.core();
-  const stopDir = await core.repositoryRoot(project.dir);
-  return () => ({
-    project,
-    command: core.resolveAlembicCommand({ configured: core.splitCommand(ctx.options.alembicCommand ?? ''), projectDir: project.dir, stopDir }),
-    signal: ctx.signal,
-    logger: ctx.logger,
-    ...(url ? { url } : {}),
-  });
-}
 
 /** The catalog when the database answers; without --pending an unreachable database only costs the sizes. */
 async function readFacts(ctx: CommandContext, api: LintApi, target: { url?: string; serverMajor?: number; runtimeLockTimeoutMs: number }) {

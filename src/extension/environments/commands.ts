@@ -3,7 +3,7 @@
 // its name typed; a fleet's names the count, the canary, the concurrency and the failure policy).
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../commands/deps';
-import { alembicOptions } from '../alembic';
+import { chainEngineFor } from '../chain-engine';
 import { confirmOrThrow } from '../confirm';
 import { core, MigrationChainError } from '../core';
 import { withCancellableProgress } from '../progress';
@@ -71,11 +71,9 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   const canary = targets.length > 1 ? environment.canary ?? targets[0].id : undefined;
   const text = fleetConfirmation(name, targets.length, canary, concurrency, 'stop');
   await confirmOrThrow({ ...text, button: 'Upgrade', typeName: environment.protected ? name : undefined });
-  const project = folder.alembicProject;
   const settings = deps.settings.for(vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folder.folder.uri)));
-  // The project's Alembic, the way single-database runs find it; each target brings its own URL.
-  const single = project && alembicOptions({ project, chain: folder.chain, url: '', settings, workspaceFolder: folder.folder.fsPath, log: deps.log });
-  const alembic = single ? { project: single.project, command: single.command, envVariable: single.envVariable } : undefined;
+  // The chain's engine, the way single-database runs get it; each target brings its own URL.
+  const alembic = await chainEngineFor({ chain: folder.chain, alembicProject: folder.alembicProject, workspaceFolder: folder.folder.fsPath, settings }).fleetAlembic();
   const result = await withCancellableProgress(`Upgrading ${name}`, (signal, report) => api.upgradeFleet({
     root: folder.folder.fsPath,
     environment,
