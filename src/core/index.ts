@@ -21,7 +21,7 @@ export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileg
 export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runner';
 export { planRun, type RunPlan, type RunPlanStep, type PlanRunOptions } from './run/preview';
 export { renderSql, type RenderSqlOptions } from './run/offline';
-export { stamp, type StampOptions, type StampResult } from './run/stamp';
+export type { StampOptions, StampResult } from './run/stamp';
 export { DEFAULT_STATEMENT_LOCK_TIMEOUT_MS, type SessionOptions } from './run/session';
 export type { MigrationContext } from './run/js-module';
 

@@ -1,17 +1,16 @@
 // `env list | status [ENV] | diff A B | upgrade ENV`: the environments of ./migration-chain.environments.json
 // (or the implicit `default`), their status side by side, the parity of two, and fleet upgrades.
-import { ConfirmationError, MigrationChainError, formatMs, secretFormsOf, type Environment, type EnvironmentsConfig, type FleetRunResult, type FleetStatus, type FleetTarget, type TargetStatus } from '../core';
+import { ConfirmationError, MigrationChainError, formatMs, secretFormsOf, type Environment, type EnvironmentsConfig, type FleetRunResult, type FleetStatus, type FleetTarget, type TargetStatus, loadEnvironmentsApi } from '../core';
 import { UsageError } from '../args';
 import { confirmSimple } from '../confirm';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { runOptions, warnAboutChain } from './shared';
 
-type EnvApi = typeof import('../../core/environments');
+type EnvApi = ReturnType<typeof loadEnvironmentsApi>;
 
 function envApi(): EnvApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../core/environments') as EnvApi;
+  return loadEnvironmentsApi();
 }
 
 const actions = ['list', 'status', 'diff', 'upgrade'] as const;

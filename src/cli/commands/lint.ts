@@ -1,4 +1,4 @@
-import { MigrationChainError, type Chain } from '../core';
+import { MigrationChainError, loadLintApi, type Chain } from '../core';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { lintJson, lintSarif, renderLintText } from '../lint-output';
@@ -9,8 +9,7 @@ import { lintJson, lintSarif, renderLintText } from '../lint-output';
  * chain without one. The database, when configured, gives the version and table sizes.
  */
 export const lint: Command = async (ctx) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const api = require('../../core/lint/chain') as typeof import('../../core/lint/chain');
+  const api = loadLintApi();
   const chain = await ctx.chain({ requireValid: true });
   const url = ctx.optionalDatabaseUrl()?.url;
   if (ctx.options.pending && !url) ctx.databaseUrl(); // throws the usage error naming where a URL may come from
@@ -31,7 +30,7 @@ export const lint: Command = async (ctx) => {
   return failed ? ExitCode.lintFailed : ExitCode.ok;
 };
 
-type LintApi = typeof import('../../core/lint/chain');
+type LintApi = ReturnType<typeof loadLintApi>;
 
 /** The catalog when the database answers; without --pending an unreachable database only costs the sizes. */
 async function readFacts(ctx: CommandContext, api: LintApi, target: { url?: string; serverMajor?: number; runtimeLockTimeoutMs: number }) {

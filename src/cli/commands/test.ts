@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { StairwayReport, StairwaySelection } from '../../core';
+import type { StairwayReport, StairwaySelection } from '../core';
 import { UsageError } from '../args';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';

@@ -6,10 +6,17 @@ import type { AlembicProject } from '../alembic/project';
 import { alembicChainEngine, type AlembicSetup } from './alembic';
 import type { ChainEngine } from './engine';
 import { nativeChainEngine } from './native';
+import { stamp as runStamp, type StampOptions, type StampResult } from '../run/stamp';
+import { runVerifyBlock } from '../verify/blocks';
 
 export * from './engine';
 export type { AlembicSetup } from './alembic';
 
 export function chainEngine(chain: Chain, project: AlembicProject | undefined, alembic: AlembicSetup = {}): ChainEngine {
   return project ? alembicChainEngine(chain, project, alembic) : nativeChainEngine(chain);
+}
+
+/** stamp (run/stamp.ts) with the verify blocks of the revisions it marks applied checked, as the native engine runs it. */
+export function stamp(options: Omit<StampOptions, 'runVerifyBlock'>): Promise<StampResult> {
+  return runStamp({ ...options, runVerifyBlock });
 }

@@ -6,6 +6,7 @@ import { planRun } from '../run/preview';
 import { downgrade, upgrade, type BlockerFinder } from '../run/runner';
 import { stamp } from '../run/stamp';
 import { riskyOfStep } from '../sql/risky';
+import { runVerifyBlock } from '../verify/blocks';
 import type { ChainEngine, RunSettings } from './engine';
 import { buildPreview } from './preview';
 
@@ -37,7 +38,7 @@ export function nativeChainEngine(chain: Chain): ChainEngine {
     upgrade: (target, settings) => upgrade({ ...runOptions(chain, settings), target }),
     downgrade: (target, settings) => downgrade({ ...runOptions(chain, settings), target }),
     async stamp(target, settings) {
-      const result = await stamp({ ...runOptions(chain, settings), target, force: settings.force });
+      const result = await stamp({ ...runOptions(chain, settings), target, force: settings.force, runVerifyBlock });
       return { from: result.from, to: result.to, forced: result.forced };
     },
     previewReset: (settings) => previewReset({ chain, url: settings.url, rehearse: settings.rehearse, applicationName: settings.applicationName }),
