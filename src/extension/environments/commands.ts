@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { CommandFactory } from '../commands/deps';
 import { chainEngineFor } from '../chain-engine';
 import { confirmOrThrow } from '../confirm';
-import { core, MigrationChainError } from '../core';
+import { CancelledError, core, MigrationChainError } from '../core';
 import { withCancellableProgress } from '../progress';
 import { requireTrust } from '../trust';
 import { environmentSecretKey } from './environments-view';
@@ -18,7 +18,7 @@ function nodeEnvironment(arg: unknown): string | undefined {
 
 async function pickEnvironment(names: string[], title: string): Promise<string> {
   const picked = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title });
-  if (!picked) throw new MigrationChainError('cancelled', `${title} cancelled.`);
+  if (!picked) throw new CancelledError(undefined, `${title} cancelled.`);
   return picked;
 }
 
@@ -52,7 +52,7 @@ export const setEnvironmentUrl: CommandFactory = (deps) => async (arg?: unknown)
       try { core().parseDatabaseUrl(v.trim()); return undefined; } catch (err) { return err instanceof Error ? err.message : String(err); }
     },
   });
-  if (url === undefined) throw new MigrationChainError('cancelled', 'Set Environment URL cancelled; nothing was stored.');
+  if (url === undefined) throw new CancelledError(undefined, 'Set Environment URL cancelled; nothing was stored.');
   deps.log.rememberUrl(url.trim());
   await deps.secrets.store(environmentSecretKey(folder.folder.uri, name), url.trim());
   await deps.environments.refresh();
@@ -94,7 +94,7 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   await Promise.all([deps.environments.refresh(), deps.chains.refresh()]);
   const { record } = result;
   const done = record.targets.filter((t) => t.state === 'done').length;
-  if (result.cancelled) throw new MigrationChainError('cancelled', `${name}: cancelled; ${done} of ${record.targets.length} at head. Upgrade again to resume.`);
+  if (result.cancelled) throw new CancelledError(undefined, `${name}: cancelled; ${done} of ${record.targets.length} at head. Upgrade again to resume.`);
   if (result.failed.length || record.state !== 'completed') {
     const failed = result.failed.map((t) => `${t.id}: ${t.error ?? ''}`).join('; ');
     throw new MigrationChainError('sql', `${name}: ${done} of ${record.targets.length} at head; ${result.failed.length} failed${failed ? ` (${failed})` : ''}.`);
