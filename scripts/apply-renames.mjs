@@ -69,7 +69,7 @@ const MOVES = [
 
 const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' });
 
-if (git('status', '--porcelain').trim()) {
+if (git('status', '--porcelain', '--untracked-files=no').trim()) {
   console.error('apply-renames: the working tree has changes; commit or stash them first (nothing was moved).');
   process.exit(1);
 }
