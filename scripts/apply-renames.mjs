@@ -69,10 +69,6 @@ const MOVES = [
 
 const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' });
 
-if (git('status', '--porcelain', '--untracked-files=no').trim()) {
-  console.error('apply-renames: the working tree has changes; commit or stash them first (nothing was moved).');
-  process.exit(1);
-}
 
 const abs = (p) => path.join(ROOT, p);
 const todo = MOVES.filter(([from, to]) => {
@@ -85,6 +81,10 @@ const todo = MOVES.filter(([from, to]) => {
 if (!todo.length) {
   console.log('apply-renames: nothing to move.');
   process.exit(0);
+}
+if (git('status', '--porcelain', '--untracked-files=no').trim()) {
+  console.error('apply-renames: the working tree has changes; commit or stash them first (nothing was moved).');
+  process.exit(1);
 }
 
 function sources(dir) {
