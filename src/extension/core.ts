@@ -31,7 +31,7 @@ export type { AnalysedStatement, LintFinding, LintProblem } from '../core/lint/m
 // The lint one-liners (CodeLens, hover) are plain text functions; the parser itself loads on first lint.
 export { describeEffect, describeRelationEffect } from '../core/lint/describe';
 // The format table is needed at activation (file watcher, CodeLens selector); it holds the parsers, which load anyway for the first chain read.
-export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
+export { migrationExtensions, migrationFileGlob, sqlFromAlembic } from '../core/chain/formats';
 
 export type Core = typeof import('../core');
 

@@ -182,6 +182,17 @@ describe('layering', () => {
     assert.deepStrictEqual(offenders, []);
   });
 
+  it('only the format table (and the parsers it names) asks which format a migration is', () => {
+    const FORMAT_CHECK = /\.format\s*[!=]==?\s*['"](?:sql|js|py)['"]/;
+    const allowed = (rel: string) => rel === path.join('core', 'chain', 'formats.ts') || rel === path.join('core', 'chain', 'assemble.ts')
+      || /^core\/chain\/parse-[a-z]+\.ts$/.test(rel.split(path.sep).join('/'));
+    const offenders = sources(SRC).map((f) => path.relative(SRC, f)).filter((rel) => !allowed(rel))
+      .flatMap((rel) => fs.readFileSync(path.join(SRC, rel), 'utf8').split('\n').map((line, i) => ({ line, i }))
+        .filter(({ line }) => FORMAT_CHECK.test(line)).map(({ line, i }) => `${rel}:${i + 1}: ${line.trim()}`));
+    assert.ok(FORMAT_CHECK.test("if (m.format === 'py') {") && FORMAT_CHECK.test("m?.format !== 'sql'"), 'the check sees a format test');
+    assert.deepStrictEqual(offenders, []);
+  });
+
   it('the checks above do catch a violation', () => {
     assert.deepStrictEqual(relativeImports("import type { A } from './a';\nexport { b } from '../b';\nconst c = require('./c') as typeof import('./c');"),
       ['./a', '../b', './c', './c']);

@@ -10,6 +10,7 @@
 //    verify;
 //  - unrehearsed (rehearsal turned off, or no CREATEDB and the person confirmed again): as
 //    rehearsed, without the rehearsal.
+import { hasSqlText } from '../chain/formats';
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
@@ -124,7 +125,7 @@ const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTI
 
 function runsInsideOneTransaction(m: Migration): boolean {
   if (!m.transactional) return false;
-  if (m.format !== 'sql' || !m.upgrade) return true;
+  if (!hasSqlText(m) || !m.upgrade) return true;
   return !splitSqlStatements(m.upgrade.text).some((s) => TRANSACTION_CONTROL.test(s.text.trim()));
 }
 
