@@ -19,6 +19,7 @@ import { lintFigures } from './groups/lint';
 import { fleetFigures } from './groups/fleet';
 import { alembicHelperFigures } from './groups/alembic-helper';
 import { alembicProjectFigures } from './groups/alembic-projects';
+import { poolerFigures } from './groups/pooler';
 
 interface GroupSpec {
   group: number;
@@ -40,6 +41,7 @@ const GROUPS: GroupSpec[] = [
   { group: 10, title: 'tenant fleet: status and upgrade of 100 databases', run: fleetFigures, needs: { database: 'required', cli: true } },
   { group: 11, title: 'reading an Alembic project through Alembic (the helper)', run: alembicHelperFigures, needs: {} },
   { group: 12, title: 'Alembic projects: first paint of a .py chain, delegated upgrade', run: alembicProjectFigures, needs: { database: 'optional' } },
+  { group: 13, title: 'through PgBouncer: upgrade vs direct, start-up of 8 instances', run: poolerFigures, needs: { database: 'required', cli: true } },
 ];
 
 function selectedGroups(): GroupSpec[] {

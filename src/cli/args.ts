@@ -5,7 +5,7 @@ import { MigrationChainError, editDistance } from './core';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
-  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint', 'env',
+  'upgrade', 'downgrade', 'stamp', 'reset', 'revision', 'merge', 'repair', 'reparent', 'test', 'lint', 'env', 'unlock',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -41,6 +41,9 @@ export const optionSpecs = {
   to: { type: 'string', value: 'REV', description: 'test REV and the revisions before it' },
   junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE' },
   'lock-timeout': { type: 'string', value: 'SECONDS', description: 'how long to wait for another run\'s migration lock (default: the engine\'s)' },
+  wait: { type: 'string', value: 'SECONDS', description: 'the longest to wait for another run\'s migration lock, then exit 5 (same as --lock-timeout; default 60)' },
+  'lock-lease': { type: 'string', value: 'SECONDS', description: 'how long a lock whose run died blocks others: a pooled run\'s lease, an idle abandoned session (default 30)' },
+  'direct-url': { type: 'string', value: 'URL', description: 'a direct (session) URL for runs when --url / DATABASE_URL is a pooler\'s (default: $MIGRATION_CHAIN_DIRECT_URL, then MIGRATION_CHAIN_DIRECT_URL in ./.env)' },
   'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
   format: { type: 'string', value: 'FORMAT', description: 'text (default), json or sarif' },
   since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
@@ -64,7 +67,7 @@ export interface CommandSpec {
   details?: string;
 }
 
-const runOptions: readonly OptionName[] = ['lock-timeout', 'statement-lock-timeout', 'alembic-command'];
+const runOptions: readonly OptionName[] = ['lock-timeout', 'wait', 'lock-lease', 'direct-url', 'statement-lock-timeout', 'alembic-command'];
 
 export const commandSpecs: Record<CommandName, CommandSpec> = {
   history: {
@@ -111,6 +114,13 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
     details: 'All-or-nothing when every migration is transactional: the drop, the migrations and verify run in one transaction,\n'
       + 'committed only if verify passes. Otherwise the chain is first rehearsed on a scratch database <db>_mc_rehearsal_<random>\n'
       + '(needs CREATEDB; always dropped) and the real reset starts only if that passes.',
+  },
+  unlock: {
+    summary: 'show who holds the migration lock, and clear it if its run is provably gone (asks for confirmation)',
+    positionals: [],
+    options: ['yes', 'confirm-database', 'lock-lease', 'direct-url', 'json'],
+    details: 'Provably gone: a lease that has expired, or a session holding the lock that has been idle (not in a transaction) for longer\n'
+      + 'than --lock-lease. A live holder is named and left alone (exit 8). A protected database needs its name typed or --confirm-database.',
   },
   revision: {
     summary: 'create a new migration file whose parent is the current head',
@@ -184,6 +194,10 @@ export interface ParsedOptions {
   to?: string;
   junit?: string;
   lockTimeoutMs?: number;
+  /** --lock-lease: how long a dead run's lock blocks others. */
+  leaseMs?: number;
+  /** --direct-url: the session URL runs use instead of a pooled --url. */
+  directUrl?: string;
   statementLockTimeoutMs?: number;
   format: 'text' | 'json' | 'sarif';
   since?: string;
@@ -311,7 +325,9 @@ function toParsedOptions(values: Record<string, string | boolean | undefined>): 
     from: str('from'),
     to: str('to'),
     junit: str('junit'),
-    lockTimeoutMs: parseSeconds('--lock-timeout', str('lock-timeout')),
+    lockTimeoutMs: parseWait(str('wait'), str('lock-timeout')),
+    leaseMs: parseLease(str('lock-lease')),
+    directUrl: str('direct-url'),
     statementLockTimeoutMs: parseSeconds('--statement-lock-timeout', str('statement-lock-timeout')),
     format: parseFormat(str('format')),
     since: str('since'),
@@ -344,6 +360,18 @@ function parsePgVersion(text: string | undefined): number | undefined {
   const major = Number(text);
   if (!Number.isInteger(major) || major < 9 || major > 99) throw new UsageError(`--pg-version expects a PostgreSQL major version such as 16, got "${text}".`);
   return major;
+}
+
+/** --wait is the start-up name of --lock-timeout: the longest a run waits for the lock. */
+function parseWait(wait: string | undefined, lockTimeout: string | undefined): number | undefined {
+  if (wait !== undefined && lockTimeout !== undefined) throw new UsageError('--wait and --lock-timeout are the same setting: pass one of them.');
+  return wait !== undefined ? parseSeconds('--wait', wait) : parseSeconds('--lock-timeout', lockTimeout);
+}
+
+function parseLease(text: string | undefined): number | undefined {
+  const ms = parseSeconds('--lock-lease', text);
+  if (ms !== undefined && ms < 1000) throw new UsageError(`--lock-lease must be at least 1 second, got "${text}".`, 'Example: --lock-lease 30');
+  return ms;
 }
 
 function parseSeconds(option: string, text: string | undefined): number | undefined {

@@ -70,3 +70,21 @@ function readDotenv(file: string): Record<string, string> {
     throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`, 'Fix the file\'s permissions or pass --url.');
   }
 }
+
+/** The variable naming a direct (session) URL for runs, as in the environment or ./.env; like Prisma's `directUrl`. */
+export const DIRECT_URL_VARIABLE = 'MIGRATION_CHAIN_DIRECT_URL';
+
+/**
+ * The URL runs use when the database URL is a pooler's: --direct-url, then $MIGRATION_CHAIN_DIRECT_URL,
+ * then MIGRATION_CHAIN_DIRECT_URL in ./.env. Undefined when none is set (runs use the database URL).
+ */
+export function resolveDirectUrl({ flag, env, cwd }: { flag?: string; env: NodeJS.ProcessEnv; cwd: string }): ResolvedUrl | undefined {
+  if (flag !== undefined) {
+    if (!flag.trim()) throw new UsageError('--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
+    return { url: flag, source: { kind: 'flag' } };
+  }
+  if (nonEmptyUrl(env[DIRECT_URL_VARIABLE])) return { url: env[DIRECT_URL_VARIABLE] as string, source: { kind: 'env' } };
+  const file = path.join(cwd, '.env');
+  const fromFile = readDotenv(file)[DIRECT_URL_VARIABLE];
+  return nonEmptyUrl(fromFile) ? { url: fromFile, source: { kind: 'dotenv', file } } : undefined;
+}

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alembicProject, type AlembicProject, readSqlalchemyUrlSync, ChainError, type Chain, type AlembicLocations, type Logger, secretFormsOf, loadChainApi, loadCore, loadFindApi, type ChainEngine } from './core';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
-import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, type ResolvedUrl } from './connection';
+import { describeSource, requireDatabaseUrl, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from './connection';
 import type { CliIo, Output } from './output';
 
 export interface CommandContext {
@@ -28,6 +28,8 @@ export interface CommandContext {
   databaseUrl(): ResolvedUrl;
   /** The database URL if one is configured. */
   optionalDatabaseUrl(): ResolvedUrl | undefined;
+  /** The URL runs (upgrade, downgrade, stamp, reset, unlock) use: the direct URL when one is set, else the database URL. */
+  runDatabaseUrl(): ResolvedUrl;
 }
 
 export type Command = (ctx: CommandContext) => Promise<number>;
@@ -88,6 +90,13 @@ export function createContext(
       return resolveUrl() ?? requireDatabaseUrl(urlInputs);
     },
     optionalDatabaseUrl: resolveUrl,
+    runDatabaseUrl() {
+      const direct = resolveDirectUrl({ flag: args.options.directUrl, env: io.env, cwd: io.cwd });
+      if (!direct) return ctx.databaseUrl();
+      output.addSecrets(secretFormsOf(direct.url, io.env));
+      logger.debug(`run URL (direct) from ${describeSource(direct.source).replace('DATABASE_URL', 'MIGRATION_CHAIN_DIRECT_URL')}`);
+      return direct;
+    },
   };
   return ctx;
 }

@@ -6,7 +6,7 @@
 
 export type Core = typeof import('../core');
 export type {
-  AlembicProject, Chain, ChainDiagnostic, ChainEngine, ChainStatus, DatabaseDescription, DatabaseTarget, DriftReport, ErrorCode,
+  AlembicProject, Chain, ChainDiagnostic, ChainEngine, ChainStatus, DatabaseDescription, DatabaseTarget, DriftReport, ErrorCode, HeldLock,
   HeadPairAdvice, Logger, ResetPreview, RevisionGraph, RevisionState, RunPlan, RunPlanStep, RunPreview, RunResult,
   StairwayReport, StairwaySelection, VerifyReport,
 } from '../core';
@@ -19,7 +19,7 @@ export type {
 } from '../core/environments';
 
 // Light values: no driver, no parser, nothing that reads a file at load.
-export { CancelledError, ChainError, ConfirmationError, MigrationChainError, SqlError, formatDiagnostic } from '../core/errors';
+export { CancelledError, ChainError, ConfirmationError, MigrationChainError, SqlError, describeLockHolder, formatDiagnostic } from '../core/errors';
 export { formatMs } from '../core/log';
 export { secretFormsOf } from '../core/secrets';
 export { editDistance } from '../core/text';

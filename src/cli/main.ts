@@ -32,6 +32,7 @@ const commands: Record<CommandName, () => Command> = {
   test: () => (require('./commands/test') as typeof import('./commands/test')).test,
   lint: () => (require('./commands/lint') as typeof import('./commands/lint')).lint,
   env: () => (require('./commands/env') as typeof import('./commands/env')).env,
+  unlock: () => (require('./commands/unlock') as typeof import('./commands/unlock')).unlock,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -115,6 +115,32 @@ export interface LockHolder {
   since: Date | null;
   user: string | null;
   clientAddr: string | null;
+  /** pg_stat_activity.state of the holding backend ('idle', 'active', 'idle in transaction', …). */
+  state?: string | null;
+  /** When that state began: an idle holder idle for long is a run that is gone. */
+  stateSince?: Date | null;
+  /** The lock is held by the very server connection the asking query ran on (stranded there through a pooler). */
+  onThisConnection?: boolean;
+  /** A lease (transaction-pooler runs): the client's host and process, and the lease's times. */
+  lease?: { host: string | null; clientPid: number | null; heartbeatAt: Date; expiresAt: Date; now: Date };
+}
+
+/** "pid 123 (migration-chain cli) on host web-1 since …, idle for 42 s" — what a waiting run prints. */
+export function describeLockHolder(h: LockHolder): string {
+  const parts = [`pid ${h.pid} (${h.applicationName || 'no application name'})`];
+  const host = h.lease?.host ?? h.clientAddr;
+  if (host) parts.push(`on ${host}`);
+  if (h.user) parts.push(`as ${h.user}`);
+  parts.push(`since ${h.since?.toISOString() ?? 'unknown'}`);
+  if (h.lease) {
+    const ago = Math.max(0, h.lease.now.getTime() - h.lease.heartbeatAt.getTime());
+    const left = h.lease.expiresAt.getTime() - h.lease.now.getTime();
+    parts.push(`lease renewed ${(ago / 1000).toFixed(1)} s ago, ${left > 0 ? `expires in ${(left / 1000).toFixed(1)} s` : 'expired'}`);
+  } else if (h.state) {
+    const idleFor = h.stateSince ? ` for ${(Math.max(0, Date.now() - h.stateSince.getTime()) / 1000).toFixed(1)} s` : '';
+    parts.push(`${h.state}${idleFor}`);
+  }
+  return parts.join(' ');
 }
 
 /** A migration's statement waited longer than lock_timeout for a table lock, on every attempt; it was rolled back. */
@@ -130,9 +156,21 @@ export class LockTimeoutError extends MigrationChainError {
   constructor(readonly holder: LockHolder | undefined, readonly waitedMs: number) {
     super('lock-timeout',
       holder
-        ? `Another migration run holds the lock: pid ${holder.pid} (${holder.applicationName || 'no application name'}) since ${holder.since?.toISOString() ?? 'unknown'}; waited ${waitedMs} ms.`
+        ? `Another migration run holds the lock: ${describeLockHolder(holder)}; waited ${waitedMs} ms.`
         : `Another migration run holds the lock; waited ${waitedMs} ms.`,
-      'Wait for it to finish, or raise the lock timeout (--lock-timeout / migrationChain.lockTimeoutSeconds).');
+      'Wait for it to finish, or raise the wait (--wait / --lock-timeout / migrationChain.lockTimeoutSeconds). '
+        + 'A lock whose run is gone is released after the lock lease (--lock-lease, default 30 s); `migration-chain unlock` clears one that is provably abandoned.');
+  }
+}
+
+/**
+ * A step that needs one database session, asked to run through a transaction pooler that does not
+ * keep one: refused before anything changed, naming the pooler and the fix (a direct URL for runs).
+ */
+export class PoolerRefusedError extends MigrationChainError {
+  constructor(message: string) {
+    super('confirmation', message,
+      'Give runs a direct (session) URL while the pooled one keeps serving reads: --direct-url URL, MIGRATION_CHAIN_DIRECT_URL, or "directUrl" in migration-chain.environments.json (see docs/deploy.md).');
   }
 }
 

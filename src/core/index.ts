@@ -16,6 +16,9 @@ export {
 export { readHeads, versionTransition, type VersionStatement } from './db/version-table';
 export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
+export { DEFAULT_LEASE_MS, LOCK_TABLE } from './db/lease';
+export { poolerHints, type PoolerFinding } from './db/pooler';
+export { inspectLock, clearAbandonedLock, type UnlockOptions, type HeldLock, type LockInspection } from './run/unlock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/catalog';
 
 export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runner';
@@ -49,7 +52,7 @@ export {
   adviseHeads, branchRoot, reparent, unreadFiles, type HeadPairAdvice, type HeadAdviceKind, type ReparentSuggestion, type ReparentResult,
 } from './advice/heads';
 
-export { resolveAlembicCommand, splitCommand, type ResolvedAlembicCommand, type CommandLookup } from './alembic/command';
+export { resolveAlembicCommand, splitCommand, canRunAlembic, forgetAlembicAnswers, type ResolvedAlembicCommand, type CommandLookup } from './alembic/python-policy';
 export { alembicProject, type AlembicProject } from './alembic/project';
 export { findAlembicInis, findNearestAlembicIni, locateFolderChains, repositoryRoot, type LocatedChain, type NearestIni } from './alembic/find';
 export { alembicUpgrade, alembicDowngrade, alembicStamp, DEFAULT_ENV_VARIABLE, type AlembicOptions, type LockedRun } from './alembic/run';
@@ -58,7 +61,7 @@ export { alembicSql, alembicRisks, alembicScratchBuilder, type AlembicSql, type 
 export { AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './alembic/offline-sql';
 export * from './environments';
 export * from './engine';
-export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python';
+export { findAlembicPython, pythonCandidates, type PythonCandidate, type PythonLookup } from './alembic/python-policy';
 export { runAlembicHelper, parseHelperOutput, defaultHelperScript, type AlembicGraph, type AlembicRevisionInfo, type AlembicGraphProblem } from './alembic/graph-helper';
 export { AlembicGraphCache, alembicGraphKey, readAlembicGraph } from './alembic/graph-cache';
 export { compareWithAlembic, applyAlembicGraph, type AlembicDisagreement, type DisagreementKind } from './alembic/graph-compare';

@@ -24,7 +24,7 @@ export type { ChainEngine, RunPreview, RunSettings } from '../core/engine';
 export type { AlembicProject } from '../core/alembic/project';
 export type { AlembicGraphCache } from '../core/alembic/graph-cache';
 export type { AlembicGraph } from '../core/alembic/graph-helper';
-export { splitCommand } from '../core/alembic/command';
+export { splitCommand } from '../core/alembic/python-policy';
 export type { ChainLintResult } from '../core/lint/chain';
 export type { DatabaseFacts } from '../core/lint/facts';
 export type { AnalysedStatement, LintFinding, LintProblem } from '../core/lint/model';

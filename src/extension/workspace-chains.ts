@@ -17,7 +17,7 @@ import { AlembicReading } from './alembic-reading';
 
 const DEBOUNCE_MS = 150;
 // Migration files (by the engine's format table), the Alembic config and the dotenv files a URL may come from.
-const WATCHED = `**/{${migrationExtensions().map((e) => `*.${e}`).join(',')},alembic.ini,.env*}`;
+const WATCHED = `**/{${migrationExtensions().map((e) => `*.${e}`).join(',')},alembic.ini,pyproject.toml,.env*}`;
 
 export interface Deps {
   log: Log;
@@ -334,7 +334,7 @@ class FolderChains implements vscode.Disposable {
   private concerns(file: string): boolean {
     const s = this.deps.settings.for(this.folder);
     const base = path.basename(file);
-    if (base === 'alembic.ini' || path.resolve(this.ref.fsPath, s.envFile) === file) return true;
+    if (base === 'alembic.ini' || base === 'pyproject.toml' || path.resolve(this.ref.fsPath, s.envFile) === file) return true;
     for (const snapshot of this.current) {
       const project = snapshot.alembicProject;
       if (project && path.resolve(project.dir, s.envFile) === file) return true;

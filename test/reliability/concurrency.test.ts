@@ -9,6 +9,8 @@ import { readState } from './support/consistency';
 import { removeDir, slowChain, waitForRunningQuery } from './support/chains';
 import * as core from '../../src/core';
 import { countFromEnv, createPrng, seedFromEnv } from './support/prng';
+import { startPgBouncer } from '../support/pgbouncer';
+import { describeTally, newTally, pooledStartupTrial, writeTrialChain } from './support/pooled-trials';
 
 const PROCESSES = 4;
 const HEAD = CRASH_CHAIN_REVISIONS[CRASH_CHAIN_REVISIONS.length - 1];
@@ -83,6 +85,30 @@ describe('concurrency (parallel upgrade head on one database)', function () {
       assert.deepEqual((await readState(url)).versions, [slow.base], 'the cancelled migration was rolled back');
     } finally {
       removeDir(slow.dir);
+    }
+  });
+
+  // The pooled variant: the same start-up race through real PgBouncer in transaction mode (soak:
+  // POOLED_CONCURRENCY_TRIALS=…; npm test runs one trial, pooler.test.ts covers the rest).
+  it('through PgBouncer in transaction mode: every process exits 0, each migration once, no lock left', async function () {
+    const pooledTrials = countFromEnv('POOLED_CONCURRENCY_TRIALS', 1);
+    this.timeout(600_000 + pooledTrials * 60_000);
+    const bouncer = await startPgBouncer(server(), 'transaction');
+    const chain = writeTrialChain(false);
+    try {
+      const tally = newTally();
+      for (let trial = 1; trial <= pooledTrials; trial++) {
+        const url = await freshDatabaseUrl('mc_concurrency_pooled');
+        await pooledStartupTrial({
+          bouncer, directUrl: url, adminUrl: server().adminUrl, chain: 'native', processes: PROCESSES + 2, tally,
+          label: `pooled trial ${trial}`, chainDir: chain.dir, revisions: chain.revisions,
+        });
+        await server().dropDatabase(url);
+      }
+      console.log(`      ${describeTally('concurrency through PgBouncer (transaction)', tally, PROCESSES + 2)}`);
+    } finally {
+      await bouncer.stop();
+      removeDir(chain.dir);
     }
   });
 });

@@ -26,7 +26,8 @@ describe('Alembic helper: output validation', () => {
   it('reads a well-formed answer into typed fields', () => {
     const g = parseHelperOutput(JSON.stringify(good));
     assert.deepEqual(g.revisions[0], { revision: 'b', downRevisions: ['a'], branchLabels: [], allBranchLabels: ['x'], dependsOn: [], doc: 'add b', path: '/p/versions/b.py' });
-    assert.deepEqual(g.errors, [{ message: 'SyntaxError: bad', file: '/p/versions/c.py', line: 3 }, { message: 'CommandError: no [alembic] section' }]);
+    // Without a scope (an older helper), a problem with a file is the file's, one without is the project's.
+    assert.deepEqual(g.errors, [{ message: 'SyntaxError: bad', file: '/p/versions/c.py', line: 3, scope: 'file' }, { message: 'CommandError: no [alembic] section', scope: 'project' }]);
     assert.deepEqual(g.heads, ['b']);
   });
 
@@ -40,6 +41,7 @@ describe('Alembic helper: output validation', () => {
       ['relative path', { ...good, revisions: [{ ...good.revisions[0], path: 'versions/b.py' }] }, /path is not absolute/],
       ['line zero', { ...good, errors: [{ message: 'x', line: 0 }] }, /errors\[0\]\.line/],
       ['heads missing', { ...good, heads: undefined }, /heads is not a list/],
+      ['unknown scope', { ...good, errors: [{ message: 'x', scope: 'global' }] }, /errors\[0\]\.scope/],
     ];
     for (const [name, value, re] of broken) {
       assert.throws(() => parseHelperOutput(typeof value === 'string' ? value : JSON.stringify(value)),
@@ -104,10 +106,10 @@ describe('Alembic helper: disagreements with the static reader', () => {
       rev('b', at('b.py'), ['z'], { branchLabels: ['y'] }),
       rev('c02', at('c.py'), ['b']),
       rev('e', at('sub/e.py'), ['a']),
-    ], [{ message: 'ZeroDivisionError: division by zero', file: at('d.py'), line: 9 }, { message: 'CommandError: no script_location' }]);
+    ], [{ message: 'ZeroDivisionError: division by zero', file: at('d.py'), line: 9, scope: 'file' }, { message: 'CommandError: no script_location', scope: 'project' }]);
     const found = compareWithAlembic(chain, g, at('alembic.ini')).map((d) => [d.kind, path.basename(d.file), d.line]);
     assert.deepEqual(found.sort(), [
-      ['alembic-error', 'alembic.ini', 1],
+      ['alembic-unavailable', 'alembic.ini', 1],
       ['alembic-error', 'd.py', 9],
       ['different-labels', 'b.py', 2],
       ['different-parents', 'b.py', 3],
@@ -117,6 +119,28 @@ describe('Alembic helper: disagreements with the static reader', () => {
     const ok = graphOf([rev('a', at('a.py')), rev('b', at('b.py'), ['a'], { branchLabels: ['x'] }), rev('c01', at('c.py'), ['b'], { dependsOn: [] })]);
     const more = compareWithAlembic(chain, ok, at('alembic.ini')).map((d) => [d.kind, path.basename(d.file)]);
     assert.deepEqual(more, [['different-depends-on', 'c.py'], ['extra-revision', 'd.py']]);
+  });
+});
+
+describe('Alembic helper: a failure of the reading as a whole', () => {
+  it('is a warning on alembic.ini and the static reading stands: no error, so nothing a run refuses', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-unavailable-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.py'), "revision = 'a'\ndown_revision = None\n\ndef upgrade():\n    pass\n");
+      const chain = await loadChain(dir);
+      // What Alembic 1.16+ made of the old helper: the whole reading failed, no revision listed.
+      const g = graphOf([], [{ message: "KeyError: '_from_filename'", scope: 'project' }]);
+      const { chain: shown, disagreements } = applyAlembicGraph(chain, g, path.join(dir, 'alembic.ini'));
+      assert.deepEqual(disagreements.map((d) => [d.kind, path.basename(d.file)]), [['alembic-unavailable', 'alembic.ini']]);
+      assert.deepEqual(shown.graph.revisions, ['a'], 'the static reading, not an empty graph');
+      assert.deepEqual(shown.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.match(shown.diagnostics.find((d) => d.code === 'alembic-error')!.message, /Not checked through Alembic.*_from_filename/);
+      // A revision file Alembic cannot load stays an error: Alembic's own runs would stop there.
+      const broken = applyAlembicGraph(chain, graphOf([rev('a', path.join(dir, 'a.py'))], [{ message: 'SyntaxError: x', file: path.join(dir, 'b.py'), line: 2, scope: 'file' }]), path.join(dir, 'alembic.ini'));
+      assert.deepEqual(broken.chain.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, path.basename(d.file!), d.line]), [['alembic-error', 'b.py', 2]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,8 +1,11 @@
-// Which Python reads an Alembic project through Alembic (core/alembic/python.ts), on POSIX and Windows
+// Which Python reads an Alembic project through Alembic (core/alembic/python-policy.ts), on POSIX and Windows
 // layouts. The file system is a set of paths, so Windows resolution (backslashes, Scripts\python.exe,
 // PATHEXT) runs here without a Windows machine.
 import { strict as assert } from 'node:assert';
-import { findAlembicPython, pythonCandidates } from '../../src/core/alembic/python';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { canRunAlembic, findAlembicPython, forgetAlembicAnswers, pythonCandidates } from '../../src/core/alembic/python-policy';
 
 const files = (...paths: string[]) => { const set = new Set(paths); return (f: string) => set.has(f); };
 const pythons = (lookup: Parameters<typeof pythonCandidates>[0]) => pythonCandidates(lookup).map((c) => c.python);
@@ -44,5 +47,52 @@ describe('Alembic helper: interpreter resolution', () => {
     const configured = await findAlembicPython({ configured: '/opt/py', projectDir: '/p', platform: 'linux', pathEnv: '/usr/bin', isFile }, (py) => withAlembic.has(py));
     assert.equal(configured.found, undefined);
     assert.deepEqual(configured.tried.map((c) => c.source), ['migrationChain.python']);
+  });
+});
+
+describe('Python policy: can this Python run Alembic?', () => {
+  let dir: string;
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-canrun-')); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A stand-in interpreter (a shell script) that counts how often it is asked and answers with `status`. */
+  const fakePython = (name: string, status: number) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, `#!/bin/sh\necho x >> "${file}.calls"\nexit ${status}\n`, { mode: 0o755 });
+    return { file, calls: () => (fs.existsSync(`${file}.calls`) ? fs.readFileSync(`${file}.calls`, 'utf8').split('\n').filter(Boolean).length : 0) };
+  };
+
+  it('answers asynchronously, once per interpreter: concurrent and later questions share the first answer', async function () {
+    if (process.platform === 'win32') this.skip();
+    forgetAlembicAnswers();
+    const yes = fakePython('python-yes', 0);
+    const pending = canRunAlembic(yes.file);
+    assert.ok(pending instanceof Promise, 'never a synchronous child process');
+    assert.deepEqual(await Promise.all([pending, canRunAlembic(yes.file), canRunAlembic(yes.file)]), [true, true, true]);
+    assert.equal(await canRunAlembic(yes.file), true);
+    assert.equal(yes.calls(), 1);
+    const no = fakePython('python-no', 1);
+    assert.equal(await canRunAlembic(no.file), false);
+    assert.equal(await canRunAlembic(no.file), false);
+    assert.equal(no.calls(), 1, 'a "no" is kept for a minute too');
+    forgetAlembicAnswers();
+    assert.equal(await canRunAlembic(no.file), false);
+    assert.equal(no.calls(), 2, 'asked again once forgotten');
+    assert.equal(await canRunAlembic(path.join(dir, 'missing-python')), false);
+  });
+
+  it('the engine and the editor start no synchronous child process (the extension host thread never waits on Python)', () => {
+    const root = path.resolve(__dirname, '..', '..', '..', 'src');
+    const offenders: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const full = path.join(d, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (full.endsWith('.ts') && /\b(spawnSync|execFileSync|execSync)\s*\(/.test(fs.readFileSync(full, 'utf8'))) offenders.push(path.relative(root, full));
+      }
+    };
+    walk(path.join(root, 'core'));
+    walk(path.join(root, 'extension'));
+    assert.deepEqual(offenders, []);
   });
 });

@@ -10,7 +10,7 @@ export const downgrade: Command = async (ctx) => {
   const target = ctx.positionals[0];
   if (ctx.options.sql) return printSql(ctx, 'down', target);
   const chain = await ctx.chain({ requireValid: true });
-  const url = ctx.databaseUrl().url;
+  const url = ctx.runDatabaseUrl().url;
   const engine = await ctx.engine();
   const preview = await engine.previewRun('down', target, { url, ...runOptions(ctx) });
   const { plan } = preview;

@@ -13,7 +13,7 @@ import { runOptions } from './shared';
 export const reset: Command = async (ctx) => {
   // Chain errors are refused by the engine's preflight, with "nothing was dropped".
   await ctx.chain();
-  const url = ctx.databaseUrl();
+  const url = ctx.runDatabaseUrl();
   const core = ctx.core();
   const confirm = async (info: ResetPreview): Promise<boolean> => {
     const tables = info.tables.length

@@ -39,6 +39,7 @@ export function formatRevisions(revisions: readonly string[]): string {
 export function runOptions(ctx: CommandContext) {
   return {
     logger: ctx.logger, signal: ctx.signal, lockTimeoutMs: ctx.options.lockTimeoutMs, applicationName: 'migration-chain cli',
+    ...(ctx.options.leaseMs !== undefined ? { leaseMs: ctx.options.leaseMs } : {}),
     ...(ctx.options.statementLockTimeoutMs !== undefined ? { statementLockTimeoutMs: ctx.options.statementLockTimeoutMs } : {}),
   };
 }

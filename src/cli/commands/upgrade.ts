@@ -17,7 +17,7 @@ export const upgrade: Command = async (ctx) => {
   const target = ctx.positionals[0] ?? 'head';
   if (ctx.options.sql) return printSql(ctx, 'up', target);
   await ctx.chain({ requireValid: true });
-  const url = ctx.databaseUrl().url;
+  const url = ctx.runDatabaseUrl().url;
   const engine = await ctx.engine();
   // --yes skips the question, not the list of blocking locks on large tables.
   if (ctx.io.stdinIsTTY || ctx.options.yes) {

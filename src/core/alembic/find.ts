@@ -3,6 +3,7 @@
 // stray alembic.ini that is not the project's: dependencies, virtual environments, build output.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { ALEMBIC_INI, alembicConfigFileIn, PYPROJECT_TOML } from '../chain/alembic-ini';
 import { alembicChainLocation, findMigrationsDir, type AlembicChainLocation, type AlembicLocations } from '../chain/load';
 import { alembicProject, type AlembicProject } from './project';
 
@@ -13,7 +14,11 @@ function skipped(name: string): boolean {
   return name.startsWith('.') || SKIPPED.has(name);
 }
 
-/** Every alembic.ini under `root` (root included), at most `depth` folders down, sorted by path. */
+/**
+ * Every Alembic config file under `root` (root included), at most `depth` folders down, sorted by
+ * path: alembic.ini, or a pyproject.toml with [tool.alembic] in a folder without alembic.ini
+ * (Alembic 1.16+).
+ */
 export async function findAlembicInis(root: string, depth = DEFAULT_SEARCH_DEPTH): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string, level: number): Promise<void> => {
@@ -26,9 +31,12 @@ export async function findAlembicInis(root: string, depth = DEFAULT_SEARCH_DEPTH
     // A folder holding pyvenv.cfg is a virtual environment, whatever its name.
     if (level > 0 && entries.some((e) => e.name === 'pyvenv.cfg')) return;
     const subdirs: Promise<void>[] = [];
+    if (entries.some((e) => e.isFile() && (e.name === ALEMBIC_INI || e.name === PYPROJECT_TOML))) {
+      const config = await alembicConfigFileIn(dir);
+      if (config) found.push(config);
+    }
     for (const e of entries) {
-      if (e.isFile() && e.name === 'alembic.ini') found.push(path.join(dir, e.name));
-      else if (e.isDirectory() && level < depth && !skipped(e.name)) subdirs.push(walk(path.join(dir, e.name), level + 1));
+      if (e.isDirectory() && level < depth && !skipped(e.name)) subdirs.push(walk(path.join(dir, e.name), level + 1));
     }
     await Promise.all(subdirs);
   };
@@ -49,17 +57,13 @@ export interface NearestIni {
 export async function findNearestAlembicIni(cwd: string): Promise<NearestIni | { ambiguous: string[] } | undefined> {
   const start = path.resolve(cwd);
   for (let dir = start; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'alembic.ini');
-    if (await isFile(candidate)) return { iniFile: candidate, where: dir === start ? 'here' : 'above' };
+    const candidate = await alembicConfigFileIn(dir);
+    if (candidate) return { iniFile: candidate, where: dir === start ? 'here' : 'above' };
     if (path.dirname(dir) === dir) break;
   }
   const below = await findAlembicInis(start);
   if (below.length === 1) return { iniFile: below[0], where: 'below' };
   return below.length > 1 ? { ambiguous: below } : undefined;
-}
-
-async function isFile(p: string): Promise<boolean> {
-  try { return (await fs.stat(p)).isFile(); } catch { return false; }
 }
 
 /**
@@ -88,8 +92,8 @@ export async function repositoryRoot(dir: string, levels = 3): Promise<string> {
 export async function projectLocationNaming(root: string, dir: string): Promise<{ project: AlembicProject; location: AlembicChainLocation } | undefined> {
   const top = path.resolve(root);
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    const ini = path.join(d, 'alembic.ini');
-    if (await isFile(ini)) {
+    const ini = await alembicConfigFileIn(d);
+    if (ini) {
       const location = await alembicChainLocation(ini);
       if (location?.dir === path.resolve(dir)) return { project: alembicProject(ini), location };
     }

@@ -21,7 +21,8 @@ export type DisagreementKind =
   | 'different-labels'
   | 'different-depends-on'
   | 'read-by-alembic-only'  // the static reader refused the file; Alembic read it
-  | 'alembic-error';        // Alembic could not load the file (or the project)
+  | 'alembic-error'         // Alembic cannot load this revision file (its own runs would stop there too)
+  | 'alembic-unavailable';  // the reading through Alembic failed as a whole: the static reading stands, with a warning
 
 export interface AlembicDisagreement {
   kind: DisagreementKind;
@@ -38,7 +39,7 @@ export function compareWithAlembic(chain: Chain, graph: AlembicGraph, iniFile: s
   const staticByFile = new Map(chain.migrations.map((m) => [key(m.file), m]));
   const refused = refusedFiles(chain);
   const alembicByFile = new Map(graph.revisions.map((r) => [key(r.path), r]));
-  const failedInAlembic = new Set(graph.errors.filter((e) => e.file).map((e) => key(e.file!)));
+  const failedInAlembic = new Set(graph.errors.filter((e) => e.scope === 'file' && e.file).map((e) => key(e.file!)));
 
   for (const info of graph.revisions) {
     const m = staticByFile.get(key(info.path));
@@ -71,7 +72,7 @@ export function compareWithAlembic(chain: Chain, graph: AlembicGraph, iniFile: s
     differs('different-depends-on', 'depends_on', m.dependsOn, info.dependsOn, m.revisionLine);
   }
 
-  const wholeProjectFailed = graph.errors.some((e) => !e.file);
+  const wholeProjectFailed = graph.errors.some((e) => e.scope === 'project');
   for (const m of chain.migrations) {
     const k = key(m.file);
     if (alembicByFile.has(k) || failedInAlembic.has(k) || wholeProjectFailed) continue;
@@ -79,7 +80,15 @@ export function compareWithAlembic(chain: Chain, graph: AlembicGraph, iniFile: s
       message: `Migration Chain's reader reads revision ${m.revision} from this file; Alembic does not load it as a revision.` });
   }
   for (const e of graph.errors) {
-    out.push({ kind: 'alembic-error', file: e.file ?? iniFile, line: e.line ?? 1, message: `Alembic cannot read this: ${e.message}` });
+    // Only a revision file Alembic cannot load is the chain's error. A failure of the reading as a
+    // whole (no Alembic, an Alembic this helper does not know, a configuration it refuses) never
+    // blocks a run by itself: the static reading stands, as when no Python is found.
+    if (e.scope === 'file' && e.file) {
+      out.push({ kind: 'alembic-error', file: e.file, line: e.line ?? 1, message: `Alembic cannot load this revision file: ${e.message}` });
+    } else {
+      out.push({ kind: 'alembic-unavailable', file: e.file ?? iniFile, line: e.line ?? 1,
+        message: `Not checked through Alembic (read from the files as text only): ${e.message}` });
+    }
   }
   return out.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }
@@ -97,8 +106,8 @@ export function applyAlembicGraph(chain: Chain, graph: AlembicGraph, iniFile: st
   const graphDiagnostics = new Set(chain.graph.diagnostics);
   const fileDiagnostics = chain.diagnostics.filter((d) => !graphDiagnostics.has(d) && !(d.file && adoptedFiles.has(key(d.file)) && d.severity === 'error'));
   const toDiagnostic = (d: AlembicDisagreement): ChainDiagnostic => ({
-    code: d.kind === 'alembic-error' ? 'alembic-error' : 'alembic-disagreement',
-    severity: d.kind === 'read-by-alembic-only' ? 'warning' : 'error',
+    code: d.kind === 'alembic-error' || d.kind === 'alembic-unavailable' ? 'alembic-error' : 'alembic-disagreement',
+    severity: d.kind === 'read-by-alembic-only' || d.kind === 'alembic-unavailable' ? 'warning' : 'error',
     message: d.message, file: d.file, line: d.line, revision: d.revision,
   });
   if (adopted.length === 0) {

@@ -24,6 +24,11 @@ export interface AlembicRevisionInfo {
 
 export interface AlembicGraphProblem {
   message: string;
+  /**
+   * 'file': a revision file Alembic cannot load (Alembic's own runs would stop there too);
+   * 'project': anything else (no Alembic, a configuration Alembic refuses, the helper's own failure).
+   */
+  scope: 'file' | 'project';
   file?: string;
   line?: number;
 }
@@ -52,6 +57,7 @@ export function defaultHelperScript(from = __dirname): string {
 
 export interface HelperRun {
   python: string;
+  /** alembic.ini, or pyproject.toml for a project configured there alone (Alembic 1.16+). */
   iniFile: string;
   /** Working directory: the folder holding alembic.ini, as for the users' own `alembic` runs. */
   projectDir: string;
@@ -125,8 +131,10 @@ function revisionInfo(value: unknown, where: string): AlembicRevisionInfo {
 
 function problem(value: unknown, where: string): AlembicGraphProblem {
   const e = object(value, where);
-  const out: AlembicGraphProblem = { message: string(e.message, `${where}.message`) };
   const file = optionalString(e.file, `${where}.file`);
+  const scope = optionalString(e.scope, `${where}.scope`) ?? (file ? 'file' : 'project');
+  if (scope !== 'file' && scope !== 'project') throw bad(`${where}.scope is neither "file" nor "project"`);
+  const out: AlembicGraphProblem = { message: string(e.message, `${where}.message`), scope };
   if (file !== undefined) out.file = file;
   if (e.line !== undefined && e.line !== null) {
     if (typeof e.line !== 'number' || !Number.isInteger(e.line) || e.line < 1) throw bad(`${where}.line is not a positive whole number`);

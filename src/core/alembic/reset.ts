@@ -21,6 +21,7 @@ import {
 } from '../reset/reset';
 import { verify, type VerifyReport } from '../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './run';
+import { refuseThroughPooler } from '../run/pooler-safety';
 
 export interface AlembicResetOptions extends AlembicOptions {
   /** Shown what will be destroyed and the guarantee; must resolve true, else ConfirmationError and nothing changes. */
@@ -115,7 +116,9 @@ export async function alembicReset(options: AlembicResetOptions): Promise<Alembi
   }
 
   // The drop, the rebuild and verify under one lock: no other run through Migration Chain can come between them.
-  const run = await alembicLocked(options, ['upgrade', 'heads'], {
+  // Through a pooler the drop and Alembic's rebuild would not share one session: refused before the drop (pooler-safety.ts).
+  const sessionOnly = { ...options, assertPoolerSafe: refuseThroughPooler(`reset ${describeTarget(target)} with Alembic`, target) };
+  const run = await alembicLocked(sessionOnly, ['upgrade', 'heads'], {
     before: (s) => timedStep(log, `Drop and recreate schema ${DEFAULT_SCHEMA}`, () => recreateSchema(s.client, DEFAULT_SCHEMA)),
     verifyWhen: () => true,
   });

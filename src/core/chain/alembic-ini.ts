@@ -1,4 +1,4 @@
-// alembic.ini read the way Alembic reads it: Python's configparser (BasicInterpolation, `%(here)s`
+// alembic.ini (and, Alembic 1.16+, pyproject.toml's [tool.alembic]) read the way Alembic reads it: Python's configparser (BasicInterpolation, `%(here)s`
 // from Alembic's Config, DEFAULT values visible in every section, full-line `#`/`;` comments,
 // indented continuation lines, case-insensitive keys), then ScriptDirectory.from_config's rules for
 // script_location, version_locations / version_path_separator and recursive_version_locations.
@@ -109,10 +109,11 @@ export function iniValue(ini: IniSections, section: string, name: string, vars: 
   return expand(raw, 1);
 }
 
-/** What ScriptDirectory.from_config takes from alembic.ini, resolved to absolute paths. */
+/** What ScriptDirectory.from_config takes from alembic.ini (and pyproject.toml), resolved to absolute paths. */
 export interface AlembicConfig {
+  /** The project's config file: alembic.ini, or pyproject.toml for a project configured there alone. */
   iniFile: string;
-  /** The folder holding the ini: `%(here)s`, and where relative paths start (Alembic runs there). */
+  /** The folder holding it: `%(here)s`, and where relative paths start (Alembic runs there). */
   here: string;
   /** script_location as a folder, undefined for the `package:resource` form. */
   scriptDir?: string;
@@ -131,51 +132,157 @@ export interface AlembicConfig {
 }
 
 const SEPARATORS: Record<string, string> = { space: ' ', newline: '\n', os: path.delimiter, ':': ':', ';': ';' };
+export const ALEMBIC_INI = 'alembic.ini';
+export const PYPROJECT_TOML = 'pyproject.toml';
 
-/** Reads `iniFile`'s [alembic] section (or `section`) as Alembic does. Never throws. */
-export async function readAlembicConfig(iniFile: string, section = 'alembic'): Promise<AlembicConfig> {
-  const abs = path.resolve(iniFile);
+/**
+ * The Alembic config file of a folder, as `cd <folder> && alembic …` finds one: alembic.ini, else
+ * (Alembic 1.16+) a pyproject.toml with a [tool.alembic] table. Undefined: neither.
+ */
+export async function alembicConfigFileIn(dir: string): Promise<string | undefined> {
+  const ini = path.join(dir, ALEMBIC_INI);
+  if (await isFile(ini)) return ini;
+  const toml = path.join(dir, PYPROJECT_TOML);
+  if (!(await isFile(toml))) return undefined;
+  try {
+    return toolAlembicOf(await fs.readFile(toml, 'utf8')) ? toml : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `file` is a pyproject.toml (Alembic tells the two kinds of config file apart by that name alone). */
+export function isPyprojectToml(file: string): boolean {
+  return path.basename(file) === PYPROJECT_TOML;
+}
+
+/** pyproject.toml's [tool.alembic] table; undefined when there is none. Throws IniError on text tomllib refuses. */
+export function toolAlembicOf(text: string): Record<string, unknown> | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- parsed only for projects that have a pyproject.toml
+  const { parse } = require('smol-toml') as typeof import('smol-toml');
+  let data: Record<string, unknown>;
+  try {
+    data = parse(text);
+  } catch (err) {
+    throw new IniError(`is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const tool = data.tool;
+  if (typeof tool !== 'object' || tool === null || !('alembic' in tool)) return undefined;
+  const table = (tool as Record<string, unknown>).alembic;
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) throw new IniError('[tool.alembic] is not a table (Alembic: "Incorrect TOML format")');
+  return table as Record<string, unknown>;
+}
+
+/**
+ * A [tool.alembic] string as Config._get_toml_config_value gives it: Python's `value % toml_args`,
+ * where the only argument is `here` (the pyproject.toml's folder, POSIX form); `%%` is `%`.
+ */
+function tomlString(value: string, name: string, here: string): string {
+  return value.replace(/%(%|\(([^)]*)\)s|.?)/g, (whole, what: string, key: string | undefined) => {
+    if (what === '%') return '%';
+    if (key === 'here') return here.split(path.sep).join('/');
+    if (key !== undefined) throw new IniError(`[tool.alembic] ${name}: '%(${key})s' is not known (Alembic gives only %(here)s)`);
+    throw new IniError(`[tool.alembic] ${name}: '${whole}' is not a valid %-format (write %% for a percent sign)`);
+  });
+}
+
+/**
+ * Reads a project's config as Alembic does: `configFile` is alembic.ini ([alembic], or `section`) or
+ * pyproject.toml. As Config.get_alembic_option (Alembic 1.16+), a key alembic.ini lacks is taken
+ * from [tool.alembic] of the pyproject.toml beside it, and the other way round for a pyproject.toml
+ * project with an alembic.ini beside it (which the pyproject template writes for the URL and logging).
+ * Never throws.
+ */
+export async function readAlembicConfig(configFile: string, section = 'alembic'): Promise<AlembicConfig> {
+  const abs = path.resolve(configFile);
   const here = path.dirname(abs);
   const config: AlembicConfig = { iniFile: abs, here, versionDirs: [], explicitLocations: false, recursive: false, sourceless: false };
-  let text: string;
+  const tomlMain = isPyprojectToml(abs);
+  const iniPath = tomlMain ? path.join(here, ALEMBIC_INI) : abs;
+  const tomlPath = tomlMain ? abs : path.join(here, PYPROJECT_TOML);
+  let iniText: string | undefined;
+  let tomlText: string | undefined;
   try {
-    text = await fs.readFile(abs, 'utf8');
+    if (tomlMain) tomlText = await fs.readFile(abs, 'utf8');
+    else iniText = await fs.readFile(abs, 'utf8');
   } catch (err) {
     config.error = `cannot read ${abs}: ${(err as Error).message}`;
     return config;
   }
+  if (tomlMain) iniText = await fs.readFile(iniPath, 'utf8').catch(() => undefined);
+  else tomlText = await fs.readFile(tomlPath, 'utf8').catch(() => undefined);
   try {
-    const ini = parseIni(text);
-    if (!ini.sections.has(section)) throw new IniError(`has no [${section}] section`);
-    const get = (name: string) => iniValue(ini, section, name, { here });
+    const ini = iniText === undefined ? undefined : parseIni(iniText);
+    let toml: Record<string, unknown> | undefined;
+    if (tomlText !== undefined) {
+      try {
+        toml = toolAlembicOf(tomlText);
+      } catch (err) {
+        // A pyproject.toml beside alembic.ini that is not TOML is the project's own business until Alembic needs it.
+        if (tomlMain) throw err;
+      }
+    }
+    if (tomlMain && !toml) throw new IniError('has no [tool.alembic] table');
+    if (!tomlMain && !toml && !ini?.sections.has(section)) throw new IniError(`has no [${section}] section`);
+    // configparser's has_option: the section's own keys and [DEFAULT]'s.
+    const iniHas = (name: string) => (ini?.sections.has(section) ?? false) && (ini!.sections.get(section)!.has(name.toLowerCase()) || ini!.defaults.has(name.toLowerCase()));
+    const fromIni = (name: string) => (ini && iniHas(name) ? iniValue(ini, section, name, { here }) : undefined);
+    const fromToml = (name: string): unknown => (toml && Object.prototype.hasOwnProperty.call(toml, name) ? toml[name] : undefined);
+    const tomlStr = (name: string): string | undefined => {
+      const v = fromToml(name);
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string') throw new IniError(`[tool.alembic] ${name} must be a string`);
+      return tomlString(v, name, here);
+    };
+    const tomlList = (name: string): string[] | undefined => {
+      const v = fromToml(name);
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new IniError(`[tool.alembic] ${name} must be a list of strings`);
+      return (v as string[]).map((x) => tomlString(x, name, here));
+    };
+    const bool = (name: string): boolean => {
+      if (iniHas(name)) return fromIni(name) === 'true';
+      const v = fromToml(name);
+      if (v === undefined) return false;
+      if (typeof v !== 'boolean') throw new IniError(`[tool.alembic] ${name} must be true or false (Alembic: "boolean value expected")`);
+      return v;
+    };
+    const get = (name: string) => (iniHas(name) ? fromIni(name) : tomlStr(name));
     const resolve = (p: string) => path.resolve(here, p);
     const script = get('script_location');
-    if (script === undefined) config.error = `no script_location in [${section}]`;
-    else if (isPackageResource(script)) config.scriptDir = await packageResourceDir(script, get('prepend_sys_path'), here);
+    const prepend = iniHas('prepend_sys_path') ? fromIni('prepend_sys_path') : tomlList('prepend_sys_path')?.join(' ');
+    if (script === undefined) config.error = tomlMain ? 'no script_location in [tool.alembic]' : `no script_location in [${section}]`;
+    else if (isPackageResource(script)) config.scriptDir = await packageResourceDir(script, prepend, here);
     else config.scriptDir = resolve(script);
     // ScriptDirectory() refuses a script folder that is not there, even when version_locations are.
     if (script !== undefined && !config.scriptDir) config.error = `script_location ${script}: the package resource is not under prepend_sys_path here`;
     else if (config.scriptDir && !(await isDir(config.scriptDir))) config.error = `script_location ${config.scriptDir} does not exist (Alembic: "Path doesn't exist")`;
-    const locations = get('version_locations');
-    if (locations) {
+    const iniLocations = fromIni('version_locations');
+    const tomlLocations = iniLocations ? undefined : tomlList('version_locations');
+    if (iniLocations) {
       config.explicitLocations = true;
-      const sepName = get('version_path_separator');
+      // Alembic 1.16+ reads path_separator first, then the older version_path_separator.
+      const sepName = fromIni('path_separator') ?? fromIni('version_path_separator');
       let parts: string[];
       if (sepName === undefined) {
         // Alembic's legacy split (no separator configured): commas and runs of spaces.
-        parts = locations.split(/, *| +/);
+        parts = iniLocations.split(/, *| +/);
       } else {
         const sep = SEPARATORS[sepName];
         if (sep === undefined) throw new IniError(`'${sepName}' is not a valid version_path_separator (Alembic accepts space, newline, os, ':' and ';')`);
-        parts = locations.split(sep).filter((x) => x !== '');
+        parts = iniLocations.split(sep).map((x) => (fromIni('path_separator') !== undefined ? x.trim() : x)).filter((x) => x !== '');
       }
       config.versionDirs = parts.map(resolve);
+    } else if (tomlLocations && tomlLocations.length) {
+      config.explicitLocations = true;
+      config.versionDirs = tomlLocations.map(resolve);
     } else if (config.scriptDir) {
       config.versionDirs = [path.join(config.scriptDir, 'versions')];
     }
-    config.recursive = get('recursive_version_locations') === 'true';
-    config.sourceless = get('sourceless') === 'true';
-    const url = get('sqlalchemy.url');
+    config.recursive = bool('recursive_version_locations');
+    config.sourceless = bool('sourceless');
+    // Config.get_main_option: alembic.ini only, never pyproject.toml.
+    const url = ini ? (iniHas('sqlalchemy.url') ? fromIni('sqlalchemy.url') : undefined) : undefined;
     if (url && url.trim()) config.sqlalchemyUrl = url.trim();
   } catch (err) {
     config.error = `${path.basename(abs)} ${(err as Error).message}`;
@@ -209,6 +316,10 @@ function isPackageResource(value: string): boolean {
 
 async function isDir(p: string): Promise<boolean> {
   try { return (await fs.stat(p)).isDirectory(); } catch { return false; }
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try { return (await fs.stat(p)).isFile(); } catch { return false; }
 }
 
 /**

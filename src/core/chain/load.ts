@@ -10,7 +10,7 @@ import { discoverMigrationFiles, isAlembicRevisionFileName, isSkippedName, type 
 import { FORMATS, formatOf } from './formats';
 import { RevisionGraph } from './graph';
 import { diag } from './header';
-import { readAlembicConfig, type AlembicConfig } from './alembic-ini';
+import { alembicConfigFileIn, readAlembicConfig, type AlembicConfig } from './alembic-ini';
 
 export interface LoadOptions {
   cache?: ChainCache;
@@ -265,7 +265,8 @@ export async function findMigrationsDir(cwd: string): Promise<string | undefined
 }
 
 async function alembicVersionsDir(root: string): Promise<string | undefined> {
-  return alembicVersionsDirOf(path.join(root, 'alembic.ini'));
+  const config = await alembicConfigFileIn(root);
+  return config ? alembicVersionsDirOf(config) : undefined;
 }
 
 /** The versions folder an Alembic config file names (the first that exists), relative paths taken from the file's folder. */

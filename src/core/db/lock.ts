@@ -64,21 +64,25 @@ async function acquire(client: ClientBase, key: bigint, options: LockOptions): P
 }
 
 /** The session holding the advisory lock `key` in the current database, if any. */
-export async function lockHolder(client: ClientBase, key: bigint): Promise<LockHolder | undefined> {
+export async function lockHolder(client: ClientBase, key: bigint, options: { includeSelf?: boolean } = {}): Promise<LockHolder | undefined> {
   // pg_locks shows a bigint advisory key as classid (high 32 bits) + objid (low 32 bits), objsubid 1.
   const high = (BigInt.asUintN(64, key) >> 32n).toString();
   const low = (BigInt.asUintN(64, key) & 0xffffffffn).toString();
   const { rows } = await client.query<{
     pid: number; application_name: string | null; since: Date | null; usename: string | null; client_addr: string | null;
+    state: string | null; state_change: Date | null; self: boolean;
   }>(
-    `SELECT a.pid, a.application_name, coalesce(a.xact_start, a.backend_start) AS since, a.usename, a.client_addr::text AS client_addr
+    `SELECT a.pid, a.application_name, coalesce(a.xact_start, a.backend_start) AS since, a.usename,
+            coalesce(a.client_hostname, a.client_addr::text) AS client_addr, a.state, a.state_change,
+            a.pid = pg_backend_pid() AS self
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
         AND l.classid::bigint = $1::bigint AND l.objid::bigint = $2::bigint
         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND a.pid <> pg_backend_pid()
+        AND ($3 OR a.pid <> pg_backend_pid())
+      ORDER BY a.pid = pg_backend_pid() DESC
       LIMIT 1`,
-    [high, low],
+    [high, low, options.includeSelf === true],
   );
   const r = rows[0];
   if (!r) return undefined;
@@ -88,7 +92,40 @@ export async function lockHolder(client: ClientBase, key: bigint): Promise<LockH
     since: r.since,
     user: r.usename,
     clientAddr: r.client_addr,
+    state: r.state,
+    stateSince: r.state_change,
+    ...(r.self ? { onThisConnection: true } : {}),
   };
+}
+
+/**
+ * Releases a session lock stranded on the server connection this query runs on (a pooler handed us
+ * the connection an older run took the lock on): only that backend can unlock it. True if released.
+ */
+export async function releaseStrandedHere(client: ClientBase, key: bigint, pid: number): Promise<boolean> {
+  const { rows } = await client.query<{ released: boolean | null }>(
+    `SELECT CASE WHEN pg_backend_pid() = $2
+       THEN (SELECT count(*) FROM generate_series(1, 64) WHERE pg_advisory_unlock($1::bigint)) > 0 END AS released`, [key.toString(), pid]);
+  return rows[0]?.released === true;
+}
+
+/**
+ * Provably abandoned: the holding backend is idle (not in a transaction, not running anything) and
+ * has been for longer than the lease. A live run of ours touches its session at least every third
+ * of the lease (run-lock.ts keepalive), so only a run whose client is gone (a lost container, a
+ * stranded pooler server connection) stays idle that long. Other applications sharing the key are
+ * never judged here: `migration-chain unlock` asks a person.
+ */
+export function isAbandonedSessionHolder(holder: LockHolder, leaseMs: number, onlyOurs = true): boolean {
+  if (holder.state !== 'idle' || !holder.stateSince) return false;
+  if (onlyOurs && !holder.applicationName.startsWith('migration-chain')) return false;
+  return Date.now() - holder.stateSince.getTime() > leaseMs;
+}
+
+/** Ends the backend holding an abandoned session lock (the server then releases the lock). True if it was ended. */
+export async function terminateHolder(client: ClientBase, pid: number): Promise<boolean> {
+  const { rows } = await client.query<{ ok: boolean | null }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+  return rows[0]?.ok === true;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@ import { connect, parseDatabaseUrl, withConnection, type DatabaseTarget } from '
 import { withScratchDatabase } from '../db/scratch-database';
 import { readHeads } from '../db/version-table';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
+import { LOCK_TABLE } from '../db/lease';
 import { CancelledError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertKnownHeads, assertRunnable } from '../run/plan';
@@ -51,7 +52,7 @@ export async function checkDrift(opts: DriftOptions): Promise<DriftReport> {
   const target = parseDatabaseUrl(opts.url);
   const bk = bookkeeping(opts);
   // The tool's own tables are bookkeeping, not schema.
-  const exclude = [bk.table, LOG_TABLE];
+  const exclude = [bk.table, LOG_TABLE, LOCK_TABLE];
   assertRunnable(opts.chain);
   throwIfAborted(opts.signal);
 

@@ -37,8 +37,7 @@ export function alembicChainEngine(chain: Chain, project: AlembicProject, setup:
   }))());
   const options = async (s: RunSettings): Promise<AlembicOptions> => ({
     chain, project, command: await resolved(), envVariable: setup.envVariable,
-    url: s.url, logger: s.logger, signal: s.signal, lockTimeoutMs: s.lockTimeoutMs, applicationName: s.applicationName,
-    ...(s.statementLockTimeoutMs !== undefined ? { statementLockTimeoutMs: s.statementLockTimeoutMs } : {}),
+    ...s,
   });
   const offline = async (s: { url?: string; logger?: RunSettings['logger']; signal?: AbortSignal }): Promise<OfflineAlembic> => ({
     project, command: await resolved(), envVariable: setup.envVariable, logger: s.logger, signal: s.signal, ...(s.url ? { url: s.url } : {}),

@@ -12,21 +12,15 @@ import type { Logger } from '../log';
 import type { ResetPreview, ResetResult } from '../reset/reset';
 import type { RunPlan } from '../run/preview';
 import type { RunResult } from '../run/runner';
+import type { SessionOptions } from '../run/session';
 import type { RiskyStatement } from '../sql/risky';
 import type { VerifyReport } from '../verify/verify';
 
-/** What a front end passes with every database call: narration, Cancel, and the lock settings. */
-export interface RunSettings {
-  url: string;
-  logger?: Logger;
-  signal?: AbortSignal;
-  /** How long to wait for another run's migration lock. */
-  lockTimeoutMs?: number;
-  /** PostgreSQL lock_timeout for the migrations' statements (see SessionOptions). */
-  statementLockTimeoutMs?: number;
-  /** Shown in pg_stat_activity and the audit log. */
-  applicationName?: string;
-}
+/**
+ * What a front end passes with every database call: the URL, narration, Cancel, and the session's
+ * lock settings (SessionOptions: lock and statement timeouts, the lease, the application name).
+ */
+export type RunSettings = Pick<SessionOptions, 'url' | 'logger' | 'signal' | 'lockTimeoutMs' | 'statementLockTimeoutMs' | 'applicationName' | 'leaseMs'>;
 
 /** What a run guarantees if a migration fails. */
 export type RunGuarantee =

@@ -13,9 +13,7 @@ import { buildPreview } from './preview';
 /** The session options every native run takes from the settings; blockers are named by the lint's lock model. */
 function runOptions(chain: Chain, s: RunSettings) {
   return {
-    chain, url: s.url, logger: s.logger, signal: s.signal, lockTimeoutMs: s.lockTimeoutMs, applicationName: s.applicationName,
-    ...(s.statementLockTimeoutMs !== undefined ? { statementLockTimeoutMs: s.statementLockTimeoutMs } : {}),
-    findBlockers: describeBlockers,
+    ...s, chain, findBlockers: describeBlockers,
   };
 }
 

@@ -4,6 +4,7 @@
 import type { Chain } from '../chain/chain';
 import { withConnection } from '../db/connection';
 import { bookkeeping, LOG_TABLE } from '../db/bookkeeping';
+import { LOCK_TABLE } from '../db/lease';
 import { readHeads } from '../db/version-table';
 import { linkSources, upgradeTexts } from '../drift/sources';
 import { diffSchemas, type SchemaDiffEntry } from '../schema/diff';
@@ -38,7 +39,7 @@ async function readSide(t: FleetTarget) {
   const bk = bookkeeping({ versionTableSchema: t.schema });
   return withConnection(t.url, { applicationName: APPLICATION_NAME }, async (c) => {
     const heads = await readHeads(c, bk);
-    const snapshot = await readSchema(c, schema, { exclude: [bk.table, LOG_TABLE] });
+    const snapshot = await readSchema(c, schema, { exclude: [bk.table, LOG_TABLE, LOCK_TABLE] });
     return { side: { environment: t.environment, display: t.display, schema, heads }, snapshot };
   });
 }

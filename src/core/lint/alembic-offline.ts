@@ -39,7 +39,7 @@ function pyRevisionInput(m: Migration, fileText: string, sql: string): Pick<PyLi
  * `resolve` gives how to start Alembic; when it throws (no Alembic found), every revision is
  * reported as not linted with that reason.
  */
-export async function offlinePyInput(chain: Chain, revisions: readonly string[], resolve: () => OfflineAlembic, readFile: (file: string) => Promise<string>): Promise<PyLintInput> {
+export async function offlinePyInput(chain: Chain, revisions: readonly string[], resolve: () => OfflineAlembic | Promise<OfflineAlembic>, readFile: (file: string) => Promise<string>): Promise<PyLintInput> {
   const out: PyLintInput = { statements: [], suppressions: [], notLinted: [] };
   const wanted = revisions.map((r) => chain.graph.get(r)).filter((m): m is Migration => m !== undefined && sqlFromAlembic(m));
   if (!wanted.length) return out;
@@ -51,7 +51,7 @@ export async function offlinePyInput(chain: Chain, revisions: readonly string[],
   };
   let alembic: OfflineAlembic;
   try {
-    alembic = resolve();
+    alembic = await resolve();
   } catch (err) {
     if (!(err instanceof MigrationChainError)) throw err;
     for (const m of wanted) out.notLinted.push({ revision: m.revision, file: m.file, line: upgradeFunction(texts.get(m.revision) ?? '').line, reason: `Alembic's offline SQL is not available: ${err.message}` });

@@ -46,7 +46,7 @@ export async function factsFor(target: LintTarget): Promise<DatabaseFacts> {
  * (`offlineLintInput`: the editor keeps it while the files are unchanged). Without it `.py`
  * revisions are not linted.
  */
-export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts, alembic?: (() => OfflineAlembic) | PyLintInput): Promise<ChainLintResult> {
+export async function lintRevisions(chain: Chain, revisions: readonly string[], facts: DatabaseFacts, alembic?: (() => OfflineAlembic | Promise<OfflineAlembic>) | PyLintInput): Promise<ChainLintResult> {
   const parser = await loadPgParser();
   const py = typeof alembic === 'function' ? await offlineLintInput(chain, revisions, alembic) : alembic;
   const statements: LintStatement[] = [];
@@ -73,6 +73,6 @@ export async function lintRevisions(chain: Chain, revisions: readonly string[], 
 }
 
 /** The `.py` revisions' statements through Alembic's offline SQL (one Alembic process per run of them). */
-export function offlineLintInput(chain: Chain, revisions: readonly string[], alembic: () => OfflineAlembic): Promise<PyLintInput> {
+export function offlineLintInput(chain: Chain, revisions: readonly string[], alembic: () => OfflineAlembic | Promise<OfflineAlembic>): Promise<PyLintInput> {
   return offlinePyInput(chain, revisions, alembic, (f) => readFile(f, 'utf8'));
 }

@@ -9,7 +9,7 @@ import { isLargeTable, LARGE_BYTES, LARGE_ROWS } from './lint';
 import * as path from 'node:path';
 
 /** `alembic`: how to start an Alembic project's Alembic, so that its `.py` revisions count too (see lintRevisions). */
-export async function largeTableLocks(chain: Chain, revisions: readonly string[], url: string, alembic?: () => OfflineAlembic): Promise<string[]> {
+export async function largeTableLocks(chain: Chain, revisions: readonly string[], url: string, alembic?: () => OfflineAlembic | Promise<OfflineAlembic>): Promise<string[]> {
   const facts = await factsFor({ url });
   // Sizes come only from the database (tables the chain creates start empty): with no large table
   // there, no line is possible, and reading the pending revisions is skipped — for an Alembic

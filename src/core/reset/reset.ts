@@ -26,6 +26,7 @@ import { silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable, planUpgrade } from '../run/plan';
 import { upgradeInSession, type RunHooks, type RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
+import { refuseThroughPooler } from '../run/pooler-safety';
 import { CancelGuard } from '../run/step';
 import { splitSqlStatements } from '../sql/split';
 import { logChecks, verify, verifyOnClient, type VerifyOptions, type VerifyReport } from '../verify/verify';
@@ -175,8 +176,10 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   const { backup, backupSkipped } = await makeBackup(options, log);
   const verifyOptions: VerifyOptions = { ...options, logger: log };
 
+  // A reset needs one session throughout: through a pooler it refuses here, before the drop (pooler-safety.ts).
+  const sessionOnly = { ...options, assertPoolerSafe: refuseThroughPooler(`reset ${describeTarget(target)}`, target) };
   if (info.guarantee.kind === 'all-or-nothing') {
-    const { run, report } = await withSession(options, (s) => resetInOneTransaction(s, options.chain, verifyOptions, options));
+    const { run, report } = await withSession(sessionOnly, (s) => resetInOneTransaction(s, options.chain, verifyOptions, options));
     return {
       target, tablesBefore: info.tables, guarantee: info.guarantee, backup, backupSkipped,
       applied: run.applied, to: run.to, verify: report, durationMs: performance.now() - started,
@@ -195,7 +198,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
       throw err;
     });
   }
-  const run = await withSession(options, (s) => dropThenUpgrade(s, options.chain, options));
+  const run = await withSession(sessionOnly, (s) => dropThenUpgrade(s, options.chain, options));
   const report = await timedStep(log, 'Verify', () => verify(verifyOptions));
   logChecks(log, report);
   return {

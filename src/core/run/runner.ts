@@ -6,9 +6,10 @@
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import type { Direction, Migration } from '../chain/model';
-import { describeTarget } from '../db/connection';
+import { describeTarget, parseDatabaseUrl } from '../db/connection';
+import { poolerGuard } from './pooler-safety';
 import { readHeads } from '../db/version-table';
-import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
+import { bookkeeping, bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
 import { CancelledError, MigrationChainError, SqlError, StatementLockTimeoutError } from '../errors';
 import { formatMs } from '../log';
 import { splitSqlStatements } from '../sql/split';
@@ -44,7 +45,7 @@ export interface RunResult {
 
 export async function upgrade(options: RunOptions): Promise<RunResult> {
   assertRunnable(options.chain);
-  return withSession(options, (s) => upgradeInSession(s, options.chain, options.target ?? 'head', options));
+  return withSession(withPoolerGuard(options, 'up', options.target ?? 'head'), (s) => upgradeInSession(s, options.chain, options.target ?? 'head', options));
 }
 
 export async function downgrade(options: RunOptions): Promise<RunResult> {
@@ -53,13 +54,19 @@ export async function downgrade(options: RunOptions): Promise<RunResult> {
     throw new MigrationChainError('usage', 'downgrade needs a target (a revision, -1, or base).');
   }
   const target = options.target;
-  return withSession(options, async (s) => {
+  return withSession(withPoolerGuard(options, 'down', target), async (s) => {
     const started = performance.now();
     const heads = await readHeads(s.client, s.bk);
     const plan = planDowngrade(options.chain, heads, target);
     const applied = await executePlan(s, options.chain, plan, {}, options);
     return { applied, from: plan.from, to: plan.to, durationMs: performance.now() - started };
   });
+}
+
+/** Through a pooler, a plan with a migration that needs one session is refused before the lease (pooler-safety.ts). */
+function withPoolerGuard(options: RunOptions, direction: Direction, target: string): RunOptions {
+  return options.assertPoolerSafe ? options
+    : { ...options, assertPoolerSafe: poolerGuard(options.chain, direction, target, bookkeeping(options), parseDatabaseUrl(options.url)) };
 }
 
 /** The upgrade itself, on an open session (reset reuses it under the same lock). */

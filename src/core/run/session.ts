@@ -3,7 +3,11 @@
 // the database (upgrade, downgrade, stamp, reset) runs inside one.
 import type { Client } from 'pg';
 import { connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
-import { withAdvisoryLock, DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
+import type { LeaseIdentity } from '../db/lease';
+import { describePooler, type PoolerFinding } from '../db/pooler';
+import { withRunLock } from '../db/run-lock';
+import { describeLockHolder } from '../errors';
 import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { CancelledError } from '../errors';
 import { silentLogger, type Logger } from '../log';
@@ -27,6 +31,16 @@ export interface SessionOptions extends VersionTableOptions {
   statementLockTimeoutMs?: number;
   /** Schema-per-tenant: the search_path of the run (set versionTableSchema to the same schema). */
   searchPath?: string;
+  /**
+   * How long a lock whose run stopped answering blocks others: a pooled run's lease lives this long
+   * without renewal, and an idle session lock of ours untouched this long is ended (default 30 s).
+   */
+  leaseMs?: number;
+  /**
+   * Called once, before any lock or lease is taken, when the connection goes through a pooler: a
+   * run that cannot be made safe there refuses here, with nothing changed (PoolerRefusedError).
+   */
+  assertPoolerSafe?: (client: Client, pooler: PoolerFinding) => Promise<void>;
 }
 
 export interface Session {
@@ -46,6 +60,16 @@ export interface Session {
   outerTransaction?: boolean;
   /** The lock_timeout set on this session (absent or 0 = none; a scratch database's session sets none). */
   statementLockTimeoutMs?: number;
+  /**
+   * Through a pooler: the run's lease. Each step's transaction then takes the transaction-level
+   * advisory lock, re-checks the lease and sets lock_timeout and search_path LOCAL (a session SET
+   * would land on some pooled server connection and stay there for other clients).
+   */
+  lease?: LeaseIdentity;
+  /** The search_path of a schema-per-tenant run (set LOCAL in each step when leased). */
+  searchPath?: string;
+  /** What pooler.ts found about the connection (pooled: false for a direct one). */
+  pooler?: PoolerFinding;
 }
 
 export const DEFAULT_STATEMENT_LOCK_TIMEOUT_MS = 5000;
@@ -59,17 +83,34 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
   const client = await connect(options.url, { applicationName, searchPath: options.searchPath });
   try {
     const statementLockTimeoutMs = options.statementLockTimeoutMs ?? (target.isLocal ? 0 : DEFAULT_STATEMENT_LOCK_TIMEOUT_MS);
-    return await withAdvisoryLock(client, {
+    const where = describeTarget(target);
+    return await withRunLock(client, target, bk, {
       key: options.lockKey,
       timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      leaseMs: options.leaseMs,
       signal: options.signal,
+      url: options.url,
+      applicationName,
       onWait: (holder) => logger.info(holder
-        ? `Waiting for the migration lock on ${describeTarget(target)}, held by pid ${holder.pid} (${holder.applicationName || 'no application name'})…`
-        : `Waiting for the migration lock on ${describeTarget(target)}…`),
-    }, async (pid) => {
-      const session: Session = { client, url: options.url, pid, target, bk, logger, signal: options.signal, applicationName, statementLockTimeoutMs };
+        ? `Waiting for the migration lock on ${where}, held by ${describeLockHolder(holder)}…`
+        : `Waiting for the migration lock on ${where}…`),
+      onPooler: async (pooler) => {
+        logger.warn(describePooler(pooler, where));
+        await options.assertPoolerSafe?.(client, pooler);
+      },
+      onTakeover: (holder) => logger.warn(holder.lease
+        ? `Took over the expired migration lease on ${where} of ${describeLockHolder(holder)}.`
+        : holder.onThisConnection
+          ? `Released the migration lock stranded on the pooled server connection pid ${holder.pid} on ${where} (${describeLockHolder(holder)}).`
+          : `Ended the abandoned session holding the migration lock on ${where}: ${describeLockHolder(holder)}.`),
+    }, async (lock) => {
+      const session: Session = {
+        client, url: options.url, pid: lock.pid, target, bk, logger, signal: options.signal, applicationName, statementLockTimeoutMs,
+        pooler: lock.pooler, ...(lock.lease ? { lease: lock.lease, searchPath: options.searchPath } : {}),
+      };
       // Set once for the session, after the migration lock: every migration's statements run under it.
-      if (statementLockTimeoutMs > 0) await client.query(`SET lock_timeout = ${Math.round(statementLockTimeoutMs)}`);
+      // Through a pooler each step sets it LOCAL instead (step-transaction.ts).
+      if (statementLockTimeoutMs > 0 && !lock.lease) await client.query(`SET lock_timeout = ${Math.round(statementLockTimeoutMs)}`);
       return fn(session);
     });
   } catch (err) {

@@ -7,13 +7,16 @@
 // again before COMMIT. The audit row travels with COMMIT.
 import type { QueryResult } from 'pg';
 import { renderLogInsert, type LogEntry } from '../db/audit-log';
-import { quoteLiteral } from '../db/identifiers';
+import { quoteIdent, quoteLiteral } from '../db/identifiers';
+import { leaseCheckSql } from '../db/lease';
+import { MigrationChainError } from '../errors';
 import { assertOneVersionRow, renderVersionStatement, versionTableChanged, type VersionStatement } from '../db/version-table';
 import type { Session } from './session';
 
 // Raised by a cast that fails on purpose: plain SQL has no RAISE, and the check must abort the
 // transaction before the COMMIT that follows it in the same query string.
 const HEADS_MARKER = 'migration-chain heads: ';
+const LEASE_MARKER = 'migration-chain lease lost';
 
 export class StepTransaction {
   private begun = false;
@@ -39,8 +42,24 @@ export class StepTransaction {
   /** Each version statement of the opening (its results follow BEGIN's) must have touched one row. */
   checkOpening(result: QueryResult | QueryResult[]): void {
     const results = Array.isArray(result) ? result : [result];
-    const first = this.s.outerTransaction ? 0 : 1;
+    const begin = this.s.outerTransaction ? 0 : 1;
+    const guard = this.guardSql();
+    // Through a pooler the step may run on another server connection than the last one: cancel that one.
+    const row = guard.length ? (results[begin]?.rows?.[0] as { pid?: unknown } | undefined) : undefined;
+    const pid = Number(row?.pid);
+    if (Number.isInteger(pid) && pid > 0) this.s.pid = pid;
+    const first = begin + guard.length;
     this.transition.forEach((st, i) => assertOneVersionRow(this.s.bk, st, results[first + i]?.rowCount ?? null));
+  }
+
+  /** The typed error for a step refused because the run's lease was no longer its own; undefined for any other error. */
+  leaseLost(err: unknown): MigrationChainError | undefined {
+    const message = err instanceof Error ? err.message : '';
+    if (!this.s.lease || !message.includes(LEASE_MARKER)) return undefined;
+    return new MigrationChainError('lock-timeout',
+      'This run\'s migration lease expired or was cleared (its heartbeat could not renew it in time), so the step was rolled back before it changed anything; '
+        + 'another run may hold the lock now.',
+      'Run again: the next run waits for the lock and continues from the recorded version. A longer --lock-lease keeps a slow connection\'s lease alive.');
   }
 
   /** Sends the opening alone when no body statement carried it (empty section, a .js body, a non-transactional step). */
@@ -48,7 +67,13 @@ export class StepTransaction {
     if (this.begun) return;
     this.begun = true;
     const opening = this.openingSql();
-    if (opening) this.checkOpening(await this.s.client.query(opening));
+    if (opening) {
+      try {
+        this.checkOpening(await this.s.client.query(opening));
+      } catch (err) {
+        throw this.leaseLost(err) ?? err;
+      }
+    }
   }
 
   /** Writes the audit row and commits in one round trip; `recheckHeads` first re-reads the version table inside the transaction. */
@@ -72,8 +97,23 @@ export class StepTransaction {
   }
 
   private openingSql(): string {
-    const parts = [...(this.s.outerTransaction ? [] : ['BEGIN']), ...this.transition.map((st) => renderVersionStatement(this.s.bk, st))];
+    const parts = [...(this.s.outerTransaction ? [] : ['BEGIN']), ...this.guardSql(), ...this.transition.map((st) => renderVersionStatement(this.s.bk, st))];
     return parts.length ? `${parts.join(';\n')};\n` : '';
+  }
+
+  /**
+   * A leased (pooled) run's statements right after BEGIN: the transaction-level advisory lock and the
+   * lease check (one statement), then the session settings as SET LOCAL, which end with the transaction.
+   */
+  private guardSql(): string[] {
+    const lease = this.s.lease;
+    if (!lease) return [];
+    const timeout = this.s.statementLockTimeoutMs ?? 0;
+    return [
+      leaseCheckSql(lease, LEASE_MARKER),
+      ...(timeout > 0 ? [`SET LOCAL lock_timeout = ${Math.round(timeout)}`] : []),
+      ...(this.s.searchPath !== undefined ? [`SET LOCAL search_path TO ${quoteIdent(this.s.searchPath)}`] : []),
+    ];
   }
 
   /** Fails (and so skips the COMMIT after it) unless the version table holds exactly the expected heads. */

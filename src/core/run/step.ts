@@ -92,6 +92,8 @@ async function runSection(s: Session, m: Migration, section: SqlSection, directi
     } catch (err) {
       if (s.signal?.aborted || isQueryCanceled(err) || isConnectionLoss(err)) throw err;
       if (opening && isVersionTableError(s, err)) throw err;
+      const lost = opening ? tx.leaseLost(err) : undefined;
+      if (lost) throw lost;
       // The server counts the position in characters of the whole query string, opening included.
       const position = (Number((err as { position?: string }).position) || 0) - [...opening].length;
       const at = locateInSection(section, statement.offset, statement.text, isServerError(err) && position > 0 ? position : undefined);

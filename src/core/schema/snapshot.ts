@@ -4,6 +4,7 @@
 // pg_get_viewdef, pg_get_functiondef), so both sides are rendered by the same code and compare as text.
 import type { ClientBase } from 'pg';
 import { DEFAULT_VERSION_TABLE, LOG_TABLE } from '../db/bookkeeping';
+import { LOCK_TABLE } from '../db/lease';
 import { MigrationChainError } from '../errors';
 import { compareCodePoints } from '../text';
 
@@ -95,7 +96,7 @@ export interface SchemaSnapshot {
 }
 
 /** The tool's own tables under their default names: bookkeeping, never part of a schema comparison. */
-export const BOOKKEEPING_TABLES: readonly string[] = [DEFAULT_VERSION_TABLE, LOG_TABLE];
+export const BOOKKEEPING_TABLES: readonly string[] = [DEFAULT_VERSION_TABLE, LOG_TABLE, LOCK_TABLE];
 
 export interface ReadSchemaOptions {
   /** Tables left out with everything attached to them (their sequences too): the version table and the audit log. */

@@ -11,6 +11,7 @@ import { canDowngrade, formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
 import { parseDatabaseUrl } from '../db/connection';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
+import { LOCK_TABLE } from '../db/lease';
 import { withScratchDatabase } from '../db/scratch-database';
 import { CancelledError, MigrationChainError } from '../errors';
 import { formatMs, silentLogger, timedStep, type Logger } from '../log';
@@ -95,7 +96,7 @@ class Walk {
     private readonly log: Logger,
   ) {
     for (const g of branchGroups(opts.chain.graph)) for (const r of g.revisions) this.branchOf.set(r, g.name);
-    this.exclude = [bookkeeping(opts).table, LOG_TABLE];
+    this.exclude = [bookkeeping(opts).table, LOG_TABLE, LOCK_TABLE];
   }
 
   async run(walk: readonly string[]): Promise<{ results: RevisionResult[]; rebuilds: number }> {

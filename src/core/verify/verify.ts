@@ -9,6 +9,7 @@ import {
 } from '../db/catalog';
 import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
+import { LOCK_TABLE } from '../db/lease';
 import { formatDiagnostic } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { computeStatus, readDatabaseState, type DatabaseState } from '../status/status';
@@ -78,7 +79,7 @@ export async function verifyOnClient(client: ClientBase, options: VerifyOptions,
   const status = computeStatus(chain, target, state);
   const allTables = await listTables(client, DEFAULT_SCHEMA);
   const inPublic = !bk.schema || bk.schema === DEFAULT_SCHEMA;
-  const bookkeepingNames = new Set(inPublic ? [bk.table, LOG_TABLE] : []);
+  const bookkeepingNames = new Set(inPublic ? [bk.table, LOG_TABLE, LOCK_TABLE] : []);
   const tables = allTables.filter((t) => !bookkeepingNames.has(t));
   const bookkeepingTables = allTables.filter((t) => bookkeepingNames.has(t));
   const foreignKeys = await listForeignKeys(client, DEFAULT_SCHEMA);

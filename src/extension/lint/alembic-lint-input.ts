@@ -13,7 +13,7 @@ import type { WorkspaceChains } from '../workspace-chains';
 type ChainApi = ReturnType<typeof lintEngine.chain>;
 /** The offline SQL of a folder's `.py` revisions, as the lint takes it. */
 export type PyLintInput = Awaited<ReturnType<ChainApi['offlineLintInput']>>;
-type OfflineAlembic = ReturnType<Parameters<ChainApi['offlineLintInput']>[2]>;
+type OfflineAlembic = Awaited<ReturnType<Parameters<ChainApi['offlineLintInput']>[2]>>;
 
 /** After the last save: a burst of saves (Save All, a formatter) starts one Alembic process. */
 const SETTLE_MS = 800;
@@ -82,11 +82,11 @@ export class AlembicLintInputs implements vscode.Disposable {
     }
   }
 
-  private offlineAlembic(snapshot: FolderSnapshot, project: AlembicProject, url: string | undefined, signal: AbortSignal): OfflineAlembic {
+  private async offlineAlembic(snapshot: FolderSnapshot, project: AlembicProject, url: string | undefined, signal: AbortSignal): Promise<OfflineAlembic> {
     const settings = this.deps.settings.for(this.deps.chains.workspaceFolder(snapshot.folder.uri));
     return {
       project,
-      command: core().resolveAlembicCommand({ configured: settings.alembicCommand, projectDir: project.dir, stopDir: snapshot.folder.fsPath }),
+      command: await core().resolveAlembicCommand({ configured: settings.alembicCommand, projectDir: project.dir, stopDir: snapshot.folder.fsPath }),
       envVariable: settings.envVariable,
       signal,
       logger: this.deps.log,
