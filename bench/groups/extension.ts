@@ -1,6 +1,7 @@
 // Figure 6: the extension's bundle size, whether pg/umzug stay unloaded until the first database
-// call, and the activation time measured by the extension-host tests (when they record it).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// call, and the activation time in the real extension host, which this group starts.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, timeNode } from '../lib/cli';
 import { scratch, type BenchContext } from '../lib/context';
@@ -12,8 +13,11 @@ const EXTENSION_BUNDLE = join(REPO_ROOT, 'dist', 'extension.js');
 const CLI_BUNDLE = join(REPO_ROOT, 'dist', 'cli.js');
 /** What the launcher dist/cli.js loads (through a V8 code cache). */
 const CLI_MAIN_BUNDLE = join(REPO_ROOT, 'dist', 'cli-main.js');
-/** Where the extension-host suite may record `{ activationMs }` (see bench/README.md). */
+/** Where the extension-host suite's activation test records `{ activationMs }` (see bench/README.md). */
 const ACTIVATION_RECORD = join(REPO_ROOT, '.test-artifacts', 'activation.json');
+/** The extension-host runner (tsc output) and the title of the test that records the activation. */
+const HOST_RUNNER = join(REPO_ROOT, 'out', 'test', 'extension', 'run.js');
+const ACTIVATION_TEST = 'activated quickly';
 const ONE_MB = 1_000_000;
 
 interface Stage { stage: string; pg: boolean; umzug: boolean; net: boolean; ms?: number }
@@ -61,7 +65,7 @@ export async function extensionFigures(ctx: BenchContext): Promise<Figure[]> {
     for (const s of ext.stages.slice(1)) {
       figures.push({ group: 6, name: `extension: ${s.stage}`, unit: 'ms', ours: s.ms, display: `${loadedText(s)}${s.ms === undefined ? '' : ` (${s.ms.toFixed(1)} ms)`}`, goals: [lazyGoal(s)] });
     }
-    if (ext.activate) figures.push({ group: 6, name: 'extension: activate() with a stub vscode', unit: 'ms', goals: [], note: ext.activate });
+    if (ext.activate) figures.push({ group: 6, name: 'extension: require bundle', unit: 'ms', goals: [], failed: true, note: ext.activate });
   }
 
   const chainDir = writeNativeChain(join(scratch(ctx, 'lazy'), 'native'), linearChain(20));
@@ -91,19 +95,28 @@ export async function extensionFigures(ctx: BenchContext): Promise<Figure[]> {
     if (url) await ctx.db!.server.dropDatabase(url);
   }
 
-  figures.push(activationFigure());
+  figures.push(activationFigure(ctx));
   return figures;
 }
 
-function activationFigure(): Figure {
+/**
+ * Starts the real extension host (test/extension/run.js, the fixture workspace, only the activation
+ * test) and reads the time that test records. The record is removed first, so a figure is always
+ * this run's. BENCH_HOST=0 skips it (the row then says so and counts as not measured).
+ */
+function activationFigure(ctx: BenchContext): Figure {
   const name = 'activation in the real extension host (start → activate() resolved)';
-  if (!existsSync(ACTIVATION_RECORD)) {
-    return { group: 6, name, unit: 'ms', goals: [{ text: '≤ 50 ms', met: undefined }], note: `not measured: the extension-host suite wrote no ${ACTIVATION_RECORD}` };
+  const goal = (ms?: number): Goal[] => [ms === undefined ? { text: '≤ 50 ms', met: undefined } : atMost(50, 'ms', ms)];
+  if (process.env.BENCH_HOST === '0') return { group: 6, name, unit: 'ms', goals: goal(), note: 'not measured: BENCH_HOST=0' };
+  ctx.progress('6: activation in the real extension host (npm run test:extension, the activation test only)');
+  rmSync(ACTIVATION_RECORD, { force: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, MC_TEST_GREP: ACTIVATION_TEST, MC_TEST_WORKSPACES: 'fixture' };
+  delete env.NODE_OPTIONS; // a profiler or loader from the caller's shell would distort the figure
+  const host = spawnSync(process.execPath, [HOST_RUNNER], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 10 * 60_000 });
+  const ms = existsSync(ACTIVATION_RECORD) ? (JSON.parse(readFileSync(ACTIVATION_RECORD, 'utf8')) as { activationMs?: unknown }).activationMs : undefined;
+  if (typeof ms !== 'number') {
+    const tail = `${host.stdout ?? ''}${host.stderr ?? ''}`.trim().split('\n').slice(-2).join(' … ');
+    return { group: 6, name, unit: 'ms', goals: goal(), failed: true, note: `the extension host ran (exit ${host.status ?? host.signal}) but recorded no activation time: ${tail}` };
   }
-  const record = JSON.parse(readFileSync(ACTIVATION_RECORD, 'utf8')) as { activationMs?: unknown; at?: unknown };
-  const ms = typeof record.activationMs === 'number' ? record.activationMs : undefined;
-  return {
-    group: 6, name, unit: 'ms', ours: ms, goals: [atMost(50, 'ms', ms)],
-    note: `from ${ACTIVATION_RECORD}${typeof record.at === 'string' ? ` (${record.at})` : ''}, written by the extension-host tests, not by this run`,
-  };
+  return { group: 6, name, unit: 'ms', ours: ms, goals: goal(ms), note: 'this run: the extension host started by the bench' };
 }

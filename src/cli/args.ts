@@ -1,8 +1,7 @@
 // Command-line parsing: one table of options and commands, `node:util` parseArgs underneath.
 // Every option a command does not take is a usage error, so a typo never silently does nothing.
 import { parseArgs } from 'node:util';
-import { MigrationChainError } from '../core/errors';
-import { editDistance } from '../core/text';
+import { MigrationChainError, editDistance } from './core';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',

@@ -4,9 +4,7 @@
 //    matching --confirm-database;
 //  - in a terminal: a non-local or protected database needs its name, typed or given with
 //    --confirm-database (--yes does not replace it); otherwise --yes or a y/N answer.
-import { ConfirmationError } from '../core/errors';
-import { confirmationLevel } from '../core/db/protected';
-import type { DatabaseTarget } from './core';
+import { ConfirmationError, confirmationLevel, type DatabaseTarget } from './core';
 
 export interface ConfirmationRequest {
   /** What will happen, e.g. "reset (drop every table)". */

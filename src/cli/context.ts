@@ -2,17 +2,8 @@
 // migrations folder, the chain and the database URL (each resolved only by commands that need it).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { alembicProject, type AlembicProject } from '../core/alembic/project';
-import { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
-import { ChainError } from '../core/errors';
-import type { Chain } from '../core/chain/chain';
-import type { AlembicLocations } from '../core/chain/load';
-import type { Logger } from '../core/log';
+import { alembicProject, type AlembicProject, readSqlalchemyUrlSync, ChainError, type Chain, type AlembicLocations, type Logger, secretFormsOf, loadChainApi, loadCore, loadFindApi, type ChainEngine, describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl, dotenvSearchPath } from './core';
 import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
-import { secretFormsOf } from '../core/secrets';
-import { describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from '../core/db/database-url';
-import { dotenvSearchPath } from '../core/dotenv';
-import { loadChainApi, loadCore } from './core';
 import type { CliIo, Output } from './output';
 
 export interface CommandContext {
@@ -25,7 +16,12 @@ export interface CommandContext {
   signal: AbortSignal;
   core: typeof loadCore;
   migrationsDir(): Promise<string>;
-  /** The Alembic project whose versions folder is the migrations folder, if there is one: runs go through its Alembic. */
+  /**
+   * The chain's engine, chosen in the core from its project (an Alembic project's own Alembic, else
+   * the native runner); every database verb goes through it, so no command asks which one it is.
+   */
+  engine(): Promise<ChainEngine>;
+  /** The chain's Alembic project, for reading it as Alembic does (never for choosing how to run: see engine()). */
   alembicProject(): Promise<AlembicProject | undefined>;
   /** The parsed chain. With `requireValid`, error diagnostics throw a ChainError (exit 3). */
   /** `fresh`: read the files again (a command that has just written one). */
@@ -86,6 +82,11 @@ export function createContext(
     async alembicProject() {
       return (await locate()).project;
     },
+    async engine() {
+      const [loaded, located] = await Promise.all([ctx.chain(), locate()]);
+      const core = loadCore();
+      return core.chainEngine(loaded, located.project, { configured: core.splitCommand(args.options.alembicCommand ?? '') });
+    },
     async chain(opts = {}) {
       if (opts.fresh) chain = undefined;
       chain ??= locate().then((l) => loadChainApi().loadChain(l.dir, l.alembic ? { alembic: l.alembic } : {}));
@@ -138,8 +139,7 @@ interface Located {
  */
 async function locateChain(options: ParsedOptions, cwd: string, logger: Logger): Promise<Located> {
   const chainApi = loadChainApi();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const find = require('../core/alembic/find') as typeof import('../core/alembic/find');
+  const find = loadFindApi();
   const shown = (ini: string) => path.relative(cwd, ini) || ini;
   const project = async (ini: string, why: string, dir?: string): Promise<Located> => {
     const location = await chainApi.alembicChainLocation(ini);

@@ -1,29 +1,78 @@
-// Lazy access to the engine. Commands require it on first use so that starting the process costs
-// only what the chosen command needs; the types come from the engine itself, so they cannot drift.
+// The CLI's one door into the engine (like the editor's src/extension/core.ts): no other file under
+// src/cli imports src/core (test/unit/layering.test.ts). The engine's barrel and its heavier rooms are
+// required on first use so that starting the process costs only what the chosen command needs; the
+// light pieces every command may use (errors, text helpers, the URL precedence) are re-exported here.
+// The types come from the engine itself, so they cannot drift.
 
 export type Core = typeof import('../core');
-export type { ChainStatus, DatabaseDescription, DatabaseTarget, HeldLock, ResetPreview, RevisionState, RunPlan, RunPlanStep, RunResult, VerifyReport } from '../core';
+export type {
+  AlembicProject, Chain, ChainDiagnostic, ChainEngine, ChainStatus, DatabaseDescription, DatabaseTarget, DriftReport, ErrorCode, HeldLock,
+  HeadPairAdvice, Logger, ResetPreview, RevisionGraph, RevisionState, RunPlan, RunPlanStep, RunPreview, RunResult,
+  StairwayReport, StairwaySelection, VerifyReport,
+} from '../core';
+export type { AlembicLocations } from '../core/chain/load';
+export type { ChainLintResult } from '../core/lint/chain';
+export type { LintFinding } from '../core/lint/model';
+export type { RiskPreview } from '../core/sql/risky';
+export type {
+  Environment, EnvironmentsConfig, FleetRunResult, FleetStatus, FleetTarget, TargetStatus,
+} from '../core/environments';
 
+// Light values: no driver, no parser, nothing that reads a file at load.
+export { CancelledError, ChainError, ConfirmationError, MigrationChainError, SqlError, describeLockHolder, formatDiagnostic } from '../core/errors';
+export { formatMs } from '../core/log';
+export { secretFormsOf } from '../core/secrets';
+export { editDistance } from '../core/text';
+export { confirmationLevel } from '../core/db/protected';
+export { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
+export { describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from '../core/db/database-url';
+export { dotenvSearchPath } from '../core/dotenv';
+export { alembicProject } from '../core/alembic/project';
+export { irreversible } from '../core/run/step';
+export { hasRisks, upgradeRisks } from '../core/sql/risky';
+export { describeEffect } from '../core/lint/describe';
+export { LINT_RULES, docsUrl } from '../core/lint/rules';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs */
 let cached: Core | undefined;
 
 /** The whole engine (database commands). */
 export function loadCore(): Core {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs
   cached ??= require('../core') as Core;
   return cached;
 }
 
 /**
- * The file side of the engine (parse, graph, new revisions): `check`, `history`, `heads`,
- * `revision` and `merge` load nothing else, so a pre-commit hook stays fast.
+ * The file side of the engine (parse, graph): `check`, `history`, `heads` load nothing else, so a
+ * pre-commit hook stays fast.
  */
 export function loadChainApi(): typeof import('../core/chain') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs
   return require('../core/chain') as typeof import('../core/chain');
+}
+
+/** New revisions and merges (`revision`, `merge`): files only. */
+export function loadAuthoringApi(): typeof import('../core/authoring/create-revision') & typeof import('../core/authoring/merge-heads') {
+  return { ...require('../core/authoring/create-revision') as object, ...require('../core/authoring/merge-heads') as object } as
+    typeof import('../core/authoring/create-revision') & typeof import('../core/authoring/merge-heads');
 }
 
 /** Merge advice for several heads (pure; reads no database and loads no driver). */
 export function loadAdviceApi(): typeof import('../core/advice/heads') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the engine is required on first use, so a command loads only what it needs
   return require('../core/advice/heads') as typeof import('../core/advice/heads');
 }
+
+/** Finding Alembic projects (alembic.ini) around the working directory. */
+export function loadFindApi(): typeof import('../core/alembic/find') {
+  return require('../core/alembic/find') as typeof import('../core/alembic/find');
+}
+
+/** The lock-risk lint (its parser loads on the first lint). */
+export function loadLintApi(): typeof import('../core/lint/chain') {
+  return require('../core/lint/chain') as typeof import('../core/lint/chain');
+}
+
+/** Environments and fleets. */
+export function loadEnvironmentsApi(): typeof import('../core/environments') {
+  return require('../core/environments') as typeof import('../core/environments');
+}
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,6 +1,6 @@
 // The process exit codes of `migration-chain`. Scripts and CI branch on them, so they are part of
 // the public interface: documented in the README and never renumbered.
-import type { ErrorCode } from '../core/errors';
+import type { ErrorCode } from './core';
 
 export const ExitCode = {
   /** The command did what was asked (including "nothing to do"). */

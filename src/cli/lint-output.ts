@@ -1,9 +1,6 @@
 // The three renderings of `migration-chain lint`: text lines for people, JSON for scripts, and
 // SARIF 2.1.0 for GitHub code scanning (one result per finding, rules with their docs pages).
-import type { ChainLintResult } from '../core/lint/chain';
-import { describeEffect } from '../core/lint/describe';
-import type { LintFinding } from '../core/lint/model';
-import { LINT_RULES, docsUrl } from '../core/lint/rules';
+import { type ChainLintResult, describeEffect, type LintFinding, LINT_RULES, docsUrl } from './core';
 import { displayPath } from './print';
 
 export function renderLintText(r: ChainLintResult, cwd: string): string {

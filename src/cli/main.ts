@@ -4,9 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
-import { CancelledError, ChainError, MigrationChainError, SqlError } from '../core/errors';
+import { CancelledError, ChainError, MigrationChainError, SqlError, secretFormsOf } from './core';
 import { parseCommandLine, type CommandName } from './args';
-import { secretFormsOf } from '../core/secrets';
 import { createContext, type Command } from './context';
 import { ExitCode, exitCodeForError } from './exit-codes';
 import { commandHelp, generalHelp } from './help';

@@ -1,6 +1,6 @@
 // The terminal side of the CLI: results on stdout, progress and errors on stderr, both through one
 // filter that masks every known secret.
-import type { Logger } from '../core/log';
+import type { Logger } from './core';
 
 export interface Writable {
   write(text: string): unknown;

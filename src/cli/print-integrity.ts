@@ -1,8 +1,6 @@
 // Text renderings for the integrity features: merge advice for several heads, the risk preview of an
 // upgrade, the undo list of a downgrade. Pure functions from engine data to lines.
-import type { HeadPairAdvice } from '../core/advice/heads';
-import type { RiskPreview } from '../core/sql/risky';
-import type { RunPlan, RunPlanStep } from './core';
+import type { HeadPairAdvice, RiskPreview, RunPlan, RunPlanStep } from './core';
 import { displayPath } from './print';
 
 /** One block per pair of heads: the advice, its reason, and the command that carries it out. */
@@ -24,7 +22,7 @@ export function renderHeadAdvice(advice: readonly HeadPairAdvice[], cwd?: string
 }
 
 // The risk selection lives in the core (the editor's confirmation uses it too).
-export { hasRisks, upgradeRisks, type RiskPreview } from '../core/sql/risky';
+export { hasRisks, upgradeRisks, type RiskPreview } from './core';
 
 export function renderRiskPreview(p: RiskPreview<RunPlanStep>, cwd?: string): string[] {
   const lines: string[] = [];

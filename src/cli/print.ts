@@ -1,10 +1,7 @@
 // Text renderings of engine results. Pure functions from data to lines: the commands decide where
 // the lines go, the tests compare them with literals.
 import * as path from 'node:path';
-import { formatDiagnostic, type ChainDiagnostic } from '../core/errors';
-import type { RevisionGraph } from '../core/chain/graph';
-import type { DriftReport } from '../core/drift/drift';
-import type { ChainStatus, RevisionState, VerifyReport } from './core';
+import { formatDiagnostic, type ChainDiagnostic, type RevisionGraph, type DriftReport, type ChainStatus, type RevisionState, type VerifyReport } from './core';
 
 export interface HistoryOptions {
   /** Revisions recorded in the database's version table (its heads). */

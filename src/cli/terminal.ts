@@ -1,5 +1,5 @@
 // The real process behind CliIo. Questions go to stderr so that stdout stays a clean result.
-import { CancelledError } from '../core/errors';
+import { CancelledError } from './core';
 import type { CliIo } from './output';
 
 export function processIo(): CliIo {

@@ -175,9 +175,10 @@ export class PoolerRefusedError extends MigrationChainError {
   }
 }
 
+/** A person or a signal stopped the work: a run (naming the revision rolled back), a picker closed, an input box dismissed. */
 export class CancelledError extends MigrationChainError {
-  constructor(readonly revision?: string) {
-    super('cancelled', revision ? `Cancelled while running ${revision}; that migration was rolled back.` : 'Cancelled.');
+  constructor(readonly revision?: string, message?: string) {
+    super('cancelled', message ?? (revision ? `Cancelled while running ${revision}; that migration was rolled back.` : 'Cancelled.'));
   }
 }
 

@@ -21,8 +21,8 @@ export { upgradeRisks } from '../core/sql/risky';
 export { branchGroups, type BranchGroup } from '../core/stairway/branches';
 export type { RevisionResult } from '../core/stairway/model';
 export { selectRevisions } from '../core/stairway/select';
-export type { AlembicOptions } from '../core/alembic/run';
 export type { OfflineAlembic } from '../core/alembic/offline-sql';
+export type { ChainEngine, RunPreview, RunSettings } from '../core/engine';
 export type { AlembicProject } from '../core/alembic/project';
 export type { AlembicGraphCache } from '../core/alembic/graph-cache';
 export type { AlembicGraph } from '../core/alembic/graph-helper';
@@ -33,7 +33,7 @@ export type { AnalysedStatement, LintFinding, LintProblem } from '../core/lint/m
 // The lint one-liners (CodeLens, hover) are plain text functions; the parser itself loads on first lint.
 export { describeEffect, describeRelationEffect } from '../core/lint/describe';
 // The format table is needed at activation (file watcher, CodeLens selector); it holds the parsers, which load anyway for the first chain read.
-export { migrationExtensions, migrationFileGlob } from '../core/chain/formats';
+export { migrationExtensions, migrationFileGlob, sqlFromAlembic } from '../core/chain/formats';
 
 export type Core = typeof import('../core');
 

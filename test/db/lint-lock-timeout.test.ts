@@ -10,6 +10,8 @@ import { loadChain } from '../../src/core/chain/load';
 import { StatementLockTimeoutError } from '../../src/core/errors';
 import type { Logger } from '../../src/core/log';
 import { LOCK_TIMEOUT_ATTEMPTS, upgrade } from '../../src/core/run/runner';
+// The runner names blockers through the finder its caller passes (the native engine passes this one).
+import { describeBlockers } from '../../src/core/lint/blockers';
 import { freshDatabaseUrl } from '../support/db-hooks';
 
 function revision(dir: string, id: string, parent: string | null, sql: string): void {
@@ -35,7 +37,7 @@ describe('lock_timeout at run time (real blocking session)', function () {
 
       const warnings: string[] = [];
       const logger: Logger = { info() {}, debug() {}, error() {}, warn: (m) => warnings.push(m) };
-      const failure = await upgrade({ chain, url, logger, statementLockTimeoutMs: 200 }).then(() => undefined, (err: unknown) => err);
+      const failure = await upgrade({ chain, url, logger, statementLockTimeoutMs: 200, findBlockers: describeBlockers }).then(() => undefined, (err: unknown) => err);
       assert.ok(failure instanceof StatementLockTimeoutError, `expected a StatementLockTimeoutError, got ${String(failure)}`);
       assert.match(failure.message, new RegExp(`gave up after ${LOCK_TIMEOUT_ATTEMPTS} attempts`));
       assert.match(failure.message, new RegExp(`pid ${blockerPid} \\(long-report, idle in transaction, query started \\d{4}-`));

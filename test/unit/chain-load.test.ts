@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChainCache, createRevision, findMigrationsDir, findRiskyStatements, loadChain, mergeHeads } from '../../src/core/chain';
+import { ChainCache, findMigrationsDir, findRiskyStatements, loadChain } from '../../src/core/chain';
+import { createRevision } from '../../src/core/authoring/create-revision';
+import { mergeHeads } from '../../src/core/authoring/merge-heads';
 import { MigrationChainError, TargetError } from '../../src/core/errors';
 import { FIXTURES, SEED } from './chain-helpers';
 

@@ -67,6 +67,52 @@ function importCircles(graph: ReadonlyMap<string, readonly string[]>): string[][
   return circles;
 }
 
+
+/**
+ * The engine's rooms, lowest first (ARCHITECTURE.md, "Layers"). A file may import its own room and
+ * rooms on lower floors; rooms on one floor are independent of each other. A new room must be placed.
+ */
+const CORE_FLOORS: readonly (readonly string[])[] = [
+  ['text.ts', 'errors.ts', 'log.ts', 'secrets.ts'],
+  ['sql'],
+  ['chain'],
+  ['db'],
+  ['run', 'schema', 'status', 'authoring', 'advice'],
+  ['verify', 'drift'],
+  ['reset'],
+  ['alembic'],
+  ['lint'],
+  ['stairway', 'environments'],
+  ['engine'],
+  ['index.ts'],
+];
+
+/** The room of a file under src/core: its first folder, or the file itself at the top. */
+function roomOf(coreDir: string, file: string): string {
+  return path.relative(coreDir, file).split(path.sep)[0];
+}
+
+/** Imports between rooms that break the floors: `from -> to` with the reason. */
+function floorViolations(edges: readonly [string, string][], floors: readonly (readonly string[])[]): string[] {
+  const floor = new Map(floors.flatMap((rooms, i) => rooms.map((r) => [r, i] as const)));
+  const out: string[] = [];
+  for (const [from, to] of edges) {
+    if (from === to) continue;
+    const a = floor.get(from);
+    const b = floor.get(to);
+    if (a === undefined || b === undefined) out.push(`${from} -> ${to}: ${a === undefined ? from : to} is on no floor`);
+    else if (a === b) out.push(`${from} -> ${to}: same floor`);
+    else if (a < b) out.push(`${from} -> ${to}: upward`);
+  }
+  return out;
+}
+
+/** A front end choosing between the native runner and Alembic itself, instead of asking the chain's engine. */
+const FORK = /(?<!\.)\balembic(?:Upgrade|Downgrade|Stamp|Reset|Sql|Risks|ScratchBuilder|Engine|Options)\b|(?<!\.)\b(?:offlineAlembic|fleetAlembic)\b|(?<![.\w])project\s*\?\s*[^.?:\s]|\bif\s*\(\s*!?\s*project\s*\)|kind\s*===\s*'alembic'|core\/alembic\/(?:run|reset|preview)'/;
+
+/** Reads a project's .py revisions for the lint through Alembic (not a run): the editor's lint input, cached per folder. */
+const FORK_ALLOWED = new Set([path.join('extension', 'lint', 'alembic-lint-input.ts')]);
+
 describe('layering', () => {
   it('src/core and src/cli never import vscode', () => {
     const offenders = [...sources(path.join(SRC, 'core')), ...sources(path.join(SRC, 'cli'))]
@@ -103,6 +149,50 @@ describe('layering', () => {
     assert.deepStrictEqual(offenders, []);
   });
 
+
+  it('inside src/core the rooms are floors: nothing imports upward or sideways (ARCHITECTURE.md, Layers)', () => {
+    const core = path.join(SRC, 'core');
+    const files = sources(core);
+    const known = new Set(files);
+    const edges = files.flatMap((f) => relativeImports(fs.readFileSync(f, 'utf8'))
+      .map((spec) => resolveImport(f, spec, known)).filter((t): t is string => t !== undefined)
+      .map((t) => [roomOf(core, f), roomOf(core, t)] as [string, string]));
+    assert.ok(edges.length > 100, 'the import reader found the engine\'s imports');
+    assert.deepStrictEqual([...new Set(floorViolations(edges, CORE_FLOORS))], []);
+  });
+
+  it('src/cli reaches the engine only through src/cli/core.ts (its one door)', () => {
+    const files = sources(SRC);
+    const known = new Set(files);
+    const door = path.join(SRC, 'cli', 'core.ts');
+    const offenders = sources(path.join(SRC, 'cli')).filter((f) => f !== door).flatMap((f) =>
+      relativeImports(fs.readFileSync(f, 'utf8'))
+        .map((spec) => resolveImport(f, spec, known))
+        .filter((t): t is string => t !== undefined && t.startsWith(path.join(SRC, 'core') + path.sep))
+        .map((t) => `${path.relative(SRC, f)} -> ${path.relative(SRC, t)}`));
+    assert.deepStrictEqual(offenders, []);
+  });
+
+  it('no front end forks between the native runner and Alembic: they ask the chain\'s engine (core/engine)', () => {
+    const offenders = [...sources(path.join(SRC, 'cli')), ...sources(path.join(SRC, 'extension'))]
+      .filter((f) => !FORK_ALLOWED.has(path.relative(SRC, f)))
+      .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').map((line, i) => ({ line, i }))
+        .filter(({ line }) => !/^\s*(\/\/|\*)/.test(line) && FORK.test(line))
+        .map(({ line, i }) => `${path.relative(SRC, f)}:${i + 1}: ${line.trim()}`));
+    assert.deepStrictEqual(offenders, []);
+  });
+
+  it('only the format table (and the parsers it names) asks which format a migration is', () => {
+    const FORMAT_CHECK = /\.format\s*[!=]==?\s*['"](?:sql|js|py)['"]/;
+    const allowed = (rel: string) => rel === path.join('core', 'chain', 'formats.ts') || rel === path.join('core', 'chain', 'assemble.ts')
+      || /^core\/chain\/parse-[a-z]+\.ts$/.test(rel.split(path.sep).join('/'));
+    const offenders = sources(SRC).map((f) => path.relative(SRC, f)).filter((rel) => !allowed(rel))
+      .flatMap((rel) => fs.readFileSync(path.join(SRC, rel), 'utf8').split('\n').map((line, i) => ({ line, i }))
+        .filter(({ line }) => FORMAT_CHECK.test(line)).map(({ line, i }) => `${rel}:${i + 1}: ${line.trim()}`));
+    assert.ok(FORMAT_CHECK.test("if (m.format === 'py') {") && FORMAT_CHECK.test("m?.format !== 'sql'"), 'the check sees a format test');
+    assert.deepStrictEqual(offenders, []);
+  });
+
   it('the checks above do catch a violation', () => {
     assert.deepStrictEqual(relativeImports("import type { A } from './a';\nexport { b } from '../b';\nconst c = require('./c') as typeof import('./c');"),
       ['./a', '../b', './c', './c']);
@@ -113,5 +203,15 @@ describe('layering', () => {
     assert.ok(loadsAtModuleLevel("const { Umzug } = require('umzug');", 'umzug'));
     assert.ok(!loadsAtModuleLevel("import type { Client } from 'pg';", 'pg'));
     assert.ok(!loadsAtModuleLevel("  const pg = require('pg');", 'pg'));
+    // Today's four upward imports, had they stayed, and a room on no floor.
+    assert.deepStrictEqual(floorViolations([['sql', 'chain'], ['chain', 'authoring'], ['run', 'verify'], ['run', 'lint'], ['chain', 'sql'], ['verify', 'run'], ['chain', 'chain'], ['squash', 'chain']], CORE_FLOORS), [
+      'sql -> chain: upward', 'chain -> authoring: upward', 'run -> verify: upward', 'run -> lint: upward', 'squash -> chain: squash is on no floor',
+    ]);
+    assert.deepStrictEqual(floorViolations([['run', 'status']], CORE_FLOORS), ['run -> status: same floor']);
+    for (const fork of ["const project = await ctx.alembicProject(); if (project) {", "project ? core.alembicUpgrade(o) : core.upgrade(o)", "import { alembicOptions } from '../alembic';", "if (chain.kind === 'alembic') run();"]) {
+      assert.ok(FORK.test(fork), fork);
+    }
+    assert.ok(!FORK.test('const engine = chainEngineFor({ chain, alembicProject: snapshot.alembicProject });'));
+    assert.ok(!FORK.test('project?.dir'));
   });
 });

@@ -1,8 +1,6 @@
-import type { HeadPairAdvice } from '../../core/advice/heads';
-import type { Chain } from '../../core/chain/chain';
+import { type HeadPairAdvice, type Chain, loadAdviceApi } from '../core';
 import { chainAsAlembicReadsIt } from '../alembic-reading';
 import type { Command, CommandContext } from '../context';
-import { loadAdviceApi } from '../core';
 import { ExitCode } from '../exit-codes';
 import { displayPath, renderDiagnostic } from '../print';
 import { renderHeadAdvice } from '../print-integrity';

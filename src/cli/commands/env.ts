@@ -1,23 +1,16 @@
 // `env list | status [ENV] | diff A B | upgrade ENV`: the environments of ./migration-chain.environments.json
 // (or the implicit `default`), their status side by side, the parity of two, and fleet upgrades.
-import { ConfirmationError, MigrationChainError } from '../../core/errors';
-import { formatMs } from '../../core/log';
-import { secretFormsOf } from '../../core/secrets';
-import type {
-  Environment, EnvironmentsConfig, FleetRunResult, FleetStatus, FleetTarget, TargetStatus,
-} from '../../core/environments';
+import { ConfirmationError, MigrationChainError, formatMs, secretFormsOf, type Environment, type EnvironmentsConfig, type FleetRunResult, type FleetStatus, type FleetTarget, type TargetStatus, loadEnvironmentsApi } from '../core';
 import { UsageError } from '../args';
 import { confirmSimple } from '../confirm';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
-import { fleetAlembic } from './alembic';
 import { runOptions, warnAboutChain } from './shared';
 
-type EnvApi = typeof import('../../core/environments');
+type EnvApi = ReturnType<typeof loadEnvironmentsApi>;
 
 function envApi(): EnvApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('../../core/environments') as EnvApi;
+  return loadEnvironmentsApi();
 }
 
 const actions = ['list', 'status', 'diff', 'upgrade'] as const;
@@ -165,13 +158,12 @@ async function upgrade(ctx: CommandContext, api: EnvApi, config: EnvironmentsCon
   const policy = ctx.options.continueOnError ? 'continue' : 'stop';
   await confirmFleet(ctx, environment, targets.length, canary, concurrency, policy);
 
-  const project = await ctx.alembicProject();
   const result = await api.upgradeFleet({
     root: ctx.io.cwd,
     environment,
     chain,
     targets,
-    alembic: project ? await fleetAlembic(ctx, project, chain) : undefined,
+    alembic: await (await ctx.engine()).fleetAlembic(),
     concurrency,
     perServerConcurrency: environment.perServerConcurrency ?? config.perServerConcurrency,
     canary: canary ?? false,

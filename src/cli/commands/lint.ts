@@ -1,9 +1,7 @@
-import { MigrationChainError } from '../../core/errors';
+import { MigrationChainError, loadLintApi, type Chain } from '../core';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { lintJson, lintSarif, renderLintText } from '../lint-output';
-import type { Chain } from '../../core/chain/chain';
-import type { OfflineAlembic } from '../../core/lint/alembic-offline';
 
 /**
  * `lint`: the lock risk of revisions' upgrade statements. Scope: --since REV (the files alone),
@@ -11,8 +9,7 @@ import type { OfflineAlembic } from '../../core/lint/alembic-offline';
  * chain without one. The database, when configured, gives the version and table sizes.
  */
 export const lint: Command = async (ctx) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const api = require('../../core/lint/chain') as typeof import('../../core/lint/chain');
+  const api = loadLintApi();
   const chain = await ctx.chain({ requireValid: true });
   const url = ctx.optionalDatabaseUrl()?.url;
   if (ctx.options.pending && !url) ctx.databaseUrl(); // throws the usage error naming where a URL may come from
@@ -21,7 +18,7 @@ export const lint: Command = async (ctx) => {
   const target = { ...(url ? { url } : {}), ...(ctx.options.pgVersion !== undefined ? { serverMajor: ctx.options.pgVersion } : {}), runtimeLockTimeoutMs };
   const facts = await readFacts(ctx, api, target);
   const revisions = await scope(ctx, chain, url, facts.versionSource === 'database');
-  const result = await api.lintRevisions(chain, revisions, facts, await offlineAlembic(ctx, url));
+  const result = await api.lintRevisions(chain, revisions, facts, await (await ctx.engine()).lintInput({ url, logger: ctx.logger, signal: ctx.signal }));
   if (ctx.options.pgVersion !== undefined && facts.serverMajor !== ctx.options.pgVersion && facts.versionSource === 'database') {
     ctx.logger.warn(`--pg-version ${ctx.options.pgVersion} ignored: the database runs PostgreSQL ${facts.serverMajor}.`);
   }
@@ -33,22 +30,7 @@ export const lint: Command = async (ctx) => {
   return failed ? ExitCode.lintFailed : ExitCode.ok;
 };
 
-type LintApi = typeof import('../../core/lint/chain');
-
-/** An Alembic project's `.py` revisions lint through its Alembic's offline SQL (`upgrade --sql`, no connection). */
-async function offlineAlembic(ctx: CommandContext, url: string | undefined): Promise<(() => Promise<OfflineAlembic>) | undefined> {
-  const project = await ctx.alembicProject();
-  if (!project) return undefined;
-  const core = ctx.core();
-  const stopDir = await core.repositoryRoot(project.dir);
-  return async () => ({
-    project,
-    command: await core.resolveAlembicCommand({ configured: core.splitCommand(ctx.options.alembicCommand ?? ''), projectDir: project.dir, stopDir }),
-    signal: ctx.signal,
-    logger: ctx.logger,
-    ...(url ? { url } : {}),
-  });
-}
+type LintApi = ReturnType<typeof loadLintApi>;
 
 /** The catalog when the database answers; without --pending an unreachable database only costs the sizes. */
 async function readFacts(ctx: CommandContext, api: LintApi, target: { url?: string; serverMajor?: number; runtimeLockTimeoutMs: number }) {

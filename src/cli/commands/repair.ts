@@ -1,4 +1,4 @@
-import { MigrationChainError } from '../../core/errors';
+import { MigrationChainError } from '../core';
 import type { Command } from '../context';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
 import { displayPath } from '../print';

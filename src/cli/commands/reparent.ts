@@ -1,7 +1,6 @@
-import { MigrationChainError } from '../../core/errors';
+import { MigrationChainError, loadAdviceApi } from '../core';
 import type { Command } from '../context';
 import { confirmSimple } from '../confirm';
-import { loadAdviceApi } from '../core';
 import { displayPath } from '../print';
 import { readStatusIfConfigured } from './shared';
 

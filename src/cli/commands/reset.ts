@@ -1,21 +1,18 @@
 import type { Command, CommandContext } from '../context';
-import type { ResetPreview } from '../core';
+import { type ResetPreview, ConfirmationError } from '../core';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
-import { ConfirmationError } from '../../core/errors';
 import { ExitCode } from '../exit-codes';
 import { renderVerifyReport } from '../print';
-import { alembicOptions } from './alembic';
 import { runOptions } from './shared';
 
 /**
  * `reset`: show the target, its tables and the guarantee (all-or-nothing, rehearsed, or not
- * rehearsed), confirm, then drop the public schema, upgrade head and verify. An Alembic project is
- * checked first (its Alembic starts, agrees on the heads, runs env.py) and rebuilt by its own Alembic.
+ * rehearsed), confirm, then drop the public schema, upgrade head and verify. The chain's engine
+ * runs it (an Alembic project is checked first: its Alembic starts, agrees on the heads, runs env.py).
  */
 export const reset: Command = async (ctx) => {
-  // An Alembic project's chain errors are refused by its reset, with "nothing was dropped".
-  const project = await ctx.alembicProject();
-  const chain = await ctx.chain({ requireValid: !project });
+  // Chain errors are refused by the engine's preflight, with "nothing was dropped".
+  await ctx.chain();
   const url = ctx.runDatabaseUrl();
   const core = ctx.core();
   const confirm = async (info: ResetPreview): Promise<boolean> => {
@@ -41,10 +38,9 @@ export const reset: Command = async (ctx) => {
     if (core.needsSecondConfirmation(info.guarantee)) await confirmUnrehearsed(ctx, info);
     return true;
   };
-  const common = { backupFile: ctx.options.backup, rehearse: !ctx.options.noRehearsal, confirm };
-  const result = project
-    ? await core.alembicReset({ ...(await alembicOptions(ctx, project, chain, url.url)), ...common })
-    : await core.reset({ chain, url: url.url, ...runOptions(ctx), ...common });
+  const result = await (await ctx.engine()).reset({
+    url: url.url, ...runOptions(ctx), backupFile: ctx.options.backup, rehearse: !ctx.options.noRehearsal, confirm,
+  });
   const report = result.verify;
   ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));
   // "complete" only after a passing verify: a failed one says so instead (exit 6).

@@ -1,5 +1,5 @@
 import type { Command } from '../context';
-import { loadChainApi } from '../core';
+import { loadAuthoringApi } from '../core';
 import { displayPath } from '../print';
 
 /** `revision -m MSG`: a new `.sql` file with a fresh id, its parent the current head. `--from-database` and `--autogenerate`: their own files. */
@@ -13,7 +13,7 @@ export const revision: Command = async (ctx) => {
     return (require('./revision-autogenerate') as typeof import('./revision-autogenerate')).revisionAutogenerate(ctx);
   }
   const dir = await ctx.migrationsDir();
-  const created = await loadChainApi().createRevision(dir, { message: ctx.options.message!.trim() });
+  const created = await loadAuthoringApi().createRevision(dir, { message: ctx.options.message!.trim() });
   ctx.output.result(`Created revision ${created.revision}: ${displayPath(created.file, ctx.io.cwd)}`);
   return 0;
 };

@@ -1,9 +1,6 @@
 // Small pieces several commands share.
-import { MigrationChainError } from '../../core/errors';
-import type { Chain } from '../../core/chain/chain';
+import { MigrationChainError, type Chain, type ChainStatus, type RunResult, formatMs } from '../core';
 import type { CommandContext } from '../context';
-import type { ChainStatus, RunResult } from '../core';
-import { formatMs } from '../../core/log';
 
 /** Problems in the files are reported by `check`; read commands mention them on stderr and go on. */
 export function warnAboutChain(ctx: CommandContext, chain: Chain): void {

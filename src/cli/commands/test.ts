@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { StairwayReport, StairwaySelection } from '../../core';
+import type { StairwayReport, StairwaySelection } from '../core';
 import { UsageError } from '../args';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { displayPath } from '../print';
-import { alembicOptions } from './alembic';
 
 /**
  * `test`: the stairway test on a scratch database next to the configured one. The result lists
@@ -25,9 +24,8 @@ export const test: Command = async (ctx) => {
     ctx.logger.info(`${changed.revisions.length} revision(s) changed since ${changed.ref}${changed.revisions.length ? `: ${changed.revisions.join(', ')}` : ''}.`);
     selection.revisions = changed.revisions;
   }
-  // An Alembic project's revisions run through its own Alembic, one process per step.
-  const project = await ctx.alembicProject();
-  const engines = project ? [core.alembicEngine(await alembicOptions(ctx, project, chain, url.url))] : undefined;
+  // The chain's engine says how the stairway moves it (an Alembic project: its own Alembic, one process per step).
+  const engines = await (await ctx.engine()).stairwayEngines();
   const report = await core.runStairway({ chain, url: url.url, selection, logger: ctx.logger, signal: ctx.signal, engines });
   if (junit !== undefined) {
     const file = path.resolve(ctx.io.cwd, junit);

@@ -1,6 +1,6 @@
 import type { Command } from '../context';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
-import { describeLockHolder } from '../../core/errors';
+import { describeLockHolder } from '../core';
 import { ExitCode } from '../exit-codes';
 import type { HeldLock } from '../core';
 

@@ -1,56 +1,45 @@
-import type { Chain } from '../../core/chain/chain';
-import type { OfflineAlembic } from '../../core/lint/alembic-offline';
 import type { Command, CommandContext } from '../context';
+import type { RunPreview } from '../core';
 import { confirmSimple } from '../confirm';
 import { hasRisks, renderRiskPreview, upgradeRisks } from '../print-integrity';
 import { ExitCode } from '../exit-codes';
 import { renderVerifyReport } from '../print';
-import { alembicOptions } from './alembic';
 import { printSql } from './sql';
 import { runOptions, summariseRun } from './shared';
 
 /**
  * `upgrade [TARGET]`: apply the pending migrations up to TARGET (default head). In a terminal, a plan
- * with destructive statements or non-transactional migrations is shown and confirmed first; without
- * a terminal (deploy hooks, CI) nothing is asked. An Alembic project runs its own Alembic (under our
- * lock) and is verified afterwards.
+ * with destructive statements, non-transactional migrations or blocking locks on large tables is shown
+ * and confirmed first; without a terminal (deploy hooks, CI) nothing is asked. The chain's engine runs
+ * it (an Alembic project's own Alembic verifies afterwards).
  */
 export const upgrade: Command = async (ctx) => {
   const target = ctx.positionals[0] ?? 'head';
   if (ctx.options.sql) return printSql(ctx, 'up', target);
-  const chain = await ctx.chain({ requireValid: true });
-  const url = ctx.runDatabaseUrl();
-  const project = await ctx.alembicProject();
-  if (project) {
-    const options = await alembicOptions(ctx, project, chain, url.url);
-    // The .py revisions' statements come from Alembic's offline SQL, as for `lint`.
-    if (ctx.io.stdinIsTTY || ctx.options.yes) await confirmRisks(ctx, url.url, target, () => options);
-    const result = await ctx.core().alembicUpgrade({ ...options, target });
-    if (result.verify) ctx.output.result(renderVerifyReport(result.verify, ctx.io.cwd).join('\n'));
-    ctx.output.result(summariseRun('Upgraded', result));
-    return result.verify && !result.verify.ok ? ExitCode.verifyFailed : ExitCode.ok;
-  }
+  await ctx.chain({ requireValid: true });
+  const url = ctx.runDatabaseUrl().url;
+  const engine = await ctx.engine();
   // --yes skips the question, not the list of blocking locks on large tables.
-  if (ctx.io.stdinIsTTY || ctx.options.yes) await confirmRisks(ctx, url.url, target);
-  const result = await ctx.core().upgrade({ chain, url: url.url, target, ...runOptions(ctx) });
+  if (ctx.io.stdinIsTTY || ctx.options.yes) {
+    // With --yes only the locks are printed: the statements are not read (for Alembic, an offline run).
+    await confirmPreview(ctx, await engine.previewRun('up', target, { url, ...runOptions(ctx) }, { statements: !ctx.options.yes }));
+  }
+  const result = await engine.upgrade(target, { url, ...runOptions(ctx) });
+  if (result.verify) ctx.output.result(renderVerifyReport(result.verify, ctx.io.cwd).join('\n'));
   ctx.output.result(summariseRun('Upgraded', result));
-  return 0;
+  return result.verify && !result.verify.ok ? ExitCode.verifyFailed : ExitCode.ok;
 };
 
-async function confirmRisks(ctx: CommandContext, url: string, target: string, alembic?: () => OfflineAlembic): Promise<void> {
-  const chain = await ctx.chain();
-  const core = ctx.core();
-  const plan = await core.planRun({ chain, url, direction: 'up', target, throughAlembic: alembic !== undefined });
+async function confirmPreview(ctx: CommandContext, preview: RunPreview): Promise<void> {
+  const { plan } = preview;
   if (plan.steps.length === 0) return;
-  // An Alembic project's destructive statements come from its Alembic's offline SQL (not needed with --yes: only locks are printed then).
-  const offline = alembic && !ctx.options.yes ? await core.alembicRisks(alembic(), chain, 'up', plan.steps.map((s) => s.revision), target) : undefined;
-  for (const f of offline?.failures ?? []) ctx.output.note(`Not previewed: ${f.revision} cannot run in Alembic's offline mode (${f.reason}).`);
-  const risks = upgradeRisks(plan.steps, offline?.riskyOf ?? core.riskyOfStep(chain.graph));
-  const locks = await largeTableLocks(ctx, chain, plan.steps.map((s) => s.revision), url, alembic);
+  const locks = preview.largeTableLocksBlock ? [preview.largeTableLocksBlock] : [];
   if (ctx.options.yes) {
     if (locks.length) ctx.output.note(locks.join('\n'));
     return;
   }
+  for (const note of preview.notes) ctx.output.note(note);
+  const risks = upgradeRisks(plan.steps, preview.riskyOf);
   if (!hasRisks(risks) && !locks.length) return;
   ctx.output.note([
     `Upgrade ${plan.target.display} applies ${plan.steps.length} migration(s), with:`,
@@ -62,19 +51,6 @@ async function confirmRisks(ctx: CommandContext, url: string, target: string, al
     yes: false,
     stdinIsTTY: true,
     // A migration that may partially apply needs more than a reflexive "y".
-    typeName: risks.nonTransactional.length ? plan.target.database : undefined,
+    typeName: preview.guarantee.kind === 'may-partially-apply' ? plan.target.database : undefined,
   }, ctx.io.ask);
-}
-
-/** The confirmation's block of blocking locks on large tables ([] when none); a lint failure never blocks the run. */
-async function largeTableLocks(ctx: CommandContext, chain: Chain, revisions: string[], url: string, alembic?: () => OfflineAlembic): Promise<string[]> {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the parser loads only for an upgrade with pending revisions
-    const api = require('../../core/lint/confirmation') as typeof import('../../core/lint/confirmation');
-    const lines = await api.largeTableLocks(chain, revisions, url, alembic);
-    return lines.length ? [api.largeTableLocksBlock(lines)] : [];
-  } catch (err) {
-    ctx.logger.warn(`lock check before the upgrade failed: ${err instanceof Error ? err.message : String(err)}`);
-    return [];
-  }
 }

@@ -1,7 +1,6 @@
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { displayPath, renderVerifyReport } from '../print';
-import { alembicOptions } from './alembic';
 
 /**
  * `verify`: the structured report (ARCHITECTURE.md, README "How runs work"); with --drift also the schema comparison against a
@@ -13,8 +12,7 @@ export const verify: Command = async (ctx) => {
   const url = ctx.databaseUrl();
   const report = await core.verify({ chain, url: url.url, logger: ctx.logger, signal: ctx.signal });
   // An Alembic project's scratch database is built by its own Alembic: only Python runs its revisions.
-  const project = ctx.options.drift ? await ctx.alembicProject() : undefined;
-  const buildScratch = project ? core.alembicScratchBuilder(await alembicOptions(ctx, project, chain, url.url)) : undefined;
+  const buildScratch = ctx.options.drift ? await (await ctx.engine()).driftScratchBuilder({ signal: ctx.signal }) : undefined;
   const drift = ctx.options.drift
     ? await core.checkDrift({ chain, url: url.url, logger: ctx.logger, signal: ctx.signal, buildScratch })
     : undefined;

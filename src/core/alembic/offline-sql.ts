@@ -5,6 +5,7 @@
 // function needs a connection (inspection, op.get_bind()) stops Alembic inside it, and the next run
 // starts after it. Alembic takes one starting revision only, so a start with several heads is served
 // one revision at a time.
+import { sqlFromAlembic } from '../chain/formats';
 import * as path from 'node:path';
 import type { Chain } from '../chain/chain';
 import type { Direction, Migration } from '../chain/model';
@@ -190,7 +191,7 @@ export async function offlineRevisionSql(
   o: OfflineAlembic, chain: Chain, direction: Direction, revisions: readonly string[], target: string,
   readFile: (file: string) => Promise<string>,
 ): Promise<RevisionSql> {
-  const wanted = revisions.map((r) => chain.graph.get(r)).filter((m): m is Migration => m?.format === 'py');
+  const wanted = revisions.map((r) => chain.graph.get(r)).filter((m): m is Migration => m !== undefined && sqlFromAlembic(m));
   const out: RevisionSql = { sections: new Map(), failures: [] };
   const done = new Set<string>();
   const fail = async (m: Migration | undefined, run: OfflineRun, inEnv: boolean) => {

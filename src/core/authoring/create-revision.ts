@@ -1,4 +1,5 @@
 // `revision -m MSG`: a new native migration whose parent is the current head, like `alembic revision`.
+import { FORMATS } from '../chain/formats';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -29,7 +30,7 @@ export function newRevisionId(chain?: Chain): string {
 }
 
 export async function createRevision(dir: string, opts: CreateRevisionOptions): Promise<CreatedRevision> {
-  if (opts.format !== undefined && opts.format !== 'sql') {
+  if (opts.format !== undefined && !FORMATS[opts.format]?.authoring) {
     throw new MigrationChainError('usage', `Unsupported migration format '${String(opts.format)}'`, "Only 'sql' files can be created.");
   }
   await fs.mkdir(dir, { recursive: true });

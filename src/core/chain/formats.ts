@@ -38,7 +38,20 @@ export interface MigrationFormatSpec {
   readonly canDowngrade: (m: Migration) => boolean;
   /** Whether `m` has queries that must succeed once it is applied. */
   readonly hasVerifyBlock: (m: Migration) => boolean;
+  /**
+   * Where its SQL text comes from when it is not run (the lint, offline SQL): its own sections, the
+   * project's Alembic in offline mode (`upgrade --sql`), or nowhere, with why.
+   */
+  readonly sqlText: { kind: 'sections' } | { kind: 'alembic-offline'; without: string } | { kind: 'none'; why: string };
+  /** Which stairway engine moves it one revision at a time, and what to do when none of the given engines does. */
+  readonly stairway: { engine: 'native' | 'alembic'; hint: string };
+  /** How its author declares that a migration without a downgrade cannot be undone (the stairway's advice). */
+  readonly declareIrreversible: string;
+  /** Whether `revision` / New Revision writes files of this format. */
+  readonly authoring: boolean;
 }
+
+const NATIVE_STAIRWAY = { engine: 'native', hint: 'An Alembic project\'s stairway runs only its Python revisions; a native chain (.sql / .js) runs without alembic.ini.' } as const;
 
 const utf8 = (bytes: Buffer): string => bytes.toString('utf8');
 
@@ -57,6 +70,10 @@ const sql: MigrationFormatSpec = {
   execution: { kind: 'sql-sections' },
   canDowngrade: (m) => m.downgrade !== undefined,
   hasVerifyBlock: (m) => m.verify !== undefined && m.verify.text.trim() !== '',
+  sqlText: { kind: 'sections' },
+  stairway: NATIVE_STAIRWAY,
+  declareIrreversible: 'add a `-- migrate:downgrade` section, or declare it in the header: `-- irreversible: <why it cannot be undone>`',
+  authoring: true,
 };
 
 const js: MigrationFormatSpec = {
@@ -68,6 +85,10 @@ const js: MigrationFormatSpec = {
   execution: { kind: 'module' },
   canDowngrade: (m) => m.hasDowngrade,
   hasVerifyBlock: (m) => m.hasVerify,
+  sqlText: { kind: 'none', why: 'its SQL is not available as text' },
+  stairway: NATIVE_STAIRWAY,
+  declareIrreversible: 'export a `downgrade` function, or declare it: `exports.irreversible = \'<why it cannot be undone>\'`',
+  authoring: false,
 };
 
 const py: MigrationFormatSpec = {
@@ -84,6 +105,10 @@ const py: MigrationFormatSpec = {
   canDowngrade: (m) => m.hasDowngrade,
   // Alembic has no verify hook; a `.py` file's verify() would need Python to run.
   hasVerifyBlock: () => false,
+  sqlText: { kind: 'alembic-offline', without: 'its SQL comes from Alembic\'s offline mode, which needs the project\'s alembic.ini and Alembic' },
+  stairway: { engine: 'alembic', hint: 'Alembic revisions run through their project\'s Alembic: run from the folder of alembic.ini, or pass --config PATH/alembic.ini.' },
+  declareIrreversible: 'write a `downgrade()` body, or declare it at module level: `irreversible = "<why it cannot be undone>"`',
+  authoring: false,
 };
 
 /** Every format, by id. `satisfies` makes a new id in MigrationFormat fail to compile until it has an entry. */
@@ -111,6 +136,11 @@ export function canDowngrade(m: Migration): boolean {
 
 export function hasVerifyBlock(m: Migration): boolean {
   return FORMATS[m.format].hasVerifyBlock(m);
+}
+
+/** Whether its SQL comes from Alembic's offline mode (the lint's and the previews' `.py` input). */
+export function sqlFromAlembic(m: Pick<Migration, 'format'>): boolean {
+  return FORMATS[m.format].sqlText.kind === 'alembic-offline';
 }
 
 /** Whether the file's SQL is text this engine can print or scan (offline mode, version-table detection). */

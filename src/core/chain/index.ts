@@ -18,8 +18,6 @@ export { parseJsMigration } from './parse-js';
 export { parsePythonMigration } from './parse-python';
 export { checksumText, normalizeLineEndings } from './checksum';
 export { MAX_REVISION_LENGTH, revisionIdProblem } from './header';
-export { createRevision, newRevisionId, type CreateRevisionOptions, type CreatedRevision } from '../authoring/create-revision';
-export { mergeHeads, type MergeHeadsOptions } from '../authoring/merge-heads';
 export { splitSqlStatements, scanSql, type SqlStatement } from '../sql/split';
 export {
   findRiskyStatements, hasRisks, riskyOfStep, transactionDiagnostics, upgradeRisks, type RiskCode, type RiskPreview, type RiskyStatement,

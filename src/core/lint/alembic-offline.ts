@@ -3,6 +3,7 @@
 // linted with Alembic's reason. Which `op.*` call printed which statement is not in the output, so
 // every statement of a revision is placed on its `def upgrade` and spans the function: a suppression
 // comment anywhere in upgrade() applies to the revision's statements.
+import { sqlFromAlembic } from '../chain/formats';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
 import { MigrationChainError } from '../errors';
@@ -40,7 +41,7 @@ function pyRevisionInput(m: Migration, fileText: string, sql: string): Pick<PyLi
  */
 export async function offlinePyInput(chain: Chain, revisions: readonly string[], resolve: () => OfflineAlembic | Promise<OfflineAlembic>, readFile: (file: string) => Promise<string>): Promise<PyLintInput> {
   const out: PyLintInput = { statements: [], suppressions: [], notLinted: [] };
-  const wanted = revisions.map((r) => chain.graph.get(r)).filter((m): m is Migration => m?.format === 'py');
+  const wanted = revisions.map((r) => chain.graph.get(r)).filter((m): m is Migration => m !== undefined && sqlFromAlembic(m));
   if (!wanted.length) return out;
   const texts = new Map<string, string>();
   for (const m of wanted) texts.set(m.revision, await readFile(m.file));

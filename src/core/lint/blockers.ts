@@ -2,6 +2,7 @@
 // which tables the statement locks and in which mode; pg_locks says which other sessions hold a
 // conflicting lock on them, and pg_stat_activity who they are.
 import type { ClientBase } from 'pg';
+import type { BlockerFinder } from '../run/runner';
 import { statementEffect } from './effects';
 import { emptyFacts } from './facts';
 import { conflicts, lockModeFromPgLocks, type LockMode } from './locks';
@@ -54,3 +55,6 @@ export function describeBlocker(b: Blocker): string {
   return `pid ${b.pid} (${b.applicationName || 'no application name'}, ${b.state || 'unknown state'}, query started ${b.queryStart?.toISOString() ?? 'unknown'}) `
     + `holds ${b.heldMode} on ${b.relation}${b.query ? `: ${b.query.replace(/\s+/g, ' ').trim()}` : ''}`;
 }
+
+/** The runner's BlockerFinder (run/runner.ts): the blockers of `statement`, one line each. */
+export const describeBlockers: BlockerFinder = async (client, statement) => (await findBlockers(client, statement)).map(describeBlocker);

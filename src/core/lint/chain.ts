@@ -1,6 +1,7 @@
 // Linting revisions of a chain: the upgrade statements of each revision in run order, linted as
 // one run (a table created by an earlier revision is new for the later ones), with the suppression
 // comments of their files. Reads the target database's catalog when a URL is given.
+import { formatSpec } from '../chain/formats';
 import { readFile } from 'node:fs/promises';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
@@ -54,15 +55,14 @@ export async function lintRevisions(chain: Chain, revisions: readonly string[], 
   for (const revision of revisions) {
     const m = chain.graph.get(revision);
     if (!m) continue;
-    if (m.format === 'py' && py) {
+    const text = formatSpec(m).sqlText;
+    if (text.kind === 'alembic-offline' && py) {
       statements.push(...py.statements.filter((s) => s.revision === revision));
       notLinted.push(...py.notLinted.filter((n) => n.revision === revision).map((n) => ({ ...n, format: m.format })));
       continue;
     }
-    if (m.format !== 'sql') {
-      notLinted.push({ revision, file: m.file, format: m.format, reason: m.format === 'py'
-        ? 'its SQL comes from Alembic\'s offline mode, which needs the project\'s alembic.ini and Alembic'
-        : 'its SQL is not available as text' });
+    if (text.kind !== 'sections') {
+      notLinted.push({ revision, file: m.file, format: m.format, reason: text.kind === 'alembic-offline' ? text.without : text.why });
       continue;
     }
     statements.push(...upgradeStatements(m));

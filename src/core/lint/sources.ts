@@ -1,6 +1,7 @@
 // Where the linter's statements come from. A `.sql` migration's upgrade section is split here;
 // an Alembic `.py` revision gives its SQL through Alembic's offline mode, mapped to the revision's
 // file by the caller (`statementsFromSql` with the line the SQL belongs to).
+import { hasSqlText } from '../chain/formats';
 import type { Migration } from '../chain/model';
 import { splitSqlStatements } from '../sql/split';
 import type { LintStatement } from './model';
@@ -23,6 +24,6 @@ export function statementsFromSql(sql: string, at: { file: string; line: number;
 
 /** The upgrade statements of a `.sql` migration ([] for other formats: see statementsFromSql). */
 export function upgradeStatements(m: Migration): LintStatement[] {
-  if (m.format !== 'sql' || !m.upgrade) return [];
+  if (!hasSqlText(m) || !m.upgrade) return [];
   return statementsFromSql(m.upgrade.text, { file: m.file, line: m.upgrade.line, revision: m.revision, transactional: m.transactional });
 }

@@ -10,6 +10,7 @@
 //    verify;
 //  - unrehearsed (rehearsal turned off, or no CREATEDB and the person confirmed again): as
 //    rehearsed, without the rehearsal.
+import { hasSqlText } from '../chain/formats';
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
@@ -23,7 +24,7 @@ import { bookkeeping, bookkeepingTables, type Bookkeeping } from '../db/bookkeep
 import { CancelledError, ConfirmationError, ConnectionError, MigrationChainError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable, planUpgrade } from '../run/plan';
-import { upgradeInSession, type RunResult } from '../run/runner';
+import { upgradeInSession, type RunHooks, type RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
 import { refuseThroughPooler } from '../run/pooler-safety';
 import { CancelGuard } from '../run/step';
@@ -125,11 +126,11 @@ const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|ABORT|START\s+TRANSACTI
 
 function runsInsideOneTransaction(m: Migration): boolean {
   if (!m.transactional) return false;
-  if (m.format !== 'sql' || !m.upgrade) return true;
+  if (!hasSqlText(m) || !m.upgrade) return true;
   return !splitSqlStatements(m.upgrade.text).some((s) => TRANSACTION_CONTROL.test(s.text.trim()));
 }
 
-export interface ResetOptions extends SessionOptions {
+export interface ResetOptions extends SessionOptions, RunHooks {
   chain: Chain;
   /** Shown what will be destroyed and the guarantee; must resolve true, else ConfirmationError and nothing changes. */
   confirm: (info: ResetPreview) => Promise<boolean>;
@@ -178,7 +179,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   // A reset needs one session throughout: through a pooler it refuses here, before the drop (pooler-safety.ts).
   const sessionOnly = { ...options, assertPoolerSafe: refuseThroughPooler(`reset ${describeTarget(target)}`, target) };
   if (info.guarantee.kind === 'all-or-nothing') {
-    const { run, report } = await withSession(sessionOnly, (s) => resetInOneTransaction(s, options.chain, verifyOptions));
+    const { run, report } = await withSession(sessionOnly, (s) => resetInOneTransaction(s, options.chain, verifyOptions, options));
     return {
       target, tablesBefore: info.tables, guarantee: info.guarantee, backup, backupSkipped,
       applied: run.applied, to: run.to, verify: report, durationMs: performance.now() - started,
@@ -188,7 +189,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   let rehearsal: RehearsalResult | undefined;
   if (info.guarantee.kind === 'rehearsed') {
     rehearsal = await timedStep(log, 'Rehearse on a scratch database', () => rehearse(options, async (scratchUrl, signal) => {
-      await withSession({ ...options, url: scratchUrl, signal }, (s) => upgradeInSession(s, options.chain, 'head'));
+      await withSession({ ...options, url: scratchUrl, signal }, (s) => upgradeInSession(s, options.chain, 'head', options));
       const report = await verify({ ...verifyOptions, url: scratchUrl, signal });
       if (!report.ok) throw verifyFailed(report, '');
     })).catch((err: unknown) => {
@@ -197,7 +198,7 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
       throw err;
     });
   }
-  const run = await withSession(sessionOnly, (s) => dropThenUpgrade(s, options.chain));
+  const run = await withSession(sessionOnly, (s) => dropThenUpgrade(s, options.chain, options));
   const report = await timedStep(log, 'Verify', () => verify(verifyOptions));
   logChecks(log, report);
   return {
@@ -228,7 +229,7 @@ async function makeBackup(options: ResetOptions, log: Logger): Promise<{ backup?
  * says so.
  */
 export async function resetInOneTransaction(
-  s: Session, chain: Chain, verifyOptions: VerifyOptions,
+  s: Session, chain: Chain, verifyOptions: VerifyOptions, hooks: RunHooks = {},
 ): Promise<{ run: RunResult; report: VerifyReport }> {
   const log = s.logger;
   const guard = new CancelGuard(s);
@@ -242,7 +243,7 @@ export async function resetInOneTransaction(
       const [, current] = opened as unknown as [unknown, { rows: { xid: string }[] }];
       xid = current.rows[0].xid;
       await timedStep(log, `Drop and recreate schema ${DEFAULT_SCHEMA}`, () => recreateSchemaStatements(s.client, s.bk, DEFAULT_SCHEMA));
-      const run = await timedStep(log, 'Upgrade to head', () => upgradeInSession({ ...s, outerTransaction: true }, chain, 'head'));
+      const run = await timedStep(log, 'Upgrade to head', () => upgradeInSession({ ...s, outerTransaction: true }, chain, 'head', hooks));
       if (s.signal?.aborted) throw new CancelledError();
       const report = await timedStep(log, 'Verify', () => verifyOnClient(s.client, verifyOptions, true));
       logChecks(log, report);
@@ -321,9 +322,9 @@ export function verifyFailed(report: VerifyReport, suffix: string): MigrationCha
  * The reset before all-or-nothing, and still the path of a chain with a non-transactional
  * migration: the drop commits in its own transaction, then the upgrade runs step by step.
  */
-export async function dropThenUpgrade(s: Session, chain: Chain): Promise<RunResult> {
+export async function dropThenUpgrade(s: Session, chain: Chain, hooks: RunHooks = {}): Promise<RunResult> {
   await timedStep(s.logger, `Drop and recreate schema ${DEFAULT_SCHEMA}`, () => recreateSchema(s.client, DEFAULT_SCHEMA, s.bk));
-  return timedStep(s.logger, 'Upgrade to head', () => upgradeInSession(s, chain, 'head'));
+  return timedStep(s.logger, 'Upgrade to head', () => upgradeInSession(s, chain, 'head', hooks));
 }
 
 /**

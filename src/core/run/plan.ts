@@ -15,6 +15,8 @@ export interface PlannedRun {
   /** Revisions in the order they run (parents first up, children first down). */
   revisions: string[];
   migrations: Migration[];
+  /** Down: revisions on the way without a downgrade (only a preview gets this far with any). */
+  irreversible: string[];
 }
 
 /** Refuses a chain with errors: running a chain with duplicate or dangling revisions could apply the wrong file. */
@@ -40,30 +42,49 @@ export function assertKnownHeads(chain: Chain, heads: readonly string[]): void {
     + (nearest.length ? ` (nearest known: ${nearest.join(', ')}).` : '.'));
 }
 
-export function planUpgrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
+/** How strict a plan is: a run refuses what a preview only lists. */
+export interface PlanChecks {
+  /** A downgrade through a revision without a downgrade: refused (a run), or listed (a preview names them). */
+  irreversible: 'refuse' | 'list';
+  /** 'native': refuse formats this engine runs elsewhere; 'any': the project's own Alembic runs every format. */
+  formats: 'native' | 'any';
+}
+
+export const RUN_CHECKS: PlanChecks = { irreversible: 'refuse', formats: 'native' };
+
+/**
+ * The one planner: the revisions an upgrade or downgrade to `target` runs from `heads`, in run
+ * order, and every reason to refuse. The runner (planUpgrade/planDowngrade) and the preview of a
+ * confirmation (run/preview.ts planRun) differ only in `checks`.
+ */
+export function planRevisions(chain: Chain, heads: readonly string[], direction: Direction, target: string, checks: PlanChecks = RUN_CHECKS): PlannedRun {
   assertKnownHeads(chain, heads);
   const resolved = chain.graph.resolve(target, heads).revisions;
-  const revisions = chain.graph.upgradePlan(heads, resolved);
+  if (direction === 'down') {
+    const applied = chain.graph.appliedSet(heads);
+    const notApplied = resolved.filter((r) => !applied.has(r));
+    if (notApplied.length > 0) {
+      throw new TargetError(target, `Cannot downgrade to ${notApplied.join(', ')}: it is not applied (current: ${heads.join(', ') || 'base'}).`,
+        'Use upgrade to move forward, or pick a revision from `history` that is applied.');
+    }
+  }
+  const revisions = direction === 'up' ? chain.graph.upgradePlan(heads, resolved) : chain.graph.downgradePlan(heads, resolved);
   const migrations = revisions.map((r) => mustGet(chain, r));
-  assertRunnableFormats(migrations);
-  return { direction: 'up', from: [...heads], to: chain.graph.headsAfterAll('up', heads, revisions), revisions, migrations };
+  const blocked = direction === 'down' ? migrations.filter((m) => !canDowngrade(m)) : [];
+  if (blocked.length > 0 && checks.irreversible === 'refuse') throw irreversible(blocked);
+  if (checks.formats === 'native') assertRunnableFormats(migrations);
+  return {
+    direction, from: [...heads], to: chain.graph.headsAfterAll(direction, heads, revisions), revisions, migrations,
+    irreversible: blocked.map((m) => m.revision),
+  };
+}
+
+export function planUpgrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
+  return planRevisions(chain, heads, 'up', target);
 }
 
 export function planDowngrade(chain: Chain, heads: readonly string[], target: string): PlannedRun {
-  assertKnownHeads(chain, heads);
-  const resolved = chain.graph.resolve(target, heads).revisions;
-  const applied = chain.graph.appliedSet(heads);
-  const notApplied = resolved.filter((r) => !applied.has(r));
-  if (notApplied.length > 0) {
-    throw new TargetError(target, `Cannot downgrade to ${notApplied.join(', ')}: it is not applied (current: ${heads.join(', ') || 'base'}).`,
-      'Use upgrade to move forward, or pick a revision from `history` that is applied.');
-  }
-  const revisions = chain.graph.downgradePlan(heads, resolved);
-  const migrations = revisions.map((r) => mustGet(chain, r));
-  const blocked = migrations.filter((m) => !canDowngrade(m));
-  if (blocked.length > 0) throw irreversible(blocked);
-  assertRunnableFormats(migrations);
-  return { direction: 'down', from: [...heads], to: chain.graph.headsAfterAll('down', heads, revisions), revisions, migrations };
+  return planRevisions(chain, heads, 'down', target);
 }
 
 /** Refuses a run that includes a format this engine does not execute (formats.ts says which and why). */

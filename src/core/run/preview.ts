@@ -7,7 +7,7 @@ import { readHeads } from '../db/version-table';
 import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { canDowngrade } from '../chain/formats';
 import type { Direction } from '../chain/model';
-import { assertKnownHeads, assertRunnable, planUpgrade } from './plan';
+import { assertRunnable, planRevisions } from './plan';
 
 export interface RunPlanStep {
   revision: string;
@@ -42,24 +42,14 @@ export async function planRun(options: PlanRunOptions): Promise<RunPlan> {
   const { chain } = options;
   const target = parseDatabaseUrl(options.url);
   const heads = await withConnection(options.url, { applicationName: options.applicationName }, (c) => readHeads(c, bookkeeping(options)));
-  let revisions: string[];
-  if (options.direction === 'up') {
-    revisions = options.throughAlembic
-      ? (assertKnownHeads(chain, heads), chain.graph.upgradePlan(heads, chain.graph.resolve(options.target, heads).revisions))
-      : planUpgrade(chain, heads, options.target).revisions;
-  } else {
-    assertKnownHeads(chain, heads);
-    revisions = chain.graph.downgradePlan(heads, chain.graph.resolve(options.target, heads).revisions);
-  }
-  const steps = revisions.map((r) => {
-    const m = chain.graph.get(r)!;
-    return { revision: r, message: m.message, file: m.file, transactional: m.transactional, hasDowngrade: canDowngrade(m) };
-  });
-  return {
-    target,
-    from: heads,
-    to: chain.graph.headsAfterAll(options.direction, heads, revisions),
-    steps,
-    irreversible: options.direction === 'down' ? steps.filter((s) => !s.hasDowngrade).map((s) => s.revision) : [],
-  };
+  return previewPlan(chain, target, heads, options.direction, options.target, options.throughAlembic ?? false);
+}
+
+/** The preview of a plan from known heads: the one planner (plan.ts), listing what a run would refuse for irreversibility. */
+export function previewPlan(chain: Chain, target: DatabaseTarget, heads: readonly string[], direction: Direction, to: string, throughAlembic: boolean): RunPlan {
+  const planned = planRevisions(chain, heads, direction, to, { irreversible: 'list', formats: throughAlembic ? 'any' : 'native' });
+  const steps = planned.migrations.map((m) => ({
+    revision: m.revision, message: m.message, file: m.file, transactional: m.transactional, hasDowngrade: canDowngrade(m),
+  }));
+  return { target, from: planned.from, to: planned.to, steps, irreversible: direction === 'down' ? planned.irreversible : [] };
 }

@@ -3,6 +3,7 @@
 // heads and the graph, and logMigration/unlogMigration do nothing because each migration moves its
 // version row inside its own transaction (see step.ts) — a crash between "ran" and "recorded" cannot
 // happen.
+import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import type { Direction, Migration } from '../chain/model';
 import { describeTarget, parseDatabaseUrl } from '../db/connection';
@@ -16,7 +17,19 @@ import { assertRunnable, assertRunnableFormats, planDowngrade, planUpgrade, type
 import { withSession, type Session, type SessionOptions } from './session';
 import { runStep, type StepOptions } from './step';
 
-export interface RunOptions extends SessionOptions {
+/**
+ * Names the sessions holding the locks a statement waited for, one line each, when it gave up on
+ * lock_timeout. The lock model that knows which locks a statement takes lives above this layer
+ * (lint/blockers.ts); the engine (engine/native.ts) passes it in. Without one the error says the
+ * blockers were not looked up.
+ */
+export type BlockerFinder = (client: ClientBase, statement: string) => Promise<string[]>;
+
+export interface RunHooks {
+  findBlockers?: BlockerFinder;
+}
+
+export interface RunOptions extends SessionOptions, RunHooks {
   chain: Chain;
   /** Alembic-style target; default `head` for upgrade. */
   target?: string;
@@ -32,7 +45,7 @@ export interface RunResult {
 
 export async function upgrade(options: RunOptions): Promise<RunResult> {
   assertRunnable(options.chain);
-  return withSession(withPoolerGuard(options, 'up', options.target ?? 'head'), (s) => upgradeInSession(s, options.chain, options.target ?? 'head'));
+  return withSession(withPoolerGuard(options, 'up', options.target ?? 'head'), (s) => upgradeInSession(s, options.chain, options.target ?? 'head', options));
 }
 
 export async function downgrade(options: RunOptions): Promise<RunResult> {
@@ -45,7 +58,7 @@ export async function downgrade(options: RunOptions): Promise<RunResult> {
     const started = performance.now();
     const heads = await readHeads(s.client, s.bk);
     const plan = planDowngrade(options.chain, heads, target);
-    const applied = await executePlan(s, options.chain, plan, {});
+    const applied = await executePlan(s, options.chain, plan, {}, options);
     return { applied, from: plan.from, to: plan.to, durationMs: performance.now() - started };
   });
 }
@@ -57,7 +70,7 @@ function withPoolerGuard(options: RunOptions, direction: Direction, target: stri
 }
 
 /** The upgrade itself, on an open session (reset reuses it under the same lock). */
-export async function upgradeInSession(s: Session, chain: Chain, target: string): Promise<RunResult> {
+export async function upgradeInSession(s: Session, chain: Chain, target: string, hooks: RunHooks = {}): Promise<RunResult> {
   const started = performance.now();
   const tables = await bookkeepingTables(s.client, s.bk);
   const heads = await readHeads(s.client, s.bk, tables);
@@ -71,7 +84,7 @@ export async function upgradeInSession(s: Session, chain: Chain, target: string)
       ? `${describeTarget(s.target)} already has tables but had no ${s.bk.table} table (made by create_all?). `
         + 'If its schema matches the chain, adopt it with `stamp head` (verify blocks are checked first); otherwise reset it.'
       : undefined),
-  });
+  }, hooks);
   return { applied, from: plan.from, to: plan.to, durationMs: performance.now() - started };
 }
 
@@ -91,7 +104,7 @@ async function storesDowngrades(s: Session, tables: BookkeepingTables): Promise<
   }
 }
 
-async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptions: StepOptions): Promise<string[]> {
+async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptions: StepOptions, hooks: RunHooks): Promise<string[]> {
   assertRunnableFormats(plan.migrations);
   const where = describeTarget(s.target);
   if (plan.revisions.length === 0) {
@@ -110,7 +123,7 @@ async function executePlan(s: Session, chain: Chain, plan: PlannedRun, stepOptio
     const after = chain.graph.headsAfter(direction, heads, revision);
     const t0 = performance.now();
     s.logger.info(`${direction === 'up' ? '▲' : '▼'} ${heads.join(', ') || '<base>'} -> ${after.join(', ') || '<base>'}  ${m.revision}${m.message ? ` (${m.message})` : ''}`);
-    await runStepRetryingLockTimeouts(s, m, direction, heads, after, stepOptions);
+    await runStepRetryingLockTimeouts(s, m, direction, heads, after, stepOptions, hooks);
     heads = after;
     done.push(revision);
     // One info line per migration, written before it runs (a cancel or a crash must be attributable
@@ -152,7 +165,7 @@ export const LOCK_TIMEOUT_ATTEMPTS = 3;
 const LOCK_RETRY_PAUSE_MS = 1000;
 
 async function runStepRetryingLockTimeouts(
-  s: Session, m: Migration, direction: Direction, before: string[], after: string[], options: StepOptions,
+  s: Session, m: Migration, direction: Direction, before: string[], after: string[], options: StepOptions, hooks: RunHooks,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -162,10 +175,9 @@ async function runStepRetryingLockTimeouts(
       const limitMs = s.statementLockTimeoutMs ?? 0;
       if (!(err instanceof SqlError) || err.pg.code !== '55P03' || limitMs === 0) throw err;
       const statement = failingStatement(m, direction, err);
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { findBlockers, describeBlocker } = require('../lint/blockers') as typeof import('../lint/blockers');
-      const blockers = statement ? (await findBlockers(s.client, statement).catch(() => [])).map(describeBlocker) : [];
-      const who = blockers.length ? blockers.join('; ') : 'a session that has since let go';
+      const blockers = statement && hooks.findBlockers ? await hooks.findBlockers(s.client, statement).catch(() => []) : [];
+      const who = blockers.length ? blockers.join('; ')
+        : hooks.findBlockers ? 'a session that has since let go' : 'another session (not looked up)';
       if (!m.transactional || attempt >= LOCK_TIMEOUT_ATTEMPTS) {
         const tries = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
         throw new StatementLockTimeoutError(

@@ -1,27 +1,42 @@
 // stamp: set the recorded version without running migrations — how a database whose tables were
 // made by `create_all` is adopted. Refuses to mark a revision applied when its verify block fails
 // against the database, unless forced.
+import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
+import type { Migration } from '../chain/model';
 import { describeTarget } from '../db/connection';
 import { readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
 import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
-import { runVerifyBlock, type VerifyBlockResult } from '../verify/blocks';
 import { assertKnownHeads, assertRunnable } from './plan';
 import { withSession, type SessionOptions } from './session';
+
+/** A verify block's outcome (verify/blocks.ts VerifyBlockResult has this shape). */
+export interface StampedBlock {
+  revision: string;
+  file: string;
+  ok: boolean;
+  detail: string;
+  line: number;
+}
 
 export interface StampOptions extends SessionOptions {
   chain: Chain;
   target: string;
   /** Stamp even when verify blocks fail or the database records unknown revisions. */
   force?: boolean;
+  /**
+   * Runs a migration's verify block (undefined: it has none). verify/ sits above run/ (it runs
+   * `.js` blocks through run/js-module), so the caller passes verify/blocks.ts runVerifyBlock in.
+   */
+  runVerifyBlock: (client: ClientBase, migration: Migration) => Promise<StampedBlock | undefined>;
 }
 
 export interface StampResult {
   from: string[];
   to: string[];
   /** Verify blocks of the revisions newly marked applied. */
-  verified: VerifyBlockResult[];
+  verified: StampedBlock[];
   forced: boolean;
 }
 
@@ -39,9 +54,9 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     const before = chain.graph.appliedSet(known);
     const newlyApplied = chain.graph.topologicalOrder().filter((r) => after.has(r) && !before.has(r));
 
-    const verified: VerifyBlockResult[] = [];
+    const verified: StampedBlock[] = [];
     for (const r of newlyApplied) {
-      const result = await runVerifyBlock(s.client, chain.graph.get(r)!);
+      const result = await options.runVerifyBlock(s.client, chain.graph.get(r)!);
       if (result) verified.push(result);
     }
     const failed = verified.filter((v) => !v.ok);

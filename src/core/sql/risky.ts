@@ -3,9 +3,26 @@
 // in the confirmation's detail). Matching works on the statement with comments removed and the
 // contents of strings blanked, so `'DROP TABLE'` inside a literal is not a DROP TABLE.
 import type { ChainDiagnostic } from '../errors';
-import type { RevisionGraph } from '../chain/graph';
-import type { Migration, SqlSection } from '../chain/model';
 import { scanSql, splitSqlStatements } from './split';
+
+/** A section of SQL text and the file line it starts on (chain/model's SqlSection has this shape). */
+export interface ScannedSection {
+  text: string;
+  line: number;
+}
+
+/**
+ * The parts of a migration the scan reads. chain/model's Migration has them; they are named here so
+ * that sql/ stays below chain/ (test/unit/layering.test.ts: the folder layers).
+ */
+export interface ScannedMigration {
+  revision: string;
+  file: string;
+  transactional: boolean;
+  upgrade?: ScannedSection;
+  downgrade?: ScannedSection;
+  verify?: ScannedSection;
+}
 
 export type RiskCode =
   | 'create-index-concurrently'
@@ -128,7 +145,7 @@ function shorten(text: string): string {
 const ALL_RULES = [...NON_TRANSACTIONAL, ...DESTRUCTIVE];
 
 /** Non-transactional statements of `section`, and with `destructive` the destructive ones too. */
-function scanSection(m: Migration, name: RiskyStatement['section'], section: SqlSection | undefined, destructive: boolean, out: RiskyStatement[]): void {
+function scanSection(m: ScannedMigration, name: RiskyStatement['section'], section: ScannedSection | undefined, destructive: boolean, out: RiskyStatement[]): void {
   if (!section || section.text === '') return;
   const wantNonTx = MAYBE_NON_TRANSACTIONAL.test(section.text);
   const wantDestructive = destructive && MAYBE_DESTRUCTIVE.test(section.text);
@@ -157,7 +174,7 @@ function scanSection(m: Migration, name: RiskyStatement['section'], section: Sql
  * transaction (any section) and destructive statements (upgrade only). `.js`/`.py` migrations have
  * no SQL text to inspect and return [].
  */
-export function findRiskyStatements(migration: Migration, options: { destructive?: boolean } = {}): RiskyStatement[] {
+export function findRiskyStatements(migration: ScannedMigration, options: { destructive?: boolean } = {}): RiskyStatement[] {
   const out: RiskyStatement[] = [];
   scanSection(migration, 'upgrade', migration.upgrade, options.destructive !== false, out);
   scanSection(migration, 'downgrade', migration.downgrade, false, out);
@@ -170,14 +187,14 @@ export function findRiskyStatements(migration: Migration, options: { destructive
  * revision): every statement is placed on `line` (its function), since the printed text has no lines
  * of the file. An upgrade's destructive statements count; a downgrade's are listed as what it drops.
  */
-export function findRiskyInPrintedSql(migration: Migration, section: 'upgrade' | 'downgrade', sql: string, line: number): RiskyStatement[] {
+export function findRiskyInPrintedSql(migration: ScannedMigration, section: 'upgrade' | 'downgrade', sql: string, line: number): RiskyStatement[] {
   const out: RiskyStatement[] = [];
   scanSection(migration, section, { text: sql, line: 1 }, true, out);
   return out.map((r) => ({ ...r, line }));
 }
 
 /** The risky statements of a plan step's migration ([] when the chain does not define it). */
-export function riskyOfStep(graph: RevisionGraph): (step: PlanStepLike) => RiskyStatement[] {
+export function riskyOfStep(graph: { get(revision: string): ScannedMigration | undefined }): (step: { revision: string }) => RiskyStatement[] {
   return (step) => {
     const m = graph.get(step.revision);
     return m ? findRiskyStatements(m) : [];
@@ -214,7 +231,7 @@ export function hasRisks(p: RiskPreview): boolean {
  * transaction: an error for statements PostgreSQL refuses in a transaction block, a warning for the
  * server-dependent enum ADD VALUE.
  */
-export function transactionDiagnostics(migration: Migration, risky?: readonly RiskyStatement[]): ChainDiagnostic[] {
+export function transactionDiagnostics(migration: ScannedMigration, risky?: readonly RiskyStatement[]): ChainDiagnostic[] {
   if (!migration.transactional) return [];
   return (risky ?? findRiskyStatements(migration, { destructive: false }))
     .filter((r) => r.kind === 'non-transactional')
@@ -234,7 +251,7 @@ export function transactionDiagnostics(migration: Migration, risky?: readonly Ri
  * until someone has read them and deletes the comment. Upgrade section only: that is what runs in
  * production; a downgrade undoing an addition drops it by nature.
  */
-export function dataLossDiagnostics(migration: Migration): ChainDiagnostic[] {
+export function dataLossDiagnostics(migration: ScannedMigration): ChainDiagnostic[] {
   const section = migration.upgrade;
   if (!section || !section.text.includes(DATA_LOSS_COMMENT)) return [];
   const out: ChainDiagnostic[] = [];

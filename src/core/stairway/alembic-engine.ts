@@ -10,6 +10,7 @@
 //
 // Each step ends by reading the recorded heads: if Alembic moved anywhere else than the walk
 // expects, the step fails with both lists instead of comparing snapshots of the wrong revisions.
+import { formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
 import { connect } from '../db/connection';
 import { bookkeeping } from '../db/bookkeeping';
@@ -29,7 +30,7 @@ export function alembicEngine(options: AlembicEngineOptions): StairwayEngine {
   return {
     name: 'Alembic',
     // Alembic runs only what it loads from the versions folder: the Python revisions.
-    runs: (m) => m.format === 'py',
+    runs: (m) => formatSpec(m).stairway.engine === 'alembic',
     async open(scratchUrl, context) {
       const bk = bookkeeping(context);
       const client = await connect(scratchUrl, { applicationName: APPLICATION_NAME });

@@ -1,6 +1,7 @@
 // Turns what went wrong in a step into failures a person can act on: which objects differ between
 // two snapshots, in which direction, and the line of the migration file to fix (the downgrade
 // section for something left behind, the statement that mentions the object otherwise).
+import { formatSpec, hasSqlText } from '../chain/formats';
 import * as fs from 'node:fs/promises';
 import { LineIndex } from '../chain/header';
 import type { Migration, SqlSection } from '../chain/model';
@@ -71,11 +72,7 @@ export function verifyFailure(m: Migration, result: VerifyBlockResult, when: str
 
 /** No downgrade and no declaration: say how to write either. */
 export function undeclaredFailure(m: Migration): StairwayFailure {
-  const declare = m.format === 'sql'
-    ? 'add a `-- migrate:downgrade` section, or declare it in the header: `-- irreversible: <why it cannot be undone>`'
-    : m.format === 'py'
-      ? 'write a `downgrade()` body, or declare it at module level: `irreversible = "<why it cannot be undone>"`'
-      : 'export a `downgrade` function, or declare it: `exports.irreversible = \'<why it cannot be undone>\'`';
+  const declare = formatSpec(m).declareIrreversible;
   const message = `${m.revision} has no downgrade and is not declared irreversible: ${declare}.`;
   return { step: 'declaration', message, findings: [{ message, location: { file: m.file, line: m.revisionLine } }] };
 }
@@ -110,7 +107,7 @@ async function mentions(m: Migration, side: Side, entries: readonly SchemaDiffEn
   if (section) {
     text = section.text;
     firstLine = section.line;
-  } else if (m.format !== 'sql') {
+  } else if (!hasSqlText(m)) {
     try {
       text = await fs.readFile(m.file, 'utf8');
     } catch {

@@ -8,7 +8,7 @@
 // walk is, and the walk goes on.
 import { WrongDatabaseError } from '../alembic/connect-guard';
 import type { Chain } from '../chain/chain';
-import { canDowngrade } from '../chain/formats';
+import { canDowngrade, formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
 import { parseDatabaseUrl } from '../db/connection';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
@@ -279,9 +279,7 @@ function pickEngine(engines: readonly StairwayEngine[], migrations: readonly Mig
   const stranded = migrations.find((m) => !engines.some((e) => e.runs(m))) ?? migrations[0];
   throw new MigrationChainError('usage',
     `The stairway cannot run ${stranded.revision} (${stranded.file}): no engine (${engines.map((e) => e.name).join(', ')}) runs ${stranded.format} migrations.`,
-    stranded.format === 'py'
-      ? 'Alembic revisions run through their project\'s Alembic: run from the folder of alembic.ini, or pass --config PATH/alembic.ini.'
-      : 'An Alembic project\'s stairway runs only its Python revisions; a native chain (.sql / .js) runs without alembic.ini.');
+    formatSpec(stranded).stairway.hint);
 }
 
 function mustGet(chain: Chain, revision: string): Migration {

@@ -1,7 +1,7 @@
 // Command arguments arrive as `unknown` (a tree node, a CodeLens ref, a Uri from the explorer, or
 // nothing from the palette) and are checked here before anything uses them.
 import * as vscode from 'vscode';
-import { MigrationChainError } from '../core';
+import { CancelledError, MigrationChainError } from '../core';
 import type { Chain } from '../core';
 import { chainOfFile } from '../chain-keys';
 import type { FolderSnapshot } from '../folder-snapshot';
@@ -58,7 +58,7 @@ export async function chooseFolder(deps: CommandDeps, arg: unknown, needChain = 
     candidates.map((s) => ({ label: s.folder.name, description: s.migrationsDir, snapshot: s })),
     { placeHolder: 'Which chain (workspace folder or Alembic project)?' },
   );
-  if (!picked) throw new MigrationChainError('cancelled', 'No chain chosen; nothing was changed.');
+  if (!picked) throw new CancelledError(undefined, 'No chain chosen; nothing was changed.');
   return picked.snapshot;
 }
 
@@ -84,6 +84,6 @@ export async function chooseRevision(
     choices.map((c) => ({ label: c.label, description: c.description, revision: c.revision })),
     { placeHolder, matchOnDescription: true },
   );
-  if (!picked) throw new MigrationChainError('cancelled', 'No revision chosen; nothing was changed.');
+  if (!picked) throw new CancelledError(undefined, 'No revision chosen; nothing was changed.');
   return picked.revision;
 }

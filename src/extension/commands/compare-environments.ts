@@ -2,7 +2,7 @@
 // diff) and shown as a Markdown report linking each difference to the migration that creates it.
 // A tenant set is compared through one member (asked for; its canary first in the list).
 import * as vscode from 'vscode';
-import { core, MigrationChainError, type FleetTarget } from '../core';
+import { CancelledError, core, MigrationChainError, type FleetTarget } from '../core';
 import { parityMarkdown } from '../environments/parity-report';
 import { requireTrust } from '../trust';
 import { isRecord } from './command-args';
@@ -10,7 +10,7 @@ import type { CommandDeps, CommandFactory } from './deps';
 
 async function pick(items: string[], title: string): Promise<string> {
   const picked = await vscode.window.showQuickPick(items, { title });
-  if (!picked) throw new MigrationChainError('cancelled', `${title} cancelled.`);
+  if (!picked) throw new CancelledError(undefined, `${title} cancelled.`);
   return picked;
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { core, MigrationChainError } from '../core';
+import { CancelledError, core } from '../core';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
@@ -15,7 +15,7 @@ export const mergeHeads: CommandFactory = (deps) => async (arg?: unknown) => {
     prompt: `Message for the merge of ${heads.join(', ')}`,
     value: `merge ${heads.join(' and ')}`,
   });
-  if (message === undefined) throw new MigrationChainError('cancelled', 'Merge Heads cancelled.');
+  if (message === undefined) throw new CancelledError(undefined, 'Merge Heads cancelled.');
   const created = await core().mergeHeads(chain.dir, { message: message.trim() || undefined });
   deps.log.info(`Created merge revision ${created.revision} of ${heads.join(', ')}: ${created.file}`);
   await deps.chains.refresh(snapshot.folder.uri);

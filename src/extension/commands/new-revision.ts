@@ -1,7 +1,7 @@
 // A new `.sql` revision on top of the current head(s); the migrations folder is created on first use.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { core, MigrationChainError } from '../core';
+import { CancelledError, core } from '../core';
 import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
@@ -17,7 +17,7 @@ export const newRevision: CommandFactory = (deps) => async (arg?: unknown) => {
     placeHolder: 'add settings table',
     validateInput: (v) => (v.trim() ? undefined : 'A message is required'),
   });
-  if (message === undefined) throw new MigrationChainError('cancelled', 'New Revision cancelled.');
+  if (message === undefined) throw new CancelledError(undefined, 'New Revision cancelled.');
   const created = await core().createRevision(dir, { message: message.trim() });
   deps.log.info(`Created revision ${created.revision}: ${created.file}`);
   await deps.chains.refresh(snapshot.folder.uri);

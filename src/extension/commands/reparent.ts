@@ -2,7 +2,7 @@
 // branch's first revision — only when the advice says it is safe, and after a modal naming the file.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { core, MigrationChainError } from '../core';
+import { CancelledError, core, MigrationChainError } from '../core';
 import { confirmOrThrow } from '../confirm';
 import { reparentConfirmation } from '../confirm-integrity';
 import { headAdvice } from '../head-advice';
@@ -27,7 +27,7 @@ export const reparent: CommandFactory = (deps) => async (arg?: unknown) => {
   let onto = ontoOf(arg) ?? (others.length === 1 ? others[0] : undefined);
   if (!onto) {
     const picked = await vscode.window.showQuickPick(others.map(choice), { placeHolder: `Put ${head}'s branch after which head?` });
-    if (!picked) throw new MigrationChainError('cancelled', 'No head chosen; nothing was changed.');
+    if (!picked) throw new CancelledError(undefined, 'No head chosen; nothing was changed.');
     onto = picked.revision;
   }
   const advice = headAdvice(snapshot).find((a) => a.heads.includes(head) && a.heads.includes(onto));

@@ -1,12 +1,12 @@
 // Reset: show what will be dropped and which guarantee applies (modal, typed name when non-local or
 // protected; always asked; asked again when the reset cannot be rehearsed for want of CREATEDB),
 // then, with progress and Cancel, drop and recreate schema public, upgrade to head and verify —
-// through the engine for native chains (all-or-nothing, or rehearsed on a scratch database; its
-// confirm hook re-checks that the target and the guarantee are the ones confirmed), through the
-// project's own Alembic for Alembic projects (core/alembic/reset.ts: nothing is dropped unless
-// Alembic starts, agrees on the heads and runs env.py; then rehearsed like a native chain with a
-// non-transactional migration). The Alembic modal comes after that preflight, inside the run.
-import { alembicOptions } from '../alembic';
+// through the chain's engine (core/engine). An engine that previews before the run (the native one:
+// all-or-nothing, or rehearsed on a scratch database) is confirmed first, and its confirm hook
+// re-checks that the target and the guarantee are the ones confirmed; one that can tell only inside
+// the run (an Alembic project: nothing is dropped unless Alembic starts, agrees on the heads and runs
+// env.py) shows the modal from that hook, after its preflight.
+import { chainEngineFor, runSettings } from '../chain-engine';
 import { confirmOrThrow } from '../confirm';
 import { resetConfirmation, unrehearsedResetConfirmation } from '../confirm-text';
 import { ConfirmationError, core, MigrationChainError, type ResetPreview, type VerifyReport } from '../core';
@@ -21,14 +21,14 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
   const settings = deps.settings.for(folder);
   const { url, target } = await deps.chains.connect(snapshot.folder.uri, 'Reset');
   const c = core();
-  const project = snapshot.alembicProject;
+  const engine = chainEngineFor({ chain, alembicProject: snapshot.alembicProject, workspaceFolder: snapshot.folder.fsPath, settings });
 
   const askPerson = async (info: ResetPreview) => {
     const guarantee = c.describeGuarantee(info.guarantee, info.target);
     await confirmOrThrow(resetConfirmation(info, info.revisions, settings, guarantee));
     if (c.needsSecondConfirmation(info.guarantee)) await confirmOrThrow(unrehearsedResetConfirmation(info.target, guarantee));
   };
-  const preview = project ? undefined : await c.previewReset({ chain, url, rehearse: settings.resetRehearse });
+  const preview = await engine.previewReset({ ...runSettings(url, settings, deps.log), rehearse: settings.resetRehearse });
   if (preview) await askPerson(preview);
 
   deps.diagnostics.clearRunProblems('sql');
@@ -45,19 +45,13 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
       }
       return true;
     };
-    const result = await withCancellableProgress(`Reset ${target.database}`, async (signal) => (project
-      ? c.alembicReset({
-        ...(await alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal })),
-        rehearse: settings.resetRehearse, confirm,
-      })
-      : c.reset({
-        chain, url, logger: deps.log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, rehearse: settings.resetRehearse, confirm,
-        ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}),
-      })));
+    const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => engine.reset({
+      ...runSettings(url, settings, deps.log, signal), rehearse: settings.resetRehearse, confirm,
+    }));
     assertVerified(result.verify, target.database);
     const n = result.applied.length;
     const how = result.guarantee.kind === 'all-or-nothing' ? 'all-or-nothing' : result.rehearsal ? 'rehearsed on a scratch database first' : 'not rehearsed';
-    return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}${project ? ' with Alembic' : ''}, verify passed (${how}).`;
+    return `Reset ${target.database}: dropped ${result.tablesBefore.length} table(s), applied ${n} revision${n === 1 ? '' : 's'}${result.via ? ` with ${result.via}` : ''}, verify passed (${how}).`;
   } finally {
     // The Environments view (and the matrix and lens line it feeds) shows this database too.
     await Promise.all([deps.chains.refresh(snapshot.folder.uri), deps.environments.refreshIfShown()]);

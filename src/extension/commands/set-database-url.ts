@@ -1,6 +1,6 @@
 // Stores the folder's database URL in SecretStorage (typed into a password box; never logged).
 import * as vscode from 'vscode';
-import { core, MigrationChainError } from '../core';
+import { CancelledError, core } from '../core';
 import { secretKey } from '../connection';
 import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
@@ -18,7 +18,7 @@ export const setDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) =>
       try { core().parseDatabaseUrl(v.trim()); return undefined; } catch (err) { return err instanceof Error ? err.message : String(err); }
     },
   });
-  if (url === undefined) throw new MigrationChainError('cancelled', 'Set Database URL cancelled; nothing was stored.');
+  if (url === undefined) throw new CancelledError(undefined, 'Set Database URL cancelled; nothing was stored.');
   const trimmed = url.trim();
   const target = core().parseDatabaseUrl(trimmed);
   deps.log.rememberUrl(trimmed);

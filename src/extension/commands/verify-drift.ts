@@ -2,7 +2,7 @@
 // the chain. The result opens as a Markdown document whose entries link to the migration that
 // creates each object; drift entries with a source also become warnings in the Problems panel.
 import * as vscode from 'vscode';
-import { alembicOptions } from '../alembic';
+import { chainEngineFor } from '../chain-engine';
 import { core, MigrationChainError } from '../core';
 import type { RunProblem } from '../diagnostics';
 import { driftMarkdown } from '../drift-report';
@@ -20,11 +20,9 @@ export const verifyDrift: CommandFactory = (deps) => async (arg?: unknown) => {
   const { report, drift } = await withCancellableProgress(`Verify ${target.database} with drift check`, async (signal, progress) => {
     const verified = await c.verify({ chain, url, logger: deps.log, signal });
     progress('building the chain in a scratch database');
-    // An Alembic project's scratch database is built by its own Alembic: only Python runs its revisions.
-    const project = snapshot.alembicProject;
-    const buildScratch = project
-      ? c.alembicScratchBuilder(await alembicOptions({ project, chain, url, settings: deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri)), workspaceFolder: snapshot.folder.fsPath, log: deps.log, signal }))
-      : undefined;
+    // The chain's engine builds the scratch database (an Alembic project's own Alembic: only Python runs its revisions).
+    const settings = deps.settings.for(deps.chains.workspaceFolder(snapshot.folder.uri));
+    const buildScratch = await chainEngineFor({ chain, alembicProject: snapshot.alembicProject, workspaceFolder: snapshot.folder.fsPath, settings }).driftScratchBuilder({ signal });
     return { report: verified, drift: await c.checkDrift({ chain, url, logger: deps.log, signal, buildScratch }) };
   });
   const failed = publishVerifyReport(deps, report);

@@ -3,9 +3,9 @@
 // its name typed; a fleet's names the count, the canary, the concurrency and the failure policy).
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../commands/deps';
-import { alembicOptions } from '../alembic';
+import { chainEngineFor } from '../chain-engine';
 import { confirmOrThrow } from '../confirm';
-import { core, MigrationChainError } from '../core';
+import { CancelledError, core, MigrationChainError } from '../core';
 import { withCancellableProgress } from '../progress';
 import { requireTrust } from '../trust';
 import { environmentSecretKey } from './environments-view';
@@ -18,7 +18,7 @@ function nodeEnvironment(arg: unknown): string | undefined {
 
 async function pickEnvironment(names: string[], title: string): Promise<string> {
   const picked = names.length === 1 ? names[0] : await vscode.window.showQuickPick(names, { title });
-  if (!picked) throw new MigrationChainError('cancelled', `${title} cancelled.`);
+  if (!picked) throw new CancelledError(undefined, `${title} cancelled.`);
   return picked;
 }
 
@@ -52,7 +52,7 @@ export const setEnvironmentUrl: CommandFactory = (deps) => async (arg?: unknown)
       try { core().parseDatabaseUrl(v.trim()); return undefined; } catch (err) { return err instanceof Error ? err.message : String(err); }
     },
   });
-  if (url === undefined) throw new MigrationChainError('cancelled', 'Set Environment URL cancelled; nothing was stored.');
+  if (url === undefined) throw new CancelledError(undefined, 'Set Environment URL cancelled; nothing was stored.');
   deps.log.rememberUrl(url.trim());
   await deps.secrets.store(environmentSecretKey(folder.folder.uri, name), url.trim());
   await deps.environments.refresh();
@@ -71,11 +71,9 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   const canary = targets.length > 1 ? environment.canary ?? targets[0].id : undefined;
   const text = fleetConfirmation(name, targets.length, canary, concurrency, 'stop');
   await confirmOrThrow({ ...text, button: 'Upgrade', typeName: environment.protected ? name : undefined });
-  const project = folder.alembicProject;
   const settings = deps.settings.for(vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(folder.folder.uri)));
-  // The project's Alembic, the way single-database runs find it; each target brings its own URL.
-  const single = project && await alembicOptions({ project, chain: folder.chain, url: '', settings, workspaceFolder: folder.folder.fsPath, log: deps.log });
-  const alembic = single ? { project: single.project, command: single.command, envVariable: single.envVariable } : undefined;
+  // The chain's engine, the way single-database runs get it; each target brings its own URL.
+  const alembic = await chainEngineFor({ chain: folder.chain, alembicProject: folder.alembicProject, workspaceFolder: folder.folder.fsPath, settings }).fleetAlembic();
   const result = await withCancellableProgress(`Upgrading ${name}`, (signal, report) => api.upgradeFleet({
     root: folder.folder.fsPath,
     environment,
@@ -96,7 +94,7 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   await Promise.all([deps.environments.refresh(), deps.chains.refresh()]);
   const { record } = result;
   const done = record.targets.filter((t) => t.state === 'done').length;
-  if (result.cancelled) throw new MigrationChainError('cancelled', `${name}: cancelled; ${done} of ${record.targets.length} at head. Upgrade again to resume.`);
+  if (result.cancelled) throw new CancelledError(undefined, `${name}: cancelled; ${done} of ${record.targets.length} at head. Upgrade again to resume.`);
   if (result.failed.length || record.state !== 'completed') {
     const failed = result.failed.map((t) => `${t.id}: ${t.error ?? ''}`).join('; ');
     throw new MigrationChainError('sql', `${name}: ${done} of ${record.targets.length} at head; ${result.failed.length} failed${failed ? ` (${failed})` : ''}.`);

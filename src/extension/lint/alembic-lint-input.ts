@@ -4,7 +4,7 @@
 // re-read from disk, never per keystroke). One answer is kept per folder while the pending `.py`
 // revisions and their texts are unchanged; while a newer run is under way the previous one stands.
 import * as vscode from 'vscode';
-import { CancelledError, core, lintEngine, type AlembicProject, type Chain } from '../core';
+import { CancelledError, core, lintEngine, type AlembicProject, type Chain, sqlFromAlembic } from '../core';
 import type { FolderSnapshot } from '../folder-snapshot';
 import type { Log } from '../log';
 import type { SettingsReader } from '../settings';
@@ -40,7 +40,7 @@ export class AlembicLintInputs implements vscode.Disposable {
     const project = snapshot.alembicProject;
     const chain = snapshot.chain;
     if (!project || !chain || !vscode.workspace.isTrusted) return undefined;
-    const py = revisions.map((r) => chain.graph.get(r)).filter((m) => m?.format === 'py');
+    const py = revisions.map((r) => chain.graph.get(r)).filter((m) => m !== undefined && sqlFromAlembic(m));
     if (!py.length) return undefined;
     const key = `${project.iniFile}|${py.map((m) => `${m!.revision}:${m!.checksum}`).join(',')}`;
     let entry = this.entries.get(snapshot.folder.uri);

@@ -4,7 +4,7 @@
 // ref (default: the merge base with the upstream branch). Each run calls the engine once per folder;
 // an Alembic project's revisions run through its own Alembic (as its reset and migrate commands do).
 import * as vscode from 'vscode';
-import { alembicOptions } from '../alembic';
+import { chainEngineFor } from '../chain-engine';
 import { branchGroups, core, selectRevisions, type Logger } from '../core';
 import type { Log } from '../log';
 import type { SettingsReader } from '../settings';
@@ -225,11 +225,9 @@ export class StairwayTests implements vscode.Disposable {
       if (revisions.length === 0) return;
       for (const r of revisions) run.enqueued(items.get(r)!);
       const { url } = await this.deps.chains.connect(folderUri, 'The stairway test');
-      const project = snapshot.alembicProject;
       const settings = this.deps.settings.for(this.deps.chains.workspaceFolder(folderUri));
-      const engines = project
-        ? [core().alembicEngine(await alembicOptions({ project, chain, url, settings, workspaceFolder: snapshot.folder.fsPath, log: this.deps.log }))]
-        : undefined;
+      // The chain's engine says how the stairway moves it (an Alembic project: its own Alembic).
+      const engines = await chainEngineFor({ chain, alembicProject: snapshot.alembicProject, workspaceFolder: snapshot.folder.fsPath, settings }).stairwayEngines();
       await core().runStairway({
         chain, url, selection: { revisions }, logger, signal: ctx.signal, engines,
         onEvent: (e) => {
