@@ -7,7 +7,7 @@
 // text-only reader; no Python with Alembic, or a failure of the reading as a whole, leaves the static
 // reading with a note, never a refusal.
 import * as path from 'node:path';
-import type { Chain } from '../core/chain/chain';
+import { type Chain, loadAlembicReadingApi } from './core';
 import type { CommandContext } from './context';
 
 export async function chainAsAlembicReadsIt(ctx: CommandContext): Promise<Chain> {
@@ -15,12 +15,8 @@ export async function chainAsAlembicReadsIt(ctx: CommandContext): Promise<Chain>
   if (ctx.options.static) return chain;
   const project = await ctx.alembicProject();
   if (!project) return chain;
-  /* eslint-disable @typescript-eslint/no-require-imports -- the Python side is loaded only for an Alembic project */
-  const policy = require('../core/alembic/python-policy') as typeof import('../core/alembic/python-policy');
-  const find = require('../core/alembic/find') as typeof import('../core/alembic/find');
-  const helper = require('../core/alembic/graph-helper') as typeof import('../core/alembic/graph-helper');
-  const compare = require('../core/alembic/graph-compare') as typeof import('../core/alembic/graph-compare');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  // The Python side is loaded only for an Alembic project.
+  const { policy, find, helper, compare } = loadAlembicReadingApi();
   const shown = path.relative(ctx.io.cwd, project.iniFile) || project.iniFile;
   const configured = policy.splitCommand(ctx.options.alembicCommand ?? '');
   // `--alembic-command "PYTHON -m alembic"` names the interpreter; another command (poetry run alembic) does not.

@@ -71,8 +71,25 @@ export function loadLintApi(): typeof import('../core/lint/chain') {
   return require('../core/lint/chain') as typeof import('../core/lint/chain');
 }
 
+/** Reading an Alembic project through its own Alembic (check, history, heads). */
+export function loadAlembicReadingApi() {
+  return {
+    policy: require('../core/alembic/python-policy') as typeof import('../core/alembic/python-policy'),
+    find: require('../core/alembic/find') as typeof import('../core/alembic/find'),
+    helper: require('../core/alembic/graph-helper') as typeof import('../core/alembic/graph-helper'),
+    compare: require('../core/alembic/graph-compare') as typeof import('../core/alembic/graph-compare'),
+  };
+}
+
+/** The revision graph: layout and export. */
+export function loadGraphApi(): typeof import('../core/graph-view') {
+  return require('../core/graph-view') as typeof import('../core/graph-view');
+}
+
 /** Environments and fleets. */
 export function loadEnvironmentsApi(): typeof import('../core/environments') {
   return require('../core/environments') as typeof import('../core/environments');
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+export type { EnvironmentState, ExportFormat, NodeMarks } from '../core/graph-view';

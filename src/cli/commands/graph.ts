@@ -2,19 +2,16 @@
 // artifact, drawn from the same layout as the editor's graph. With an environments file, every
 // node carries where each environment stands (the same reads as `env status`).
 import * as path from 'node:path';
-import { MigrationChainError } from '../../core/errors';
-import type { Chain } from '../../core/chain/chain';
-import type { EnvironmentState, ExportFormat, NodeMarks } from '../../core/graph-view';
+import { MigrationChainError, loadEnvironmentsApi, loadGraphApi, type Chain, type EnvironmentState, type ExportFormat, type NodeMarks } from '../core';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { targetsOf } from './env';
 import { warnAboutChain } from './shared';
 
-type GraphApi = typeof import('../../core/graph-view');
+type GraphApi = ReturnType<typeof loadGraphApi>;
 
 export const graph: Command = async (ctx) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- required on first use: `graph` loads no database driver without environments
-  const api = require('../../core/graph-view') as GraphApi;
+  const api = loadGraphApi();
   const chain = await ctx.chain();
   warnAboutChain(ctx, chain);
   const layout = api.layoutRevisionGraph(chain);
@@ -25,8 +22,7 @@ export const graph: Command = async (ctx) => {
 };
 
 async function environmentMarksIfConfigured(ctx: CommandContext, chain: Chain, api: GraphApi): Promise<NodeMarks | undefined> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only with an environments file
-  const env = require('../../core/environments') as typeof import('../../core/environments');
+  const env = loadEnvironmentsApi();
   const config = env.loadEnvironments(ctx.io.cwd);
   if (!config.file) return undefined;
   const states: EnvironmentState[] = [];

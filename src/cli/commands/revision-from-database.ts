@@ -1,5 +1,6 @@
 // `revision --from-database -m MSG`: the next revision written from the dev database's changes,
 // then linted at once against that database (its version and table sizes); nothing is applied.
+import { loadLintApi } from '../core';
 import type { CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { renderLintText } from '../lint-output';
@@ -17,8 +18,7 @@ export async function revisionFromDatabase(ctx: CommandContext): Promise<number>
   ];
   for (const m of generated.dataLoss) lines.push(`${file}:${m.line}: warning: loses data: the statement ${m.reason} [data-loss]`);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the linter (WebAssembly parser) loads on use
-  const lintApi = require('../../core/lint/chain') as typeof import('../../core/lint/chain');
+  const lintApi = loadLintApi();
   const chain = await core.loadChain(dir);
   // The runner's lock_timeout default (5 s for a remote database) satisfies require-lock-timeout, as in `lint`.
   const facts = await lintApi.factsFor({ url, runtimeLockTimeoutMs: core.parseDatabaseUrl(url).isLocal ? 0 : core.DEFAULT_STATEMENT_LOCK_TIMEOUT_MS });

@@ -18,6 +18,7 @@ import { buildHeadsInScratch } from '../drift/drift';
 import { CancelledError, MigrationChainError, TargetError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';
+import { sqlFromAlembic } from '../chain/formats';
 import { diffSchemas, type SchemaDiffEntry } from '../schema/diff';
 import { readSchema, type SchemaSnapshot } from '../schema/snapshot';
 import { writeMigration, type CreatedRevision } from './create-revision';
@@ -129,8 +130,7 @@ export async function revisionFromDatabase(opts: RevisionFromDatabaseOptions): P
 }
 
 function assertNative(chain: Chain): void {
-  const py = chain.migrations.filter((m) => m.format !== 'sql');
-  if (py.some((m) => m.format === 'py')) {
+  if (chain.migrations.some(sqlFromAlembic)) {
     throw new MigrationChainError('usage', `The chain in ${chain.dir} has Alembic revisions; a revision is generated from the database for native chains only.`,
       'For an Alembic project use `migration-chain revision --autogenerate -m MSG` (Alembic compares the models with the database).');
   }

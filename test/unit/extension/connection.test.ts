@@ -38,7 +38,7 @@ describe('extension connection resolution', () => {
     const ini = path.resolve('/srv/app', 'backend/alembic.ini');
     const files = { [ini]: '[alembic]\nsqlalchemy.url = postgresql+psycopg2://u:s3cret@db/app\n' };
     const r = await resolveDatabaseUrl(sources({ alembicIni: ini, projectPath: path.dirname(ini) }, files));
-    assert.deepStrictEqual(r, { url: 'postgresql://u:s3cret@db/app', source: { kind: 'alembic-ini', file: ini }, label: `sqlalchemy.url in ${path.join('backend', 'alembic.ini')}` });
+    assert.deepStrictEqual(r, { url: 'postgresql+psycopg2://u:s3cret@db/app', source: { kind: 'alembic-ini', file: ini }, label: `sqlalchemy.url in ${path.join('backend', 'alembic.ini')}` });
     const withEnv = await resolveDatabaseUrl(sources({ alembicIni: ini }, { ...files, [envPath]: 'DATABASE_URL=postgresql://e@envfile/db\n' }));
     assert.strictEqual(withEnv?.source.kind, 'env-file');
   });
