@@ -48,6 +48,8 @@ function writeChains(): { sqlDir: string; ini: string } {
   }
   const example = path.join(REPO_ROOT, 'examples', 'alembic-backend', 'backend');
   fs.copyFileSync(path.join(example, 'alembic', 'env.py'), path.join(root, 'alembic', 'alembic', 'env.py'));
+  // env.py imports the example's models (app/, on sys.path through prepend_sys_path = .).
+  fs.cpSync(path.join(example, 'app'), path.join(root, 'alembic', 'app'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
   const ini = path.join(root, 'alembic', 'alembic.ini');
   // The example's ini (logging sections included: env.py configures logging from it).
   fs.writeFileSync(ini, fs.readFileSync(path.join(example, 'alembic.ini'), 'utf8'));

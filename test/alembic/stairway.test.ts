@@ -96,6 +96,8 @@ describe('the stairway test of Alembic projects (real Alembic)', function () {
     fs.mkdirSync(versions, { recursive: true });
     fs.copyFileSync(path.join(BACKEND, 'alembic', 'env.py'), path.join(dir, 'alembic', 'env.py'));
     fs.copyFileSync(path.join(BACKEND, 'alembic.ini'), path.join(dir, 'alembic.ini'));
+    // env.py imports the example's models (app/, on sys.path through prepend_sys_path = .).
+    fs.cpSync(path.join(BACKEND, 'app'), path.join(dir, 'app'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
     const revisions: [string, string[]][] = [['aaaa', []], ['bb01', ['aaaa']], ['bb02', ['aaaa']], ['mmmm', ['bb01', 'bb02']]];
     for (const [id, down] of revisions) {
       const downRevision = down.length === 0 ? 'None' : down.length === 1 ? `"${down[0]}"` : `(${down.map((d) => `"${d}"`).join(', ')})`;
