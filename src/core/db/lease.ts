@@ -65,7 +65,9 @@ export async function tryTakeLease(client: ClientBase, id: LeaseIdentity, leaseM
   const sql = `WITH held AS (SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
         AND classid::bigint = ($1::bigint >> 32) & 4294967295 AND objid::bigint = $1::bigint & 4294967295
         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
-      gate AS (SELECT pg_try_advisory_xact_lock($1::bigint) AS free FROM held WHERE held.n = 0)
+      gate AS (SELECT pg_try_advisory_xact_lock($1::bigint) AS free FROM held WHERE held.n = 0),
+      -- The row as it was before this statement: an expired lease we replace (xmax on the new row is not a reliable sign).
+      previous AS (SELECT owner FROM ${id.table} WHERE lock_key = $1::bigint)
     INSERT INTO ${id.table} AS l (lock_key, owner, application, client_host, client_pid, backend_pid, acquired_at, heartbeat_at, expires_at)
     SELECT $1::bigint, $2, $3, $4, $5, pg_backend_pid(), clock_timestamp(), clock_timestamp(), clock_timestamp() + $6 * interval '1 millisecond'
       FROM gate WHERE gate.free
@@ -73,7 +75,7 @@ export async function tryTakeLease(client: ClientBase, id: LeaseIdentity, leaseM
       client_pid = excluded.client_pid, backend_pid = excluded.backend_pid, acquired_at = excluded.acquired_at,
       heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
       WHERE l.expires_at < clock_timestamp()
-    RETURNING owner, xmax <> 0 AS replaced`;
+    RETURNING owner, EXISTS (SELECT 1 FROM previous) AS replaced`;
   const params = [id.key.toString(), id.owner, applicationName, safeHostname(), process.pid, Math.round(leaseMs)];
   for (let attempt = 0; ; attempt++) {
     try {
