@@ -17,6 +17,8 @@ export function appliedPlaces(snapshot: FolderSnapshot, environments: readonly E
   if (snapshot.status) places.push({ name: `${snapshot.status.target.database} (connected)`, applied: chain.graph.appliedSet(snapshot.status.heads) });
   for (const e of environments) {
     for (const t of e.status?.targets ?? []) {
+      // The implicit environment is usually the connected database itself: named once.
+      if (t.display === snapshot.status?.target.display) continue;
       if (t.reachable && !t.error) places.push({ name: e.tenantSet ? `${e.name}:${t.id}` : e.name, applied: chain.graph.appliedSet(t.heads) });
     }
   }

@@ -90,7 +90,7 @@ describe('Alembic project opened at the repository root (examples/alembic-backen
     assert.ok(!(await tableNames()).includes('leftover'));
     assert.ok((await tableNames()).includes('discovery_queries'));
     const text = written.join('\n');
-    assert.match(text, /alembic -c \S*backend\/alembic\.ini upgrade heads/, 'the project\'s Alembic ran');
+    assert.match(text, /alembic -c \S*backend\/alembic\.ini (?:-x dbname=\S+ )?upgrade heads/, 'the project\'s Alembic ran');
     assert.match(text, /Running upgrade add_discovery_query -> 556b79de2825/, 'Alembic\'s own output is streamed');
     const upgraded = text.lastIndexOf('✔ alembic upgrade heads');
     assert.ok(upgraded >= 0, text);
@@ -139,7 +139,7 @@ describe('Alembic project opened at the repository root (examples/alembic-backen
     assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
     assert.match(outcome.message ?? '', /to 556b79de2825 with Alembic: 2 revisions, verify passed/);
     assert.deepStrictEqual(await versionNums(), [HEAD]);
-    assert.match(written.join('\n'), /alembic -c \S*backend\/alembic\.ini upgrade 556b79de2825/);
+    assert.match(written.join('\n'), /alembic -c \S*backend\/alembic\.ini (?:-x dbname=\S+ )?upgrade 556b79de2825/);
     assert.deepStrictEqual(await lensTitles(HEAD), ['★ Current head']);
   });
 });
