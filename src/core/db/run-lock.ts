@@ -131,7 +131,9 @@ async function withLease<T>(
         continue;
       }
     }
-    seen = holder ?? seen;
+    // The lease we wait out is what a take-over replaces: a transaction lock the dead run's backend still
+    // holds while its last statement finishes must not hide it from the take-over message.
+    if (holder?.lease || !seen?.lease) seen = holder ?? seen;
     await waiter.wait(holder, LEASE_POLL_MS);
   }
   const heartbeat = new Heartbeat(options.url, options.applicationName, id, leaseMs);
