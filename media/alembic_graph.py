@@ -4,7 +4,7 @@
 # Output: {"alembic": version, "revisions": [...], "heads": [...], "errors": [...], "warnings": [...]}.
 # Only Alembic's public API is used (Config, ScriptDirectory.from_config, walk_revisions, get_heads,
 # Script.module/path/doc, RevisionMap, util.load_python_file), so the helper reads every Alembic from
-# 1.8 to today's (1.16 renamed the private Script._from_filename this helper once called).
+# 1.8 to today's (1.16 renamed the private Script classmethod this helper once called).
 # When the whole-directory load fails, each revision file is loaded on its own to name the ones
 # Alembic cannot load, with file and line ("scope": "file"), and the others are still read (Alembic
 # itself stops at the first). Any other failure is one "project" error and exit status 0, so the
