@@ -229,7 +229,8 @@ function stopWatchdog(child: ChildProcess): Promise<void> {
   });
 }
 
-function firstLine(child: ChildProcess): Promise<number> {
+/** The number a watchdog prints on its first line (the pid it watches); `what` names it if it dies first. */
+export function firstLine(child: ChildProcess, what = 'the server watchdog'): Promise<number> {
   return new Promise((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -238,7 +239,7 @@ function firstLine(child: ChildProcess): Promise<number> {
       if (nl >= 0) resolve(Number(buf.slice(0, nl)));
     });
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the server watchdog exited early (code ${code})`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited early (code ${code})`)));
   });
 }
 

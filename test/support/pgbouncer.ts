@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { REPO_ROOT } from '../reliability/support/cli';
-import type { PgServer } from './embedded-postgres';
+import { firstLine, type PgServer } from './embedded-postgres';
 import { freePort } from './free-port';
 
 export type PoolMode = 'transaction' | 'session';
@@ -92,7 +92,7 @@ export async function startPgBouncer(server: PgServer, mode: PoolMode, options: 
   const prefix = runAs ? ['setpriv', `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--init-groups'] : [];
   const script = ['root="$1"; shift', '"$@" &', 'pb=$!', 'echo "$pb"', 'cat >/dev/null', 'kill -INT "$pb" 2>/dev/null', 'wait "$pb" 2>/dev/null', 'rm -rf "$root"', 'echo stopped'].join('\n');
   const child = spawn('sh', ['-c', script, 'mc-pgbouncer-watchdog', root, ...prefix, bin, '-q', ini], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
-  const pid = await firstLine(child);
+  const pid = await firstLine(child, 'the PgBouncer watchdog');
   const pooledUrl = (directUrl: string) => {
     const u = new URL(directUrl);
     u.hostname = '127.0.0.1';
@@ -132,18 +132,6 @@ function alive(pid: number): boolean {
   }
 }
 
-function firstLine(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(Number(buf.slice(0, nl)));
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the PgBouncer watchdog exited early (code ${code})`)));
-  });
-}
 
 function stopWatchdog(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
