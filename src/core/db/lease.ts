@@ -23,6 +23,12 @@ import type { Bookkeeping } from './bookkeeping';
 import { qualifiedName } from './identifiers';
 
 export const LOCK_TABLE = 'migration_chain_lock';
+// What a CREATE TABLE IF NOT EXISTS that lost a race with another run's reports, depending on where in
+// the catalog the two collided: the row type (42710 "type … already exists"), pg_type's or pg_class's
+// unique index (23505), or the relation itself (42P07).
+const CONCURRENT_CREATE_CODES = new Set(['23505', '42P07', '42710']);
+// The two-key advisory lock space (objsubid 2) never meets the bigint lock keys of runs (objsubid 1).
+const CREATE_LOCK_CLASS = 0x4d43_4c4b; // 'MCLK'
 /** How long a lease lives without renewal, and how long an abandoned session lock blocks others. */
 export const DEFAULT_LEASE_MS = 30_000;
 
@@ -85,8 +91,11 @@ export async function tryTakeLease(client: ClientBase, id: LeaseIdentity, leaseM
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === '42P01' && attempt < 3) {
-        await client.query(createLeaseTableSql(id.table)).catch((e: unknown) => {
-          if (!['23505', '42P07'].includes((e as { code?: string }).code ?? '')) throw e;
+        // Creators queue on a transaction-level lock (one simple query is one transaction, so it holds
+        // through a transaction pooler too), and the later one then sees the table and does nothing.
+        // Runs of an older version create it without that lock; their race is caught by its codes.
+        await client.query(`SELECT pg_advisory_xact_lock(${CREATE_LOCK_CLASS}, 0); ${createLeaseTableSql(id.table)}`).catch((e: unknown) => {
+          if (!CONCURRENT_CREATE_CODES.has((e as { code?: string }).code ?? '')) throw e;
         });
         continue;
       }
