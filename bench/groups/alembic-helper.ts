@@ -1,12 +1,12 @@
 // Figure 11: reading an Alembic project through Alembic itself (media/alembic_graph.py, run by
-// core/alembic/graph-helper.ts) on a generated 1,000-file .py chain. Reported without a goal: it runs
+// core/alembic/read/graph-helper.ts) on a generated 1,000-file .py chain. Reported without a goal: it runs
 // in the editor's background after the static reader has painted. The baseline is the same Python's
 // `python -m alembic heads` on the same project (Alembic loading every revision file once); the
 // second figure is the editor's re-read when nothing changed (stats of the files, the cached answer).
 import { join } from 'node:path';
-import { AlembicGraphCache, readAlembicGraph } from '../../src/core/alembic/graph-cache';
-import { runAlembicHelper } from '../../src/core/alembic/graph-helper';
-import { findAlembicPython } from '../../src/core/alembic/python';
+import { AlembicGraphCache, readAlembicGraph } from '../../src/core/alembic/read/graph-cache';
+import { runAlembicHelper } from '../../src/core/alembic/read/graph-helper';
+import { findAlembicPython } from '../../src/core/alembic/python-policy';
 import { REPO_ROOT } from '../lib/cli';
 import { scratch, type BenchContext } from '../lib/context';
 import { linearChain, writeAlembicProject } from '../lib/generate';

@@ -4,13 +4,13 @@
 // project's Alembic through our runner (lock session, supervisor, heads read around it, verify)
 // next to a bare `alembic upgrade head`, each on a fresh database.
 import { join } from 'node:path';
-import { alembicUpgrade } from '../../src/core/alembic/run';
-import { alembicProject } from '../../src/core/alembic/project';
-import { locateFolderChains } from '../../src/core/alembic/find';
+import { alembicUpgrade } from '../../src/core/alembic/run/locked-run';
+import { alembicProject } from '../../src/core/alembic/read/project';
+import { locateFolderChains } from '../../src/core/alembic/read/find';
 import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/chain';
 import { computeStatus } from '../../src/core/status/status';
-import type { FolderSnapshot } from '../../src/extension/folder-snapshot';
+import type { FolderSnapshot } from '../../src/extension/chains/folder-snapshot';
 import { childNodes, folderNode, presentNode } from '../../src/extension/tree/tree-model';
 import { REPO_ROOT } from '../lib/cli';
 import { scratch, type BenchContext } from '../lib/context';

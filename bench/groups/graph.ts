@@ -10,7 +10,7 @@ import { ChainCache } from '../../src/core/chain/cache';
 import { loadChain } from '../../src/core/chain/load';
 import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Chain } from '../../src/core/chain/chain';
-import type { FolderSnapshot } from '../../src/extension/folder-snapshot';
+import type { FolderSnapshot } from '../../src/extension/chains/folder-snapshot';
 import { buildGraphView } from '../../src/extension/graph/graph-model';
 import { parseHostMessage } from '../../src/webview/graph/protocol';
 import { edgesSvg, nodeHtml, visibleRows } from '../../src/webview/graph/render';

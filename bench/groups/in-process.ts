@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ChainCache } from '../../src/core/chain/cache';
 import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/chain';
-import { lensesFor } from '../../src/extension/codelens-model';
+import { lensesFor } from '../../src/extension/codelens/codelens-model';
 import { computeStatus, type ChainStatus } from '../../src/core/status/status';
-import { findMigrationByFile, type FolderSnapshot } from '../../src/extension/folder-snapshot';
+import { findMigrationByFile, type FolderSnapshot } from '../../src/extension/chains/folder-snapshot';
 import { childNodes, folderNode, presentNode } from '../../src/extension/tree/tree-model';
 import { scratch, type BenchContext } from '../lib/context';
 import { historyWithMerges, nativeSql, writeNativeChain } from '../lib/generate';
@@ -91,7 +91,7 @@ export async function inProcessFigures(ctx: BenchContext): Promise<Figure[]> {
     { group: 5, name: `loadChain: discover + parse + graph, ${n} files`, unit: 'ms', ours: cold.median, goals: [atMost(300, 'ms', cold.median)] },
     { group: 5, name: `re-index after one file changes (${n} files, ChainCache + changed)`, unit: 'ms', ours: reindex.median, goals: [atMost(5, 'ms', reindex.median)] },
     { group: 5, name: `reload with ChainCache, no watcher hint (${n} stats)`, unit: 'ms', ours: rescan.median, goals: [], note: 'for orientation: a refresh without a changed-file list' },
-    { group: 5, name: `CodeLens for one file, status cached (${n} revisions)`, unit: 'ms', ours: lens.median, goals: [atMost(2, 'ms', lens.median)], note: 'findMigrationByFile + lensesFor (src/extension/codelens-model.ts)' },
+    { group: 5, name: `CodeLens for one file, status cached (${n} revisions)`, unit: 'ms', ours: lens.median, goals: [atMost(2, 'ms', lens.median)], note: 'findMigrationByFile + lensesFor (src/extension/codelens/codelens-model.ts)' },
     { group: 5, name: `tree: first page for ${n} revisions`, unit: 'ms', ours: tree.median, goals: [atMost(100, 'ms', tree.median)], note: `folder node + childNodes + presentNode for each of the ${pageSize} nodes VS Code would request (src/extension/tree/tree-model.ts)` },
   ];
 }

@@ -9,7 +9,7 @@ import type { Chain } from '../../src/core/chain/chain';
 import { upgrade } from '../../src/core/run/runner';
 import { withSession } from '../../src/core/run/session';
 import { rehearse } from '../../src/core/reset/rehearsal';
-import { dropThenUpgrade, resetInOneTransaction } from '../../src/core/reset/reset';
+import { dropThenUpgrade, resetInOneTransaction } from '../../src/core/reset/native-reset';
 import { verify } from '../../src/core/verify/verify';
 import { REPO_ROOT } from '../lib/cli';
 import type { BenchContext } from '../lib/context';

@@ -1,5 +1,5 @@
 // `check`, `history` and `heads` of an Alembic project read the chain as Alembic itself reads it
-// (media/alembic_graph.py through core/alembic/graph-helper.ts) when a Python with Alembic is found
+// (media/alembic_graph.py through core/alembic/read/graph-helper.ts) when a Python with Alembic is found
 // (core/alembic/python-policy.ts: the --alembic-command's python, the project's venv, PATH), merged
 // into the static reading exactly as the editor does (graph-compare.ts): a revision file Alembic
 // cannot load is an error with its file and line, a file only Alembic can read joins the chain.

@@ -27,7 +27,7 @@ export { confirmationLevel } from '../core/db/protected';
 export { readSqlalchemyUrlSync } from '../core/chain/alembic-ini';
 export { describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl } from '../core/db/database-url';
 export { dotenvSearchPath } from '../core/dotenv';
-export { alembicProject } from '../core/alembic/project';
+export { alembicProject } from '../core/alembic/read/project';
 export { irreversible } from '../core/run/step';
 export { hasRisks, upgradeRisks } from '../core/sql/risky';
 export { describeEffect } from '../core/lint/describe';
@@ -62,8 +62,8 @@ export function loadAdviceApi(): typeof import('../core/advice/heads') {
 }
 
 /** Finding Alembic projects (alembic.ini) around the working directory. */
-export function loadFindApi(): typeof import('../core/alembic/find') {
-  return require('../core/alembic/find') as typeof import('../core/alembic/find');
+export function loadFindApi(): typeof import('../core/alembic/read/find') {
+  return require('../core/alembic/read/find') as typeof import('../core/alembic/read/find');
 }
 
 /** The lock-risk lint (its parser loads on the first lint). */
@@ -75,9 +75,9 @@ export function loadLintApi(): typeof import('../core/lint/chain') {
 export function loadAlembicReadingApi() {
   return {
     policy: require('../core/alembic/python-policy') as typeof import('../core/alembic/python-policy'),
-    find: require('../core/alembic/find') as typeof import('../core/alembic/find'),
-    helper: require('../core/alembic/graph-helper') as typeof import('../core/alembic/graph-helper'),
-    compare: require('../core/alembic/graph-compare') as typeof import('../core/alembic/graph-compare'),
+    find: require('../core/alembic/read/find') as typeof import('../core/alembic/read/find'),
+    helper: require('../core/alembic/read/graph-helper') as typeof import('../core/alembic/read/graph-helper'),
+    compare: require('../core/alembic/read/graph-compare') as typeof import('../core/alembic/read/graph-compare'),
   };
 }
 

@@ -1,7 +1,9 @@
-// Every failure the engine reports is one of these. Each carries what a person needs to act on it
+// Every failure the engine reports is a MigrationChainError: one of these, or a subclass kept beside
+// the code whose knowledge builds its message (the connect guard's, the offline reader's, the CLI's
+// usage errors); test/unit/layering.test.ts fails on any other Error class. Each carries what a person needs to act on it
 // (file and line, revision, host) and a `hint`; the CLI prints `message` + `hint`, the extension
 // shows them in a notification and the output channel. None of them may contain a password:
-// build messages from `DatabaseTarget` (see db/connection.ts), never from a raw URL.
+// build messages from `DatabaseTarget` (see db/client.ts), never from a raw URL.
 
 export type ErrorCode =
   | 'chain'              // the migration files do not form a usable chain (see `diagnostics`)
@@ -46,7 +48,7 @@ export type ChainProblemCode =
   | 'non-transactional-statement'
   | 'data-loss'            // a `-- data-loss:` mark a generated revision put above a statement (authoring/data-loss.ts)
   | 'unreadable-file'
-  | 'alembic-disagreement' // Alembic itself reads the file differently (core/alembic/graph-compare.ts)
+  | 'alembic-disagreement' // Alembic itself reads the file differently (core/alembic/read/graph-compare.ts)
   | 'alembic-error';       // Alembic itself cannot load the file or the project
 
 export interface ChainDiagnostic {
@@ -198,5 +200,28 @@ export class UnsetUrlReferenceError extends MigrationChainError {
     super('usage',
       `${references.map((r) => `\`\${${r}}\``).join(', ')} in ${where} ${references.length === 1 ? 'is' : 'are'} not set.`,
       `Set ${references.join(', ')} in the environment or earlier in the .env file, or write the URL without the reference.`);
+  }
+}
+
+/** Alembic ran and failed; `detail` is the tail of its (redacted) output, where Python puts the cause. */
+export class AlembicFailedError extends MigrationChainError {
+  constructor(readonly command: string, readonly how: string, readonly durationMs: number, readonly detail: string) {
+    super('sql', `${command} failed (${how}) after ${(durationMs / 1000).toFixed(2)} s${detail ? `:\n${detail}` : '.'}`,
+      'The whole Alembic output is above (CLI) or in the Migration Chain output channel (editor).');
+  }
+}
+
+/** A mistake in the environments file, naming the file and the JSON path of the offending value. */
+export class EnvironmentsConfigError extends MigrationChainError {
+  constructor(readonly file: string, readonly jsonPath: string, problem: string, hint?: string) {
+    super('usage', `${file}: ${jsonPath}: ${problem}`, hint ?? 'Fix the environments file; schemas/environments.schema.json describes it.');
+  }
+}
+
+/** The diff engine's SQL does not reproduce the dev database: the revision is not written. */
+export class GenerationRefusedError extends MigrationChainError {
+  constructor(readonly reasons: string[], message: string) {
+    super('verify', `${message}\n${reasons.map((r) => `  - ${r}`).join('\n')}`,
+      'Write this revision by hand (New Revision), or split the change so that each part can be generated.');
   }
 }

@@ -2,21 +2,21 @@
 // pushed into context.subscriptions, disposes all of it in reverse order.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ChainCodeLensProvider, CODELENS_SELECTOR, environmentsHover } from './codelens';
+import { ChainCodeLensProvider, CODELENS_SELECTOR, environmentsHover } from './codelens/codelens';
 import { registerCommands } from './commands';
-import { ChainDiagnostics } from './diagnostics';
+import { ChainDiagnostics } from './problems/diagnostics';
 import { LintService } from './lint/lint-service';
 import { registerLint } from './lint/lint-providers';
 import { createEnvironmentsTree, EnvironmentsView } from './environments/environments-view';
 import { MatrixPanel } from './environments/matrix-panel';
 import { GraphPanel } from './graph/graph-panel';
-import { Log } from './log';
-import { PhantomNotice } from './phantoms-notice';
-import { SettingsReader } from './settings';
-import { ChainStatusBar } from './status-bar';
+import { Log } from './output/log';
+import { PhantomNotice } from './status/phantoms-notice';
+import { SettingsReader } from './settings/settings';
+import { ChainStatusBar } from './status/status-bar';
 import { StairwayTests } from './testing/stairway-tests';
 import { ChainTreeProvider, VIEW_ID } from './tree/tree-provider';
-import { WorkspaceChains } from './workspace-chains';
+import { WorkspaceChains } from './chains/workspace-chains';
 
 export class Context implements vscode.Disposable {
   readonly log: Log;

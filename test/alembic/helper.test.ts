@@ -1,4 +1,4 @@
-// The Alembic graph helper (media/alembic_graph.py, run by core/alembic/graph-helper.ts) against real
+// The Alembic graph helper (media/alembic_graph.py, run by core/alembic/read/graph-helper.ts) against real
 // `alembic history --verbose` and `alembic heads` on the static reader's corpus (every case of
 // test/alembic/static-reader.test.ts), on a project with labelled branches, a merge and depends_on,
 // and on the example project. For each case every revision's id, parents, depends_on, branch names
@@ -8,9 +8,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readAlembicGraph, AlembicGraphCache } from '../../src/core/alembic/graph-cache';
-import { applyAlembicGraph } from '../../src/core/alembic/graph-compare';
-import { runAlembicHelper, type AlembicGraph } from '../../src/core/alembic/graph-helper';
+import { readAlembicGraph, AlembicGraphCache } from '../../src/core/alembic/read/graph-cache';
+import { applyAlembicGraph } from '../../src/core/alembic/read/graph-compare';
+import { runAlembicHelper, type AlembicGraph } from '../../src/core/alembic/read/graph-helper';
 import { loadChain } from '../../src/core/chain/load';
 import { alembicPython, realAlembic } from '../support/alembic';
 import { REPO_ROOT } from '../reliability/support/cli';

@@ -1,4 +1,4 @@
-// Offline SQL of Alembic projects (core/alembic/offline-sql.ts, preview.ts) against real Alembic:
+// Offline SQL of Alembic projects (core/alembic/run/offline-sql.ts, preview.ts) against real Alembic:
 // the script is what `alembic upgrade|downgrade FROM:TO --sql` prints, a revision that needs a
 // connection is named with its file and Alembic's reason, a start with several heads goes one
 // revision at a time, the risk scan reads the printed SQL, and the drift check's scratch database is
@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadChain } from '../../src/core/chain/load';
-import { AlembicOfflineError, splitOfflineSql, withoutBookkeeping, type OfflineAlembic } from '../../src/core/alembic/offline-sql';
-import { alembicRisks, alembicScratchBuilder, alembicSql } from '../../src/core/alembic/preview';
-import { alembicProject } from '../../src/core/alembic/project';
+import { AlembicOfflineError, splitOfflineSql, withoutBookkeeping, type OfflineAlembic } from '../../src/core/alembic/run/offline-sql';
+import { alembicRisks, alembicScratchBuilder, alembicSql } from '../../src/core/alembic/run/offline-preview';
+import { alembicProject } from '../../src/core/alembic/read/project';
 import { checkDrift } from '../../src/core/drift/drift';
-import { withConnection } from '../../src/core/db/connection';
+import { withConnection } from '../../src/core/db/client';
 import { freshDatabaseUrl } from '../support/db-hooks';
 import { alembicPython, realAlembic } from '../support/alembic';
 import { REPO_ROOT } from '../reliability/support/cli';

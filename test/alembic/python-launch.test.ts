@@ -1,11 +1,11 @@
-// The early Python launcher (core/alembic/python-launch.ts) against real Alembic: once it gets its
+// The early Python launcher (core/alembic/run/python-launch.ts) against real Alembic: once it gets its
 // line it prints exactly what `python -m alembic` prints; without the line it runs nothing.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { earlyPythonLaunch } from '../../src/core/alembic/python-launch';
+import { earlyPythonLaunch } from '../../src/core/alembic/run/python-launch';
 import { alembicPython, realAlembic } from '../support/alembic';
 
 const BACKEND = path.resolve(__dirname, '..', '..', '..', 'examples', 'alembic-backend', 'backend');

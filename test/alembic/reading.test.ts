@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runAlembicHelper } from '../../src/core/alembic/graph-helper';
+import { runAlembicHelper } from '../../src/core/alembic/read/graph-helper';
 import { cli } from '../support/cli-checks';
 import { alembicPython, alembicVersion, realAlembic } from '../support/alembic';
 

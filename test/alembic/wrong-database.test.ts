@@ -1,5 +1,5 @@
 // Never the wrong database: every delegated Alembic run proves env.py reached the database we named
-// before it changes anything (src/core/alembic/connect-guard.ts). The env.py corpus (env-py-corpus.ts)
+// before it changes anything (src/core/alembic/run/connect-guard.ts). The env.py corpus (env-py-corpus.ts)
 // × the features that delegate to Alembic (reset, rehearsal, stairway, drift, fleet member): where
 // env.py honours a channel we pass, the run works on the database we named; where it takes its URL
 // elsewhere, the run is refused, the refusal names the database env.py reached, and that "real"
@@ -17,10 +17,10 @@ import {
   alembicProject, alembicReset, alembicScratchBuilder, alembicUpgrade, alembicEngine, checkDrift, loadChain, runStairway,
   type AlembicOptions,
 } from '../../src/core';
-import { alembic } from '../../src/core/alembic/run';
+import { alembic } from '../../src/core/alembic/run/locked-run';
 import { rehearse } from '../../src/core/reset/rehearsal';
 import { upgradeFleet } from '../../src/core/environments/fleet-run';
-import { UncheckedConnectionError, WrongDatabaseError } from '../../src/core/alembic/connect-guard';
+import { UncheckedConnectionError, WrongDatabaseError } from '../../src/core/alembic/run/connect-guard';
 import { withSchemeOf } from '../../src/core/db/sqlalchemy-url';
 import { describeRun, runCli } from '../reliability/support/cli';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { adviseHeads, reparent } from '../../src/core/advice/heads';
 import { loadChain } from '../../src/core/chain/load';
 import type { Chain } from '../../src/core/chain/chain';
-import { withConnection } from '../../src/core/db/connection';
+import { withConnection } from '../../src/core/db/client';
 import { readHeads } from '../../src/core/db/version-table';
 import { bookkeeping } from '../../src/core/db/bookkeeping';
 import { upgrade } from '../../src/core/run/runner';

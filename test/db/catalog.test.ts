@@ -1,11 +1,11 @@
-// The catalog reads of verify (core/db/catalog.ts) against what information_schema says on the real
+// The catalog reads of verify (core/db/table-catalog.ts) against what information_schema says on the real
 // server: the same base tables, the same columns with the same data_type and nullability, in the
 // same order, for a schema with every kind of column type and relation, and for a role that may see
 // only part of it.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { listColumns, listTables } from '../../src/core/db/catalog';
+import { listColumns, listTables } from '../../src/core/db/table-catalog';
 import { freshDatabaseUrl } from '../support/db-hooks';
 
 const SCHEMA_SQL = `

@@ -6,7 +6,7 @@
 // `npm test` runs this on PostgreSQL 18; `npm run test:matrix` on 14, 15, 16, 17 and 18.
 import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
-import { readDatabaseFacts } from '../../src/core/lint/catalog';
+import { readDatabaseFacts } from '../../src/core/lint/catalog-facts';
 import { cloneFacts } from '../../src/core/lint/facts';
 import { statementEffect, type StatementEffect } from '../../src/core/lint/effects';
 import { lint } from '../../src/core/lint/lint';

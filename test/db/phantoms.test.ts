@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import { loadChain } from '../../src/core/chain/load';
 import { findPhantoms, phantomRefusal } from '../../src/core/status/phantoms';
-import { parseDatabaseUrl } from '../../src/core/db/connection';
+import { parseDatabaseUrl } from '../../src/core/db/client';
 import { upgrade } from '../../src/core/run/runner';
 import { diffSchemas } from '../../src/core/schema/diff';
 import { readSchema } from '../../src/core/schema/snapshot';

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import * as core from '../../src/core';
-import { dropThenUpgrade } from '../../src/core/reset/reset';
+import { dropThenUpgrade } from '../../src/core/reset/native-reset';
 import { withSession } from '../../src/core/run/session';
 import { chainOf, loadClean, memoryLogger, removeFixtureDirs, sql, sqlMigration, versionRows, writeChainDir, type SqlMigrationSpec } from '../support/chains';
 import { fingerprint, populatedDatabase, rehearsalDatabasesOf } from '../support/fingerprint';

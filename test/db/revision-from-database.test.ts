@@ -9,11 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { loadChain } from '../../src/core/chain/load';
-import { GenerationRefusedError, revisionFromDatabase } from '../../src/core/authoring/from-database';
+import { revisionFromDatabase } from '../../src/core/authoring/from-database';
 import { downgrade, upgrade } from '../../src/core/run/runner';
 import { diffSchemas, formatSchemaDiff } from '../../src/core/schema/diff';
 import { readSchema, type SchemaSnapshot } from '../../src/core/schema/snapshot';
-import { MigrationChainError } from '../../src/core/errors';
+import { GenerationRefusedError, MigrationChainError } from '../../src/core/errors';
 import { describeRun, REPO_ROOT, runCli } from '../reliability/support/cli';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 

@@ -3,7 +3,7 @@
 // Scripts\python.exe, PATHEXT) is exercised here without a Windows machine.
 import { strict as assert } from 'node:assert';
 import { resolveAlembicCommand, splitCommand } from '../../src/core/alembic/python-policy';
-import { parseHeads } from '../../src/core/alembic/reset';
+import { parseHeads } from '../../src/core/alembic/run/alembic-reset';
 import { MigrationChainError } from '../../src/core/errors';
 
 const files = (...paths: string[]) => { const set = new Set(paths); return (f: string) => set.has(f); };

@@ -1,13 +1,13 @@
-// The Alembic helper's output checked at the boundary (core/alembic/graph-helper.ts) and compared with
-// the static reader's chain (core/alembic/graph-compare.ts): every kind of disagreement, on its file and
+// The Alembic helper's output checked at the boundary (core/alembic/read/graph-helper.ts) and compared with
+// the static reader's chain (core/alembic/read/graph-compare.ts): every kind of disagreement, on its file and
 // line, and the chain shown once Alembic has read what the static reader refused.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { alembicGraphKey } from '../../src/core/alembic/graph-cache';
-import { applyAlembicGraph, compareWithAlembic } from '../../src/core/alembic/graph-compare';
-import { defaultHelperScript, parseHelperOutput, type AlembicGraph, type AlembicRevisionInfo } from '../../src/core/alembic/graph-helper';
+import { alembicGraphKey } from '../../src/core/alembic/read/graph-cache';
+import { applyAlembicGraph, compareWithAlembic } from '../../src/core/alembic/read/graph-compare';
+import { defaultHelperScript, parseHelperOutput, type AlembicGraph, type AlembicRevisionInfo } from '../../src/core/alembic/read/graph-helper';
 import { loadChain } from '../../src/core/chain/load';
 import { MigrationChainError } from '../../src/core/errors';
 

@@ -1,5 +1,5 @@
 // alembic.ini as Python's configparser + Alembic read it (core/chain/alembic-ini.ts), and the chains a
-// workspace folder holds (core/alembic/find.ts locateFolderChains). Real Alembic's answers on the same
+// workspace folder holds (core/alembic/read/find.ts locateFolderChains). Real Alembic's answers on the same
 // forms are in test/alembic/static-reader.test.ts; these pin the rules without Python.
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import { ChainCache } from '../../src/core/chain/cache';
 import { alembicChainLocation, loadChain } from '../../src/core/chain/load';
 import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Migration } from '../../src/core/chain/model';
-import { locateFolderChains } from '../../src/core/alembic/find';
+import { locateFolderChains } from '../../src/core/alembic/read/find';
 import { postgresUrlFromSqlalchemy } from '../../src/core/db/database-url';
 
 function tree(files: Record<string, string>): string {

@@ -1,4 +1,4 @@
-// The Alembic child process (core/alembic/process.ts + supervisor.ts) with stand-in programs: argv
+// The Alembic child process (core/alembic/run/process.ts + supervisor.ts) with stand-in programs: argv
 // without a shell, cwd and env, redaction, exit codes, a missing command, and cancel = SIGINT, then
 // SIGTERM, then SIGKILL, for the child's whole process group; with the Perl supervisor (the default
 // where Perl exists) and the Node one (Windows, or no Perl) alike.
@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runAlembicProcess } from '../../src/core/alembic/process';
+import { runAlembicProcess } from '../../src/core/alembic/run/process';
 import { CancelledError, MigrationChainError } from '../../src/core/errors';
 
 const node = process.execPath;

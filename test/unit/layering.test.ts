@@ -163,6 +163,40 @@ describe('layering', () => {
     assert.deepStrictEqual([...new Set(floorViolations(edges, CORE_FLOORS))], []);
   });
 
+  it('core/alembic: reading a project through Alembic (read/) never reaches the code that runs it (run/)', () => {
+    const alembic = path.join(SRC, 'core', 'alembic');
+    const files = sources(alembic);
+    const known = new Set(sources(SRC));
+    const read = path.join(alembic, 'read') + path.sep;
+    const run = path.join(alembic, 'run') + path.sep;
+    assert.ok(files.some((f) => f.startsWith(read)) && files.some((f) => f.startsWith(run)), 'both rooms exist');
+    const offenders = files.filter((f) => f.startsWith(read)).flatMap((f) => relativeImports(fs.readFileSync(f, 'utf8'))
+      .map((spec) => resolveImport(f, spec, known))
+      .filter((t): t is string => t !== undefined && t.startsWith(run))
+      .map((t) => `${path.relative(SRC, f)} -> ${path.relative(SRC, t)}`));
+    assert.deepStrictEqual(offenders, []);
+  });
+
+  it('every error class in src is a MigrationChainError (errors.ts: every failure the engine reports is one)', () => {
+    // Control flow that never leaves its module (dotenv's "this is not that form, try the next").
+    const allowed = new Set(['ParseMiss']);
+    const classes = new Map<string, { base: string; file: string }>();
+    for (const f of sources(SRC)) {
+      for (const m of fs.readFileSync(f, 'utf8').matchAll(/\bclass\s+(\w+)\s+extends\s+(\w+)/g)) classes.set(m[1], { base: m[2], file: path.relative(SRC, f) });
+    }
+    const isChainError = (name: string, seen = 0): boolean =>
+      name === 'MigrationChainError' || (seen < 20 && classes.has(name) && isChainError(classes.get(name)!.base, seen + 1));
+    const offenders = [...classes].filter(([name, c]) => /Error$/.test(c.base) && !allowed.has(name) && !isChainError(name))
+      .map(([name, c]) => `${c.file}: ${name} extends ${c.base}`);
+    assert.ok(classes.size > 10, 'the class reader found the error classes');
+    assert.deepStrictEqual(offenders, []);
+  });
+
+  it('src/extension keeps only its entry, its context and its one door at the top; the rest lives in rooms', () => {
+    const loose = fs.readdirSync(path.join(SRC, 'extension'), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    assert.deepStrictEqual(loose, ['context.ts', 'core.ts', 'extension.ts']);
+  });
+
   it('src/cli reaches the engine only through src/cli/core.ts (its one door)', () => {
     const files = sources(SRC);
     const known = new Set(files);

@@ -2,7 +2,7 @@
 // function is (its findings' place), and which statements are Alembic's own bookkeeping. The
 // end-to-end behaviour against real Alembic is in test/alembic/lint.test.ts.
 import { strict as assert } from 'node:assert';
-import { isBookkeeping, splitOfflineSql, withoutBookkeeping } from '../../src/core/alembic/offline-sql';
+import { isBookkeeping, splitOfflineSql, withoutBookkeeping } from '../../src/core/alembic/run/offline-sql';
 import { upgradeFunction } from '../../src/core/lint/alembic-offline';
 
 describe('lint of .py revisions: upgrade function and bookkeeping', () => {

@@ -1,11 +1,11 @@
 // The pure parts of "never the wrong database": SQLAlchemy driver URLs, the guard's report lines,
 // the refusal's text, the fix hint by env.py style, and the channels the URL travels in.
 import { strict as assert } from 'node:assert';
-import { parseDatabaseUrl, splitPassword } from '../../src/core/db/connection';
+import { parseDatabaseUrl, splitPassword } from '../../src/core/db/client';
 import { urlForDatabase } from '../../src/core/db/scratch-database';
 import { isPostgresUrl, urlScheme, withoutDriver, withSchemeOf } from '../../src/core/db/sqlalchemy-url';
-import { describeReached, GUARD_PREFIX, parseGuardLine, WrongDatabaseError, wrongDatabaseHint } from '../../src/core/alembic/connect-guard';
-import { urlChannels, xUrlArguments } from '../../src/core/alembic/url-channels';
+import { describeReached, GUARD_PREFIX, parseGuardLine, WrongDatabaseError, wrongDatabaseHint } from '../../src/core/alembic/run/connect-guard';
+import { urlChannels, xUrlArguments } from '../../src/core/alembic/run/url-channels';
 
 describe('SQLAlchemy driver URLs', () => {
   for (const scheme of ['postgresql+asyncpg', 'postgresql+psycopg', 'postgresql+psycopg2', 'postgres+psycopg2', 'POSTGRESQL+ASYNCPG']) {

@@ -11,11 +11,11 @@ import type { Client } from 'pg';
 import { loadChain } from '../chain/load';
 import type { Chain } from '../chain/chain';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
-import { connect, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { connect, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { withScratchDatabase } from '../db/scratch-database';
 import { readHeads } from '../db/version-table';
 import { buildHeadsInScratch } from '../drift/drift';
-import { CancelledError, MigrationChainError, TargetError } from '../errors';
+import { CancelledError, GenerationRefusedError, MigrationChainError, TargetError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';
 import { sqlFromAlembic } from '../chain/formats';
@@ -49,13 +49,6 @@ export interface GeneratedRevision extends CreatedRevision {
   durationMs: number;
 }
 
-/** The diff engine's SQL does not reproduce the dev database: the revision is not written. */
-export class GenerationRefusedError extends MigrationChainError {
-  constructor(readonly reasons: string[], message: string) {
-    super('verify', `${message}\n${reasons.map((r) => `  - ${r}`).join('\n')}`,
-      'Write this revision by hand (New Revision), or split the change so that each part can be generated.');
-  }
-}
 
 const APPLICATION_NAME = 'migration-chain (revision from database)';
 

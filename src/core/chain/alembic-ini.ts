@@ -5,6 +5,7 @@
 // Anything Alembic would refuse is an `error` here, never a guess.
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { MigrationChainError } from '../errors';
 
 export interface IniSections {
   /** Section name (case-sensitive, as configparser keeps it) -> lower-cased key -> raw value. */
@@ -70,9 +71,10 @@ export function parseIni(text: string): IniSections {
   return { sections, defaults };
 }
 
-export class IniError extends Error {
+/** alembic.ini or pyproject.toml says something Python's configparser or tomllib would refuse. */
+export class IniError extends MigrationChainError {
   constructor(message: string, readonly line?: number) {
-    super(line ? `line ${line}: ${message}` : message);
+    super('chain', line ? `line ${line}: ${message}` : message);
   }
 }
 

@@ -11,7 +11,7 @@
 // cannot prove it keeps sessions, so runs treat it as a transaction pooler (run/session.ts); a second
 // transaction whose pid differs is reported as proof of transaction mode.
 import type { ClientBase } from 'pg';
-import type { DatabaseTarget } from './connection';
+import type { DatabaseTarget } from './client';
 
 /** Ports the common poolers listen on: PgBouncer's default, and Supabase's transaction pooler. */
 export const POOLER_PORTS: readonly number[] = [6432, 6543];

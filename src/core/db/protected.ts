@@ -1,7 +1,7 @@
 // How hard a change to a database must be confirmed, one rule for the CLI and the editor: a database
 // that is not local, or that matches a protected pattern (the CLI's MIGRATION_CHAIN_PROTECTED, the
 // editor's migrationChain.protectedDatabases), needs its name typed; any other needs a yes.
-import type { DatabaseTarget } from './connection';
+import type { DatabaseTarget } from './client';
 
 /** `*` matches any run of characters, `?` one; case-insensitive, anchored. */
 export function globMatches(glob: string, text: string): boolean {

@@ -14,7 +14,7 @@
 import type { Client } from 'pg';
 import { CancelledError, LockTimeoutError, type LockHolder } from '../errors';
 import type { Bookkeeping } from './bookkeeping';
-import { connect, type DatabaseTarget } from './connection';
+import { connect, type DatabaseTarget } from './client';
 import { DEFAULT_LEASE_MS, leaseHolder, leaseTableName, newLeaseIdentity, releaseLease, renewLease, tryTakeLease, type LeaseIdentity } from './lease';
 import { DEFAULT_LOCK_TIMEOUT_MS, isAbandonedSessionHolder, lockHolder, normalizeLockKey, releaseStrandedHere, terminateHolder } from './lock';
 import { classifyConnection, driverProcessId, NO_POOLER, poolerHints, type PoolerFinding } from './pooler';

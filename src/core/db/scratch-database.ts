@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { ConnectionError, MigrationChainError } from '../errors';
 import { timedStep, type Logger } from '../log';
-import { connect, describeTarget, parseDatabaseUrl, withConnection } from './connection';
+import { connect, describeTarget, parseDatabaseUrl, withConnection } from './client';
 import { MAX_IDENTIFIER_BYTES, quoteIdent } from './identifiers';
 
 export interface ScratchOptions {

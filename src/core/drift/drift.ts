@@ -3,7 +3,7 @@
 // same deparsers), both schemas are read from the catalogs and compared object by object. The
 // scratch database is always dropped, whatever happens in between.
 import type { Chain } from '../chain/chain';
-import { connect, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { connect, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { withScratchDatabase } from '../db/scratch-database';
 import { readHeads } from '../db/version-table';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
@@ -26,7 +26,7 @@ export interface DriftOptions extends VersionTableOptions {
   schema?: string;
   /**
    * Builds the scratch database up to the recorded heads instead of our runner: an Alembic project's
-   * own Alembic (alembic/preview.ts alembicScratchBuilder), since only Python can run its revisions.
+   * own Alembic (alembic/run/offline-preview.ts alembicScratchBuilder), since only Python can run its revisions.
    */
   buildScratch?: (scratchUrl: string, heads: readonly string[], logger: Logger) => Promise<void>;
 }

@@ -1,16 +1,16 @@
 // The Alembic engine: an Alembic project's chain runs through the project's own Alembic, under our
-// migration lock (alembic/run.ts, alembic/reset.ts); its previews read Alembic's offline SQL
-// (alembic/preview.ts). The command is resolved once, on first use.
+// migration lock (alembic/run/locked-run.ts, alembic/run/alembic-reset.ts); its previews read Alembic's offline SQL
+// (alembic/run/offline-preview.ts). The command is resolved once, on first use.
 import type { Chain } from '../chain/chain';
-import { resolveAlembicCommand, type ResolvedAlembicCommand } from '../alembic/command';
-import { repositoryRoot } from '../alembic/find';
-import type { OfflineAlembic } from '../alembic/offline-sql';
-import { alembicRisks, alembicScratchBuilder, alembicSql } from '../alembic/preview';
-import type { AlembicProject } from '../alembic/project';
-import { alembicAutogenerate, alembicCheck } from '../alembic/autogenerate';
-import { alembicReset } from '../alembic/reset';
-import { alembicDowngrade, alembicStamp, alembicUpgrade, type AlembicOptions } from '../alembic/run';
-import { withConnection } from '../db/connection';
+import { resolveAlembicCommand, type ResolvedAlembicCommand } from '../alembic/python-policy';
+import { repositoryRoot } from '../alembic/read/find';
+import type { OfflineAlembic } from '../alembic/run/offline-sql';
+import { alembicRisks, alembicScratchBuilder, alembicSql } from '../alembic/run/offline-preview';
+import type { AlembicProject } from '../alembic/read/project';
+import { alembicAutogenerate, alembicCheck } from '../alembic/run/autogenerate';
+import { alembicReset } from '../alembic/run/alembic-reset';
+import { alembicDowngrade, alembicStamp, alembicUpgrade, type AlembicOptions } from '../alembic/run/locked-run';
+import { withConnection } from '../db/client';
 import { bookkeeping } from '../db/bookkeeping';
 import { readHeads } from '../db/version-table';
 import { CancelledError } from '../errors';

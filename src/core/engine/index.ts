@@ -2,7 +2,7 @@
 // own Alembic, any other chain through the native runner. Front ends call `chainEngine` and never
 // ask which one they got.
 import type { Chain } from '../chain/chain';
-import type { AlembicProject } from '../alembic/project';
+import type { AlembicProject } from '../alembic/read/project';
 import { alembicChainEngine, type AlembicSetup } from './alembic';
 import type { ChainEngine } from './engine';
 import { nativeChainEngine } from './native';

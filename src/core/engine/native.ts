@@ -1,7 +1,7 @@
 // The native engine: this program's own runner (run/), for `.sql` and `.js` chains.
 import type { Chain } from '../chain/chain';
 import { MigrationChainError } from '../errors';
-import { previewReset, reset } from '../reset/reset';
+import { previewReset, reset } from '../reset/native-reset';
 import { renderSql } from '../run/offline';
 import { planRun } from '../run/preview';
 import { downgrade, upgrade, type BlockerFinder } from '../run/runner';

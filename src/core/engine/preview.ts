@@ -2,7 +2,7 @@
 // guarantee and notes. An engine brings its plan and its way of reading statements; a front end
 // renders the RunPreview and confirms.
 import type { Chain } from '../chain/chain';
-import type { OfflineAlembic } from '../alembic/offline-sql';
+import type { OfflineAlembic } from '../alembic/run/offline-sql';
 import { silentLogger } from '../log';
 import type { RunPlan } from '../run/preview';
 import type { RiskyStatement } from '../sql/risky';

@@ -5,7 +5,7 @@
 // always resolved its database URL.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MigrationChainError } from '../errors';
+import { EnvironmentsConfigError, MigrationChainError } from '../errors';
 
 export const ENVIRONMENTS_FILE = 'migration-chain.environments.json';
 const IMPLICIT_ENVIRONMENT = 'default';
@@ -53,12 +53,6 @@ export interface EnvironmentsConfig {
   perServerConcurrency?: number;
 }
 
-/** A mistake in the environments file, naming the file and the JSON path of the offending value. */
-export class EnvironmentsConfigError extends MigrationChainError {
-  constructor(readonly file: string, readonly jsonPath: string, problem: string, hint?: string) {
-    super('usage', `${file}: ${jsonPath}: ${problem}`, hint ?? 'Fix the environments file; schemas/environments.schema.json describes it.');
-  }
-}
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;

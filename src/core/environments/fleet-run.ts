@@ -4,9 +4,9 @@
 // failure; `continue` runs everything and reports. A cancel starts nothing new and cancels the
 // running statements (each target rolls back its running migration, so it stays at a consistent
 // revision). Progress goes to the run record on disk, so `resume` finishes what was left.
-// An Alembic project's targets each run through the project's own Alembic (alembic/run.ts: one
+// An Alembic project's targets each run through the project's own Alembic (alembic/run/locked-run.ts: one
 // child process per target, our advisory lock held around it), with the same pool and policies.
-import { alembicUpgrade, type AlembicOptions } from '../alembic/run';
+import { alembicUpgrade, type AlembicOptions } from '../alembic/run/locked-run';
 import type { Chain } from '../chain/chain';
 import { cacheScramKeys } from '../db/scram-cache';
 import { CancelledError, MigrationChainError } from '../errors';

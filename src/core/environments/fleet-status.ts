@@ -3,7 +3,7 @@
 // database status (readDatabaseState + computeStatus); reads run with bounded concurrency.
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
-import { parseDatabaseUrl, withConnection } from '../db/connection';
+import { parseDatabaseUrl, withConnection } from '../db/client';
 import type { AppliedChecksum } from '../db/audit-log';
 import { bookkeeping, type Bookkeeping } from '../db/bookkeeping';
 import { cacheScramKeys } from '../db/scram-cache';

@@ -2,10 +2,11 @@
 // fleet runs with their run records, and parity. Loaded on first use by the CLI's `env` command and
 // the editor's Environments view (it pulls in the driver only when a function connects).
 export {
-  ENVIRONMENTS_FILE, EnvironmentsConfigError, loadEnvironments, parseEnvironments, findEnvironment,
+  ENVIRONMENTS_FILE, loadEnvironments, parseEnvironments, findEnvironment,
   type Environment, type EnvironmentsConfig, type TenantSet, type UrlSource,
 } from './config';
 export { resolveEnvironmentUrl, resolveEnvironmentRunUrl, describeUrlSource, type UrlLookup } from './resolve-url';
+export { EnvironmentsConfigError } from '../errors';
 export { expandTargets, type FleetTarget } from './targets';
 export { fleetStatus, type FleetStatus, type TargetStatus, type LastApplied, type FleetStatusOptions } from './fleet-status';
 export { upgradeFleet, type FleetAlembic, type FleetRunOptions, type FleetRunResult } from './fleet-run';

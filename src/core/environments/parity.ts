@@ -2,7 +2,7 @@
 // check's snapshot and diff, each difference linked to the migration that creates the object.
 // "expected" is environment A, "actual" environment B: `missing` = only in A, `extra` = only in B.
 import type { Chain } from '../chain/chain';
-import { withConnection } from '../db/connection';
+import { withConnection } from '../db/client';
 import { bookkeeping, LOG_TABLE } from '../db/bookkeeping';
 import { LOCK_TABLE } from '../db/lease';
 import { readHeads } from '../db/version-table';

@@ -1,7 +1,7 @@
 // An environment expanded into the databases (or schemas) a run touches. A plain environment is one
 // target; a tenant set lists its members from the server each time (tenants come and go).
 import { globMatches } from '../db/protected';
-import { describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { urlForDatabase } from '../db/scratch-database';
 import { MigrationChainError } from '../errors';
 import type { Environment } from './config';

@@ -1,4 +1,4 @@
-// Alembic `.py` revisions lint through Alembic's offline SQL (alembic/offline-sql.ts, shared with
+// Alembic `.py` revisions lint through Alembic's offline SQL (alembic/run/offline-sql.ts, shared with
 // Show SQL and the run preview). A revision whose upgrade() needs a connection is reported as not
 // linted with Alembic's reason. Which `op.*` call printed which statement is not in the output, so
 // every statement of a revision is placed on its `def upgrade` and spans the function: a suppression
@@ -7,12 +7,12 @@ import { sqlFromAlembic } from '../chain/formats';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
 import { MigrationChainError } from '../errors';
-import { isBookkeeping, offlineRevisionSql, pyFunction, type OfflineAlembic } from '../alembic/offline-sql';
+import { isBookkeeping, offlineRevisionSql, pyFunction, type OfflineAlembic } from '../alembic/run/offline-sql';
 import type { LintStatement, Suppression } from './model';
 import { statementsFromSql } from './sources';
 import { readSuppressions } from './suppressions';
 
-export type { OfflineAlembic } from '../alembic/offline-sql';
+export type { OfflineAlembic } from '../alembic/run/offline-sql';
 
 export interface PyLintInput {
   statements: LintStatement[];

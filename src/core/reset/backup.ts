@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClientBase } from 'pg';
-import { serverMajorVersion } from '../db/catalog';
-import { splitPassword } from '../db/connection';
+import { serverMajorVersion } from '../db/table-catalog';
+import { splitPassword } from '../db/client';
 import { MigrationChainError } from '../errors';
 
 export interface BackupResult {

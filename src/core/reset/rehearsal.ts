@@ -2,7 +2,7 @@
 // migration, an Alembic project that runs in Alembic's own connection): the chain is built on a
 // scratch database `<db>_mc_rehearsal_<random>` of the same server first; only if that works does
 // the real reset start.
-import { describeTarget, parseDatabaseUrl } from '../db/connection';
+import { describeTarget, parseDatabaseUrl } from '../db/client';
 import { withScratchDatabase } from '../db/scratch-database';
 import { CancelledError, MigrationChainError } from '../errors';
 import { silentLogger, type Logger } from '../log';

@@ -5,7 +5,7 @@
 import type { Direction, SqlSection } from '../chain/model';
 import type { Chain } from '../chain/chain';
 import { logDirection, renderLogInsert } from '../db/audit-log';
-import { withConnection } from '../db/connection';
+import { withConnection } from '../db/client';
 import { readHeads, renderVersionStatement, versionTransition } from '../db/version-table';
 import {
   bookkeeping, bookkeepingTables, createLogTableSql, createVersionTableSql, type Bookkeeping, type VersionTableOptions,

@@ -13,7 +13,7 @@ import type { Direction, Migration } from '../chain/model';
 import { hasSqlText } from '../chain/formats';
 import type { ClientBase } from 'pg';
 import { bookkeepingTables, type Bookkeeping } from '../db/bookkeeping';
-import { describeTarget, type DatabaseTarget } from '../db/connection';
+import { describeTarget, type DatabaseTarget } from '../db/client';
 import type { PoolerFinding } from '../db/pooler';
 import { readHeads } from '../db/version-table';
 import { PoolerRefusedError } from '../errors';

@@ -2,7 +2,7 @@
 // recorded heads (no lock, no changes). A downgrade preview lists the revisions to undo newest first
 // and marks those without a downgrade instead of refusing, so the modal can name them.
 import type { Chain } from '../chain/chain';
-import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/connection';
+import { withConnection, type DatabaseTarget, parseDatabaseUrl } from '../db/client';
 import { readHeads } from '../db/version-table';
 import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { canDowngrade } from '../chain/formats';

@@ -6,7 +6,7 @@
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import type { Direction, Migration } from '../chain/model';
-import { describeTarget, parseDatabaseUrl } from '../db/connection';
+import { describeTarget, parseDatabaseUrl } from '../db/client';
 import { poolerGuard } from './pooler-safety';
 import { readHeads } from '../db/version-table';
 import { addDowngradeColumnsSql, bookkeeping, bookkeepingTables, ensureBookkeepingTables, type BookkeepingTables } from '../db/bookkeeping';

@@ -2,7 +2,7 @@
 // with the bookkeeping table names and the caller's logger and abort signal. Everything that changes
 // the database (upgrade, downgrade, stamp, reset) runs inside one.
 import type { Client } from 'pg';
-import { connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/connection';
+import { connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lostConnectionError, parseDatabaseUrl, type DatabaseTarget } from '../db/client';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
 import type { LeaseIdentity } from '../db/lease';
 import { describePooler, type PoolerFinding } from '../db/pooler';

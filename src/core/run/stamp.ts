@@ -4,7 +4,7 @@
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import type { Migration } from '../chain/model';
-import { describeTarget } from '../db/connection';
+import { describeTarget } from '../db/client';
 import { readHeads, versionTransition, writeVersionTransition } from '../db/version-table';
 import { bookkeepingTables, ensureBookkeepingTables } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';

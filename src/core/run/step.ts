@@ -6,7 +6,7 @@
 import { formatSpec, hasSqlText } from '../chain/formats';
 import type { Direction, Migration, SqlSection } from '../chain/model';
 import { logDirection } from '../db/audit-log';
-import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/connection';
+import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/client';
 import { versionTransition } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
 import { splitSqlStatements } from '../sql/split';

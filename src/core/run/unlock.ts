@@ -5,7 +5,7 @@
 // its session every third of the lease). The clear re-checks that condition in the same statement
 // that acts, so a holder that woke up in between is left alone.
 import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
-import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { clearExpiredLease, DEFAULT_LEASE_MS, leaseHolder, leaseTableName } from '../db/lease';
 import { normalizeLockKey } from '../db/lock';
 import type { LockHolder } from '../errors';

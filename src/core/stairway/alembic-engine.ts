@@ -12,13 +12,13 @@
 // expects, the step fails with both lists instead of comparing snapshots of the wrong revisions.
 import { formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
-import { connect } from '../db/connection';
+import { connect } from '../db/client';
 import { bookkeeping } from '../db/bookkeeping';
 import { readHeads } from '../db/version-table';
 import { MigrationChainError } from '../errors';
-import { alembic, DEFAULT_ENV_VARIABLE, type AlembicProcessOptions } from '../alembic/run';
-import { holdSentinel, newSentinelKey, wrongDatabaseHint } from '../alembic/connect-guard';
-import { envPyText } from '../alembic/url-channels';
+import { alembic, DEFAULT_ENV_VARIABLE, type AlembicProcessOptions } from '../alembic/run/locked-run';
+import { holdSentinel, newSentinelKey, wrongDatabaseHint } from '../alembic/run/connect-guard';
+import { envPyText } from '../alembic/run/url-channels';
 import type { StairwayEngine } from './driver';
 
 /** What the engine needs of an Alembic run; the URL, logger and signal are the stairway's. */

@@ -5,7 +5,7 @@
 import type { Client } from 'pg';
 import { formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
-import { backendPid, connect, parseDatabaseUrl } from '../db/connection';
+import { backendPid, connect, parseDatabaseUrl } from '../db/client';
 import { bookkeeping, bookkeepingTables, ensureBookkeepingTables, type VersionTableOptions } from '../db/bookkeeping';
 import type { Logger } from '../log';
 import type { Session } from '../run/session';

@@ -1,6 +1,6 @@
 // What a stairway run reports: one result per revision tested, each failure naming its step, the
 // schema objects that differ, and the lines of the migration file to look at.
-import type { DatabaseTarget } from '../db/connection';
+import type { DatabaseTarget } from '../db/client';
 import type { SourceLocation } from '../errors';
 import type { SchemaDiffEntry } from '../schema/diff';
 

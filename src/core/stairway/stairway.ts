@@ -6,11 +6,11 @@
 // steps and three catalog reads per revision. A step that leaves the database in an unknown state
 // (a failed re-upgrade, a non-transactional failure) rebuilds the scratch database up to where the
 // walk is, and the walk goes on.
-import { WrongDatabaseError } from '../alembic/connect-guard';
+import { WrongDatabaseError } from '../alembic/run/connect-guard';
 import type { Chain } from '../chain/chain';
 import { canDowngrade, formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
-import { parseDatabaseUrl } from '../db/connection';
+import { parseDatabaseUrl } from '../db/client';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { LOCK_TABLE } from '../db/lease';
 import { withScratchDatabase } from '../db/scratch-database';
@@ -288,7 +288,7 @@ function mustGet(chain: Chain, revision: string): Migration {
   return m;
 }
 
-/** env.py reached another database (alembic/connect-guard.ts): no revision's fault, the whole test stops. */
+/** env.py reached another database (alembic/run/connect-guard.ts): no revision's fault, the whole test stops. */
 function stopOnRefusal(err: unknown): void {
   if (err instanceof WrongDatabaseError) throw err;
 }

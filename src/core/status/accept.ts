@@ -3,7 +3,7 @@
 // reported as edited. Refuses revisions the database has not applied: there is nothing to accept.
 import type { Chain } from '../chain/chain';
 import { acceptChecksum, type AppliedChecksum } from '../db/audit-log';
-import { DEFAULT_APPLICATION_NAME, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { DEFAULT_APPLICATION_NAME, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { bookkeeping, ensureBookkeepingTables, type VersionTableOptions } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 import { computeStatus, readDatabaseState } from './status';

@@ -7,7 +7,7 @@ import type { ClientBase } from 'pg';
 import { createHash } from 'node:crypto';
 import type { Chain } from '../chain/chain';
 import { bookkeeping, bookkeepingTables, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
-import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { confirmationLevel } from '../db/protected';
 import { renderLogInsert } from '../db/audit-log';
 import { readHeads, versionTransition, writeVersionTransition } from '../db/version-table';

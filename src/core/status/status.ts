@@ -4,7 +4,7 @@
 import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import { latestChecksumsSql, type AppliedChecksum } from '../db/audit-log';
-import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { bookkeeping, bookkeepingTables, type Bookkeeping, type BookkeepingTables, type VersionTableOptions } from '../db/bookkeeping';
 import { MigrationChainError } from '../errors';
 

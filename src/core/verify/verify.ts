@@ -6,8 +6,8 @@ import type { ClientBase } from 'pg';
 import type { Chain } from '../chain/chain';
 import {
   DEFAULT_SCHEMA, listColumns, listForeignKeys, listTables, type ColumnInfo, type ForeignKeyInfo,
-} from '../db/catalog';
-import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/connection';
+} from '../db/table-catalog';
+import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { LOCK_TABLE } from '../db/lease';
 import { formatDiagnostic } from '../errors';

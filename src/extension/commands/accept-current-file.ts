@@ -2,8 +2,8 @@
 // file's current checksum, after a modal that says nothing will run.
 import * as path from 'path';
 import { core, MigrationChainError } from '../core';
-import { confirmOrThrow } from '../confirm';
-import { acceptConfirmation } from '../confirm-integrity';
+import { confirmOrThrow } from '../confirm/confirm';
+import { acceptConfirmation } from '../confirm/confirm-integrity';
 import { chooseFolder, chooseRevision, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { revisionChoices } from './migrate';

@@ -1,4 +1,4 @@
-import { secretKey } from '../connection';
+import { secretKey } from '../connection/database-url';
 import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 

@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { CancelledError, MigrationChainError } from '../core';
 import type { Chain } from '../core';
-import { chainOfFile } from '../chain-keys';
-import type { FolderSnapshot } from '../folder-snapshot';
+import { chainOfFile } from '../chains/chain-keys';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
 import type { CommandDeps } from './deps';
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { CancelledError, core, MigrationChainError, type FleetTarget } from '../core';
 import { parityMarkdown } from '../environments/parity-report';
-import { requireTrust } from '../trust';
+import { requireTrust } from '../connection/trust';
 import { isRecord } from './command-args';
 import type { CommandDeps, CommandFactory } from './deps';
 

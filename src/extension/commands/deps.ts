@@ -1,11 +1,11 @@
 // What a command may use. Factories take this as an argument, so a test can pass fakes.
 import type * as vscode from 'vscode';
-import type { ChainDiagnostics } from '../diagnostics';
+import type { ChainDiagnostics } from '../problems/diagnostics';
 import type { EnvironmentsView } from '../environments/environments-view';
-import type { Log } from '../log';
-import type { CommandBody } from '../run-command';
-import type { SettingsReader } from '../settings';
-import type { WorkspaceChains } from '../workspace-chains';
+import type { Log } from '../output/log';
+import type { CommandBody } from './run-command';
+import type { SettingsReader } from '../settings/settings';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 
 export interface CommandDeps {
   log: Log;

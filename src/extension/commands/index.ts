@@ -1,7 +1,7 @@
 // The command table: one small factory per verb, registered from this one list.
 import * as vscode from 'vscode';
-import { runCommand } from '../run-command';
-import { COMMANDS, type CommandId } from './catalog';
+import { runCommand } from './run-command';
+import { COMMANDS, type CommandId } from './titles';
 import { acceptCurrentFile } from './accept-current-file';
 import { clearDatabaseUrl } from './clear-database-url';
 import { copyRevisionId } from './copy-revision-id';

@@ -3,12 +3,12 @@
 // or an Alembic project's own Alembic under our lock, verified when it reaches the heads) does the
 // work; this file only renders its preview and its result.
 import * as vscode from 'vscode';
-import { chainEngineFor, runSettings } from '../chain-engine';
-import { confirmOrThrow } from '../confirm';
-import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm-text';
+import { chainEngineFor, runSettings } from '../chains/chain-engine';
+import { confirmOrThrow } from '../confirm/confirm';
+import { downgradeRefusal, nonTransactionalSteps, runConfirmation, skipsModal } from '../confirm/confirm-text';
 import { type Direction, MigrationChainError } from '../core';
-import { withCancellableProgress } from '../progress';
-import type { FolderSnapshot } from '../folder-snapshot';
+import { withCancellableProgress } from '../output/progress';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
 import { requireChain } from './command-args';
 import type { CommandDeps } from './deps';
 

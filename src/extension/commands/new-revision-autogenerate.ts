@@ -3,9 +3,9 @@
 // file opens beside its offline SQL; its lint reaches Problems through the refresh like any pending
 // revision's.
 import * as vscode from 'vscode';
-import { chainEngineFor, runSettings } from '../chain-engine';
+import { chainEngineFor, runSettings } from '../chains/chain-engine';
 import { CancelledError, MigrationChainError } from '../core';
-import { withCancellableProgress } from '../progress';
+import { withCancellableProgress } from '../output/progress';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';

@@ -3,8 +3,8 @@
 // ways, rehearsed before writing). The file opens on its first data-loss mark, or its header; its
 // data-loss marks and lint findings reach Problems through the chain refresh like any file's.
 import * as vscode from 'vscode';
-import { core, MigrationChainError } from '../core';
-import { withCancellableProgress } from '../progress';
+import { CancelledError, core, MigrationChainError } from '../core';
+import { withCancellableProgress } from '../output/progress';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';
@@ -23,7 +23,7 @@ export const newRevisionFromDatabase: CommandFactory = (deps) => async (arg?: un
     placeHolder: 'add phone to prospects',
     validateInput: (v) => (v.trim() ? undefined : 'A message is required'),
   });
-  if (message === undefined) throw new MigrationChainError('cancelled', 'New Revision from Database cancelled.');
+  if (message === undefined) throw new CancelledError(undefined, 'New Revision from Database cancelled.');
   const generated = await withCancellableProgress(`New revision from ${target.database}`,
     (signal) => core().revisionFromDatabase({ dir: chain.dir, url, message: message.trim(), logger: deps.log, signal }));
   deps.log.info(`Created revision ${generated.revision} from ${target.display}: ${generated.file}`);

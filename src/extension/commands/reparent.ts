@@ -3,9 +3,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CancelledError, core, MigrationChainError } from '../core';
-import { confirmOrThrow } from '../confirm';
-import { reparentConfirmation } from '../confirm-integrity';
-import { headAdvice } from '../head-advice';
+import { confirmOrThrow } from '../confirm/confirm';
+import { reparentConfirmation } from '../confirm/confirm-integrity';
+import { headAdvice } from '../problems/head-advice';
 import { chooseFolder, chooseRevision, isRecord, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { openUri } from './migrate';

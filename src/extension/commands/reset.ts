@@ -6,11 +6,11 @@
 // re-checks that the target and the guarantee are the ones confirmed; one that can tell only inside
 // the run (an Alembic project: nothing is dropped unless Alembic starts, agrees on the heads and runs
 // env.py) shows the modal from that hook, after its preflight.
-import { chainEngineFor, runSettings } from '../chain-engine';
-import { confirmOrThrow } from '../confirm';
-import { resetConfirmation, unrehearsedResetConfirmation } from '../confirm-text';
+import { chainEngineFor, runSettings } from '../chains/chain-engine';
+import { confirmOrThrow } from '../confirm/confirm';
+import { resetConfirmation, unrehearsedResetConfirmation } from '../confirm/confirm-text';
 import { ConfirmationError, core, MigrationChainError, type ResetPreview, type VerifyReport } from '../core';
-import { withCancellableProgress } from '../progress';
+import { withCancellableProgress } from '../output/progress';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 

@@ -1,7 +1,7 @@
 // Stores the folder's database URL in SecretStorage (typed into a password box; never logged).
 import * as vscode from 'vscode';
 import { CancelledError, core } from '../core';
-import { secretKey } from '../connection';
+import { secretKey } from '../connection/database-url';
 import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 

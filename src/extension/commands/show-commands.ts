@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMANDS, ITEM_ONLY, type CommandId } from './catalog';
+import { COMMANDS, ITEM_ONLY, type CommandId } from './titles';
 import type { CommandFactory } from './deps';
 
 /** The status bar's click: every palette command of the extension in one pick. */

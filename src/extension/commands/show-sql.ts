@@ -4,7 +4,7 @@
 // only in a trusted workspace; a revision that cannot run offline is a comment in the script and an
 // error naming it.
 import * as vscode from 'vscode';
-import { chainEngineFor } from '../chain-engine';
+import { chainEngineFor } from '../chains/chain-engine';
 import { MigrationChainError } from '../core';
 import { chooseFolder, requireChain, revisionRef } from './command-args';
 import type { CommandFactory } from './deps';

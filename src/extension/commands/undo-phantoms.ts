@@ -1,9 +1,9 @@
 // "Undo Revisions from Another Branch": the revisions the local database applied from files this
 // working tree does not have, undone tip first with the downgrade the audit log kept, behind the
 // usual modal. A protected or non-local database is refused before the modal (only reported).
-import { confirmOrThrow } from '../confirm';
+import { confirmOrThrow } from '../confirm/confirm';
 import { core, MigrationChainError } from '../core';
-import { withCancellableProgress } from '../progress';
+import { withCancellableProgress } from '../output/progress';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 

@@ -2,11 +2,11 @@
 // the chain. The result opens as a Markdown document whose entries link to the migration that
 // creates each object; drift entries with a source also become warnings in the Problems panel.
 import * as vscode from 'vscode';
-import { chainEngineFor } from '../chain-engine';
+import { chainEngineFor } from '../chains/chain-engine';
 import { core, MigrationChainError } from '../core';
-import type { RunProblem } from '../diagnostics';
-import { driftMarkdown } from '../drift-report';
-import { withCancellableProgress } from '../progress';
+import type { RunProblem } from '../problems/diagnostics';
+import { driftMarkdown } from '../problems/drift-report';
+import { withCancellableProgress } from '../output/progress';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandFactory } from './deps';
 import { publishVerifyReport } from './verify';

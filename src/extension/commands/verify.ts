@@ -1,7 +1,7 @@
 // Verify: the engine's structured report goes to the channel, its failures to the Problems panel.
 import { core, MigrationChainError, type VerifyReport } from '../core';
-import type { RunProblem } from '../diagnostics';
-import { withCancellableProgress } from '../progress';
+import type { RunProblem } from '../problems/diagnostics';
+import { withCancellableProgress } from '../output/progress';
 import { chooseFolder, requireChain } from './command-args';
 import type { CommandDeps, CommandFactory } from './deps';
 

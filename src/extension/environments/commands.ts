@@ -3,11 +3,11 @@
 // its name typed; a fleet's names the count, the canary, the concurrency and the failure policy).
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../commands/deps';
-import { chainEngineFor } from '../chain-engine';
-import { confirmOrThrow } from '../confirm';
+import { chainEngineFor } from '../chains/chain-engine';
+import { confirmOrThrow } from '../confirm/confirm';
 import { CancelledError, core, MigrationChainError } from '../core';
-import { withCancellableProgress } from '../progress';
-import { requireTrust } from '../trust';
+import { withCancellableProgress } from '../output/progress';
+import { requireTrust } from '../connection/trust';
 import { environmentSecretKey } from './environments-view';
 import { fleetConfirmation, type EnvironmentNode } from './environments-model';
 

@@ -6,9 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { core, ENVIRONMENTS_FILE, MigrationChainError, type Chain, type EnvironmentsConfig, type FleetTarget } from '../core';
-import type { Log } from '../log';
-import type { FolderSnapshot } from '../folder-snapshot';
-import type { WorkspaceChains } from '../workspace-chains';
+import type { Log } from '../output/log';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 import {
   environmentNode, memberNodes, MEMBER_PAGE, presentEnvironment, presentMember, type EnvironmentEntry, type EnvironmentNode, type NodeView,
 } from './environments-model';

@@ -2,6 +2,7 @@
 // themed with the editor's CSS variables, one focusable row per revision (arrow keys, Home/End,
 // Enter or Space opens the file), glyphs always followed by a word, and a strict
 // Content-Security-Policy: nothing loads but the nonce'd style and script.
+import { escapeHtml, scriptTag, webviewPage } from '../webview/page';
 import { CELL_GLYPH, type Matrix, type MatrixCell, type MatrixColumn, type MatrixRow } from './matrix-model';
 
 export interface MatrixHtmlOptions {
@@ -15,9 +16,6 @@ export interface MatrixHtmlOptions {
 /** Messages the webview posts to the extension. */
 export type MatrixMessage = { type: 'open'; revision: string } | { type: 'refresh' };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function headerCell(c: MatrixColumn): string {
   const flags = [c.protected ? 'protected' : '', c.tenants ? 'tenant set' : ''].filter(Boolean).join(', ');
@@ -95,8 +93,6 @@ document.getElementById('refresh').addEventListener('click', () => vscode.postMe
 `;
 
 export function matrixHtml(matrix: Matrix, options: MatrixHtmlOptions): string {
-  const nonce = escapeHtml(options.nonce);
-  const csp = `default-src 'none'; img-src ${options.cspSource}; font-src ${options.cspSource}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
   const legend = (['applied', 'pending', 'edited', 'unknown'] as const)
     .map((s) => `<span class="${s}"><span class="glyph" aria-hidden="true">${CELL_GLYPH[s]}</span> ${s}</span>`).join('');
   const body = matrix.rows.length === 0 || matrix.columns.length === 0
@@ -105,20 +101,11 @@ export function matrixHtml(matrix: Matrix, options: MatrixHtmlOptions): string {
       + '<caption class="legend">' + legend + '</caption>'
       + `<thead><tr aria-rowindex="1"><th scope="col">Revision</th>${matrix.columns.map(headerCell).join('')}</tr></thead>`
       + `<tbody>${matrix.rows.map((r, i) => rowHtml(r, i, matrix.columns)).join('')}</tbody></table>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Environments Matrix</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-<h1>Environments matrix</h1>
+  return webviewPage({
+    title: 'Environments Matrix', nonce: options.nonce, cspSource: options.cspSource, style: STYLE,
+    body: `<h1>Environments matrix</h1>
 <p>${options.subtitle ? `${escapeHtml(options.subtitle)} · ` : ''}Arrow keys move between revisions; Enter opens the migration file. <button id="refresh" type="button">Refresh</button></p>
 ${body}
-<script nonce="${nonce}">${SCRIPT}</script>
-</body>
-</html>`;
+${scriptTag(options.nonce, { inline: SCRIPT })}`,
+  });
 }

@@ -2,7 +2,7 @@
 // shape: one section per schema object that differs, each linking to the migration (file and line)
 // that creates it, and each side's recorded revision so a difference can be read as "not upgraded yet".
 import type { ParityReport } from '../core';
-import { fence, fileLink, rel } from '../drift-report';
+import { fence, fileLink, rel } from '../problems/drift-report';
 
 export function parityMarkdown(report: ParityReport, folderPath: string): string {
   const { a, b } = report;

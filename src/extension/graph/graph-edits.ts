@@ -6,9 +6,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ConfirmationError, core, MigrationChainError, type ParentChange } from '../core';
-import { confirmOrThrow } from '../confirm';
+import { confirmOrThrow } from '../confirm/confirm';
 import type { EnvironmentEntry } from '../environments/environments-model';
-import type { FolderSnapshot } from '../folder-snapshot';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
 
 /** Every place known to have applied `revision`: the connected database, each environment member. */
 export function appliedPlaces(snapshot: FolderSnapshot, environments: readonly EnvironmentEntry[], revision: string): string[] {

@@ -2,7 +2,7 @@
 // the script fills, styles from the editor's theme variables (light, dark and high contrast follow
 // the editor), and a strict Content-Security-Policy: only the nonce'd style and the one bundled
 // script from the extension's own folder load; no remote resource, no inline handler.
-import { escapeHtml } from '../../webview/graph/render';
+import { scriptTag, webviewPage } from '../webview/page';
 
 export interface GraphHtmlOptions {
   nonce: string;
@@ -67,19 +67,9 @@ body.dragging, body.dragging .card { cursor: grabbing; user-select: none; }
 `;
 
 export function graphHtml(options: GraphHtmlOptions): string {
-  const nonce = escapeHtml(options.nonce);
-  const csp = `default-src 'none'; img-src ${options.cspSource}; font-src ${options.cspSource}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Revision Graph</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-<header id="header">
+  return webviewPage({
+    title: 'Revision Graph', nonce: options.nonce, cspSource: options.cspSource, style: STYLE,
+    body: `<header id="header">
 <h1 id="title">Revision graph</h1>
 <p id="subtitle" role="status">Laying out the chain…</p>
 <div class="toolbar" role="toolbar" aria-label="Graph tools">
@@ -107,7 +97,6 @@ export function graphHtml(options: GraphHtmlOptions): string {
 <div id="sizer"><div id="layer"><svg id="edges" xmlns="http://www.w3.org/2000/svg" aria-hidden="true"></svg>
 <div id="cards" role="tree" aria-label="Revisions, heads first"></div></div></div>
 </div>
-<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
-</body>
-</html>`;
+${scriptTag(options.nonce, { src: options.scriptUri })}`,
+  });
 }

@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { core, type FileCommit, type GraphLayout, type NodeMark } from '../core';
 import type { EnvironmentEntry } from '../environments/environments-model';
-import { disconnectedText, type FolderSnapshot } from '../folder-snapshot';
+import { disconnectedText, type FolderSnapshot } from '../chains/folder-snapshot';
 import type { GraphView, GraphViewNode } from '../../webview/graph/protocol';
 
 export interface GraphInputs {

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ConfirmationError, core, MigrationChainError, type NodeMark } from '../core';
 import type { CommandDeps } from '../commands/deps';
-import { runCommand, type Outcome } from '../run-command';
+import { runCommand, type Outcome } from '../commands/run-command';
 import { parseWebviewMessage, type GraphView, type HostMessage, type WebviewMessage } from '../../webview/graph/protocol';
 import { applyParentChange, createFileUndoably, pick } from './graph-edits';
 import { graphHtml } from './graph-html';

@@ -5,10 +5,10 @@
 // revisions and their texts are unchanged; while a newer run is under way the previous one stands.
 import * as vscode from 'vscode';
 import { CancelledError, core, lintEngine, type AlembicProject, type Chain, sqlFromAlembic } from '../core';
-import type { FolderSnapshot } from '../folder-snapshot';
-import type { Log } from '../log';
-import type { SettingsReader } from '../settings';
-import type { WorkspaceChains } from '../workspace-chains';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
+import type { Log } from '../output/log';
+import type { SettingsReader } from '../settings/settings';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 
 type ChainApi = ReturnType<typeof lintEngine.chain>;
 /** The offline SQL of a folder's `.py` revisions, as the lint takes it. */

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import { describeEffect, describeRelationEffect } from '../core';
 import type { AnalysedStatement, LintFinding } from '../core';
-import { findMigrationByFile } from '../folder-snapshot';
-import type { WorkspaceChains } from '../workspace-chains';
+import { findMigrationByFile } from '../chains/folder-snapshot';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 import type { LintService } from './lint-service';
 
 export const LINT_SOURCE = 'Migration Chain lint';

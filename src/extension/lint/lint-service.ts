@@ -8,12 +8,12 @@ import * as vscode from 'vscode';
 import type { ChainLintResult } from '../core';
 import type { DatabaseFacts } from '../core';
 import { lintEngine, type AnalysedStatement, type LintProblem } from '../core';
-import type { Log } from '../log';
-import type { FolderSnapshot } from '../folder-snapshot';
-import type { SettingsReader } from '../settings';
+import type { Log } from '../output/log';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
+import type { SettingsReader } from '../settings/settings';
 import { AlembicLintInputs } from './alembic-lint-input';
-import { findMigrationByFile } from '../folder-snapshot';
-import type { WorkspaceChains } from '../workspace-chains';
+import { findMigrationByFile } from '../chains/folder-snapshot';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 
 const api = lintEngine;
 

@@ -4,11 +4,11 @@
 // ref (default: the merge base with the upstream branch). Each run calls the engine once per folder;
 // an Alembic project's revisions run through its own Alembic (as its reset and migrate commands do).
 import * as vscode from 'vscode';
-import { chainEngineFor } from '../chain-engine';
+import { chainEngineFor } from '../chains/chain-engine';
 import { branchGroups, core, selectRevisions, type Logger } from '../core';
-import type { Log } from '../log';
-import type { SettingsReader } from '../settings';
-import type { WorkspaceChains } from '../workspace-chains';
+import type { Log } from '../output/log';
+import type { SettingsReader } from '../settings/settings';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 import type { TESTING_COMMANDS } from './commands';
 import { recordRun, type ReportedRun } from './recorded-run';
 import { failureOutput, stairwayItems, stairwayMessages, type RootItemModel } from './stairway-model';

@@ -6,8 +6,8 @@ import type { ChainDiagnostic, HeadAdviceKind, Migration } from '../core';
 import {
   disconnectedText, displayState, formatWhen, missingParents, revisionProblems, revisionStatus, shortRevision,
   type DisplayState, type FolderSnapshot,
-} from '../folder-snapshot';
-import { adviceTitle, headAdvice, movedHead } from '../head-advice';
+} from '../chains/folder-snapshot';
+import { adviceTitle, headAdvice, movedHead } from '../problems/head-advice';
 
 export type TreeNode =
   | { kind: 'folder'; id: string; folderUri: string }

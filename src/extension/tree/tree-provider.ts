@@ -1,8 +1,8 @@
 // The chain tree: a view over WorkspaceChains. It holds no state: its change event is the data
 // source's, and every item is rendered from the latest snapshot by tree-model.ts.
 import * as vscode from 'vscode';
-import type { FolderSnapshot } from '../folder-snapshot';
-import type { WorkspaceChains } from '../workspace-chains';
+import type { FolderSnapshot } from '../chains/folder-snapshot';
+import type { WorkspaceChains } from '../chains/workspace-chains';
 import { childNodes, folderNode, parentNode, presentNode, tooltipFor, type TreeNode } from './tree-model';
 
 export const VIEW_ID = 'migrationChain.chain';

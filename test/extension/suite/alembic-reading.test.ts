@@ -1,4 +1,4 @@
-// An Alembic project read through Alembic itself (extension/alembic-reading.ts) in the real editor:
+// An Alembic project read through Alembic itself (extension/chains/alembic-reading.ts) in the real editor:
 // a revision whose id is not a literal (`revision = PREFIX + "01"`) is refused by the static reader,
 // then appears in the tree once the helper has run with real Alembic; in Restricted Mode the helper
 // does not run and the static reading stays.

@@ -6,8 +6,8 @@ import { Client } from 'pg';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
-import type { Outcome } from '../../../src/extension/run-command';
-import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
+import type { Outcome } from '../../../src/extension/commands/run-command';
+import type { FolderSnapshot } from '../../../src/extension/chains/folder-snapshot';
 
 export const EXTENSION_ID = 'migration-chain.migration-chain';
 export const SEED_HEAD = '556b79de2825';

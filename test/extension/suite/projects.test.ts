@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as sinon from 'sinon';
 import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
-import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
+import type { FolderSnapshot } from '../../../src/extension/chains/folder-snapshot';
 import type { TreeNode } from '../../../src/extension/tree/tree-model';
 import { activate, databaseUrl, folder, run, silenceNotifications, waitFor } from './helpers';
 

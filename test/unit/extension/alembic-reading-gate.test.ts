@@ -1,7 +1,7 @@
 // The editor reads an Alembic project through Alembic (which executes its revision files) only in a
 // trusted workspace and only for a chain that belongs to an Alembic project.
 import * as assert from 'assert';
-import { mayReadThroughAlembic } from '../../../src/extension/alembic-reading-gate';
+import { mayReadThroughAlembic } from '../../../src/extension/chains/alembic-reading-gate';
 import type { Chain } from '../../../src/core/chain/chain';
 import { RevisionGraph } from '../../../src/core/chain/graph';
 

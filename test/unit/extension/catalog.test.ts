@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMANDS as TABLE_COMMANDS, ITEM_ONLY } from '../../../src/extension/commands/catalog';
+import { COMMANDS as TABLE_COMMANDS, ITEM_ONLY } from '../../../src/extension/commands/titles';
 import { TESTING_COMMANDS } from '../../../src/extension/testing/commands';
 
 const COMMANDS = { ...TABLE_COMMANDS, ...TESTING_COMMANDS };

@@ -1,10 +1,10 @@
 // Several chains per workspace folder (one per alembic.ini project): their keys and labels, and
 // which chain a file belongs to, without VS Code.
 import * as assert from 'assert';
-import { chainOfFile, chainRef } from '../../../src/extension/chain-keys';
+import { chainOfFile, chainRef } from '../../../src/extension/chains/chain-keys';
 import { childNodes, folderNode, presentNode } from '../../../src/extension/tree/tree-model';
 import { chainOf, disconnected, FOLDER, migration } from './fixtures';
-import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
+import type { FolderSnapshot } from '../../../src/extension/chains/folder-snapshot';
 
 function projectSnapshot(relative: string, revisions: string[]): FolderSnapshot {
   const dir = `/srv/app/${relative}/alembic/versions`;

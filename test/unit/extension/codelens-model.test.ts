@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { lensesFor } from '../../../src/extension/codelens-model';
+import { lensesFor } from '../../../src/extension/codelens/codelens-model';
 import { chainOf, connected, disconnected, migration, seedChain, statusOf } from './fixtures';
 
 describe('extension CodeLens model', () => {

@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import type { RiskyStatement } from '../../../src/core/sql/risky';
 import { globMatches } from '../../../src/core/db/protected';
 import { confirmationLevel } from '../../../src/core/db/protected';
-import { downgradeRefusal, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm-text';
-import { describeGuarantee, needsSecondConfirmation, type ResetGuarantee } from '../../../src/core/reset/reset';
+import { downgradeRefusal, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm/confirm-text';
+import { describeGuarantee, needsSecondConfirmation, type ResetGuarantee } from '../../../src/core/reset/native-reset';
 import type { RunPlan } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as sinon from 'sinon';
-import { resolveDatabaseUrl, secretKey, type ConnectionSources } from '../../../src/extension/connection';
+import { resolveDatabaseUrl, secretKey, type ConnectionSources } from '../../../src/extension/connection/database-url';
 
 const SECRET_URL = 'postgresql://u:s3cret@db.example.com/app';
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { driftMarkdown, fileLink } from '../../../src/extension/drift-report';
+import { driftMarkdown, fileLink } from '../../../src/extension/problems/drift-report';
 import type { DriftReport, VerifyReport } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
 

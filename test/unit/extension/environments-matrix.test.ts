@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { FleetStatus, ParityReport, TargetStatus } from '../../../src/core/environments';
-import { lensesFor } from '../../../src/extension/codelens-model';
+import { lensesFor } from '../../../src/extension/codelens/codelens-model';
 import { MEMBER_PAGE, type EnvironmentEntry } from '../../../src/extension/environments/environments-model';
-import { escapeHtml, matrixHtml } from '../../../src/extension/environments/matrix-html';
+import { matrixHtml } from '../../../src/extension/environments/matrix-html';
+import { escapeHtml } from '../../../src/extension/webview/page';
 import { buildMatrix, environmentsDetail, environmentsLine } from '../../../src/extension/environments/matrix-model';
 import { parityMarkdown } from '../../../src/extension/environments/parity-report';
 import { connected, migration, chainOf, seedChain, statusOf } from './fixtures';

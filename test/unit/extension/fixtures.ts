@@ -5,7 +5,7 @@ import type { Migration } from '../../../src/core/chain/model';
 import type { Chain } from '../../../src/core/chain/chain';
 import type { ChainDiagnostic } from '../../../src/core/errors';
 import type { ChainStatus, DatabaseTarget, RevisionState } from '../../../src/extension/core';
-import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
+import type { FolderSnapshot } from '../../../src/extension/chains/folder-snapshot';
 
 export const FOLDER = { name: 'app', uri: 'file:///srv/app', fsPath: '/srv/app' };
 

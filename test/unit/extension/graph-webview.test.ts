@@ -1,7 +1,7 @@
 // The revision graph webview without a browser: the view the extension builds from a snapshot,
 // the message protocol's checks in both directions, HTML escaping, virtualization and keyboard moves.
 import { strict as assert } from 'node:assert';
-import type { FolderSnapshot } from '../../../src/extension/folder-snapshot';
+import type { FolderSnapshot } from '../../../src/extension/chains/folder-snapshot';
 import { buildGraphView } from '../../../src/extension/graph/graph-model';
 import { graphHtml } from '../../../src/extension/graph/graph-html';
 import { computeStatus } from '../../../src/core/status/status';

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { secretFormsOf } from '../../../src/core/secrets';
-import { Redactor, redactPatterns } from '../../../src/extension/redact';
+import { Redactor, redactPatterns } from '../../../src/extension/output/redact';
 
 describe('extension output redaction', () => {
   it('masks passwords in URLs and key=value strings', () => {

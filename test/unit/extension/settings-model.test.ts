@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { splitCommand } from '../../../src/core/alembic/command';
-import { DEFAULT_SETTINGS, parseSettings } from '../../../src/extension/settings-model';
+import { splitCommand } from '../../../src/core/alembic/python-policy';
+import { DEFAULT_SETTINGS, parseSettings } from '../../../src/extension/settings/settings-model';
 
 describe('extension settings', () => {
   it('defaults when nothing is set', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { statusBarText } from '../../../src/extension/status-text';
-import { shortRevision } from '../../../src/extension/folder-snapshot';
+import { statusBarText } from '../../../src/extension/status/status-text';
+import { shortRevision } from '../../../src/extension/chains/folder-snapshot';
 import { connected, disconnected, seedChain, statusOf } from './fixtures';
 
 describe('extension status bar text', () => {
