@@ -1,7 +1,8 @@
 // The graph webview's document as a pure function (no vscode): the toolbar, the scrolling canvas
 // the script fills, styles from the editor's theme variables (light, dark and high contrast follow
 // the editor), and a strict Content-Security-Policy: only the nonce'd style and the one bundled
-// script from the extension's own folder load; no remote resource, no inline handler.
+// script from the extension's own folder load; no remote resource, no inline handler. The one
+// addition to the shared frame's policy is `img-src blob:`, for the PNG export's canvas.
 import { scriptTag, webviewPage } from '../webview/page';
 
 export interface GraphHtmlOptions {
@@ -68,7 +69,7 @@ body.dragging, body.dragging .card { cursor: grabbing; user-select: none; }
 
 export function graphHtml(options: GraphHtmlOptions): string {
   return webviewPage({
-    title: 'Revision Graph', nonce: options.nonce, cspSource: options.cspSource, style: STYLE,
+    title: 'Revision Graph', nonce: options.nonce, cspSource: options.cspSource, style: STYLE, blobImages: true,
     body: `<header id="header">
 <h1 id="title">Revision graph</h1>
 <p id="subtitle" role="status">Laying out the chain…</p>
@@ -79,6 +80,7 @@ export function graphHtml(options: GraphHtmlOptions): string {
 <button id="zoom-fit" type="button">Fit</button>
 <button id="show-all" type="button" hidden>Show whole chain</button>
 <button id="export-svg" type="button">Export SVG…</button>
+<button id="export-png" type="button">Export PNG…</button>
 <button id="refresh" type="button">Refresh</button>
 <span id="status" aria-live="polite"></span>
 </div>

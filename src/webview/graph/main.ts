@@ -1,7 +1,7 @@
 // The revision graph webview's script (bundled alone to dist/webview/graph.js, loaded only when
 // the graph opens). It draws what render.ts returns for the rows on screen, and turns clicks,
 // keys and drags into protocol messages; every decision about the chain is the extension's.
-import { parseHostMessage, type GraphView, type WebviewMessage } from './protocol';
+import { parseHostMessage, type GraphView, type HostMessage, type WebviewMessage } from './protocol';
 import {
   byId, canvasSize, cardBox, cssId, edgesSvg, moveFrom, nodeHtml, searchNodes, visibleRows, GEOMETRY, TOP, type Move,
 } from './render';
@@ -254,6 +254,7 @@ click('zoom-out', () => setZoom(zoom / 1.25));
 click('zoom-fit', fit);
 click('show-all', () => post({ type: 'focus', id: null }));
 click('export-svg', () => post({ type: 'exportSvg' }));
+click('export-png', () => post({ type: 'exportPng' }));
 click('refresh', () => post({ type: 'refresh' }));
 const withSelected = (f: (id: string) => WebviewMessage) => () => { if (selected) post(f(selected)); };
 click('act-open', withSelected((id) => ({ type: 'open', id })));
@@ -266,11 +267,45 @@ document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && e.key === 'f') { e.preventDefault(); search.focus(); search.select(); }
 });
 
+/**
+ * Draws the export's SVG on a canvas and answers with the PNG's bytes. The SVG goes in through a
+ * blob: URL (the page's CSP admits `img-src blob:` for this and nothing wider): an SVG drawn as an
+ * image cannot run script or load anything, and a same-origin blob leaves the canvas readable.
+ */
+async function rasterize(m: Extract<HostMessage, { type: 'rasterize' }>): Promise<void> {
+  const url = URL.createObjectURL(new Blob([m.svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(m.width * m.scale));
+    canvas.height = Math.max(1, Math.round(m.height * m.scale));
+    const g = canvas.getContext('2d');
+    if (!g) throw new Error(`no 2D context for a ${canvas.width}×${canvas.height} canvas`);
+    g.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const png = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`the ${canvas.width}×${canvas.height} canvas gave no PNG`))), 'image/png'));
+    post({ type: 'png', id: m.id, base64: toBase64(new Uint8Array(await png.arrayBuffer())) });
+  } catch (err) {
+    post({ type: 'png', id: m.id, error: err instanceof Error ? err.message || err.name : String(err) });
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
   if (!message) return;
   if (message.type === 'busy') { status.textContent = message.text; return; }
   if (message.type === 'select') { select(message.id, true); return; }
+  if (message.type === 'rasterize') { void rasterize(message); return; }
   view = message.view;
   title.textContent = view.title;
   subtitle.textContent = view.subtitle;
