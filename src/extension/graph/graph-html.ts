@@ -65,6 +65,11 @@ body.dragging, body.dragging .card { cursor: grabbing; user-select: none; }
 .mark.error { color: var(--vscode-errorForeground); }
 .card:focus .mark, .card:focus .who { color: inherit; }
 .help { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+#menu { position: fixed; z-index: 10; min-width: 14em; padding: 4px 0; color: var(--vscode-menu-foreground, var(--vscode-foreground)); background: var(--vscode-menu-background, var(--vscode-editorWidget-background)); border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, var(--vscode-focusBorder))); border-radius: 4px; box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.3)); }
+#menu[hidden] { display: none; }
+.menuitem { padding: 3px 16px; cursor: pointer; white-space: nowrap; }
+.menuitem:focus { outline: 1px solid var(--vscode-menu-selectionBorder, var(--vscode-focusBorder)); outline-offset: -1px; color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground)); background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground)); }
+.menuitem[aria-disabled="true"] { opacity: 0.5; cursor: default; }
 `;
 
 export function graphHtml(options: GraphHtmlOptions): string {
@@ -92,13 +97,14 @@ export function graphHtml(options: GraphHtmlOptions): string {
 <button id="act-merge" type="button">Merge these heads…</button>
 <button id="act-unlink" type="button">Remove a parent link…</button>
 <button id="act-restore" type="button">Restore from git</button>
-<span class="help">↑ child · ↓ parent · ←/→ next lane · Enter open · F focus · drag a card onto another to re-parent</span>
+<span class="help">↑ child · ↓ parent · ←/→ next lane · Enter open · F focus · Shift+F10 menu · drag a card onto another to re-parent</span>
 </div>
 </header>
 <div id="viewport" tabindex="-1">
 <div id="sizer"><div id="layer"><svg id="edges" xmlns="http://www.w3.org/2000/svg" aria-hidden="true"></svg>
 <div id="cards" role="tree" aria-label="Revisions, heads first"></div></div></div>
 </div>
+<div id="menu" role="menu" aria-label="Revision actions" hidden></div>
 ${scriptTag(options.nonce, { src: options.scriptUri })}`,
   });
 }
