@@ -6,6 +6,7 @@ import { connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lo
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
 import type { LeaseIdentity } from '../db/lease';
 import { describePooler, type PoolerFinding } from '../db/pooler';
+import { isPoolExhausted, poolExhaustedError } from '../db/pool-exhausted';
 import { withRunLock } from '../db/run-lock';
 import { describeLockHolder } from '../errors';
 import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
@@ -138,6 +139,8 @@ async function sessionOn<T>(options: SessionOptions, fn: (s: Session) => Promise
     });
   } catch (err) {
     // Between migrations (lock, version reads, the next BEGIN) a dead connection is the same event.
+    // A pooler that queued this run until it dropped it (session pooling, pool too small) says so with its numbers.
+    if (isPoolExhausted(err)) throw await poolExhaustedError(err, options.url, target, describeTarget(target));
     throw isConnectionLoss(err) ? lostConnectionError(target) : err;
   } finally {
     await client.end().catch(() => {});
