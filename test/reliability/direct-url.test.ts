@@ -5,15 +5,17 @@
 // so the CLI's process is the real path for both. Outcomes are read from the server directly.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { alembicPython } from '../support/alembic';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 import { fingerprint } from '../support/fingerprint';
 import { startPgBouncer, type Bouncer } from '../support/pgbouncer';
 import { describeRun, runCli } from './support/cli';
 import { removeDir, writeSqlChain } from './support/chains';
-import { advisoryLocksHeld, withClient } from './support/pooled-trials';
+import { ALEMBIC_BACKEND, advisoryLocksHeld, withClient } from './support/pooled-trials';
 
-const SWITCHED = /goes through a pooler.* and (this run|a reset) needs one database session: running on the direct URL \(.*\) instead/;
+const SWITCHED = /goes through a pooler.* and (this run|a reset|alembic upgrade) needs one database session: running on the direct URL \(.*\) instead/;
 
 describe('the direct URL through PgBouncer in transaction mode (real pgbouncer)', function () {
   this.timeout(180_000);
@@ -106,6 +108,22 @@ describe('the direct URL through PgBouncer in transaction mode (real pgbouncer)'
     assert.equal(await withClient(url, async (c) => (await c.query<{ t: string | null }>("SELECT to_regclass('stale')::text AS t")).rows[0].t), null, 'the old table was dropped');
     assert.deepEqual(await versions(url), ['b2b2b2b2b2b2']);
     assert.equal(await leaseTable(url), null, 'the reset went through the direct URL');
+    assert.equal(await advisoryLocksHeld(server().adminUrl, url), 0);
+    await server().dropDatabase(url);
+  });
+
+  it('a delegated Alembic upgrade runs on the direct URL when DATABASE_URL is pooled (env.py reaches the direct one)', async () => {
+    alembicPython();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-direct-alembic-'));
+    cleanup.push(dir);
+    fs.cpSync(ALEMBIC_BACKEND, path.join(dir, 'backend'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+    const url = await freshDatabaseUrl('mc_direct_alembic');
+    const args = ['upgrade', 'head'];
+    const r = await runCli(args, { cwd: path.join(dir, 'backend'), timeoutMs: 120_000, env: { DATABASE_URL: bouncer.pooledUrl(url), MIGRATION_CHAIN_DIRECT_URL: url, MIGRATION_CHAIN_PROTECTED: '' } });
+    assert.equal(r.code, 0, describeRun(args, r));
+    assert.match(r.stderr, SWITCHED, r.stderr);
+    assert.equal((await versions(url)).length, 1, 'Alembic recorded its head');
+    assert.equal(await leaseTable(url), null, 'our lock was the session lock on the direct URL, not the lease');
     assert.equal(await advisoryLocksHeld(server().adminUrl, url), 0);
     await server().dropDatabase(url);
   });
