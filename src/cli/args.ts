@@ -1,7 +1,7 @@
 // Command-line parsing: one table of options and commands, `node:util` parseArgs underneath.
 // Every option a command does not take is a usage error, so a typo never silently does nothing.
 import { parseArgs } from 'node:util';
-import { MigrationChainError, editDistance } from './core';
+import { editDistance, UsageError } from './core';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
@@ -246,11 +246,6 @@ export interface ParsedCommandLine {
   options: ParsedOptions;
 }
 
-export class UsageError extends MigrationChainError {
-  constructor(message: string, hint = 'Run `migration-chain --help` for the list of commands and options.') {
-    super('usage', message, hint);
-  }
-}
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const parsed = parseRaw(protectRelativeTargets(argv));
