@@ -2,7 +2,8 @@
 // it). `migration-chain upgrade head` of the seed chain and of the long chain through PgBouncer in
 // transaction mode (lease + transaction-level locks) and session mode, against the same upgrade on
 // a direct connection (the session lock) measured in the same rounds; and the start-up of 8
-// instances at once through the transaction pooler against one instance alone.
+// instances at once (time until every one has exited 0) through the transaction pooler, against the
+// same 8 on a direct connection and one instance alone through the pooler, in the same rounds.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startPgBouncer, type Bouncer } from '../../test/support/pgbouncer';
@@ -63,7 +64,17 @@ export async function poolerFigures(ctx: BenchContext): Promise<Figure[]> {
     ctx.progress(`13: upgrade ${n} revisions direct / transaction pooler, ${ctx.runs} runs each`);
     const long = await alternate(ctx.runs, { direct: upgradeVia(longDir, undefined), transaction: upgradeVia(longDir, tx) }) as Record<string, Sample>;
 
-    ctx.progress(`13: start-up of ${INSTANCES} instances at once through the transaction pooler, ${ctx.runs} runs`);
+    ctx.progress(`13: start-up of ${INSTANCES} instances at once, direct / transaction pooler, and one pooled instance, ${ctx.runs} runs`);
+    const instancesAtOnce = (through: Bouncer | undefined) => async () => {
+      const url = await server.createDatabase('bench_pool');
+      try {
+        const started = performance.now();
+        await Promise.all(Array.from({ length: INSTANCES }, () => runCli(['upgrade', 'head', '--dir', seedDir, '--wait', '120'], cwd, through ? through.pooledUrl(url) : url)));
+        return performance.now() - started;
+      } finally {
+        await server.dropDatabase(url);
+      }
+    };
     const startup = await alternate(ctx.runs, {
       one: async () => {
         const url = await server.createDatabase('bench_pool');
@@ -73,16 +84,8 @@ export async function poolerFigures(ctx: BenchContext): Promise<Figure[]> {
           await server.dropDatabase(url);
         }
       },
-      fleet: async () => {
-        const url = await server.createDatabase('bench_pool');
-        try {
-          const started = performance.now();
-          await Promise.all(Array.from({ length: INSTANCES }, () => runCli(['upgrade', 'head', '--dir', seedDir, '--wait', '120'], cwd, tx.pooledUrl(url))));
-          return performance.now() - started;
-        } finally {
-          await server.dropDatabase(url);
-        }
-      },
+      fleet: instancesAtOnce(tx),
+      fleetDirect: instancesAtOnce(undefined),
     }) as Record<string, Sample>;
 
     const note = 'PgBouncer 1.18 (Debian) on loopback, default_pool_size 4 (transaction) / 12 (session); direct = the session advisory lock, pooled = lease + transaction-level lock per step';
@@ -93,6 +96,9 @@ export async function poolerFigures(ctx: BenchContext): Promise<Figure[]> {
         baseline: { name: 'direct', value: seed.direct.median }, ratio: pairedRatio(seed.session, seed.direct), goals: [] },
       { group: 13, name: `upgrade ${n} revisions through PgBouncer (transaction) vs direct`, unit: 'ms', ours: long.transaction.median,
         baseline: { name: 'direct', value: long.direct.median }, ratio: pairedRatio(long.transaction, long.direct), goals: [] },
+      { group: 13, name: `start-up: ${INSTANCES} instances' upgrade head at once (seed chain), transaction pooler vs direct`, unit: 'ms',
+        ours: startup.fleet.median, baseline: { name: `${INSTANCES} instances direct`, value: startup.fleetDirect.median }, ratio: pairedRatio(startup.fleet, startup.fleetDirect), goals: [],
+        note: 'time until every instance has exited 0; one applies, the others wait (lease through the pooler, session lock direct) and find nothing to do' },
       { group: 13, name: `start-up: ${INSTANCES} instances' upgrade head at once (seed chain, transaction pooler) vs one instance`, unit: 'ms',
         ours: startup.fleet.median, baseline: { name: 'one instance', value: startup.one.median }, ratio: pairedRatio(startup.fleet, startup.one), goals: [],
         note: `every instance exits 0; one applies, ${INSTANCES - 1} wait for the lease and find nothing to do` },

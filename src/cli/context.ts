@@ -31,8 +31,13 @@ export interface CommandContext {
   databaseUrl(): ResolvedUrl;
   /** The database URL if one is configured. */
   optionalDatabaseUrl(): ResolvedUrl | undefined;
-  /** The URL runs (upgrade, downgrade, stamp, reset, unlock) use: the direct URL when one is set, else the database URL. */
+  /** The URL runs (upgrade, downgrade, stamp, reset, unlock) start from: the database URL, else the direct URL when only that is set. */
   runDatabaseUrl(): ResolvedUrl;
+  /**
+   * The direct (session) URL, when one is set: the engine runs what needs one session on it when the
+   * database URL turns out to be pooled (core/run/session.ts, core/db/session-url.ts).
+   */
+  directUrl(): ResolvedUrl | undefined;
 }
 
 export type Command = (ctx: CommandContext) => Promise<number>;
@@ -48,6 +53,7 @@ export function createContext(
   const locate = () => (located ??= locateChain(args.options, io.cwd, logger));
   let chain: Promise<Chain> | undefined;
   let resolved: { value: ResolvedUrl | undefined } | undefined;
+  let direct: { value: ResolvedUrl | undefined } | undefined;
 
   const resolveUrl = (): ResolvedUrl | undefined => {
     if (!resolved) {
@@ -108,13 +114,20 @@ export function createContext(
     },
     optionalDatabaseUrl: resolveUrl,
     runDatabaseUrl() {
-      const flag = args.options.directUrl;
-      if (flag !== undefined && !flag.trim()) throw new UsageError('--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
-      const direct = resolveDirectUrl({ flag, env: io.env, envFiles: envFilesFor(args.options, io.cwd), shownRelativeTo: io.cwd });
-      if (!direct) return ctx.databaseUrl();
-      output.addSecrets(secretFormsOf(direct.url, io.env));
-      logger.debug(`run URL (direct) from ${describeUrlSource(direct.source, io.cwd)}`);
-      return direct;
+      return resolveUrl() ?? ctx.directUrl() ?? ctx.databaseUrl();
+    },
+    directUrl() {
+      if (!direct) {
+        const flag = args.options.directUrl;
+        if (flag !== undefined && !flag.trim()) throw new UsageError('--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
+        const value = resolveDirectUrl({ flag, env: io.env, envFiles: envFilesFor(args.options, io.cwd), shownRelativeTo: io.cwd });
+        if (value) {
+          output.addSecrets(secretFormsOf(value.url, io.env));
+          logger.debug(`direct URL for runs from ${describeUrlSource(value.source, io.cwd)}`);
+        }
+        direct = { value };
+      }
+      return direct.value;
     },
   };
   return ctx;

@@ -98,6 +98,23 @@ export class ConnectionError extends MigrationChainError {
   }
 }
 
+/**
+ * A connection pooler had no server connection for this run (PgBouncer's query_wait_timeout, a
+ * client limit): names the pool's size and how many connections the start needs when they can be
+ * read (db/pool-exhausted.ts).
+ */
+export class PoolExhaustedError extends ConnectionError {
+  constructor(
+    message: string,
+    target: { host: string; port: number; database: string; user: string },
+    hint: string,
+    readonly poolSize: number | undefined,
+    readonly needed: number | undefined,
+  ) {
+    super(message, target, hint, { cause: new Error('pool exhausted') });
+  }
+}
+
 /** A PostgreSQL error raised by a migration, mapped back to the file. */
 export class SqlError extends MigrationChainError {
   constructor(

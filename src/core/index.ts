@@ -18,7 +18,7 @@ export { acceptChecksum, type AppliedChecksum } from './db/audit-log';
 export { DEFAULT_LOCK_KEY, DEFAULT_LOCK_TIMEOUT_MS, lockHolder } from './db/lock';
 export { DEFAULT_LEASE_MS, LOCK_TABLE } from './db/lease';
 export { poolerHints, type PoolerFinding } from './db/pooler';
-export { inspectLock, clearAbandonedLock, type UnlockOptions, type HeldLock, type LockInspection } from './run/unlock';
+export { inspectLock, clearAbandonedLock, describeHeldLock, heldLockFacts, type UnlockOptions, type HeldLock, type LockInspection } from './run/unlock';
 export { listTables, listForeignKeys, listColumns, countRows, readSchemaPrivileges, type ForeignKeyInfo, type ColumnInfo, type TableRowCount, type SchemaPrivileges } from './db/table-catalog';
 
 export { upgrade, downgrade, type RunOptions, type RunResult } from './run/runner';

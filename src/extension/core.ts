@@ -12,7 +12,7 @@ export type { EnvironmentState, FileCommit, GraphLayout, NodeMark, ParentChange 
 export { ChainCache } from '../core/chain/cache';
 export { CancelledError, ConfirmationError, MigrationChainError, SqlError, UntrustedWorkspaceError } from '../core/errors';
 export { confirmationLevel } from '../core/db/protected';
-export { describeUrlSource, resolveDatabaseUrl, type ResolvedUrl, type UrlSource } from '../core/db/database-url';
+export { describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl, type UrlSource } from '../core/db/database-url';
 export { dotenvSearchPath } from '../core/dotenv';
 export { sqlalchemyUrlOf } from '../core/chain/alembic-ini';
 export { ENVIRONMENTS_FILE } from '../core/environments/config';

@@ -58,7 +58,16 @@ function unprivilegedUser(): RunAs | undefined {
   return unprivilegedUser();
 }
 
-export async function startPgBouncer(server: PgServer, mode: PoolMode, options: { poolSize?: number } = {}): Promise<Bouncer> {
+export interface BouncerOptions {
+  /** default_pool_size: server connections per database and user (default 2). */
+  poolSize?: number;
+  /** query_wait_timeout: how long a client waits for a server connection before PgBouncer drops it (PgBouncer's default 120 s). */
+  queryWaitTimeoutSeconds?: number;
+  /** stats_users: may read SHOW POOLS / SHOW DATABASES on the admin console, as a self-hosted operator may allow. */
+  statsUsers?: string[];
+}
+
+export async function startPgBouncer(server: PgServer, mode: PoolMode, options: BouncerOptions = {}): Promise<Bouncer> {
   const bin = pgbouncerBinary();
   const runAs = unprivilegedUser();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migration-chain-pgbouncer-'));
@@ -82,6 +91,8 @@ export async function startPgBouncer(server: PgServer, mode: PoolMode, options: 
     `default_pool_size = ${options.poolSize ?? 2}`,
     'max_client_conn = 500',
     'max_db_connections = 20',
+    ...(options.queryWaitTimeoutSeconds !== undefined ? [`query_wait_timeout = ${options.queryWaitTimeoutSeconds}`] : []),
+    ...(options.statsUsers?.length ? [`stats_users = ${options.statsUsers.join(', ')}`] : []),
     `logfile = ${log}`,
     `pidfile = ${path.join(root, 'pgbouncer.pid')}`,
     'ignore_startup_parameters = extra_float_digits',

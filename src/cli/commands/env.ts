@@ -169,7 +169,7 @@ async function upgrade(ctx: CommandContext, api: EnvApi, config: EnvironmentsCon
     canary: canary ?? false,
     onFailure: ctx.options.continueOnError ? 'continue' : resume ? undefined : 'stop',
     resume,
-    ...runOptions(ctx),
+    ...runOptions(ctx, false),
     applicationName: 'migration-chain fleet',
   });
   report(ctx, api, result);

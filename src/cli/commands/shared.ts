@@ -36,8 +36,14 @@ export function formatRevisions(revisions: readonly string[]): string {
   return revisions.length ? revisions.join(', ') : '<base>';
 }
 
-export function runOptions(ctx: CommandContext) {
+/**
+ * What every run passes to the engine besides its URL: narration, Ctrl-C, the lock settings, and the
+ * direct URL (not for a fleet, whose environments name their own `directUrl`).
+ */
+export function runOptions(ctx: CommandContext, withDirectUrl = true) {
+  const direct = withDirectUrl ? ctx.directUrl() : undefined;
   return {
+    ...(direct ? { directUrl: direct.url } : {}),
     logger: ctx.logger, signal: ctx.signal, lockTimeoutMs: ctx.options.lockTimeoutMs, applicationName: 'migration-chain cli',
     ...(ctx.options.leaseMs !== undefined ? { leaseMs: ctx.options.leaseMs } : {}),
     ...(ctx.options.statementLockTimeoutMs !== undefined ? { statementLockTimeoutMs: ctx.options.statementLockTimeoutMs } : {}),

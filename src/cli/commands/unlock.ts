@@ -1,21 +1,25 @@
 import type { Command } from '../context';
 import { confirmDangerous, protectedPatternsFrom } from '../confirm';
-import { describeLockHolder } from '../core';
 import { ExitCode } from '../exit-codes';
 import type { HeldLock } from '../core';
 
 /**
  * `unlock`: names every holder of the migration lock (session or lease) and whether its run is
  * provably gone; clears those that are, after the confirmation reset uses (a protected or remote
- * database needs its name). A live holder is left alone: exit 8, nothing changed.
+ * database needs its name). A live holder is left alone: exit 8, nothing changed. The editor's
+ * Release Migration Lock makes the same two core calls (inspectLock, clearAbandonedLock).
  */
 export const unlock: Command = async (ctx) => {
   const url = ctx.runDatabaseUrl();
+  const direct = ctx.directUrl();
   const core = ctx.core();
-  const options = { url: url.url, applicationName: 'migration-chain unlock', ...(ctx.options.leaseMs !== undefined ? { leaseMs: ctx.options.leaseMs } : {}) };
+  const options = {
+    url: url.url, ...(direct ? { directUrl: direct.url } : {}), applicationName: 'migration-chain unlock',
+    ...(ctx.options.leaseMs !== undefined ? { leaseMs: ctx.options.leaseMs } : {}),
+  };
   const inspection = await core.inspectLock(options);
   const where = inspection.target.display;
-  const line = (h: HeldLock) => `  ${h.kind === 'lease' ? 'lease' : 'session lock'}: ${describeLockHolder(h.holder)} — ${h.abandoned ? 'abandoned' : 'live'} (${h.why})`;
+  const line = (h: HeldLock) => `  ${core.describeHeldLock(h)}`;
   if (ctx.options.json) ctx.output.result(JSON.stringify(inspection.holders, null, 2));
   if (!inspection.holders.length) {
     if (!ctx.options.json) ctx.output.result(`No migration lock is held on ${where}.`);

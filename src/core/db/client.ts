@@ -8,6 +8,7 @@ import type { Client, ClientConfig } from 'pg';
 import { ConnectionError, MigrationChainError } from '../errors';
 import { quoteIdent } from './identifiers';
 import { isPostgresUrl, withoutDriver } from './sqlalchemy-url';
+import { isPoolExhausted, poolExhaustedError } from './pool-exhausted';
 
 export interface DatabaseTarget {
   host: string;
@@ -100,6 +101,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     if (options.searchPath !== undefined) await client.query(`SET search_path TO ${quoteIdent(options.searchPath)}`);
   } catch (err) {
     await client.end().catch(() => {});
+    if (isPoolExhausted(err)) throw await poolExhaustedError(err, url, target, describeTarget(target));
     throw connectionError(err, target);
   }
   return client;

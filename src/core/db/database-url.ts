@@ -23,7 +23,7 @@ export const URL_PRECEDENCE: readonly UrlSourceId[] = ['flag', 'secret', 'settin
 export type UrlSource =
   | { kind: 'flag' }
   | { kind: 'secret' }
-  | { kind: 'setting' }
+  | { kind: 'setting'; name?: string }
   | { kind: 'environment'; variable: string }
   | { kind: 'env-file'; file: string; line: number; variable: string }
   | { kind: 'alembic-ini'; file: string };
@@ -39,7 +39,7 @@ export interface UrlSources {
   flag?: string;
   /** The editor's SecretStorage entry for the folder. */
   secret?: string;
-  /** The editor's migrationChain.databaseUrl. */
+  /** The editor's migrationChain.databaseUrl (migrationChain.directUrl for the direct URL). */
   setting?: string;
   env: NodeJS.ProcessEnv;
   /** The variable in the environment and in `.env` files: DATABASE_URL unless configured. */
@@ -66,7 +66,7 @@ export function resolveDatabaseUrl(src: UrlSources): ResolvedUrl | undefined {
   const readers: Record<UrlSourceId, () => ResolvedUrl | undefined> = {
     flag: () => found(src.flag, { kind: 'flag' }),
     secret: () => found(src.secret, { kind: 'secret' }),
-    setting: () => found(src.setting, { kind: 'setting' }),
+    setting: () => found(src.setting, src.variable === DIRECT_URL_VARIABLE ? { kind: 'setting', name: 'migrationChain.directUrl' } : { kind: 'setting' }),
     environment: () => found(src.env[variable], { kind: 'environment', variable }),
     'env-file': () => urlFromEnvFiles(src.envFiles ?? [], variable, src.env, readFile, src.shownRelativeTo),
     'alembic-ini': () => {
@@ -90,10 +90,12 @@ export function resolveDatabaseUrl(src: UrlSources): ResolvedUrl | undefined {
 export const DIRECT_URL_VARIABLE = 'MIGRATION_CHAIN_DIRECT_URL';
 
 /**
- * The URL runs use when the database URL is a pooler's: --direct-url, then $MIGRATION_CHAIN_DIRECT_URL,
- * then MIGRATION_CHAIN_DIRECT_URL in the .env files. Undefined when none is set (runs use the database URL).
+ * The URL that bypasses the pooler, for runs that need one session when the database URL is a
+ * pooler's (run/session.ts, db/session-url.ts): the CLI's --direct-url or the editor's
+ * migrationChain.directUrl, then $MIGRATION_CHAIN_DIRECT_URL, then MIGRATION_CHAIN_DIRECT_URL in the
+ * .env files. Undefined when none is set. One resolver for both front ends.
  */
-export function resolveDirectUrl(src: Pick<UrlSources, 'flag' | 'env' | 'envFiles' | 'readFile' | 'shownRelativeTo'>): ResolvedUrl | undefined {
+export function resolveDirectUrl(src: Pick<UrlSources, 'flag' | 'setting' | 'env' | 'envFiles' | 'readFile' | 'shownRelativeTo'>): ResolvedUrl | undefined {
   return resolveDatabaseUrl({ ...src, variable: DIRECT_URL_VARIABLE });
 }
 
@@ -131,7 +133,7 @@ export function describeUrlSource(source: UrlSource, relativeTo?: string): strin
   switch (source.kind) {
     case 'flag': return '--url';
     case 'secret': return 'the stored secret (Set Database URL)';
-    case 'setting': return 'the setting migrationChain.databaseUrl';
+    case 'setting': return `the setting ${source.name ?? 'migrationChain.databaseUrl'}`;
     case 'environment': return `the environment variable ${source.variable}`;
     case 'env-file': return `${source.variable} from ${shown(source.file)} line ${source.line}`;
     case 'alembic-ini': return `sqlalchemy.url in ${shown(source.file)}`;

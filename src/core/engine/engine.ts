@@ -17,10 +17,10 @@ import type { RiskyStatement } from '../sql/risky';
 import type { VerifyReport } from '../verify/verify';
 
 /**
- * What a front end passes with every database call: the URL, narration, Cancel, and the session's
- * lock settings (SessionOptions: lock and statement timeouts, the lease, the application name).
+ * What a front end passes with every database call: the URL (and the direct URL a run that needs one
+ * session uses when the URL is pooled), narration, Cancel, and the session's lock settings (SessionOptions: lock and statement timeouts, the lease, the application name).
  */
-export type RunSettings = Pick<SessionOptions, 'url' | 'logger' | 'signal' | 'lockTimeoutMs' | 'statementLockTimeoutMs' | 'applicationName' | 'leaseMs'>;
+export type RunSettings = Pick<SessionOptions, 'url' | 'directUrl' | 'logger' | 'signal' | 'lockTimeoutMs' | 'statementLockTimeoutMs' | 'applicationName' | 'leaseMs'>;
 
 /** What a run guarantees if a migration fails. */
 export type RunGuarantee =

@@ -27,6 +27,7 @@ import { assertRunnable, planUpgrade } from '../run/plan';
 import { upgradeInSession, type RunHooks, type RunResult } from '../run/runner';
 import { withSession, type Session, type SessionOptions } from '../run/session';
 import { refuseThroughPooler } from '../run/pooler-safety';
+import { sessionUrl } from '../db/session-url';
 import { CancelGuard } from '../run/step';
 import { splitSqlStatements } from '../sql/split';
 import { logChecks, verify, verifyOnClient, type VerifyOptions, type VerifyReport } from '../verify/verify';
@@ -158,7 +159,8 @@ export interface ResetResult {
 
 export const ROLLED_BACK = 'Rolled back: the database is unchanged.';
 
-export async function reset(options: ResetOptions): Promise<ResetResult> {
+export async function reset(given: ResetOptions): Promise<ResetResult> {
+  let options = given;
   const log = options.logger ?? silentLogger;
   const started = performance.now();
   const target = parseDatabaseUrl(options.url);
@@ -173,6 +175,9 @@ export async function reset(options: ResetOptions): Promise<ResetResult> {
   if (!(await options.confirm(info))) {
     throw new ConfirmationError(`Reset of ${describeTarget(target)} was not confirmed; nothing was changed.`);
   }
+  // Through a pooler the backup, the rehearsal and the reset itself run on the direct URL when one is
+  // configured (db/session-url.ts); the preview and the confirmation name the database as configured.
+  options = { ...options, url: await sessionUrl(options, 'a reset'), directUrl: undefined };
   const { backup, backupSkipped } = await makeBackup(options, log);
   const verifyOptions: VerifyOptions = { ...options, logger: log };
 

@@ -6,10 +6,11 @@ import { connect, DEFAULT_APPLICATION_NAME, describeTarget, isConnectionLoss, lo
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock';
 import type { LeaseIdentity } from '../db/lease';
 import { describePooler, type PoolerFinding } from '../db/pooler';
+import { isPoolExhausted, poolExhaustedError } from '../db/pool-exhausted';
 import { withRunLock } from '../db/run-lock';
 import { describeLockHolder } from '../errors';
 import { bookkeeping, type Bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
-import { CancelledError } from '../errors';
+import { CancelledError, PoolerRefusedError } from '../errors';
 import { silentLogger, type Logger } from '../log';
 
 /** Options every database-changing command accepts. */
@@ -41,6 +42,12 @@ export interface SessionOptions extends VersionTableOptions {
    * run that cannot be made safe there refuses here, with nothing changed (PoolerRefusedError).
    */
   assertPoolerSafe?: (client: Client, pooler: PoolerFinding) => Promise<void>;
+  /**
+   * The URL that bypasses the pooler (Prisma's `directUrl`): when `url` turns out to be pooled and
+   * `assertPoolerSafe` refuses (the run needs one session), the run starts again on this URL instead
+   * of failing. Nothing has changed by then: the refusal comes before any lock or lease.
+   */
+  directUrl?: string;
 }
 
 export interface Session {
@@ -77,6 +84,21 @@ export interface Session {
 export const DEFAULT_STATEMENT_LOCK_TIMEOUT_MS = 5000;
 
 export async function withSession<T>(options: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
+  const direct = options.directUrl && options.directUrl !== options.url ? options.directUrl : undefined;
+  if (!direct) return sessionOn(options, fn);
+  try {
+    return await sessionOn(options, fn);
+  } catch (err) {
+    if (!(err instanceof PoolerRefusedError)) throw err;
+    const log = options.logger ?? silentLogger;
+    log.info(`${describeTarget(parseDatabaseUrl(options.url))} goes through a pooler and this run needs one database session: `
+      + `running on the direct URL (${describeTarget(parseDatabaseUrl(direct))}) instead.`);
+    log.debug(err.message);
+    return sessionOn({ ...options, url: direct, directUrl: undefined }, fn);
+  }
+}
+
+async function sessionOn<T>(options: SessionOptions, fn: (s: Session) => Promise<T>): Promise<T> {
   const logger = options.logger ?? silentLogger;
   const target = parseDatabaseUrl(options.url);
   const bk = bookkeeping(options);
@@ -117,6 +139,8 @@ export async function withSession<T>(options: SessionOptions, fn: (s: Session) =
     });
   } catch (err) {
     // Between migrations (lock, version reads, the next BEGIN) a dead connection is the same event.
+    // A pooler that queued this run until it dropped it (session pooling, pool too small) says so with its numbers.
+    if (isPoolExhausted(err)) throw await poolExhaustedError(err, options.url, target, describeTarget(target));
     throw isConnectionLoss(err) ? lostConnectionError(target) : err;
   } finally {
     await client.end().catch(() => {});

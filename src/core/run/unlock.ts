@@ -8,10 +8,12 @@ import { bookkeeping, type VersionTableOptions } from '../db/bookkeeping';
 import { parseDatabaseUrl, withConnection, type DatabaseTarget } from '../db/client';
 import { clearExpiredLease, DEFAULT_LEASE_MS, leaseHolder, leaseTableName } from '../db/lease';
 import { normalizeLockKey } from '../db/lock';
-import type { LockHolder } from '../errors';
+import { describeLockHolder, type LockHolder } from '../errors';
 
 export interface UnlockOptions extends VersionTableOptions {
   url: string;
+  /** The direct URL, when one is configured: the lock is inspected and cleared on the server itself, past any pooler. */
+  directUrl?: string;
   lockKey?: bigint | number | string;
   leaseMs?: number;
   applicationName?: string;
@@ -31,12 +33,17 @@ export interface LockInspection {
   holders: HeldLock[];
 }
 
+/** The URL `unlock` works on: the direct one when configured (pg_stat_activity and pg_terminate_backend of the server itself). */
+function unlockUrl(options: UnlockOptions): string {
+  return options.directUrl || options.url;
+}
+
 export async function inspectLock(options: UnlockOptions): Promise<LockInspection> {
   const target = parseDatabaseUrl(options.url);
   const key = normalizeLockKey(options.lockKey);
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const table = leaseTableName(bookkeeping(options));
-  return withConnection(options.url, { applicationName: options.applicationName ?? 'migration-chain unlock' }, async (c) => {
+  return withConnection(unlockUrl(options), { applicationName: options.applicationName ?? 'migration-chain unlock' }, async (c) => {
     const holders: HeldLock[] = [];
     const lease = await leaseHolder(c, table, key, true);
     if (lease?.lease) {
@@ -56,12 +63,33 @@ export async function inspectLock(options: UnlockOptions): Promise<LockInspectio
   });
 }
 
+/** One line per holder, as `unlock` prints it and the editor's modal lists it: kind, who, live or abandoned and why. */
+export function describeHeldLock(h: HeldLock): string {
+  return `${h.kind === 'lease' ? 'lease' : 'session lock'}: ${describeLockHolder(h.holder)} — ${h.abandoned ? 'abandoned' : 'live'} (${h.why})`;
+}
+
+/** The holder's facts one per line, for a modal's detail: host, pid, application, since, heartbeat (or idle since). */
+export function heldLockFacts(h: HeldLock): string[] {
+  const at = (d: Date | null | undefined) => d?.toISOString() ?? 'unknown';
+  const lease = h.holder.lease;
+  return [
+    `${h.kind === 'lease' ? 'Lease' : 'Session lock'} — ${h.abandoned ? 'abandoned' : 'live'}: ${h.why}`,
+    `  host: ${lease?.host ?? h.holder.clientAddr ?? 'unknown'}`,
+    `  pid: ${h.holder.pid}${h.kind === 'lease' ? ' (the run\'s process)' : ' (server process)'}`,
+    `  application: ${h.holder.applicationName || 'no application name'}`,
+    `  since: ${at(h.holder.since)}`,
+    lease
+      ? `  heartbeat: ${at(lease.heartbeatAt)} (${(Math.max(0, lease.now.getTime() - lease.heartbeatAt.getTime()) / 1000).toFixed(1)} s before the check); expires ${at(lease.expiresAt)}`
+      : `  heartbeat: none (a session lock); ${h.holder.state ?? 'state unknown'} since ${at(h.holder.stateSince)}`,
+  ];
+}
+
 /** Clears the holders that are still provably abandoned; returns the ones cleared. */
 export async function clearAbandonedLock(options: UnlockOptions, inspection: LockInspection): Promise<HeldLock[]> {
   const key = normalizeLockKey(options.lockKey);
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const table = leaseTableName(bookkeeping(options));
-  return withConnection(options.url, { applicationName: options.applicationName ?? 'migration-chain unlock' }, async (c) => {
+  return withConnection(unlockUrl(options), { applicationName: options.applicationName ?? 'migration-chain unlock' }, async (c) => {
     const cleared: HeldLock[] = [];
     for (const held of inspection.holders.filter((h) => h.abandoned)) {
       if (held.kind === 'lease') {

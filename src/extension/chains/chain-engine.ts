@@ -12,10 +12,14 @@ export function chainEngineFor(o: { chain: Chain; alembicProject?: AlembicProjec
   });
 }
 
-/** What every run from the editor passes: the output channel, Cancel, the lock settings. */
-export function runSettings(url: string, settings: Settings, log: Log, signal?: AbortSignal): RunSettings {
+/**
+ * What every run from the editor passes: the URL and the direct URL (the engine runs what needs one
+ * session on it when the URL is pooled), the output channel, Cancel, the lock settings.
+ */
+export function runSettings(connection: { url: string; directUrl?: string }, settings: Settings, log: Log, signal?: AbortSignal): RunSettings {
   return {
-    url, logger: log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, applicationName: 'migration-chain vscode',
+    url: connection.url, ...(connection.directUrl ? { directUrl: connection.directUrl } : {}),
+    logger: log, signal, lockTimeoutMs: settings.lockTimeoutSeconds * 1000, leaseMs: settings.lockLeaseSeconds * 1000, applicationName: 'migration-chain vscode',
     ...(settings.statementLockTimeoutSeconds !== undefined ? { statementLockTimeoutMs: settings.statementLockTimeoutSeconds * 1000 } : {}),
   };
 }

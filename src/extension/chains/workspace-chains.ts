@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ChainCache, core, sqlalchemyUrlOf, type Chain, type DatabaseTarget, type LocatedChain, MigrationChainError, migrationExtensions } from '../core';
-import { resolveDatabaseUrl, secretKey, type ResolvedUrl } from '../connection/database-url';
+import { resolveDatabaseUrl, resolveDirectUrl, secretKey, type ResolvedUrl } from '../connection/database-url';
 import type { Log } from '../output/log';
 import type { SettingsReader } from '../settings/settings';
 import type { FolderSnapshot } from './folder-snapshot';
@@ -71,8 +71,11 @@ export class WorkspaceChains implements vscode.Disposable {
     await Promise.all(targets.map((f) => f.refresh()));
   }
 
-  /** The URL to run against, re-resolved now (never the one cached for display). Refuses untrusted. */
-  async connect(key: string, action: string): Promise<{ url: string; target: DatabaseTarget; source: ResolvedUrl }> {
+  /**
+   * The URL to run against, re-resolved now (never the one cached for display), and the direct URL
+   * when one is configured (runs that need one session use it when the URL is pooled). Refuses untrusted.
+   */
+  async connect(key: string, action: string): Promise<{ url: string; directUrl?: string; target: DatabaseTarget; source: ResolvedUrl }> {
     requireTrust(action);
     const f = this.owner(key);
     const snapshot = f?.snapshotOf(key);
@@ -86,7 +89,9 @@ export class WorkspaceChains implements vscode.Disposable {
     }
     const target = core().parseDatabaseUrl(resolved.url);
     this.deps.log.rememberUrl(resolved.url);
-    return { url: resolved.url, target, source: resolved };
+    const direct = f.resolveDirectUrl(snapshot);
+    if (direct) this.deps.log.rememberUrl(direct.url);
+    return { url: resolved.url, ...(direct && direct.url !== resolved.url ? { directUrl: direct.url } : {}), target, source: resolved };
   }
 
   private owner(key: string): FolderChains | undefined {
@@ -222,6 +227,18 @@ class FolderChains implements vscode.Disposable {
       alembicIni: snapshot.alembicProject?.iniFile,
       envFile: s.envFile,
       envVariable: s.envVariable,
+      env: process.env,
+      readFile: readSmallFile,
+    });
+  }
+
+  resolveDirectUrl(snapshot: FolderSnapshot): ResolvedUrl | undefined {
+    const s = this.deps.settings.for(this.folder);
+    return resolveDirectUrl({
+      setting: s.directUrl,
+      folderPath: this.ref.fsPath,
+      projectPath: snapshot.alembicProject?.dir,
+      envFile: s.envFile,
       env: process.env,
       readFile: readSmallFile,
     });

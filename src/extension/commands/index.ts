@@ -16,6 +16,7 @@ import { undoPhantoms } from './undo-phantoms';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
 import { reparent } from './reparent';
+import { releaseLock } from './release-lock';
 import { reset } from './reset';
 import { setDatabaseUrl } from './set-database-url';
 import { showCommands } from './show-commands';
@@ -37,6 +38,7 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.upgradeToHere': upgradeToHere,
   'migrationChain.downgradeToHere': downgradeToHere,
   'migrationChain.reset': reset,
+  'migrationChain.releaseLock': releaseLock,
   'migrationChain.verify': verify,
   'migrationChain.showSql': showSql,
   'migrationChain.newRevision': newRevision,

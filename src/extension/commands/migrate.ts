@@ -16,14 +16,15 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   const verb = direction === 'up' ? 'Upgrade' : 'Downgrade';
   const chain = requireChain(snapshot);
   const folder = deps.chains.workspaceFolder(snapshot.folder.uri);
-  const { url, target: db } = await deps.chains.connect(snapshot.folder.uri, verb);
+  const connection = await deps.chains.connect(snapshot.folder.uri, verb);
+  const db = connection.target;
   const settings = deps.settings.for(folder);
   const engine = chainEngineFor({ chain, alembicProject: snapshot.alembicProject, workspaceFolder: snapshot.folder.fsPath, settings });
   // A migration that may partially apply is always confirmed, even where upgrades skip the modal;
   // the statements are read only when the modal is shown.
   const showsModal = (p: { plan: Parameters<typeof nonTransactionalSteps>[0]; largeTableLocks: string[] }) =>
     !skipsModal(direction, p.plan.target, settings) || nonTransactionalSteps(p.plan).length > 0 || p.largeTableLocks.length > 0;
-  const preview = await engine.previewRun(direction, target, runSettings(url, settings, deps.log), { statements: showsModal });
+  const preview = await engine.previewRun(direction, target, runSettings(connection, settings, deps.log), { statements: showsModal });
   const { plan } = preview;
   if (plan.steps.length === 0) return `${db.database} is already at ${target}; nothing to do.`;
   if (plan.irreversible?.length) {
@@ -44,7 +45,7 @@ export async function migrate(deps: CommandDeps, snapshot: FolderSnapshot, direc
   deps.log.info(`${verb} ${db.display} to ${target}: ${plan.steps.length} revision(s)`);
   try {
     return await withCancellableProgress(`${verb} ${db.database} to ${target}`, async (signal) => {
-      const run = runSettings(url, settings, deps.log, signal);
+      const run = runSettings(connection, settings, deps.log, signal);
       const result = direction === 'up' ? await engine.upgrade(target, run) : await engine.downgrade(target, run);
       if (result.verify && !result.verify.ok) {
         const failed = result.verify.checks.filter((ch) => !ch.ok).map((ch) => ch.name);

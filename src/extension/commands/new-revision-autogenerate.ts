@@ -18,7 +18,8 @@ export const newRevisionAutogenerate: CommandFactory = (deps) => async (arg?: un
   if (engineOf(chain).runsProjectCode && !vscode.workspace.isTrusted) {
     throw new MigrationChainError('usage', 'Autogenerate runs the project\'s Alembic (Python), which Restricted Mode does not allow.', 'Trust the workspace, then run it again.');
   }
-  const { url, target } = await deps.chains.connect(snapshot.folder.uri, 'New Revision (Autogenerate)');
+  const connection = await deps.chains.connect(snapshot.folder.uri, 'New Revision (Autogenerate)');
+  const { target } = connection;
   const message = await vscode.window.showInputBox({
     title: 'New Revision (Autogenerate)',
     prompt: `Message for the revision Alembic writes from the models' differences with ${target.database}`,
@@ -28,14 +29,14 @@ export const newRevisionAutogenerate: CommandFactory = (deps) => async (arg?: un
   if (message === undefined) throw new CancelledError('New Revision (Autogenerate) cancelled.');
   // A native chain's engine refuses here, naming New Revision from Database.
   const generated = await withCancellableProgress('alembic revision --autogenerate', (signal) =>
-    engineOf(chain).autogenerate(message.trim(), runSettings(url, settings, deps.log, signal)));
+    engineOf(chain).autogenerate(message.trim(), runSettings(connection, settings, deps.log, signal)));
   deps.log.info(`Alembic wrote ${generated.file}`);
   await deps.chains.refresh(snapshot.folder.uri);
   const fresh = deps.chains.snapshot(snapshot.folder.uri)?.chain;
   const migration = fresh?.migrations.find((m) => m.file === generated.file);
   await openUri(generated.file, migration?.revisionLine ?? 1);
   if (fresh && migration) {
-    const { sql } = await engineOf(fresh).offlineSql({ direction: 'up', target: migration.revision, from: migration.downRevisions, url, logger: deps.log });
+    const { sql } = await engineOf(fresh).offlineSql({ direction: 'up', target: migration.revision, from: migration.downRevisions, url: connection.url, logger: deps.log });
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: sql });
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
   }

@@ -19,7 +19,8 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
   const chain = requireChain(snapshot);
   const folder = deps.chains.workspaceFolder(snapshot.folder.uri);
   const settings = deps.settings.for(folder);
-  const { url, target } = await deps.chains.connect(snapshot.folder.uri, 'Reset');
+  const connection = await deps.chains.connect(snapshot.folder.uri, 'Reset');
+  const { target } = connection;
   const c = core();
   const engine = chainEngineFor({ chain, alembicProject: snapshot.alembicProject, workspaceFolder: snapshot.folder.fsPath, settings });
 
@@ -28,7 +29,7 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
     await confirmOrThrow(resetConfirmation(info, info.revisions, settings, guarantee));
     if (c.needsSecondConfirmation(info.guarantee)) await confirmOrThrow(unrehearsedResetConfirmation(info.target, guarantee));
   };
-  const preview = await engine.previewReset({ ...runSettings(url, settings, deps.log), rehearse: settings.resetRehearse });
+  const preview = await engine.previewReset({ ...runSettings(connection, settings, deps.log), rehearse: settings.resetRehearse });
   if (preview) await askPerson(preview);
 
   deps.diagnostics.clearRunProblems('sql');
@@ -46,7 +47,7 @@ export const reset: CommandFactory = (deps) => async (arg?: unknown) => {
       return true;
     };
     const result = await withCancellableProgress(`Reset ${target.database}`, (signal) => engine.reset({
-      ...runSettings(url, settings, deps.log, signal), rehearse: settings.resetRehearse, confirm,
+      ...runSettings(connection, settings, deps.log, signal), rehearse: settings.resetRehearse, confirm,
     }));
     assertVerified(result.verify, target.database);
     const n = result.applied.length;

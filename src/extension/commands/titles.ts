@@ -8,6 +8,7 @@ export const COMMANDS = {
   'migrationChain.upgradeToHere': 'Upgrade to Here',
   'migrationChain.downgradeToHere': 'Downgrade to Here',
   'migrationChain.reset': 'Reset Database',
+  'migrationChain.releaseLock': 'Release Migration Lock',
   'migrationChain.verify': 'Verify Database',
   'migrationChain.showSql': 'Show SQL for Upgrade',
   'migrationChain.newRevision': 'New Revision',

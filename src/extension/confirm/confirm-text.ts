@@ -146,3 +146,36 @@ function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 100 ? `${flat.slice(0, 100)}…` : flat;
 }
+
+/** One holder of the migration lock as Release Migration Lock lists it (core's heldLockFacts). */
+export interface ListedHolder {
+  abandoned: boolean;
+  facts: readonly string[];
+}
+
+/**
+ * Release Migration Lock's modal: who holds the lock (host, pid, application, since, heartbeat), and
+ * what the button does: it clears only the provably abandoned holders, re-checked as it acts; a live
+ * one is never cleared (the CLI's `unlock` refuses it the same way). Undefined when nothing is
+ * abandoned: then the same list is shown without a button.
+ */
+export function releaseLockConfirmation(
+  target: DatabaseTarget,
+  holders: readonly ListedHolder[],
+  settings: Pick<Settings, 'protectedDatabases'>,
+): { confirmation?: Confirmation; message: string; detail: string } {
+  const abandoned = holders.filter((h) => h.abandoned).length;
+  const live = holders.length - abandoned;
+  const lines = [...targetLines(target), '', ...holders.flatMap((h) => [...h.facts, ''])];
+  if (!abandoned) {
+    lines.push('Nothing is provably abandoned: a live run holds the lock. Nothing will be changed; wait for it to finish (or stop it), then try again.');
+    return { message: `The migration lock on ${target.database} is held by a live run.`, detail: lines.join('\n') };
+  }
+  lines.push(`Release clears ${abandoned === 1 ? 'the abandoned holder' : `the ${abandoned} abandoned holders`} (deletes an expired lease, ends an idle session that holds the lock), re-checking each as it acts.`);
+  if (live) lines.push(`The ${live} live holder${live === 1 ? ' is' : 's are'} left alone.`);
+  const typeName = requiresTypedName(target, settings) ? target.database : undefined;
+  if (typeName) lines.push('', 'You will be asked to type the database name.');
+  const message = `Release the abandoned migration lock on ${target.database}?`;
+  const detail = lines.join('\n');
+  return { confirmation: { message, detail, button: 'Release', typeName }, message, detail };
+}

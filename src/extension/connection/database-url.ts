@@ -5,7 +5,7 @@
 // No `vscode` here: the caller passes the sources. The result names its source for the output
 // channel; the URL itself is only ever handed to the engine.
 import * as path from 'path';
-import { describeUrlSource, dotenvSearchPath, resolveDatabaseUrl as resolveInCore, type ResolvedUrl as CoreResolvedUrl, type UrlSource } from '../core';
+import { describeUrlSource, dotenvSearchPath, resolveDatabaseUrl as resolveInCore, resolveDirectUrl as resolveDirectInCore, type ResolvedUrl as CoreResolvedUrl, type UrlSource } from '../core';
 
 export type { UrlSource };
 
@@ -40,6 +40,23 @@ export async function resolveDatabaseUrl(src: ConnectionSources): Promise<Resolv
     variable: src.envVariable,
     envFiles: dotenvSearchPath(inside, src.envFile, src.folderPath),
     alembicIni: src.alembicIni,
+    readFile: src.readFile,
+    shownRelativeTo: src.folderPath,
+  });
+  return resolved && { ...resolved, label: describeUrlSource(resolved.source, src.folderPath) };
+}
+
+/**
+ * The direct (session) URL for runs that need one when the database URL is pooled: the setting
+ * migrationChain.directUrl, then MIGRATION_CHAIN_DIRECT_URL in the environment and the same `.env`
+ * files, through the engine's one resolver (the CLI's --direct-url comes first there).
+ */
+export function resolveDirectUrl(src: Omit<ConnectionSources, 'secret' | 'setting' | 'alembicIni' | 'envVariable'> & { setting: string | undefined }): ResolvedUrl | undefined {
+  const inside = src.projectPath && !path.relative(src.folderPath, src.projectPath).startsWith('..') ? src.projectPath : src.folderPath;
+  const resolved = resolveDirectInCore({
+    setting: src.setting,
+    env: src.env,
+    envFiles: dotenvSearchPath(inside, src.envFile, src.folderPath),
     readFile: src.readFile,
     shownRelativeTo: src.folderPath,
   });

@@ -65,7 +65,7 @@ export const upgradeEnvironment: CommandFactory = (deps) => async (arg?: unknown
   const api = core();
   const names = api.loadEnvironments(folder.folder.fsPath).environments.map((e) => e.name);
   const name = nodeEnvironment(arg) ?? await pickEnvironment(names, 'Upgrade Environment');
-  const { config, targets } = await deps.environments.targets(name);
+  const { config, targets } = await deps.environments.targets(name, true);
   const environment = api.findEnvironment(config, name);
   const concurrency = environment.concurrency ?? config.concurrency;
   const canary = targets.length > 1 ? environment.canary ?? targets[0].id : undefined;

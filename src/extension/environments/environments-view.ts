@@ -146,13 +146,13 @@ export class EnvironmentsView implements vscode.TreeDataProvider<EnvironmentNode
     return this.requested ? this.refresh() : Promise.resolve();
   }
 
-  /** The URL and members of `environment`, for a run. */
-  async targets(environment: string): Promise<{ config: EnvironmentsConfig; targets: FleetTarget[]; folder: FolderSnapshot }> {
+  /** The URL and members of `environment`; `forRun`: its `directUrl` when it has one, as the CLI's `env upgrade` reads it. */
+  async targets(environment: string, forRun = false): Promise<{ config: EnvironmentsConfig; targets: FleetTarget[]; folder: FolderSnapshot }> {
     const folder = this.requireFolder();
     const api = core();
     const config = api.loadEnvironments(folder.folder.fsPath);
     const env = api.findEnvironment(config, environment);
-    const url = await api.resolveEnvironmentUrl(env, {
+    const url = await (forRun ? api.resolveEnvironmentRunUrl : api.resolveEnvironmentUrl)(env, {
       root: folder.folder.fsPath,
       env: process.env,
       secret: (name) => Promise.resolve(this.deps.secrets.get(environmentSecretKey(folder.folder.uri, name))),

@@ -5,11 +5,18 @@ import { splitCommand } from '../core';
 export interface Settings {
   /** A URL typed into settings; SecretStorage wins over it (see connection.ts). */
   databaseUrl: string | undefined;
+  /**
+   * The URL that bypasses a connection pooler (Prisma's `directUrl`): runs that need one session
+   * (non-transactional steps, reset, delegated Alembic) use it when the database URL is pooled.
+   */
+  directUrl: string | undefined;
   envFile: string;
   envVariable: string;
   /** Relative to the workspace folder; undefined = discover (migrations/ or alembic.ini's versions/). */
   migrationsDir: string | undefined;
   lockTimeoutSeconds: number;
+  /** How long a lock whose run stopped answering blocks others (a lease unrenewed, an idle session lock); also what Release Migration Lock calls abandoned. */
+  lockLeaseSeconds: number;
   /** lock_timeout for the migrations' statements; undefined = the engine's default (5 s remote, none local). */
   statementLockTimeoutSeconds: number | undefined;
   /** Globs matched against the database name, the host and `host/database` (core/db/protected.ts). */
@@ -29,10 +36,12 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   databaseUrl: undefined,
+  directUrl: undefined,
   envFile: '.env',
   envVariable: 'DATABASE_URL',
   migrationsDir: undefined,
   lockTimeoutSeconds: 30,
+  lockLeaseSeconds: 30,
   statementLockTimeoutSeconds: undefined,
   protectedDatabases: [],
   confirmUpgradeOnLocal: true,
@@ -90,19 +99,22 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     return v.map((g: string) => g.trim()).filter((g) => g !== '');
   };
 
+  // A URL itself is never echoed into a problem message: it may hold a password.
+  const url = (key: string): string | undefined => {
+    const v = get(key);
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'string') { reject(key, 'must be a string'); return undefined; }
+    return v.trim() || undefined;
+  };
   const alembic = text('alembic.command', '');
   const settings: Settings = {
-    // The URL itself is never echoed into a problem message: it may hold a password.
-    databaseUrl: (() => {
-      const v = get('databaseUrl');
-      if (v === undefined || v === null || v === '') return undefined;
-      if (typeof v !== 'string') { reject('databaseUrl', 'must be a string'); return undefined; }
-      return v.trim() || undefined;
-    })(),
+    databaseUrl: url('databaseUrl'),
+    directUrl: url('directUrl'),
     envFile: text('envFile', DEFAULT_SETTINGS.envFile),
     envVariable: text('envVariable', DEFAULT_SETTINGS.envVariable, (v) => ENV_NAME.test(v)),
     migrationsDir: optionalText('migrationsDir'),
     lockTimeoutSeconds: int('lockTimeoutSeconds', DEFAULT_SETTINGS.lockTimeoutSeconds, 0, 86_400),
+    lockLeaseSeconds: int('lockLeaseSeconds', DEFAULT_SETTINGS.lockLeaseSeconds, 1, 3600),
     statementLockTimeoutSeconds: get('statementLockTimeoutSeconds') === undefined || get('statementLockTimeoutSeconds') === null
       ? undefined : int('statementLockTimeoutSeconds', 5, 0, 3600),
     protectedDatabases: globs('protectedDatabases'),

@@ -37,6 +37,6 @@ describe('extension command catalog vs package.json', () => {
   it('declares limited untrusted support and restricts the URL and command settings', () => {
     const u = pkg.capabilities.untrustedWorkspaces;
     assert.strictEqual(u.supported, 'limited');
-    assert.deepStrictEqual(u.restrictedConfigurations.sort(), ['migrationChain.alembic.command', 'migrationChain.databaseUrl', 'migrationChain.python']);
+    assert.deepStrictEqual(u.restrictedConfigurations.sort(), ['migrationChain.alembic.command', 'migrationChain.databaseUrl', 'migrationChain.directUrl', 'migrationChain.python']);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import type { RiskyStatement } from '../../../src/core/sql/risky';
 import { globMatches } from '../../../src/core/db/protected';
 import { confirmationLevel } from '../../../src/core/db/protected';
-import { downgradeRefusal, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm/confirm-text';
+import { downgradeRefusal, releaseLockConfirmation, requiresTypedName, resetConfirmation, runConfirmation, skipsModal, unrehearsedResetConfirmation } from '../../../src/extension/confirm/confirm-text';
 import { describeGuarantee, needsSecondConfirmation, type ResetGuarantee } from '../../../src/core/reset/native-reset';
 import type { RunPlan } from '../../../src/extension/core';
 import { TARGET } from './fixtures';
@@ -109,5 +109,26 @@ describe('extension confirmation text', () => {
     assert.strictEqual(second.button, 'Reset Without Rehearsal');
     assert.match(second.detail, /NOT rehearsed/);
     assert.strictEqual(second.typeName, undefined);
+  });
+});
+
+describe('Release Migration Lock confirmation', () => {
+  const live = { abandoned: false, facts: ['Lease — live: its lease is still being renewed', '  host: web-1', '  pid: 4242 (the run\'s process)'] };
+  const dead = { abandoned: true, facts: ['Session lock — abandoned: idle for 40 s, longer than the 30 s lease', '  host: 10.0.0.7', '  pid: 77 (server process)'] };
+
+  it('only live holders: the list and no button, nothing will change', () => {
+    const shown = releaseLockConfirmation(TARGET, [live], { protectedDatabases: [] });
+    assert.strictEqual(shown.confirmation, undefined);
+    assert.match(shown.message, /held by a live run/);
+    assert.match(shown.detail, /host: web-1[\s\S]*pid: 4242[\s\S]*Nothing is provably abandoned/);
+  });
+
+  it('abandoned holders: a Release button that names what it clears and what it leaves; typed name when remote or protected', () => {
+    const local = releaseLockConfirmation(TARGET, [dead, live], { protectedDatabases: [] });
+    assert.strictEqual(local.confirmation?.button, 'Release');
+    assert.strictEqual(local.confirmation?.typeName, undefined);
+    assert.match(local.detail, /clears the abandoned holder[\s\S]*The 1 live holder is left alone/);
+    assert.strictEqual(releaseLockConfirmation(REMOTE, [dead], { protectedDatabases: [] }).confirmation?.typeName, 'shop');
+    assert.strictEqual(releaseLockConfirmation(TARGET, [dead], { protectedDatabases: [TARGET.database] }).confirmation?.typeName, TARGET.database);
   });
 });

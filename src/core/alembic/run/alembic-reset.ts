@@ -24,6 +24,7 @@ import {
 import { verify, type VerifyReport } from '../../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './locked-run';
 import { refuseThroughPooler } from '../../run/pooler-safety';
+import { sessionUrl } from '../../db/session-url';
 import { displayCommand } from './process';
 
 export interface AlembicResetOptions extends AlembicOptions {
@@ -48,7 +49,8 @@ export interface AlembicResetResult {
   durationMs: number;
 }
 
-export async function alembicReset(options: AlembicResetOptions): Promise<AlembicResetResult> {
+export async function alembicReset(given: AlembicResetOptions): Promise<AlembicResetResult> {
+  let options = given;
   const log = options.logger ?? silentLogger;
   const started = performance.now();
   const target = parseDatabaseUrl(options.url);
@@ -90,6 +92,9 @@ export async function alembicReset(options: AlembicResetOptions): Promise<Alembi
   if (!(await options.confirm(preview))) {
     throw new ConfirmationError(`Reset of ${describeTarget(target)} was not confirmed; nothing was changed.`);
   }
+  // Through a pooler the backup, the rehearsal, the drop and Alembic's rebuild run on the direct URL
+  // when one is configured (db/session-url.ts); the preflight and the confirmation name the configured one.
+  options = { ...options, url: await sessionUrl(options, 'a reset with Alembic'), directUrl: undefined };
 
   // 5. The backup, when asked for.
   let backup: BackupResult | undefined;

@@ -11,6 +11,7 @@ import { withSession, type Session, type SessionOptions } from '../../run/sessio
 import { secretFormsOf } from '../../secrets';
 import type { Client, ClientBase } from 'pg';
 import { connect, describeTarget, parseDatabaseUrl } from '../../db/client';
+import { sessionUrl } from '../../db/session-url';
 import { CancelledError, MigrationChainError, WrongDatabaseError } from '../../errors';
 import { logChecks, verifyOnClient, type VerifyReport } from '../../verify/verify';
 import type { ResolvedAlembicCommand } from '../python-policy';
@@ -93,11 +94,14 @@ export interface LockedRun extends RunResult {
  * under the lock, when the predicate accepts the heads reached.
  */
 export async function alembicLocked(
-  options: AlembicOptions,
+  given: AlembicOptions,
   args: readonly string[],
   hooks: { before?: (s: Session) => Promise<void>; verifyWhen?: (to: readonly string[]) => boolean } = {},
 ): Promise<LockedRun> {
   const started = performance.now();
+  // Alembic's connection is env.py's own session for the whole run: through a pooler it goes to the
+  // direct URL when one is configured (db/session-url.ts), and our lock is taken there too.
+  const options: AlembicOptions = { ...given, url: await sessionUrl(given, `alembic ${args[0]}`), directUrl: undefined };
   // The process starts now, Alembic once the lock is held: the supervisor's start-up overlaps the
   // connect and the lock instead of adding to them (bench group 12).
   let open!: () => void;
