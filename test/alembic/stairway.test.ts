@@ -82,7 +82,9 @@ describe('the stairway test of Alembic projects (real Alembic)', function () {
     assert.match(r.stdout, /✔ 000000000000/);
     assert.match(r.stdout, /✘ 4b9608290b5d \(add settings table\) failed at downgrade, re-upgrade/);
     const line = broken.split('\n').findIndex((l) => l.includes('jobs_type_idx')) + 1;
-    assert.match(r.stdout, new RegExp(`index jobs\\.jobs_type_idx is left behind by the downgrade \\(the upgrade creates it at line ${line}\\)  \\(alembic/versions/4b9608290b5d_add_settings_table\\.py:\\d+\\)`));
+    // The link opens the function to fix: `def downgrade()`, not the revision header or upgrade().
+    const downgradeLine = broken.split('\n').findIndex((l) => l.startsWith('def downgrade(')) + 1;
+    assert.match(r.stdout, new RegExp(`index jobs\\.jobs_type_idx is left behind by the downgrade \\(the upgrade creates it at line ${line}\\)  \\(alembic/versions/4b9608290b5d_add_settings_table\\.py:${downgradeLine}\\)`));
     // The leftover index makes the second upgrade fail: Alembic's own error is shown.
     assert.match(r.stdout, /relation "jobs_type_idx" already exists/);
     assert.deepEqual(await scratchDatabases(), []);
