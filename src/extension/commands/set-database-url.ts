@@ -23,6 +23,8 @@ export const setDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) =>
   const target = core().parseDatabaseUrl(trimmed);
   deps.log.rememberUrl(trimmed);
   await deps.secrets.store(secretKey(snapshot.folder.uri), trimmed);
-  await deps.chains.refresh(snapshot.folder.uri);
+  // The Environments view shows this database too: re-read it now, not at its next refresh (it kept
+  // "unreachable: wrong password" for minutes after the URL was fixed).
+  await Promise.all([deps.chains.refresh(snapshot.folder.uri), deps.environments.refreshIfShown()]);
   return `${snapshot.folder.name}: database set to ${target.display}.`;
 };

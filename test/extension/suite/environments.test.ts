@@ -5,7 +5,7 @@ import * as sinon from 'sinon';
 import type { Context } from '../../../src/extension/context';
 import { presentEnvironment } from '../../../src/extension/environments/environments-model';
 import {
-  activate, databasePassword, emptyDatabase, folder, modalText, run, SEED_HEAD, silenceNotifications, stubInput, stubModal, useTestDatabase, versionNums,
+  activate, databasePassword, databaseUrl, emptyDatabase, folder, modalText, run, SEED_HEAD, silenceNotifications, stubInput, stubModal, useTestDatabase, versionNums,
 } from './helpers';
 
 describe('Environments view and fleet upgrade', () => {
@@ -66,6 +66,26 @@ describe('Environments view and fleet upgrade', () => {
     assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
     assert.ok(presentEnvironment(ctx.environments.entry('default')!).description.startsWith(`at ${SEED_HEAD} · 0 pending`),
       presentEnvironment(ctx.environments.entry('default')!).description);
+  });
+
+  it('Set Database URL re-reads the view at once: a wrong password, then the right URL, each shown without a Refresh', async () => {
+    await ctx.environments.ensureRead();
+    await ctx.environments.refresh();
+    assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
+    const wrong = new URL(databaseUrl());
+    wrong.password = 'Wr0ngPa55word';
+    try {
+      stubInput(sandbox, wrong.toString());
+      assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
+      // No refresh here: the command itself re-read the view.
+      assert.match(presentEnvironment(ctx.environments.entry('default')!).description, /^unreachable: .*(password|authentication)/i);
+    } finally {
+      sandbox.restore();
+      silenceNotifications(sandbox);
+      stubInput(sandbox, databaseUrl());
+      assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
+    }
+    assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
   });
 
   it('an edit of the environments file is picked up without a Refresh', async () => {
