@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { CancelledError, core } from '../core';
 import { secretKey } from '../connection/database-url';
+import { urlInputFeedback } from '../connection/url-input';
 import { chooseFolder } from './command-args';
 import type { CommandFactory } from './deps';
 
@@ -11,11 +12,16 @@ export const setDatabaseUrl: CommandFactory = (deps) => async (arg?: unknown) =>
     title: `Database URL for ${snapshot.folder.name}`,
     prompt: 'postgresql://user:password@host:5432/database — stored in the OS keychain (SecretStorage), never in settings',
     placeHolder: 'postgresql://user:password@localhost:5432/app',
+    // The box masks the whole text; the message under it shows the URL with only the password
+    // masked, so a wrong host or database is seen before it is stored (url-input.ts).
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => {
-      if (!v.trim()) return 'Enter a URL';
-      try { core().parseDatabaseUrl(v.trim()); return undefined; } catch (err) { return err instanceof Error ? err.message : String(err); }
+      const feedback = urlInputFeedback(v, (u) => core().parseDatabaseUrl(u));
+      return {
+        message: feedback.message,
+        severity: feedback.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info,
+      };
     },
   });
   if (url === undefined) throw new CancelledError(undefined, 'Set Database URL cancelled; nothing was stored.');

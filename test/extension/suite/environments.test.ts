@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as sinon from 'sinon';
+import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
 import { presentEnvironment } from '../../../src/extension/environments/environments-model';
 import {
@@ -86,6 +87,20 @@ describe('Environments view and fleet upgrade', () => {
       assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
     }
     assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
+  });
+
+  it('Set Database URL masks the box and shows the typed URL under it with only the password masked', async () => {
+    const input = stubInput(sandbox, databaseUrl());
+    assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
+    const options = input.firstCall.args[0] as vscode.InputBoxOptions;
+    assert.strictEqual(options.password, true, 'the typed text itself is masked');
+    const typed = 'postgresql://app:Typ0edSecret@db.example.com:6543/orders';
+    const shown = await options.validateInput!(typed) as vscode.InputBoxValidationMessage;
+    assert.strictEqual(shown.severity, vscode.InputBoxValidationSeverity.Info, 'a valid URL is accepted');
+    assert.strictEqual(shown.message, 'postgresql://app:****@db.example.com:6543/orders — user app, host db.example.com, port 6543, database orders');
+    const bad = await options.validateInput!('mysql://app:Typ0edSecret@db/app') as vscode.InputBoxValidationMessage;
+    assert.strictEqual(bad.severity, vscode.InputBoxValidationSeverity.Error);
+    assert.ok(!bad.message.includes('Typ0edSecret'));
   });
 
   it('an edit of the environments file is picked up without a Refresh', async () => {
