@@ -167,11 +167,12 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
   test: {
     summary: 'stairway test: upgrade, downgrade and upgrade again every revision on a scratch database, comparing schemas',
     positionals: [],
-    options: ['changed-since', 'from', 'to', 'junit', 'json', 'alembic-command'],
+    options: ['changed-since', 'from', 'to', 'junit', 'json', 'verbose', 'alembic-command'],
     details: 'The scratch database is created on the server of the database URL (the role needs CREATEDB) and always dropped;\n'
       + 'the database itself is not changed. Exit 9 when a revision fails. --changed-since without a value is not allowed:\n'
       + 'name the ref (e.g. origin/main); the editor\'s "Run changed" defaults to the upstream branch\'s merge base.\n'
-      + 'An Alembic project\'s revisions run through its own Alembic (alembic upgrade R, alembic downgrade R@parent).',
+      + 'An Alembic project\'s revisions run through its own Alembic (alembic upgrade R, alembic downgrade R@parent);\n'
+      + 'its output is summarised (Alembic\'s last error line per failure); --verbose shows every line it prints.',
   },
   graph: {
     summary: 'print the revision graph as SVG, PNG, Graphviz DOT or Mermaid (heads at the top, one lane per branch)',

@@ -50,7 +50,9 @@ export function createContext(
   signal: AbortSignal,
 ): CommandContext {
   let located: Promise<Located> | undefined;
-  const locate = () => (located ??= locateChain(args.options, io.cwd, logger));
+  /** The located chain once known: its Alembic project's folder is where `.env` is looked for first. */
+  let known: Located | undefined;
+  const locate = () => (located ??= locateChain(args.options, io.cwd, logger).then((l) => (known = l)));
   let chain: Promise<Chain> | undefined;
   let resolved: { value: ResolvedUrl | undefined } | undefined;
   let direct: { value: ResolvedUrl | undefined } | undefined;
@@ -59,10 +61,12 @@ export function createContext(
     if (!resolved) {
       const flag = args.options.url;
       if (flag !== undefined && !flag.trim()) throw new UsageError('--url is empty.', 'Pass a URL like postgres://user@localhost:5432/app.');
-      const alembicIni = path.resolve(io.cwd, args.options.config ?? 'alembic.ini');
-      // .env from the project folder (--config's, else the current one) up to the repository root,
-      // as env.py files read `../.env`: run from backend/, the root's .env is found.
-      const envFiles = envFilesFor(args.options, io.cwd);
+      const alembicIni = args.options.config !== undefined ? path.resolve(io.cwd, args.options.config)
+        : known?.project?.iniFile ?? path.resolve(io.cwd, 'alembic.ini');
+      // .env from the project folder (--config's, else the Alembic project found, else the current
+      // one) up to the repository root, as env.py files read `../.env`: run from backend/, the root's
+      // .env is found; run from the root, a project found in backend/ reads backend/.env first.
+      const envFiles = envFilesFor(args.options, io.cwd, known);
       const value = resolveDatabaseUrl({ flag, env: io.env, envFiles, alembicIni, shownRelativeTo: io.cwd });
       // Registered before anything can print the URL or an error about it; alembic.ini's URL too,
       // which Alembic's own output may echo even when another source won.
@@ -120,7 +124,7 @@ export function createContext(
       if (!direct) {
         const flag = args.options.directUrl;
         if (flag !== undefined && !flag.trim()) throw new UsageError('--direct-url is empty.', 'Pass the session URL of the database, e.g. postgres://user@db-host:5432/app.');
-        const value = resolveDirectUrl({ flag, env: io.env, envFiles: envFilesFor(args.options, io.cwd), shownRelativeTo: io.cwd });
+        const value = resolveDirectUrl({ flag, env: io.env, envFiles: envFilesFor(args.options, io.cwd, known), shownRelativeTo: io.cwd });
         if (value) {
           output.addSecrets(secretFormsOf(value.url, io.env));
           logger.debug(`direct URL for runs from ${describeUrlSource(value.source, io.cwd)}`);
@@ -133,9 +137,16 @@ export function createContext(
   return ctx;
 }
 
-/** .env files, nearest first: from the project folder (--config's, else the working one) up to the repository root. */
-function envFilesFor(options: ParsedOptions, cwd: string): string[] {
-  return dotenvSearchPath(options.config ? path.dirname(path.resolve(cwd, options.config)) : cwd);
+/**
+ * .env files, nearest first: from the project folder (--config's, else the located Alembic
+ * project's, else the working one) up to the repository root, then the working folder's own path
+ * for what that did not list (a project found below the working folder still sees its `.env`).
+ */
+function envFilesFor(options: ParsedOptions, cwd: string, located: Located | undefined): string[] {
+  const projectDir = options.config ? path.dirname(path.resolve(cwd, options.config)) : located?.project?.dir ?? cwd;
+  const files = dotenvSearchPath(projectDir);
+  for (const f of dotenvSearchPath(cwd)) if (!files.includes(f)) files.push(f);
+  return files;
 }
 
 interface Located {

@@ -221,9 +221,9 @@ export class UnsetUrlReferenceError extends MigrationChainError {
 
 /** Alembic ran and failed; `detail` is the tail of its (redacted) output, where Python puts the cause. */
 export class AlembicFailedError extends MigrationChainError {
-  constructor(readonly command: string, readonly how: string, readonly durationMs: number, readonly detail: string) {
-    super('sql', `${command} failed (${how}) after ${(durationMs / 1000).toFixed(2)} s${detail ? `:\n${detail}` : '.'}`,
-      'The whole Alembic output is above (CLI) or in the Migration Chain output channel (editor).');
+  constructor(readonly command: string, readonly how: string, readonly durationMs: number, readonly detail: string,
+    hint = 'The whole Alembic output is above (CLI) or in the Migration Chain output channel (editor).') {
+    super('sql', `${command} failed (${how}) after ${(durationMs / 1000).toFixed(2)} s${detail ? `:\n${detail}` : '.'}`, hint);
   }
 }
 

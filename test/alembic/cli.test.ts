@@ -99,6 +99,10 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
     assert.match(rest.stdout, /Upgraded 4b9608290b5d -> 556b79de2825: 2 migrations/);
     assert.doesNotMatch(rest.stderr, /Running upgrade\s+-> 000000000000/);
     assert.match(rest.stdout, /^verify: OK/m);
+    // The verify report once on the terminal (stdout and stderr together): the engine used to log each check too.
+    const both = `${rest.stderr}\n${rest.stdout}`.split('\n');
+    assert.equal(both.filter((l) => /^✔ version: alembic_version = 556b79de2825/.test(l)).length, 1, both.join('\n'));
+    assert.equal(both.filter((l) => /^✔ pending: no pending revisions/.test(l)).length, 1, both.join('\n'));
 
     const down = await run(['downgrade', 'base', '--yes']);
     assert.match(down.stdout, /Downgraded 556b79de2825 -> <base>: 4 migrations/);

@@ -45,4 +45,25 @@ describe('cli: .env as Python reads it, found up to the repository root', functi
     assert.match(unset.stderr, new RegExp(`^error: \`\\$\\{POSTGRES_PASSWORD\\}\` in DATABASE_URL from ${path.join('..', '.env').replace(/\./g, '\\.')} line 3 is not set\\.`, 'm'));
     assert.doesNotMatch(r.stderr, /is not set/, 'set to empty in the environment is set (python-dotenv agrees)');
   });
+
+  it('run from the repository root, an Alembic project found in backend/ reads backend/.env, as its Python would', async () => {
+    const url = await freshDatabaseUrl('cli_dotenv_sub');
+    fs.cpSync(path.join(REPO_ROOT, 'examples', 'alembic-backend', 'backend'), path.join(repo, 'backend'),
+      { recursive: true, filter: (src) => !src.includes('__pycache__') && !src.endsWith('.env') });
+    assert.ok(fs.existsSync(path.join(repo, 'backend', 'alembic.ini')));
+    fs.writeFileSync(path.join(repo, 'backend', '.env'), `# backend's own .env\nDATABASE_URL=${url}\n`);
+    const args = ['current', '--debug'];
+    const r = await cli(args, { cwd: repo, env: { DATABASE_URL: undefined } });
+    expectExit(args, r, 0);
+    assert.match(r.stderr, /Alembic project: backend\/alembic\.ini \(found below the working directory\)/);
+    assert.match(r.stderr, new RegExp(`database URL from DATABASE_URL from ${path.join('backend', '.env').replace(/\./g, '\\.')} line 2`));
+    // The project's .env comes first; the working folder's own .env is still read after it.
+    fs.writeFileSync(path.join(repo, '.env'), 'DATABASE_URL=postgresql://nobody@127.0.0.1:1/elsewhere\n');
+    const both = await cli(args, { cwd: repo, env: { DATABASE_URL: undefined } });
+    expectExit(args, both, 0);
+    assert.match(both.stderr, /database URL from DATABASE_URL from backend\/\.env line 2/);
+    fs.rmSync(path.join(repo, 'backend', '.env'));
+    const rootOnly = await cli(args, { cwd: repo, env: { DATABASE_URL: undefined } });
+    assert.match(rootOnly.stderr, /database URL from DATABASE_URL from \.env line 1/);
+  });
 });

@@ -134,6 +134,25 @@ describe('cli prompts in a real terminal, first and cached run (dist/cli.js)', f
     assert.deepEqual(await versionRows(url), [SEED_HEAD]);
   });
 
+  it('reset in a terminal shows its preview once and its verify report once', async () => {
+    const url = await upgraded('prompt_once');
+    await sql(url, 'CREATE TABLE leftover (id int)');
+    const question = /Reset \(drop every table in schema public\) on .*\? \[y\/N\] $/;
+    const r = await runInTerminal(['reset', '--dir', SEED_DIR, '--url', url], [[question, 'yes']], { cacheHome: freshCache('once') });
+    assert.equal(r.code, 0, r.output);
+    const output = plain(r.output);
+    const count = (re: RegExp) => output.split(/\r?\n/).filter((l) => re.test(l)).length;
+    // The engine logged the tables and the guarantee, then the CLI printed its preview; and the
+    // engine logged each verify check, then the CLI printed the report: each showed twice.
+    assert.equal(count(/^Tables that will be dropped:/), 1, output);
+    assert.equal(count(/^ {2}leftover \(0 rows\)$/), 1, output);
+    assert.equal(count(/^All-or-nothing: the drop, every migration and verify run in one transaction/), 1, output);
+    assert.equal(count(/^✔ version: alembic_version = 556b79de2825/), 1, output);
+    assert.equal(count(/^✔ verify 000000000000: passed/), 1, output);
+    assert.equal(count(/^verify: OK/), 1, output);
+    assert.equal(count(/^Reset complete/), 1, output);
+  });
+
   it('a protected database: its name typed wrong on the first run, right on the cached run', async () => {
     const url = await upgraded('prompt_protected');
     const database = decodeURIComponent(new URL(url).pathname.slice(1));

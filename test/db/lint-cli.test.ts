@@ -105,3 +105,46 @@ describe('cli lint (real database)', function () {
     assert.match(bad.stderr, /--format expects text, json or sarif/);
   });
 });
+
+describe('cli lint: require-lock-timeout and empty tables (real catalog)', function () {
+  this.timeout(120_000);
+
+  it('no warning on a table the revision creates or one the catalog shows empty; a warning on a table with rows or a partitioned one', async () => {
+    const url = await freshDatabaseUrl('lint_empty');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-lint-empty-'));
+    try {
+      revision(dir, 'aaaaaaaaaaa1', null, [
+        'CREATE TABLE empty_t (id int);',
+        'CREATE TABLE full_t (id int);',
+        'CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);',
+        "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+      ].join('\n'));
+      const up = await runCli(['upgrade', '--dir', dir, '--url', url], { env: { DATABASE_URL: '' } });
+      assert.equal(up.code, 0, describeRun(['upgrade'], up));
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query("INSERT INTO full_t VALUES (1), (2); INSERT INTO events VALUES (1, '2026-05-01'); ANALYZE");
+      await c.end();
+      revision(dir, 'bbbbbbbbbbb2', 'aaaaaaaaaaa1', [
+        'CREATE TABLE fresh (id int);',
+        'ALTER TABLE fresh ADD COLUMN note text;',
+        'ALTER TABLE fresh RENAME TO fresh_renamed;',
+        'ALTER TABLE fresh_renamed ADD COLUMN more text;',
+        'ALTER TABLE empty_t ADD COLUMN note text;',
+        'ALTER TABLE full_t ADD COLUMN note text;',
+        'ALTER TABLE events ADD COLUMN note text;',
+      ].join('\n'));
+      const r = await runCli(['lint', '--dir', dir, '--url', url, '--pending', '--format', 'json'], { env: { DATABASE_URL: '' } });
+      assertNoSecret(r.stdout + r.stderr, server().password, 'migration-chain lint');
+      assert.equal(r.code, 0, describeRun(['lint'], r));
+      const json = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; relation?: string; line: number }[] };
+      assert.deepEqual(json.findings.filter((f) => f.rule === 'require-lock-timeout').map((f) => [f.line, f.relation, f.severity]), [
+        [10, 'public.empty_t', 'info'],
+        [11, 'public.full_t', 'warning'],
+        [12, 'public.events', 'warning'],
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

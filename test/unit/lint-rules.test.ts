@@ -161,6 +161,27 @@ describe('lint: database and version awareness', () => {
     assert.ok(!fired(alter, 5000));
   });
 
+  it('require-lock-timeout: nothing on tables the run created, a note on tables the catalog shows empty, a warning otherwise', () => {
+    const facts = bigDatabase();
+    const empty = { ...newTableFacts(), isNew: false, rows: 0, bytes: 0, columns: new Map([['id', 'integer']]) };
+    facts.tables.set('public.empty_t', empty);
+    facts.tables.set('public.never_analysed', { ...empty, rows: -1 });
+    facts.tables.set('public.events', { ...empty, partitioned: true }); // a partitioned parent has no pages of its own
+    const timeout = (sql: string) => lint(parser, { statements: statements(sql) }, facts)
+      .findings.filter((f) => f.rule === 'require-lock-timeout').map((f) => [f.relation, f.severity]);
+    // Created in this revision: every later ALTER, the rename and the drop are unseen by anyone else.
+    assert.deepEqual(timeout('CREATE TABLE fresh (a int);\nALTER TABLE fresh ADD COLUMN b int;\nALTER TABLE fresh RENAME TO fresh2;\nALTER TABLE fresh2 ADD COLUMN c int;\nDROP TABLE fresh2;'), []);
+    // Known empty in the catalog: a note (the lock costs nothing to hold), never a warning.
+    assert.deepEqual(timeout('ALTER TABLE empty_t ADD COLUMN note text'), [['public.empty_t', 'info']]);
+    assert.deepEqual(timeout('ALTER TABLE never_analysed DROP COLUMN id'), [['public.never_analysed', 'info']]);
+    assert.deepEqual(timeout('DROP TABLE empty_t, never_analysed'), [['public.empty_t', 'info']]);
+    // One table with rows among them, a partitioned parent, or a table the facts do not know: a warning on it.
+    assert.deepEqual(timeout('DROP TABLE empty_t, accounts'), [['public.accounts', 'warning']]);
+    assert.deepEqual(timeout('ALTER TABLE events ADD COLUMN note text'), [['public.events', 'warning']]);
+    assert.deepEqual(timeout('ALTER TABLE unknown_t ADD COLUMN note text'), [['public.unknown_t', 'warning']]);
+    assert.deepEqual(timeout('ALTER TABLE accounts ADD COLUMN note2 text'), [['public.accounts', 'warning']]);
+  });
+
   it('reports a statement PostgreSQL cannot parse at its line, and goes on', () => {
     const report = lint(parser, { statements: statements(`ALTER TABLE accounts ADD COLUMN;\n${index}`) }, bigDatabase());
     assert.equal(report.problems[0].code, 'parse-error');

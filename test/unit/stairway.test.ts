@@ -1,12 +1,16 @@
 // The file side of stairway tests: how a revision declares itself irreversible in each format,
 // branch groups, range selection, the Testing view's item and message models, JUnit escaping.
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { RevisionGraph } from '../../src/core/chain/graph';
 import type { Chain } from '../../src/core/chain/chain';
 import { parseJsMigration } from '../../src/core/chain/parse-js';
 import { parsePythonMigration } from '../../src/core/chain/parse-python';
 import { parseSqlMigration } from '../../src/core/chain/parse-sql';
 import { branchGroups } from '../../src/core/stairway/branches';
+import { downgradeDiffFailure, reupgradeDiffFailure } from '../../src/core/stairway/findings';
 import { renderJUnit } from '../../src/core/stairway/junit';
 import type { RevisionResult, StairwayReport } from '../../src/core/stairway/model';
 import { selectRevisions } from '../../src/core/stairway/select';
@@ -118,5 +122,63 @@ describe('Testing view models', () => {
     assert.match(xml, /name="b1 index &amp; &lt;stuff&gt;" file="b1.sql"/);
     assert.match(xml, /<failure type="downgrade" message="downgrade at b1.sql:9: index t.i is left behind by the downgrade">After downgrading b1 to a1, the schema differs from a1's:/);
     assert.match(xml, /<skipped message="Not run: b1 failed to upgrade."\/>/);
+  });
+});
+
+describe('stairway findings of a .py revision link the function to fix', () => {
+  // The shape of a real FastAPI project's revision (issue 20): upgrade() names the column first, so a
+  // search of the whole file linked "not restored by the downgrade" to a line inside upgrade().
+  const PY = [
+    '"""add items',                                  // 1
+    '',                                              // 2
+    'Revision ID: b1',                               // 3
+    '"""',                                           // 4
+    'from alembic import op',                        // 5
+    'import sqlalchemy as sa',                       // 6
+    '',                                              // 7
+    "revision = 'b1'",                               // 8
+    "down_revision = 'a1'",                          // 9
+    '',                                              // 10
+    '',                                              // 11
+    'def upgrade() -> None:',                        // 12
+    "    op.alter_column('item', 'owner_id', nullable=False)", // 13
+    "    op.create_index('item_title_idx', 'item', ['title'])", // 14
+    '',                                              // 15
+    '',                                              // 16
+    'def downgrade() -> None:',                      // 17
+    "    op.drop_index('item_title_idx')",           // 18
+    '',
+  ].join('\n');
+  let file: string;
+  before(() => {
+    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mc-stair-py-')), 'b1_add_items.py');
+    fs.writeFileSync(file, PY);
+  });
+  const m = () => rev('b1', ['a1'], { file, format: 'py', revisionLine: 8, downRevisionLine: 9 });
+
+  it('"not restored by the downgrade" links the `def downgrade()` line, not the upgrade line naming the column', async () => {
+    const f = await downgradeDiffFailure(m(), [
+      { kind: 'column', name: 'item.owner_id', change: 'changed', expected: 'owner_id integer', actual: 'owner_id integer NOT NULL' },
+    ], ['a1']);
+    assert.deepStrictEqual(f.findings.map((x) => [x.message, x.location.line]), [
+      ['column item.owner_id is not restored by the downgrade', 17],
+    ]);
+    assert.match(f.message, /b1_add_items\.py:17\)/);
+  });
+
+  it('a leftover object links the downgrade too; a mention inside downgrade() is linked where it is', async () => {
+    const f = await downgradeDiffFailure(m(), [
+      { kind: 'index', name: 'item.item_title_idx', change: 'missing', expected: 'CREATE INDEX item_title_idx ON public.item (title)' },
+      { kind: 'column', name: 'item.owner_id', change: 'changed', expected: 'a', actual: 'b' },
+    ], ['a1']);
+    assert.deepStrictEqual(f.findings.map((x) => x.location.line), [18, 17]);
+  });
+
+  it('a re-upgrade finding links upgrade(): the statement naming the object, else `def upgrade()`', async () => {
+    const f = await reupgradeDiffFailure(m(), [
+      { kind: 'index', name: 'item.item_title_idx', change: 'missing', expected: 'x' },
+      { kind: 'table', name: 'nowhere', change: 'extra', actual: 'y' },
+    ]);
+    assert.deepStrictEqual(f.findings.map((x) => x.location.line), [14, 12]);
   });
 });

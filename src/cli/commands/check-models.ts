@@ -7,8 +7,8 @@ import { displayPath } from '../print';
 import { runOptions } from './shared';
 
 export async function checkModels(ctx: CommandContext): Promise<number> {
-  const url = ctx.databaseUrl().url;
   await ctx.chain({ requireValid: true });
+  const url = ctx.databaseUrl().url; // after the chain: the project found decides which .env is read
   // A native chain's engine refuses: it has no models.
   const result = await (await ctx.engine()).checkModels({ ...runOptions(ctx), url });
   const env = displayPath((await ctx.alembicProject())?.iniFile ?? 'alembic.ini', ctx.io.cwd);

@@ -39,7 +39,8 @@ export const reset: Command = async (ctx) => {
     return true;
   };
   const result = await (await ctx.engine()).reset({
-    url: url.url, ...runOptions(ctx), backupFile: ctx.options.backup, rehearse: !ctx.options.noRehearsal, confirm,
+    // The verify report is printed below on stdout, so the engine does not log its checks as well.
+    url: url.url, ...runOptions(ctx), logger: { ...ctx.logger, rendersVerifyReport: true }, backupFile: ctx.options.backup, rehearse: !ctx.options.noRehearsal, confirm,
   });
   const report = result.verify;
   ctx.output.result(renderVerifyReport(report, ctx.io.cwd).join('\n'));

@@ -10,8 +10,8 @@ import { runOptions } from './shared';
 
 export async function revisionAutogenerate(ctx: CommandContext): Promise<number> {
   const core = ctx.core();
-  const url = ctx.databaseUrl().url;
   await ctx.chain({ requireValid: true });
+  const url = ctx.databaseUrl().url; // after the chain: the project found decides which .env is read
   const generated = await (await ctx.engine()).autogenerate(ctx.options.message!.trim(), { ...runOptions(ctx), url });
   const chain = await ctx.chain({ fresh: true });
   const migration = chain.migrations.find((m) => m.file === generated.file);

@@ -26,7 +26,10 @@ export const test: Command = async (ctx) => {
   }
   // The chain's engine says how the stairway moves it (an Alembic project: its own Alembic, one process per step).
   const engines = await (await ctx.engine()).stairwayEngines();
-  const report = await core.runStairway({ chain, url: url.url, selection, logger: ctx.logger, signal: ctx.signal, engines });
+  // Quiet by default: a project's Alembic prints its app's warnings on every step (146 lines for five
+  // revisions of a real project); each failure keeps Alembic's last error line, --verbose shows all.
+  const childOutput = ctx.options.verbose ? 'full' : 'failures';
+  const report = await core.runStairway({ chain, url: url.url, selection, logger: ctx.logger, signal: ctx.signal, engines, childOutput });
   if (junit !== undefined) {
     const file = path.resolve(ctx.io.cwd, junit);
     try {

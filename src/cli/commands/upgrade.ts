@@ -24,7 +24,8 @@ export const upgrade: Command = async (ctx) => {
     // With --yes only the locks are printed: the statements are not read (for Alembic, an offline run).
     await confirmPreview(ctx, await engine.previewRun('up', target, { url, ...runOptions(ctx) }, { statements: !ctx.options.yes }));
   }
-  const result = await engine.upgrade(target, { url, ...runOptions(ctx) });
+  // The verify report is printed below on stdout, so the engine does not log its checks as well.
+  const result = await engine.upgrade(target, { url, ...runOptions(ctx), logger: { ...ctx.logger, rendersVerifyReport: true } });
   if (result.verify) ctx.output.result(renderVerifyReport(result.verify, ctx.io.cwd).join('\n'));
   ctx.output.result(summariseRun('Upgraded', result));
   return result.verify && !result.verify.ok ? ExitCode.verifyFailed : ExitCode.ok;

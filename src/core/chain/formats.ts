@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import type { Migration, MigrationFormat, ParseResult } from './model';
 import { parseJsMigration } from './parse-js';
-import { decodePythonSource, parsePythonMigration } from './parse-python';
+import { decodePythonSource, parsePythonMigration, pyFunctionSource } from './parse-python';
 import { parseSqlMigration } from './parse-sql';
 import { dataLossDiagnostics, transactionDiagnostics } from '../sql/risky';
 
@@ -49,6 +49,11 @@ export interface MigrationFormatSpec {
   readonly declareIrreversible: string;
   /** Whether `revision` / New Revision writes files of this format. */
   readonly authoring: boolean;
+  /**
+   * A script's upgrade or downgrade function within the file text (where the stairway points a
+   * finding about that side), or undefined where the format has none to find (`.sql` has sections).
+   */
+  readonly sideFunction: (fileText: string, side: 'upgrade' | 'downgrade') => { text: string; firstLine: number } | undefined;
 }
 
 const NATIVE_STAIRWAY = { engine: 'native', hint: 'An Alembic project\'s stairway runs only its Python revisions; a native chain (.sql / .js) runs without alembic.ini.' } as const;
@@ -74,6 +79,7 @@ const sql: MigrationFormatSpec = {
   stairway: NATIVE_STAIRWAY,
   declareIrreversible: 'add a `-- migrate:downgrade` section, or declare it in the header: `-- irreversible: <why it cannot be undone>`',
   authoring: true,
+  sideFunction: () => undefined,
 };
 
 const js: MigrationFormatSpec = {
@@ -89,6 +95,8 @@ const js: MigrationFormatSpec = {
   stairway: NATIVE_STAIRWAY,
   declareIrreversible: 'export a `downgrade` function, or declare it: `exports.irreversible = \'<why it cannot be undone>\'`',
   authoring: false,
+  // A module's functions are written many ways (exports.x =, module.exports = {...}): the whole file is searched.
+  sideFunction: () => undefined,
 };
 
 const py: MigrationFormatSpec = {
@@ -109,6 +117,7 @@ const py: MigrationFormatSpec = {
   stairway: { engine: 'alembic', hint: 'Alembic revisions run through their project\'s Alembic: run from the folder of alembic.ini, or pass --config PATH/alembic.ini.' },
   declareIrreversible: 'write a `downgrade()` body, or declare it at module level: `irreversible = "<why it cannot be undone>"`',
   authoring: false,
+  sideFunction: pyFunctionSource,
 };
 
 /** Every format, by id. `satisfies` makes a new id in MigrationFormat fail to compile until it has an entry. */

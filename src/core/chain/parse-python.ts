@@ -155,3 +155,26 @@ function enclosingTopLevelLine(masked: string, i: number): string | undefined {
   }
   return undefined;
 }
+
+/** Lines of `def NAME(...)` to its last line of code (1-based); line 1 when there is none. */
+export function pyFunction(text: string, name: 'upgrade' | 'downgrade'): { line: number; endLine: number; endColumn: number } {
+  const lines = text.split(/\r?\n/);
+  const head = new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`);
+  const start = lines.findIndex((l) => head.test(l));
+  if (start < 0) return { line: 1, endLine: 1, endColumn: lines[0]?.length ?? 0 };
+  let end = start;
+  for (let i = start + 1; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.trim() === '' || l.startsWith('#')) continue; // a comment at column 0 neither ends nor extends it
+    if (!/^\s/.test(l) && !l.startsWith(')')) break;
+    end = i;
+  }
+  return { line: start + 1, endLine: end + 1, endColumn: lines[end].length };
+}
+
+/** The text of a top-level `def NAME(...)` and its first file line, or undefined when the file has none. */
+export function pyFunctionSource(text: string, name: 'upgrade' | 'downgrade'): { text: string; firstLine: number } | undefined {
+  if (!new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`, 'm').test(text)) return undefined;
+  const fn = pyFunction(text, name);
+  return { text: text.split(/\r?\n/).slice(fn.line - 1, fn.endLine).join('\n'), firstLine: fn.line };
+}

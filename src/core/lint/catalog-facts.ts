@@ -7,14 +7,14 @@ import type { DatabaseFacts, TableFacts } from './facts';
 
 const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 
-interface TableRow { schema: string; name: string; rows: string | number; bytes: string; columns: { n: string; t: string }[] | null }
+interface TableRow { schema: string; name: string; kind: string; rows: string | number; bytes: string; columns: { n: string; t: string }[] | null }
 interface ConstraintRow { schema: string; name: string; conname: string; contype: string; ref: string | null; valid: boolean; expr: string | null }
 interface IndexRow { schema: string; name: string; tbl: string }
 
 export async function readDatabaseFacts(client: ClientBase, runtimeLockTimeoutMs = 0): Promise<DatabaseFacts> {
   const head = await client.query<{ v: string; s: string | null }>(`SELECT current_setting('server_version_num') AS v, current_schema() AS s`);
   const tables = await client.query<TableRow>(
-    `SELECT n.nspname AS schema, c.relname AS name, c.reltuples AS rows, pg_relation_size(c.oid)::text AS bytes,
+    `SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples AS rows, pg_relation_size(c.oid)::text AS bytes,
             (SELECT json_agg(json_build_object('n', a.attname, 't', format_type(a.atttypid, a.atttypmod)))
                FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -39,6 +39,7 @@ export async function readDatabaseFacts(client: ClientBase, runtimeLockTimeoutMs
       rows: Number(t.rows),
       bytes: Number(t.bytes),
       isNew: false,
+      ...(t.kind === 'p' ? { partitioned: true } : {}),
       columns: new Map((t.columns ?? []).map((c) => [c.n, c.t])),
       notNullChecks: new Set(),
       constraints: new Map(),

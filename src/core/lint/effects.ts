@@ -6,7 +6,7 @@
 import type {
   AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, CreateStmt, IndexStmt, Node, RangeVar, TypeName,
 } from 'libpg-query';
-import { effectiveMajor, newTableFacts, type DatabaseFacts, type TableFacts } from './facts';
+import { effectiveMajor, isKnownEmpty, newTableFacts, type DatabaseFacts, type TableFacts } from './facts';
 import { strongerLock, type LockMode } from './locks';
 
 export interface RelationEffect {
@@ -17,6 +17,11 @@ export interface RelationEffect {
   rewrites: boolean;
   /** Every row is read while the lock is held (constraint validation, NOT NULL check, index build). */
   scans: boolean;
+  /**
+   * What the facts knew of the table when the statement reached it (before a DROP or RENAME changed
+   * them): created earlier in the pending run, or empty in the catalog (`isKnownEmpty`).
+   */
+  known?: 'new' | 'empty';
 }
 
 export interface StatementEffect {
@@ -85,7 +90,9 @@ function analyse(node: Node, b: Builder): void {
   if ('RenameStmt' in node) {
     const r = node.RenameStmt;
     if (r.relation && ['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_MATVIEW'].includes(r.renameType ?? '')) {
-      lock(b, rangeVarName(r.relation, b), 'ACCESS EXCLUSIVE');
+      const from = rangeVarName(r.relation, b);
+      lock(b, from, 'ACCESS EXCLUSIVE');
+      if ((r.renameType === 'OBJECT_TABLE' || r.renameType === 'OBJECT_MATVIEW') && r.newname) renameTable(b, from, r.newname);
     } else if (r.renameType === 'OBJECT_TRIGGER' && r.relation) {
       lock(b, rangeVarName(r.relation, b), 'ACCESS EXCLUSIVE');
     }
@@ -553,6 +560,16 @@ function isNewTable(b: Builder, rel: string): boolean {
   return b.facts.tables.get(rel)?.isNew === true;
 }
 
+/** ALTER TABLE … RENAME TO keeps the table (its size, columns, newness) under the new name, in its schema. */
+function renameTable(b: Builder, from: string, newName: string): void {
+  const table = b.facts.tables.get(from);
+  if (!table) return;
+  const to = `${from.slice(0, from.indexOf('.'))}.${newName}`;
+  b.facts.tables.delete(from);
+  b.facts.tables.set(to, table);
+  for (const [index, owner] of b.facts.indexes) if (owner === from) b.facts.indexes.set(index, to);
+}
+
 function lock(b: Builder, relation: string, mode: LockMode): void {
   touch(b, relation, mode, {});
 }
@@ -564,7 +581,9 @@ function touch(b: Builder, relation: string, mode: LockMode, o: { rewrites?: boo
     found.rewrites ||= o.rewrites ?? false;
     found.scans ||= o.scans ?? false;
   } else {
-    b.effect.relations.push({ relation, lock: mode, rewrites: o.rewrites ?? false, scans: o.scans ?? false });
+    const table = b.facts.tables.get(relation);
+    const known = table?.isNew ? 'new' : isKnownEmpty(table) ? 'empty' : undefined;
+    b.effect.relations.push({ relation, lock: mode, rewrites: o.rewrites ?? false, scans: o.scans ?? false, ...(known ? { known } : {}) });
   }
 }
 

@@ -10,6 +10,8 @@ export interface TableFacts {
   bytes: number;
   /** Created earlier in the pending run: empty, and nobody else can be using it yet. */
   isNew: boolean;
+  /** A partitioned table: it has no storage of its own, so its `bytes` (0) say nothing about its partitions' rows. */
+  partitioned?: boolean;
   /** Column name → format_type() text, e.g. `character varying(20)`. */
   columns: Map<string, string>;
   /** Valid `CHECK (col IS NOT NULL)` constraints, by column (SET NOT NULL skips its scan since PostgreSQL 12). */
@@ -64,6 +66,17 @@ export function cloneFacts(f: DatabaseFacts): DatabaseFacts {
 
 export function newTableFacts(): TableFacts {
   return { rows: 0, bytes: 0, isNew: true, columns: new Map(), notNullChecks: new Set(), constraints: new Map() };
+}
+
+/**
+ * Known to hold no row: the catalog gives its main fork no page at all (pg_relation_size 0 means no
+ * row was stored since it was created, truncated or rewritten, or VACUUM cut it back to nothing), or
+ * the pending run created it. A partitioned parent has no pages of its own and is never known empty;
+ * a table missing from the facts (no database) is of unknown size.
+ */
+export function isKnownEmpty(t: TableFacts | undefined): boolean {
+  if (!t) return false;
+  return t.isNew || (!t.partitioned && t.bytes === 0 && t.rows <= 0);
 }
 
 /** The major the rules reason with, and whether it was assumed. */

@@ -71,7 +71,7 @@ export function lint(parser: PgParser, input: LintInput, facts: DatabaseFacts): 
 function toFinding(rule: LintRule, hit: RuleHit, s: LintStatement, endLine: number, endColumn: number, facts: DatabaseFacts): LintFinding | undefined {
   const table = hit.relation ? facts.tables.get(hit.relation) : undefined;
   if (table?.isNew) return undefined; // created earlier in this run: empty and unused
-  const severity = rule.sizeScaled ? scaledSeverity(rule.severity, table) : rule.severity;
+  const severity = hit.severity ?? (rule.sizeScaled ? scaledSeverity(rule.severity, table) : rule.severity);
   return {
     rule: rule.id,
     severity,

@@ -167,10 +167,8 @@ export async function reset(given: ResetOptions): Promise<ResetResult> {
   log.info(`Reset target: ${target.display} (host ${target.host}, port ${target.port}, database ${target.database}, user ${target.user})`);
 
   const info = await timedStep(log, 'Read current tables', () => previewReset(options));
-  log.info(info.tables.length === 0
-    ? 'The schema public has no tables.'
-    : `Tables that will be dropped:\n${info.tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`).join('\n')}`);
-  log.info(describeGuarantee(info.guarantee, target));
+  // The tables and the guarantee are the returned preview: the front end shows them (the CLI's
+  // prompt, the editor's modal) once; logging them too printed them twice in a terminal.
 
   if (!(await options.confirm(info))) {
     throw new ConfirmationError(`Reset of ${describeTarget(target)} was not confirmed; nothing was changed.`);

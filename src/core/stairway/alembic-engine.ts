@@ -15,7 +15,7 @@ import type { Migration } from '../chain/model';
 import { connect } from '../db/client';
 import { bookkeeping } from '../db/bookkeeping';
 import { readHeads } from '../db/version-table';
-import { MigrationChainError } from '../errors';
+import { AlembicFailedError, MigrationChainError } from '../errors';
 import { alembic, DEFAULT_ENV_VARIABLE, type AlembicProcessOptions } from '../alembic/run/locked-run';
 import { holdSentinel, newSentinelKey, wrongDatabaseHint } from '../alembic/run/connect-guard';
 import { envPyText } from '../alembic/run/url-channels';
@@ -25,6 +25,18 @@ import type { StairwayEngine } from './driver';
 export type AlembicEngineOptions = Omit<AlembicProcessOptions, 'url' | 'logger' | 'signal'>;
 
 const APPLICATION_NAME = 'migration-chain (stairway)';
+
+/**
+ * The failure with one line of Alembic's output: the last exception line (`sqlalchemy.exc.ProgrammingError:
+ * (…DuplicateTable) relation "x" already exists`, `FAILED: …`), not SQLAlchemy's `[SQL: …]` or
+ * "Background on this error" lines after it; else the last line.
+ */
+export function summarised(err: AlembicFailedError): AlembicFailedError {
+  const lines = err.detail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const exception = lines.filter((l) => /^([A-Za-z_][\w.]*(Error|Exception|Exit)|FAILED):/.test(l)).pop();
+  return new AlembicFailedError(err.command, err.how, err.durationMs, exception ?? lines[lines.length - 1] ?? '',
+    'Alembic\'s whole output: run `migration-chain test` again with --verbose.');
+}
 
 export function alembicEngine(options: AlembicEngineOptions): StairwayEngine {
   return {
@@ -37,8 +49,13 @@ export function alembicEngine(options: AlembicEngineOptions): StairwayEngine {
       // This session holds each step's sentinel (connect-guard.ts): env.py must reach the scratch database.
       const key = newSentinelKey();
       await holdSentinel(client, key);
+      // Quiet: Alembic's lines (and our start/finish lines around them) go to debug; a failure keeps its last line.
+      const quiet = context.childOutput === 'failures';
+      const logger = quiet ? { ...context.logger, info: (line: string) => context.logger.debug(line) } : context.logger;
       const run = async (args: string[], m: Migration, expected: readonly string[]): Promise<void> => {
-        const done = await alembic({ ...options, url: scratchUrl, logger: context.logger, signal: context.signal }, args, undefined, key);
+        const done = await alembic({ ...options, url: scratchUrl, logger, signal: context.signal }, args, undefined, key).catch((err: unknown) => {
+          throw quiet && err instanceof AlembicFailedError ? summarised(err) : err;
+        });
         const recorded = await readHeads(client, bk);
         const want = [...expected].sort();
         if (recorded.join(' ') !== want.join(' ')) {

@@ -24,7 +24,16 @@ export interface StairwayDriver {
 export interface DriverContext extends VersionTableOptions {
   logger: Logger;
   signal?: AbortSignal;
+  /** StairwayOptions.childOutput. */
+  childOutput?: ChildOutput;
 }
+
+/**
+ * What a step's child process (the project's Alembic) shows: `full`, every line it prints, logged as
+ * it comes (the editor's test output); `failures`, nothing while it runs (the lines go to the
+ * logger's debug) and, when it fails, its last error line alone (`migration-chain test` without --verbose).
+ */
+export type ChildOutput = 'full' | 'failures';
 
 export interface StairwayEngine {
   /** Shown in messages: which engine could not run a revision. */

@@ -15,7 +15,7 @@ type Side = 'upgrade' | 'downgrade';
 
 /** The downgrade did not bring the schema back to the parents' snapshot (`expected`). */
 export async function downgradeDiffFailure(m: Migration, entries: readonly SchemaDiffEntry[], parents: readonly string[]): Promise<StairwayFailure> {
-  const section = sectionLocation(m, 'downgrade');
+  const section = await scriptSectionLocation(m, 'downgrade');
   const inDowngrade = await mentions(m, 'downgrade', entries);
   const inUpgrade = await mentions(m, 'upgrade', entries);
   const findings = entries.map((e, i): StairwayFinding => {
@@ -41,7 +41,7 @@ export async function downgradeDiffFailure(m: Migration, entries: readonly Schem
 
 /** Upgrading again after the downgrade did not rebuild the first upgrade's snapshot (`expected`). */
 export async function reupgradeDiffFailure(m: Migration, entries: readonly SchemaDiffEntry[]): Promise<StairwayFailure> {
-  const section = sectionLocation(m, 'upgrade');
+  const section = await scriptSectionLocation(m, 'upgrade');
   const inUpgrade = await mentions(m, 'upgrade', entries);
   const findings = entries.map((e, i): StairwayFinding => ({
     entry: e,
@@ -99,14 +99,43 @@ export function sectionLocation(m: Migration, side: Side): SourceLocation {
   return { file: m.file, line: section?.line ?? m.revisionLine };
 }
 
-/** Per entry, the first line of the section (or script) that names its object. */
+/**
+ * Like `sectionLocation`, but a script's side is its function's line (`def downgrade()` of a `.py`):
+ * a finding about the downgrade must open the downgrade, not the revision header or upgrade().
+ */
+async function scriptSectionLocation(m: Migration, side: Side): Promise<SourceLocation> {
+  const fn = await scriptFunction(m, side);
+  return fn ? { file: m.file, line: fn.firstLine } : sectionLocation(m, side);
+}
+
+/** A script's function of that side (`def downgrade()` of a `.py` revision), by the format table; undefined when none is found. */
+async function scriptFunction(m: Migration, side: Side): Promise<{ text: string; firstLine: number } | undefined> {
+  if (m.upgrade || m.downgrade) return undefined;
+  let fileText: string;
+  try {
+    fileText = await fs.readFile(m.file, 'utf8');
+  } catch {
+    return undefined; // a file that vanished since the chain was read gets the header line
+  }
+  return formatSpec(m).sideFunction(fileText, side);
+}
+
+/**
+ * Per entry, the first line of the section that names its object: the `.sql` section, a script's
+ * function of that side (a mention in upgrade() says nothing about the downgrade), or the whole
+ * script when its format has no function to find.
+ */
 async function mentions(m: Migration, side: Side, entries: readonly SchemaDiffEntry[]): Promise<(SourceLocation | undefined)[]> {
   const section = side === 'upgrade' ? m.upgrade : m.downgrade;
   let text: string;
   let firstLine = 1;
+  const fn = section ? undefined : await scriptFunction(m, side);
   if (section) {
     text = section.text;
     firstLine = section.line;
+  } else if (fn) {
+    text = fn.text;
+    firstLine = fn.firstLine;
   } else if (!hasSqlText(m)) {
     try {
       text = await fs.readFile(m.file, 'utf8');

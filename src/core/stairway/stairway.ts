@@ -21,7 +21,7 @@ import { diffSchemas } from '../schema/diff';
 import { readSchema, type SchemaSnapshot } from '../schema/snapshot';
 import { runVerifyBlock } from '../verify/blocks';
 import { branchGroups } from './branches';
-import { nativeEngine, type DriverContext, type StairwayDriver, type StairwayEngine } from './driver';
+import { nativeEngine, type ChildOutput, type DriverContext, type StairwayDriver, type StairwayEngine } from './driver';
 import { downgradeDiffFailure, errorFailure, reupgradeDiffFailure, undeclaredFailure, verifyFailure } from './findings';
 import type { RevisionResult, StairwayEvent, StairwayFailure, StairwayReport } from './model';
 import { selectRevisions, type StairwaySelection } from './select';
@@ -38,6 +38,8 @@ export interface StairwayOptions extends VersionTableOptions {
   engines?: readonly StairwayEngine[];
   /** The schema compared (default `public`). */
   schema?: string;
+  /** What a step's child process shows (driver.ts `ChildOutput`); default `full`. */
+  childOutput?: ChildOutput;
 }
 
 const APPLICATION_NAME = 'migration-chain (stairway)';
@@ -56,7 +58,7 @@ export async function runStairway(opts: StairwayOptions): Promise<StairwayReport
 
   const scratchOptions = { url: opts.url, purpose: 'stairway', needs: 'The stairway test', applicationName: APPLICATION_NAME, logger: log };
   return withScratchDatabase(scratchOptions, async (scratchUrl, scratch, recreate) => {
-    const context: DriverContext = { logger: log, signal: opts.signal, versionTable: opts.versionTable, versionTableSchema: opts.versionTableSchema };
+    const context: DriverContext = { logger: log, signal: opts.signal, versionTable: opts.versionTable, versionTableSchema: opts.versionTableSchema, childOutput: opts.childOutput };
     const database: ScratchDatabase = { name: scratch, open: () => engine.open(scratchUrl, context), recreate };
     log.info(`Stairway: ${tested.length} revision(s) to test, ${walk.length - tested.length} upgraded on the way, on ${scratch}.`);
     const walked = await new Walk(opts, database, new Set(tested), log).run(walk);

@@ -152,6 +152,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /** One line per check: ✔ as info, ✘ as a warning. */
 export function logChecks(log: Logger, report: VerifyReport): void {
+  if (log.rendersVerifyReport) return;
   for (const c of report.checks) {
     const line = `${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`;
     if (c.ok) log.info(line);

@@ -2,10 +2,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as sinon from 'sinon';
+import * as vscode from 'vscode';
 import type { Context } from '../../../src/extension/context';
 import { presentEnvironment } from '../../../src/extension/environments/environments-model';
 import {
-  activate, databasePassword, emptyDatabase, folder, modalText, run, SEED_HEAD, silenceNotifications, stubInput, stubModal, useTestDatabase, versionNums,
+  activate, databasePassword, databaseUrl, emptyDatabase, folder, modalText, run, SEED_HEAD, silenceNotifications, stubInput, stubModal, useTestDatabase, versionNums,
 } from './helpers';
 
 describe('Environments view and fleet upgrade', () => {
@@ -66,6 +67,40 @@ describe('Environments view and fleet upgrade', () => {
     assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
     assert.ok(presentEnvironment(ctx.environments.entry('default')!).description.startsWith(`at ${SEED_HEAD} · 0 pending`),
       presentEnvironment(ctx.environments.entry('default')!).description);
+  });
+
+  it('Set Database URL re-reads the view at once: a wrong password, then the right URL, each shown without a Refresh', async () => {
+    await ctx.environments.ensureRead();
+    await ctx.environments.refresh();
+    assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
+    const wrong = new URL(databaseUrl());
+    wrong.password = 'Wr0ngPa55word';
+    try {
+      stubInput(sandbox, wrong.toString());
+      assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
+      // No refresh here: the command itself re-read the view.
+      assert.match(presentEnvironment(ctx.environments.entry('default')!).description, /^unreachable: .*(password|authentication)/i);
+    } finally {
+      sandbox.restore();
+      silenceNotifications(sandbox);
+      stubInput(sandbox, databaseUrl());
+      assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
+    }
+    assert.strictEqual(presentEnvironment(ctx.environments.entry('default')!).description, 'at base · 4 pending');
+  });
+
+  it('Set Database URL masks the box and shows the typed URL under it with only the password masked', async () => {
+    const input = stubInput(sandbox, databaseUrl());
+    assert.strictEqual((await run('migrationChain.setDatabaseUrl')).status, 'done');
+    const options = input.firstCall.args[0] as vscode.InputBoxOptions;
+    assert.strictEqual(options.password, true, 'the typed text itself is masked');
+    const typed = 'postgresql://app:Typ0edSecret@db.example.com:6543/orders';
+    const shown = await options.validateInput!(typed) as vscode.InputBoxValidationMessage;
+    assert.strictEqual(shown.severity, vscode.InputBoxValidationSeverity.Info, 'a valid URL is accepted');
+    assert.strictEqual(shown.message, 'postgresql://app:****@db.example.com:6543/orders — user app, host db.example.com, port 6543, database orders');
+    const bad = await options.validateInput!('mysql://app:Typ0edSecret@db/app') as vscode.InputBoxValidationMessage;
+    assert.strictEqual(bad.severity, vscode.InputBoxValidationSeverity.Error);
+    assert.ok(!bad.message.includes('Typ0edSecret'));
   });
 
   it('an edit of the environments file is picked up without a Refresh', async () => {

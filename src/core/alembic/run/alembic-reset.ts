@@ -19,7 +19,7 @@ import { assertRunnable } from '../../run/plan';
 import { backupProblem, findPgDump, runPgDump, type BackupResult } from '../../reset/backup';
 import { rehearse, type RehearsalResult } from '../../reset/rehearsal';
 import {
-  describeDatabase, describeGuarantee, recreateSchema, verifyFailed, type ResetGuarantee, type ResetPreview,
+  describeDatabase, recreateSchema, verifyFailed, type ResetGuarantee, type ResetPreview,
 } from '../../reset/native-reset';
 import { verify, type VerifyReport } from '../../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './locked-run';
@@ -84,10 +84,7 @@ export async function alembicReset(given: AlembicResetOptions): Promise<AlembicR
 
   const guarantee = await alembicGuarantee(options);
 
-  log.info(info.tables.length === 0
-    ? `The schema ${DEFAULT_SCHEMA} has no tables.`
-    : `Tables that will be dropped:\n${info.tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`).join('\n')}`);
-  log.info(describeGuarantee(guarantee, target));
+  // The tables and the guarantee are the preview the confirm hook shows (native-reset.ts: shown once).
   const preview: ResetPreview = { ...info, revisions: options.chain.graph.topologicalOrder(), guarantee };
   if (!(await options.confirm(preview))) {
     throw new ConfirmationError(`Reset of ${describeTarget(target)} was not confirmed; nothing was changed.`);

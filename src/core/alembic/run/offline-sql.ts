@@ -9,6 +9,7 @@ import { sqlFromAlembic } from '../../chain/formats';
 import * as path from 'node:path';
 import type { Chain } from '../../chain/chain';
 import type { Direction, Migration } from '../../chain/model';
+import { pyFunction } from '../../chain/parse-python';
 import { AlembicFailedError, CancelledError, MigrationChainError, WrongDatabaseError, type OfflineFailure } from '../../errors';
 import { secretFormsOf } from '../../secrets';
 import { splitSqlStatements } from '../../sql/split';
@@ -65,22 +66,6 @@ export function splitOfflineSql(stdout: string): OfflineSection[] {
 export function isBookkeeping(sql: string): boolean {
   const text = sql.trim();
   return BOOKKEEPING.some((re) => re.test(text));
-}
-
-/** Lines of `def NAME(...)` to its last line of code (1-based); line 1 when there is none. */
-export function pyFunction(text: string, name: 'upgrade' | 'downgrade'): { line: number; endLine: number; endColumn: number } {
-  const lines = text.split(/\r?\n/);
-  const head = new RegExp(`^(async\\s+)?def\\s+${name}\\s*\\(`);
-  const start = lines.findIndex((l) => head.test(l));
-  if (start < 0) return { line: 1, endLine: 1, endColumn: lines[0]?.length ?? 0 };
-  let end = start;
-  for (let i = start + 1; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.trim() === '' || l.startsWith('#')) continue; // a comment at column 0 neither ends nor extends it
-    if (!/^\s/.test(l) && !l.startsWith(')')) break;
-    end = i;
-  }
-  return { line: start + 1, endLine: end + 1, endColumn: lines[end].length };
 }
 
 export interface OfflineRun {

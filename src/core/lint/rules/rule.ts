@@ -27,6 +27,8 @@ export interface RuleHit {
   relation?: string;
   message: string;
   fix?: LintFix;
+  /** The hit's own severity, where the rule knows better than its default (require-lock-timeout on an empty table). */
+  severity?: LintSeverity;
 }
 
 export interface LintRule {
