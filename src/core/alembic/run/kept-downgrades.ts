@@ -15,12 +15,12 @@ import type { ClientBase } from 'pg';
 import type { Chain } from '../../chain/chain';
 import { renderLogInsert, type StoredDowngrade } from '../../db/audit-log';
 import { addDowngradeColumnsSql, bookkeepingTables, ensureBookkeepingTables, type Bookkeeping } from '../../db/bookkeeping';
-import { CancelledError } from '../../errors';
+import { CancelledError, type OfflineFailure } from '../../errors';
 import { silentLogger, type Logger } from '../../log';
 import { splitSqlStatements } from '../../sql/split';
 import type { Session } from '../../run/session';
 import type { AlembicOptions, LockedRun, RunHooks } from './locked-run';
-import { isBookkeeping, offlineRevisionSql, type OfflineAlembic, type OfflineFailure } from './offline-sql';
+import { isBookkeeping, offlineRevisionSql, type OfflineAlembic } from './offline-sql';
 
 /** One linear stretch of revisions (newest first) that one `alembic downgrade NEWEST:TARGET --sql` prints. */
 interface Stretch { revisions: string[]; target: string }
