@@ -14,6 +14,8 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'alembic-backend');
 const BACKEND = path.join(EXAMPLE, 'backend');
 const HEAD = '556b79de2825';
 const APP_TABLES = ['discovery_queries', 'email_logs', 'jobs', 'prospects', 'settings'];
+// An upgrade or reset through Migration Chain writes its audit log (each revision's kept downgrade, docs/authoring.md).
+const WITH_BOOKKEEPING = ['alembic_version', ...APP_TABLES, 'migration_chain_log'].sort();
 
 /** The Alembic runs take longer than the default CLI timeout. */
 const cli = (args: string[], opts: CliOptions = {}): Promise<CliResult> => checkedCli(args, { timeoutMs: 120_000, ...opts });
@@ -73,7 +75,7 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
     assert.match(r.stderr, /Running upgrade add_discovery_query -> 556b79de2825/, 'Alembic\'s own output is streamed');
     assert.match(r.stdout, /^verify: OK/m);
     assert.deepEqual(await versions(url), [HEAD]);
-    assert.deepEqual(await tables(url), ['alembic_version', ...APP_TABLES]);
+    assert.deepEqual(await tables(url), WITH_BOOKKEEPING);
 
     const native = await freshDatabaseUrl('native');
     expectExit(['upgrade'], await cli(['upgrade', '--dir', path.join(REPO_ROOT, 'migrations'), '--url', native]), 0);
@@ -107,7 +109,7 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
     const down = await run(['downgrade', 'base', '--yes']);
     assert.match(down.stdout, /Downgraded 556b79de2825 -> <base>: 4 migrations/);
     assert.match(down.stderr, /The downgrade SQL \(alembic downgrade --sql\) deletes data:[\s\S]*DROP TABLE discovery_queries \(add_discovery_query\)/);
-    assert.deepEqual(await tables(url), ['alembic_version']);
+    assert.deepEqual(await tables(url), ['alembic_version', 'migration_chain_log']);
     // Offline SQL from the database's (empty) state is the project's Alembic's own `upgrade --sql`.
     const sql = await run(['upgrade', '4b9608290b5d', '--sql']);
     assert.match(sql.stdout, /-- Running upgrade 000000000000 -> 4b9608290b5d\s+CREATE TABLE settings/);
@@ -115,7 +117,7 @@ describe('Alembic projects through the CLI (real Alembic)', function () {
     assert.match(stopped.stderr, /Revision 556b79de2825 \(\S+556b79de2825_add_discovery_query_id_to_prospects_safe\.py:21\) cannot run in Alembic's offline mode/);
     await run(['upgrade', 'head']);
     assert.deepEqual(await versions(url), [HEAD]);
-    assert.deepEqual(await tables(url), ['alembic_version', ...APP_TABLES]);
+    assert.deepEqual(await tables(url), WITH_BOOKKEEPING);
 
     await run(['stamp', 'add_discovery_query']);
     assert.deepEqual(await versions(url), ['add_discovery_query']);

@@ -137,7 +137,7 @@ describe('revisions from another git branch ("phantoms"), real git and PostgreSQ
     const url = await freshDatabaseUrl('mc_phantom_old');
     const chain = await loadChain(SEED_DIR);
     await upgrade({ chain, url, target: '4b9608290b5d' });
-    await query(url, 'ALTER TABLE migration_chain_log DROP COLUMN parents, DROP COLUMN downgrade_sql, DROP COLUMN downgrade_checksum');
+    await query(url, 'ALTER TABLE migration_chain_log DROP COLUMN parents, DROP COLUMN downgrade_sql, DROP COLUMN downgrade_checksum, DROP COLUMN downgrade_note');
     await upgrade({ chain, url });
     const rows = await query<{ revision: string; parents: string | null }>(url, 'SELECT revision, parents FROM migration_chain_log ORDER BY id');
     assert.deepEqual(rows.map((r) => [r.revision, r.parents]), [

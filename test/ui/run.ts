@@ -6,7 +6,8 @@
 // the page's accessibility tree next to it, and says what it expected to see.
 // Env: MC_UI_DEBUG=1 keeps the scratch folder and prints browser errors; MC_UI_TIMEOUT_MS (default
 // 45000) is how long each expectation waits; MC_UI_VSIX=<file> skips the build and uses that package;
-// MC_UI_ONLY=graph runs only the revision graph's workbench (issue 24).
+// MC_UI_ONLY=graph runs only the revision graph's workbench (issue 24); MC_UI_ONLY=authoring only the
+// workbench of New Revision from Database and the phantom notice (issue 23).
 import * as fs from 'fs';
 import * as path from 'path';
 import { startPostgres } from '../support/embedded-postgres';
@@ -14,6 +15,7 @@ import { startCodeServer, type CodeServer } from './code-server';
 import { launchChromium, type Browser, type Page } from './playwright';
 import { alembicPython } from '../support/alembic';
 import { alembicRootSteps, writeAlembicRoot } from './alembic-root';
+import { authoringSteps, writeAuthoringProject } from './authoring-steps';
 import { writeBrokenProject, writeCodeWorkspace, writeSampleProject } from './sample-project';
 import { createMarkerTable, trustedSteps, untrustedSteps, type Fixture, type Step } from './steps';
 import { buildVsix } from './vsix';
@@ -178,7 +180,7 @@ async function main(): Promise<number> {
       p.then((s) => cleanups.push(() => s.stop()), () => undefined);
       return p;
     };
-    if (ONLY !== 'graph') {
+    if (!ONLY) {
       const [server, second] = await allStarted([
         starting('start code-server (trust off) + install .vsix', false),
         starting('start code-server (trust on) + install .vsix', true),
@@ -226,7 +228,7 @@ async function main(): Promise<number> {
     }
 
     // Issue 24: the revision graph, in a workbench of its own (light theme first, then dark).
-    try {
+    if (!ONLY || ONLY === 'graph') try {
       const graphUrl = await pg.createDatabase('ui_graph');
       const graphDir = writeGraphProject(path.join(scratch, 'graph-project'), graphUrl);
       const fourth = await timed('start code-server (revision graph) + install .vsix', () => startCodeServer({
@@ -239,6 +241,20 @@ async function main(): Promise<number> {
     } catch (err) {
       results.push({ title: 'open the revision graph\'s workbench', ok: false, ms: 0, error: String(err) });
       log(`✗ could not open the revision graph's workbench: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
+    // Issue 23: New Revision from Database and the phantom notice, a git repository of its own.
+    if (!ONLY || ONLY === 'authoring') try {
+      const authoringUrl = await pg.createDatabase('ui_authoring');
+      const authoringDir = writeAuthoringProject(path.join(scratch, 'authoring-project'), authoringUrl);
+      const fifth = await timed('start code-server (authoring) + install .vsix', () => startCodeServer({ vsix, runsDir, workspaceTrust: false, settings }));
+      cleanups.push(() => fifth.stop());
+      const page5 = await newPage(browser);
+      await timed('open workbench (authoring)', () => openWorkbench(page5, fifth, authoringDir));
+      await timed('steps 11-12 (authoring)', () => runSteps(page5, authoringSteps(authoringDir, authoringUrl), results));
+    } catch (err) {
+      results.push({ title: 'open the authoring workbench', ok: false, ms: 0, error: String(err) });
+      log(`✗ could not open the authoring workbench: ${err instanceof Error ? err.message : String(err)}`);
     }
   } catch (err) {
     results.push({ title: 'set up the UI test run', ok: false, ms: 0, error: err instanceof Error ? err.stack ?? err.message : String(err) });

@@ -53,7 +53,7 @@ export function escapeRegExp(text: string): string {
 }
 
 /** The Quick Input box (command palette, Quick Open, quick picks) takes the focus when it opens. */
-function quickInput(page: Page): Locator {
+export function quickInput(page: Page): Locator {
   return page.getByRole('textbox').and(page.locator(':focus'));
 }
 

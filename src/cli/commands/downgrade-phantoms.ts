@@ -19,7 +19,7 @@ export async function downgradePhantoms(ctx: CommandContext): Promise<number> {
   const n = report.phantoms.length;
   ctx.output.note([
     `${n} revision${n === 1 ? '' : 's'} from another branch ${n === 1 ? 'is' : 'are'} applied to ${report.target.display} (no file here), newest first:`,
-    ...report.phantoms.map((p) => `  ${p.revision}  parents ${formatRevisions(p.parents)}  ${p.downgradeSql === null ? 'NO stored downgrade' : `stored downgrade (${p.downgradeSql.split('\n').length} lines)`}`),
+    ...report.phantoms.map((p) => `  ${p.revision}  parents ${formatRevisions(p.parents)}  ${p.downgradeSql === null ? `NO stored downgrade: ${p.unavailable}` : `stored downgrade (${p.downgradeSql.split('\n').length} lines)`}`),
   ].join('\n'));
   if (!report.refusal) {
     await confirmDangerous({

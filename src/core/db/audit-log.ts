@@ -30,8 +30,10 @@ export interface LogEntry {
 
 export interface StoredDowngrade {
   parents: readonly string[];
-  /** null when the revision's downgrade has no SQL text (a `.js` module, no downgrade section). */
+  /** null when the revision's downgrade has no SQL text (a `.js` module, no downgrade section, Alembic could not print it). */
   sql: string | null;
+  /** Why `sql` is null, for the person who finds the revision without its file. */
+  note?: string;
 }
 
 export interface AppliedChecksum {
@@ -47,8 +49,8 @@ export function renderLogInsert(b: Bookkeeping, e: LogEntry): string {
   const lit = (v: string | null) => (v === null ? 'NULL' : quoteLiteral(v));
   const duration = e.durationMs === undefined ? 'NULL' : String(Math.round(e.durationMs));
   const d = e.downgrade;
-  const extra = d ? ', parents, downgrade_sql, downgrade_checksum' : '';
-  const extraValues = d ? `, ${lit(d.parents.join(','))}, ${lit(d.sql)}, ${lit(d.sql === null ? null : sha256(d.sql))}` : '';
+  const extra = d ? ', parents, downgrade_sql, downgrade_checksum, downgrade_note' : '';
+  const extraValues = d ? `, ${lit(d.parents.join(','))}, ${lit(d.sql)}, ${lit(d.sql === null ? null : sha256(d.sql))}, ${lit(d.note ?? null)}` : '';
   return `INSERT INTO ${b.logTable} (revision, direction, checksum, duration_ms, client${extra}) `
     + `VALUES (${lit(e.revision)}, ${lit(e.direction)}, ${lit(e.checksum)}, ${duration}, ${lit(e.client)}${extraValues})`;
 }

@@ -63,11 +63,14 @@ export function createLogTableSql(b: Bookkeeping): string {
 
 /**
  * Kept with each upgrade row since the git-branch safety (docs/authoring.md): the revision's parents
- * and its downgrade (the `.sql` section's text) with its sha256, so a revision whose file is gone
- * (another branch checked out) can still be undone. A log made before has none of them; runs add
- * them (`addDowngradeColumns`) and every reader treats them as optional.
+ * and its downgrade (the `.sql` section's text, or Alembic's offline SQL of a `.py` revision) with its
+ * sha256, so a revision whose file is gone (another branch checked out) can still be undone; where
+ * none could be kept, `downgrade_note` says why (Alembic's reason, a `.js` module). A log made before
+ * has none of them; runs add them (`addDowngradeColumns`) and every reader treats them as optional.
+ * The last column is the newest: its presence means a log has them all.
  */
-export const DOWNGRADE_COLUMNS = ['parents text', 'downgrade_sql text', 'downgrade_checksum text'] as const;
+export const DOWNGRADE_COLUMNS = ['parents text', 'downgrade_sql text', 'downgrade_checksum text', 'downgrade_note text'] as const;
+const NEWEST_DOWNGRADE_COLUMN = DOWNGRADE_COLUMNS[DOWNGRADE_COLUMNS.length - 1].split(' ')[0];
 
 /** Adds the downgrade columns to an older audit log. */
 export function addDowngradeColumnsSql(b: Bookkeeping): string {
@@ -78,7 +81,7 @@ export function addDowngradeColumnsSql(b: Bookkeeping): string {
 export interface BookkeepingTables {
   version: boolean;
   log: boolean;
-  /** The log has the downgrade columns (DOWNGRADE_COLUMNS). */
+  /** The log has every downgrade column (DOWNGRADE_COLUMNS). */
   logDowngrade: boolean;
 }
 
@@ -86,8 +89,8 @@ export interface BookkeepingTables {
 export async function bookkeepingTables(client: ClientBase, b: Bookkeeping): Promise<BookkeepingTables> {
   const { rows } = await client.query<{ v: boolean; l: boolean; d: boolean }>(
     'SELECT to_regclass($1) IS NOT NULL AS v, to_regclass($2) IS NOT NULL AS l, '
-    + "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'downgrade_sql' AND NOT attisdropped) AS d",
-    [b.versionTable, b.logTable])
+    + 'EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = $3 AND NOT attisdropped) AS d',
+    [b.versionTable, b.logTable, NEWEST_DOWNGRADE_COLUMN])
     .catch((err: unknown) => { throw missingSchema(err, b); });
   return { version: rows[0].v, log: rows[0].l, logDowngrade: rows[0].d };
 }

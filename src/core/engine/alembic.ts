@@ -9,6 +9,7 @@ import { alembicRisks, alembicScratchBuilder, alembicSql } from '../alembic/run/
 import type { AlembicProject } from '../alembic/read/project';
 import { alembicAutogenerate, alembicCheck } from '../alembic/run/autogenerate';
 import { alembicReset } from '../alembic/run/alembic-reset';
+import { keepingDowngrades } from '../alembic/run/kept-downgrades';
 import { alembicDowngrade, alembicStamp, alembicUpgrade, type AlembicOptions } from '../alembic/run/locked-run';
 import { withConnection } from '../db/client';
 import { bookkeeping } from '../db/bookkeeping';
@@ -59,7 +60,9 @@ export function alembicChainEngine(chain: Chain, project: AlembicProject, setup:
       });
     },
     async upgrade(target, settings) {
-      return { ...await alembicUpgrade({ ...await options(settings), target }), via: VIA };
+      // The audit log keeps each applied revision's offline downgrade (git branch safety, kept-downgrades.ts).
+      const o = await options(settings);
+      return { ...await alembicUpgrade({ ...o, target }, keepingDowngrades(o, target)), via: VIA };
     },
     async downgrade(target, settings) {
       return { ...await alembicDowngrade({ ...await options(settings), target }), via: VIA };

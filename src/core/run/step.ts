@@ -3,9 +3,10 @@
 // applied and recorded, or not at all (step-transaction.ts packs that into few round trips). A
 // non-transactional migration runs its statements one by one in autocommit, then moves the version
 // in a short transaction of its own.
+import * as path from 'node:path';
 import { formatSpec, hasSqlText } from '../chain/formats';
 import type { Direction, Migration, SqlSection } from '../chain/model';
-import { logDirection } from '../db/audit-log';
+import { logDirection, type StoredDowngrade } from '../db/audit-log';
 import { cancelBackend, isConnectionLoss, isQueryCanceled, lostConnectionError } from '../db/client';
 import { versionTransition } from '../db/version-table';
 import { CancelledError, MigrationChainError } from '../errors';
@@ -18,6 +19,12 @@ import { isServerError, locateInScript, locateInSection, toSqlError } from './sq
 export interface StepOptions {
   /** Extra advice for a failure, e.g. why a table may already exist. */
   adviceFor?: (err: unknown) => string | undefined;
+}
+
+/** What the audit log keeps to undo `migration` without its file (phantoms.ts). */
+function storedDowngrade(migration: Migration): StoredDowngrade {
+  if (migration.downgrade) return { parents: migration.downRevisions, sql: migration.downgrade.text };
+  return { parents: migration.downRevisions, sql: null, note: `${path.basename(migration.file)} had no downgrade SQL to keep (no downgrade section, or a downgrade written as code)` };
 }
 
 /** Applies (or undoes) `migration`, moving the version from `before` to `after` heads in the same transaction. */
@@ -34,7 +41,7 @@ export async function runStep(
       await tx.commit({
         revision: migration.revision, direction: logDirection(direction), checksum: migration.checksum,
         durationMs: performance.now() - started, client: s.applicationName,
-        ...(direction === 'up' && s.storesDowngrades ? { downgrade: { parents: migration.downRevisions, sql: migration.downgrade?.text ?? null } } : {}),
+        ...(direction === 'up' && s.storesDowngrades ? { downgrade: storedDowngrade(migration) } : {}),
       }, mayTouchVersionTable(s, migration, direction));
     } catch (err) {
       await tx.rollback();

@@ -18,8 +18,10 @@ import { withSession } from '../run/session';
 export interface PhantomRevision {
   revision: string;
   parents: string[];
-  /** The stored downgrade; null when none was kept (applied before the log had it, by Alembic, or a `.js` revision). */
+  /** The stored downgrade; null when none was kept or it no longer matches its sha256 (`unavailable` says why). */
   downgradeSql: string | null;
+  /** Why it cannot be undone without its file, when `downgradeSql` is null. */
+  unavailable?: string;
   appliedAt: Date | null;
 }
 
@@ -43,7 +45,7 @@ export interface PhantomOptions extends VersionTableOptions {
   applicationName?: string;
 }
 
-interface LogRow { revision: string; parents: string | null; downgrade_sql: string | null; downgrade_checksum: string | null; applied_at: Date | null }
+interface LogRow { revision: string; parents: string | null; downgrade_sql: string | null; downgrade_checksum: string | null; downgrade_note: string | null; applied_at: Date | null }
 
 /** The recorded revisions the chain's files do not define, with what the log kept to undo them. */
 export async function findPhantoms(opts: PhantomOptions): Promise<PhantomReport> {
@@ -74,7 +76,8 @@ async function walkPhantoms(client: ClientBase, bk: Bookkeeping, chain: Chain, h
     if (found.has(revision) || chain.graph.has(revision)) return;
     const row = rows.get(revision);
     const parents = row?.parents ? row.parents.split(',').filter(Boolean) : [];
-    found.set(revision, { revision, parents, downgradeSql: verified(row), appliedAt: row?.applied_at ?? null });
+    const downgradeSql = verified(row);
+    found.set(revision, { revision, parents, downgradeSql, ...(downgradeSql === null ? { unavailable: whyNoDowngrade(row) } : {}), appliedAt: row?.applied_at ?? null });
     for (const p of parents) visit(p);
   };
   for (const h of unknown) visit(h);
@@ -90,6 +93,13 @@ async function walkPhantoms(client: ClientBase, bk: Bookkeeping, chain: Chain, h
   return order;
 }
 
+/** Why a phantom has no usable stored downgrade: what its row says, or that there is no row. */
+function whyNoDowngrade(row: LogRow | undefined): string {
+  if (!row) return 'the audit log has no row for it (applied by another tool, or before Migration Chain kept downgrades)';
+  if (row.downgrade_sql !== null) return 'its stored downgrade no longer matches its sha256 (the row was edited)';
+  return row.downgrade_note ?? 'applied before the audit log kept downgrades';
+}
+
 /** The stored SQL when its checksum still matches (a row edited by hand is not trusted). */
 function verified(row: LogRow | undefined): string | null {
   if (!row || row.downgrade_sql === null || row.downgrade_checksum === null) return null;
@@ -98,7 +108,7 @@ function verified(row: LogRow | undefined): string | null {
 
 async function latestUpgrades(client: ClientBase, bk: Bookkeeping): Promise<Map<string, LogRow>> {
   const { rows } = await client.query<LogRow>(
-    `SELECT DISTINCT ON (revision) revision, parents, downgrade_sql, downgrade_checksum, applied_at FROM ${bk.logTable}`
+    `SELECT DISTINCT ON (revision) revision, parents, downgrade_sql, downgrade_checksum, downgrade_note, applied_at FROM ${bk.logTable}`
     + " WHERE direction = 'upgrade' ORDER BY revision, id DESC");
   return new Map(rows.map((r) => [r.revision, r]));
 }
@@ -124,7 +134,7 @@ export async function downgradePhantoms(opts: PhantomOptions): Promise<PhantomUn
   if (!report.phantoms.length) return { undone: [], from: report.heads, to: report.heads };
   const missing = report.phantoms.filter((p) => p.downgradeSql === null);
   if (missing.length) {
-    throw new MigrationChainError('irreversible', `No stored downgrade for ${missing.map((p) => p.revision).join(', ')}: applied before the audit log kept downgrades, by another tool, or edited by hand.`,
+    throw new MigrationChainError('irreversible', `No stored downgrade for ${missing.map((p) => `${p.revision} (${p.unavailable})`).join('; ')}. Nothing was changed.`,
       'Check out the branch that has their files and downgrade from there.');
   }
   return withSession({ url: opts.url, logger: log, signal: opts.signal, versionTable: opts.versionTable, versionTableSchema: opts.versionTableSchema, applicationName: opts.applicationName ?? 'migration-chain (phantoms)' }, async (s) => {

@@ -22,7 +22,7 @@ export const undoPhantoms: CommandFactory = (deps) => async (arg?: unknown) => {
   await confirmOrThrow({
     message: `Undo ${n} revision${n === 1 ? '' : 's'} from another branch on ${target.database}?`,
     detail: [`${target.display}`, '', 'Undone newest first with the downgrade SQL kept in migration_chain_log when they were applied:',
-      ...report.phantoms.map((p) => `  ${p.revision}${p.downgradeSql === null ? '  (no stored downgrade: the undo will refuse)' : ''}`)].join('\n'),
+      ...report.phantoms.map((p) => `  ${p.revision}${p.downgradeSql === null ? `  (no stored downgrade, the undo will refuse: ${p.unavailable})` : ''}`)].join('\n'),
     button: 'Undo Revisions',
   });
   deps.log.show();

@@ -12,9 +12,10 @@ import type { WorkspaceChains } from '../chains/workspace-chains';
 
 export const UNDO_PHANTOMS_COMMAND = 'migrationChain.undoPhantoms';
 
-/** The notification's text: `3 revisions from another branch are applied here (app_dev)`. */
-export function phantomMessage(count: number, database: string): string {
-  return `${count} revision${count === 1 ? '' : 's'} from another branch ${count === 1 ? 'is' : 'are'} applied here (${database}).`;
+/** The notification's text: `2 revisions from another branch are applied here (app_dev): f2…, f1….` */
+export function phantomMessage(count: number, database: string, revisions: readonly string[] = []): string {
+  const names = revisions.length ? `: ${revisions.slice(0, 3).join(', ')}${revisions.length > 3 ? ` and ${revisions.length - 3} more` : ''}` : '';
+  return `${count} revision${count === 1 ? '' : 's'} from another branch ${count === 1 ? 'is' : 'are'} applied here (${database})${names}.`;
 }
 
 export class PhantomNotice implements vscode.Disposable {
@@ -28,7 +29,7 @@ export class PhantomNotice implements vscode.Disposable {
 
   private async check(s: FolderSnapshot): Promise<void> {
     const unknown = s.status?.unknown.map((u) => u.revision).sort() ?? [];
-    if (!unknown.length || !s.chain || s.alembicProject || !vscode.workspace.isTrusted) return;
+    if (!unknown.length || !s.chain || !vscode.workspace.isTrusted) return;
     const key = `${s.folder.uri}\u0000${unknown.join(',')}`;
     if (this.told.has(key)) return;
     this.told.add(key);
@@ -37,9 +38,12 @@ export class PhantomNotice implements vscode.Disposable {
       const protectedPatterns = this.settings.for(this.chains.workspaceFolder(s.folder.uri)).protectedDatabases;
       const report = await core().findPhantoms({ chain: s.chain, url, protectedPatterns });
       if (!report.phantoms.length) return;
-      const action = report.refusal ? undefined : 'Undo Them…';
-      const message = phantomMessage(report.phantoms.length, target.database)
-        + (report.refusal ? ` Not undone here: ${report.refusal}.` : ' Undo them with the downgrade kept when they were applied?');
+      const stuck = report.phantoms.filter((p) => p.downgradeSql === null);
+      const action = report.refusal || stuck.length ? undefined : 'Undo Them…';
+      const message = phantomMessage(report.phantoms.length, target.database, report.phantoms.map((p) => p.revision))
+        + (report.refusal ? ` Not undone here: ${report.refusal}.`
+          : stuck.length ? ` Cannot be undone without their files: ${stuck.map((p) => `${p.revision} (${p.unavailable})`).join('; ')}.`
+            : ' Undo them with the downgrade kept when they were applied?');
       const choice = await vscode.window.showWarningMessage(message, ...(action ? [action] : []));
       if (choice === action && action) await vscode.commands.executeCommand(UNDO_PHANTOMS_COMMAND, { folderUri: s.folder.uri });
     } catch (err) {

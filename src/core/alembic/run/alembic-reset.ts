@@ -23,6 +23,7 @@ import {
 } from '../../reset/native-reset';
 import { verify, type VerifyReport } from '../../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './locked-run';
+import { keepingDowngrades } from './kept-downgrades';
 import { refuseThroughPooler } from '../../run/pooler-safety';
 import { sessionUrl } from '../../db/session-url';
 import { displayCommand } from './process';
@@ -130,6 +131,8 @@ export async function alembicReset(given: AlembicResetOptions): Promise<AlembicR
   // Through a pooler the drop and Alembic's rebuild would not share one session: refused before the drop (pooler-safety.ts).
   const sessionOnly = { ...options, assertPoolerSafe: refuseThroughPooler(`reset ${describeTarget(target)} with Alembic`, target) };
   const run = await alembicLocked(sessionOnly, ['upgrade', 'heads'], {
+    // The rebuilt database's audit log keeps each revision's downgrade, as after an upgrade (git branch safety).
+    ...keepingDowngrades(options, 'heads'),
     before: (s) => timedStep(log, `Drop and recreate schema ${DEFAULT_SCHEMA}`, () => recreateSchema(s.client, DEFAULT_SCHEMA)),
     verifyWhen: () => true,
   });

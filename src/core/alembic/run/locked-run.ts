@@ -21,6 +21,7 @@ import { earlyPythonLaunch } from './python-launch';
 import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, wrongDatabaseHint, type SentinelKey } from './connect-guard';
 import { alembicArguments, envPyText, urlChannels } from './url-channels';
 
+
 export interface AlembicOptions extends SessionOptions {
   chain: Chain;
   project: AlembicProject;
@@ -96,7 +97,7 @@ export interface LockedRun extends RunResult {
 export async function alembicLocked(
   given: AlembicOptions,
   args: readonly string[],
-  hooks: { before?: (s: Session) => Promise<void>; verifyWhen?: (to: readonly string[]) => boolean } = {},
+  hooks: RunHooks & { before?: (s: Session) => Promise<void>; verifyWhen?: (to: readonly string[]) => boolean } = {},
 ): Promise<LockedRun> {
   const started = performance.now();
   // Alembic's connection is env.py's own session for the whole run: through a pooler it goes to the
@@ -117,6 +118,7 @@ export async function alembicLocked(
       await hooks.before?.(s);
       const from = await readHeads(s.client, s.bk);
       open();
+      hooks.started?.(from);
       const done = await running;
       await releaseSentinel(s.client, key);
       // The heads after, with the checksums verify needs: one read serves both.
@@ -124,6 +126,7 @@ export async function alembicLocked(
       const to = after.heads;
       if (!done.guard.armed) assertMoved(options, args, from, to);
       const result: LockedRun = { from, to, applied: changedRevisions(options.chain, from, to), durationMs: performance.now() - started };
+      await hooks.after?.(s, result);
       // On the session's own client: no second connection, and still under the lock.
       if (hooks.verifyWhen?.(to)) result.verify = await verifyAndLog(options, s.client, after);
       return result;
@@ -167,10 +170,18 @@ export function changedRevisions(chain: Chain, from: readonly string[], to: read
   return order.filter((r) => before.has(r) && !after.has(r)).reverse();
 }
 
+/** What an upgrade can do besides Alembic's run, under its lock (kept-downgrades.ts: the audit rows). */
+export interface RunHooks {
+  /** Called as Alembic is let start, with the heads it starts from (work to overlap with the run). */
+  started?: (from: readonly string[]) => void;
+  /** Runs after Alembic, under the same lock, before verify. */
+  after?: (s: Session, result: LockedRun) => Promise<void>;
+}
+
 /** Upgrades and, when every head of the chain is reached (a partial upgrade is pending by design), verifies. */
-export function alembicUpgrade(options: AlembicOptions & { target: string }): Promise<LockedRun> {
+export function alembicUpgrade(options: AlembicOptions & { target: string }, hooks: RunHooks = {}): Promise<LockedRun> {
   const heads = [...options.chain.graph.heads].sort().join(' ');
-  return alembicLocked(options, ['upgrade', options.target], { verifyWhen: (to) => [...to].sort().join(' ') === heads });
+  return alembicLocked(options, ['upgrade', options.target], { ...hooks, verifyWhen: (to) => [...to].sort().join(' ') === heads });
 }
 
 export function alembicDowngrade(options: AlembicOptions & { target: string }): Promise<LockedRun> {
