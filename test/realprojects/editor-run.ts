@@ -36,7 +36,8 @@ const passes: Pass[] = PROJECTS.flatMap((project) => FLAVOURS.map((flavour): Pas
       project.configure(ws!.root, configured);
       if (project.fixEnvPy) realAlembic(ws!, ['upgrade', project.chain[0]], configured);
       await sql(configured, "CREATE TABLE developer_notes (id int PRIMARY KEY, note text); INSERT INTO developer_notes VALUES (1, 'my local data')");
-      return { MC_TEST_REALPROJECT: project.fixture, MC_TEST_CONFIGURED_URL: configured, MC_TEST_ALEMBIC_VERSION: ws!.alembicVersion, MC_TEST_PROJECT_INI: path.join(ws!.root, project.ini) };
+      // The variables a developer of the project has in the shell VS Code starts from (APP_CONFIG_FILE, FLASK_APP).
+      return { ...project.baseEnv, MC_TEST_REALPROJECT: project.fixture, MC_TEST_CONFIGURED_URL: configured, MC_TEST_ALEMBIC_VERSION: ws!.alembicVersion, MC_TEST_PROJECT_INI: path.join(ws!.root, project.ini) };
     },
   };
 }));
