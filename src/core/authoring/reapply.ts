@@ -23,6 +23,7 @@ import { parseDatabaseUrl, withConnection } from '../db/client';
 import { lockHolder, normalizeLockKey } from '../db/lock';
 import { readHeads } from '../db/version-table';
 import { describeLockHolder, MigrationChainError, SqlError } from '../errors';
+import { silentLogger, type Logger } from '../log';
 import type { RunResult } from '../run/runner';
 import type { SessionOptions } from '../run/session';
 import { databaseRule, fileRule, stateRule, type ReapplyRefusal } from './reapply-rules';
@@ -99,7 +100,10 @@ export async function reapplyHead(o: ReapplyOptions): Promise<ReapplyResult> {
   const decision = stateRule(m, facts.heads, facts.lockHeldBy, o.resume);
   if (decision.kind === 'refused') return refused(decision.refusal, file);
 
-  const runSettings = { ...s, url: o.url, lockTimeoutMs: 0 };
+  // The run's narration is kept too: a tool that runs the file itself (Alembic) names the failing
+  // line only in the traceback it prints.
+  const narration = recordingLogger(s.logger);
+  const runSettings = { ...s, logger: narration.logger, url: o.url, lockTimeoutMs: 0 };
   const parent = m.downRevisions[0] ?? 'base';
   let downgradedWith: DowngradeSource = 'none';
   if (decision.kind === 'reapply') {
@@ -108,14 +112,14 @@ export async function reapplyHead(o: ReapplyOptions): Promise<ReapplyResult> {
     try {
       await o.engineFor(undo.chain).downgrade(parent, runSettings);
     } catch (err) {
-      return failed(o, m, 'downgrade', err, downgradedWith);
+      return failed(o, m, 'downgrade', err, downgradedWith, narration.text());
     }
   }
   try {
     const result = await o.engineFor(o.chain).upgrade(m.revision, runSettings);
     return { outcome: 'applied', revision: m.revision, file, database: target.database, downgradedWith, heads: result.to, durationMs: performance.now() - started };
   } catch (err) {
-    return failed(o, m, 'upgrade', err, downgradedWith);
+    return failed(o, m, 'upgrade', err, downgradedWith, narration.text());
   }
 }
 
@@ -154,12 +158,12 @@ function refused(r: ReapplyRefusal, file: string): ReapplyResult {
   return { outcome: 'refused', code: r.code, message: r.message, ...(r.revision ? { revision: r.revision } : {}), file };
 }
 
-async function failed(o: ReapplyOptions, m: Migration, phase: 'downgrade' | 'upgrade', err: unknown, downgradedWith: DowngradeSource): Promise<ReapplyResult> {
+async function failed(o: ReapplyOptions, m: Migration, phase: 'downgrade' | 'upgrade', err: unknown, downgradedWith: DowngradeSource, narration: string): Promise<ReapplyResult> {
   const error = err instanceof MigrationChainError ? err : new MigrationChainError('sql', err instanceof Error ? err.message : String(err), undefined, { cause: err });
   // Where the database stands now, read after the failure (the engine rolled the step back).
   const heads = await withConnection(o.url, { applicationName: o.settings?.applicationName ?? 'migration-chain (re-apply)' }, (c) => readHeads(c, bookkeeping(o))).catch(() => undefined);
   const state = heads ? (heads.length === 1 && heads[0] === m.revision ? 'unchanged' : 'at-parent') : (phase === 'downgrade' ? 'unchanged' : 'at-parent');
-  const where = errorLine(error, m, phase, downgradedWith);
+  const where = errorLine(error, m, phase, downgradedWith, narration);
   const at = heads ? (heads.join(', ') || 'base') : 'unknown (could not read it)';
   const message = `${phase === 'downgrade' ? 'Downgrading' : 'Upgrading'} ${m.revision} failed: ${error.message}`
     + (state === 'unchanged' ? ` The database is unchanged (still at ${at}).` : ` The database is at ${at}; the next save upgrades ${m.revision} again.`);
@@ -174,11 +178,26 @@ async function failed(o: ReapplyOptions, m: Migration, phase: 'downgrade' | 'upg
  * Python traceback's line in the file for a module run by its own tool, else the revision's header
  * (a stored downgrade is not in the file: its error is anchored on the downgrade section).
  */
-function errorLine(error: MigrationChainError, m: Migration, phase: 'downgrade' | 'upgrade', downgradedWith: DowngradeSource): { line: number; column?: number } {
+function errorLine(error: MigrationChainError, m: Migration, phase: 'downgrade' | 'upgrade', downgradedWith: DowngradeSource, narration: string): { line: number; column?: number } {
   if (phase === 'downgrade' && downgradedWith === 'stored') return { line: m.downgrade?.line ?? m.revisionLine };
   if (error instanceof SqlError && error.location && error.location.file === m.file) return { line: error.location.line, column: error.location.column };
-  const traced = tracebackLine(`${error.message}\n${(error as { detail?: string }).detail ?? ''}`, m.file);
+  const traced = tracebackLine(`${narration}\n${error.message}`, m.file);
   return { line: traced ?? m.revisionLine };
+}
+
+/** The logger passed on, and the last lines it was given (a traceback's frames are near the end). */
+function recordingLogger(inner: Logger = silentLogger): { logger: Logger; text: () => string } {
+  const lines: string[] = [];
+  const keep = (message: string) => { lines.push(message); if (lines.length > 400) lines.splice(0, lines.length - 400); };
+  return {
+    logger: {
+      info: (message) => { keep(message); inner.info(message); },
+      warn: (message) => { keep(message); inner.warn(message); },
+      error: (message) => { keep(message); inner.error(message); },
+      debug: (message) => inner.debug(message),
+    },
+    text: () => lines.join('\n'),
+  };
 }
 
 /** The last `File "<file>", line N` of a Python traceback naming this file. */

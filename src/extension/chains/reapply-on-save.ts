@@ -61,6 +61,11 @@ export class ReapplyOnSave implements vscode.Disposable {
 
   private saved(uri: vscode.Uri): void {
     if (uri.scheme !== 'file' || !this.enabledFor(uri)) return;
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: nothing connects; said once, not on every save.
+      if (!this.told.has('untrusted')) { this.told.add('untrusted'); this.deps.log.warn('Re-apply on save is off in Restricted Mode: trust the workspace to use it.'); }
+      return;
+    }
     const found = findMigrationByFile(this.deps.chains.snapshots(), uri.fsPath);
     if (!found) return;
     this.next = { file: uri.fsPath, key: found.snapshot.folder.uri };
