@@ -118,7 +118,7 @@ def load_each(script_dir, result):
     return scripts
 
 
-def main(config_path):
+def main(config_path, script_location=None):
     import alembic
     from alembic import util
     from alembic.script import ScriptDirectory
@@ -127,7 +127,11 @@ def main(config_path):
     result = {"alembic": getattr(alembic, "__version__", "?"), "revisions": [], "heads": [], "errors": [], "warnings": []}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        script_dir = ScriptDirectory.from_config(config_for(config_path))
+        config = config_for(config_path)
+        if script_location:
+            # Flask-Migrate's alembic.ini has none: `flask db` sets it to the migrations folder.
+            config.set_main_option("script_location", script_location)
+        script_dir = ScriptDirectory.from_config(config)
         try:
             # Alembic's own whole-directory load, as `alembic history` does it.
             scripts = list(script_dir.walk_revisions())
@@ -168,7 +172,7 @@ if __name__ == "__main__":
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
-            output = main(sys.argv[1])
+            output = main(*sys.argv[1:3])
     except Exception as exc:  # noqa: BLE001 - no Alembic, unreadable config ...: still JSON
         output = {"revisions": [], "heads": [], "errors": [error_of(exc)], "warnings": []}
     real_stdout.write(json.dumps(output))

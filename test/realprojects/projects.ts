@@ -142,20 +142,21 @@ export const PROJECTS: readonly RealProject[] = [
     headTables: ['followers', 'post', 'user'],
     venv: {
       debian: {
-        apt: ['python3-alembic', 'python3-venv', 'python3-flask-migrate', 'python3-flask-login', 'python3-flaskext.wtf', 'python3-email-validator', 'python3-psycopg2'], systemSite: true,
-        pip: ['sqlalchemy>=2'],
+        apt: ['python3-alembic', 'python3-venv', 'python3-flask-migrate', 'python3-flask-login', 'python3-flaskext.wtf', 'python3-email-validator', 'python3-psycopg2', 'libpq5'], systemSite: true,
+        // SQLAlchemy 2.1 (pip's today) takes psycopg 3 for postgresql://, as a new user's install does.
+        pip: ['sqlalchemy>=2', 'psycopg'],
         note: 'Debian\'s Flask, Flask-Migrate 4.0.4, Flask-SQLAlchemy and Alembic 1.8.1; the models use SQLAlchemy 2.0\'s mapped_column, so SQLAlchemy 2 from pip',
       },
       latest: {
-        apt: ['python3-venv', 'python3-flask-migrate'], systemSite: true,
-        pip: ['--ignore-installed', 'alembic', 'sqlalchemy>=2', 'flask', 'flask-sqlalchemy', 'flask-login', 'flask-wtf', 'email-validator', 'psycopg2-binary'],
+        apt: ['python3-venv', 'python3-flask-migrate', 'libpq5'], systemSite: true,
+        pip: ['--ignore-installed', 'alembic', 'sqlalchemy>=2', 'flask', 'flask-sqlalchemy', 'flask-login', 'flask-wtf', 'email-validator', 'psycopg2-binary', 'psycopg'],
         note: 'pip\'s newest Alembic, Flask and Flask-SQLAlchemy; Flask-Migrate is Debian\'s (pip\'s configured index has none)',
       },
     },
     configure() { /* config.py reads DATABASE_URL: the developer's own variable is the one Migration Chain sets */ },
     baseEnv: { FLASK_APP: 'microblog.py' },
     realAlembic: () => ['-m', 'flask', 'db'],
-    realEnv: (url) => ({ DATABASE_URL: url }),
+    realEnv: (url) => ({ DATABASE_URL: withDriver(url, 'postgresql') }), // SQLAlchemy refuses postgres://
     driverScheme: 'postgresql',
   },
   {

@@ -190,6 +190,8 @@ export interface CommandLookup {
   pathExt?: string;
   isFile?: (file: string) => boolean;
   canRunAlembic?: CanRunAlembic;
+  /** A Flask-Migrate project: its command is `flask db` (Flask-Migrate sets up Alembic from the app). */
+  flaskMigrate?: boolean;
 }
 
 /** The configured command; the venv's alembic (or python -m alembic); a python on PATH that can run Alembic; alembic on PATH. */
@@ -203,6 +205,18 @@ export async function resolveAlembicCommand(lookup: CommandLookup): Promise<Reso
   const isFile = lookup.isFile ?? defaultIsFile;
   const canRun = lookup.canRunAlembic ?? canRunAlembic;
 
+  if (lookup.flaskMigrate) {
+    for (const venv of venvsUp(p, lookup.projectDir, lookup.stopDir)) {
+      const python = venvPython(p, venv, win);
+      if (isFile(python)) return { argv: [python, '-m', 'flask', 'db'], source: `the virtual environment ${venv} (Flask-Migrate)` };
+    }
+    for (const python of pythonsOnPath(platform, lookup.pathEnv, lookup.pathExt, isFile)) {
+      if (await canRun(python)) return { argv: [python, '-m', 'flask', 'db'], source: `${python} (Flask-Migrate)` };
+    }
+    throw new MigrationChainError('usage',
+      `No Python found for the Flask-Migrate project in ${lookup.projectDir}: no .venv or venv, and no Python on PATH that can import alembic.`,
+      'Create the project\'s virtual environment (.venv) with Flask-Migrate installed, or set migrationChain.alembic.command / pass --alembic-command (e.g. "poetry run flask db").');
+  }
   for (const venv of venvsUp(p, lookup.projectDir, lookup.stopDir)) {
     const script = p.join(venv, win ? 'Scripts' : 'bin', win ? 'alembic.exe' : 'alembic');
     if (isFile(script)) return { argv: [script], source: `the virtual environment ${venv}` };

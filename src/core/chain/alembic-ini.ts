@@ -253,7 +253,8 @@ export async function readAlembicConfig(configFile: string, section = 'alembic')
     const resolve = (p: string) => path.resolve(here, p);
     const script = get('script_location');
     const prepend = iniHas('prepend_sys_path') ? fromIni('prepend_sys_path') : tomlList('prepend_sys_path')?.join(' ');
-    if (script === undefined) config.error = tomlMain ? 'no script_location in [tool.alembic]' : `no script_location in [${section}]`;
+    if (script === undefined && !tomlMain && isFlaskMigrateFolder(here)) config.scriptDir = here; // Flask-Migrate sets it to its directory
+    else if (script === undefined) config.error = tomlMain ? 'no script_location in [tool.alembic]' : `no script_location in [${section}]`;
     else if (isPackageResource(script)) config.scriptDir = await packageResourceDir(script, prepend, here);
     else config.scriptDir = resolve(script);
     // ScriptDirectory() refuses a script folder that is not there, even when version_locations are.
@@ -346,4 +347,19 @@ export function sqlalchemyUrlOf(text: string, iniFile: string): string | undefin
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A Flask-Migrate migrations folder: its alembic.ini has no script_location because `flask db` sets
+ * it to the folder itself, and its env.py takes the engine from the Flask app (`current_app`).
+ * Read synchronously: it decides how a project is run, which callers ask without awaiting.
+ */
+export function isFlaskMigrateFolder(dir: string): boolean {
+  let envPy: string;
+  try {
+    envPy = readFileSync(path.join(dir, 'env.py'), 'utf8');
+  } catch {
+    return false;
+  }
+  return /^\s*from\s+flask\s+import\s+[^\n]*\bcurrent_app\b/m.test(envPy);
 }

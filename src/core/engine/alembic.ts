@@ -34,7 +34,7 @@ const VIA = 'Alembic';
 export function alembicChainEngine(chain: Chain, project: AlembicProject, setup: AlembicSetup): ChainEngine {
   let command: Promise<ResolvedAlembicCommand> | undefined;
   const resolved = () => (command ??= (async () => resolveAlembicCommand({
-    configured: setup.configured, projectDir: project.dir, stopDir: setup.stopDir ?? await repositoryRoot(project.dir),
+    configured: setup.configured, projectDir: project.dir, stopDir: setup.stopDir ?? await repositoryRoot(project.dir), flaskMigrate: !!project.flaskMigrate,
   }))());
   const options = async (s: RunSettings): Promise<AlembicOptions> => ({
     chain, project, command: await resolved(), envVariable: setup.envVariable,

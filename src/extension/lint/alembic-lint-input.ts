@@ -86,7 +86,7 @@ export class AlembicLintInputs implements vscode.Disposable {
     const settings = this.deps.settings.for(this.deps.chains.workspaceFolder(snapshot.folder.uri));
     return {
       project,
-      command: await core().resolveAlembicCommand({ configured: settings.alembicCommand, projectDir: project.dir, stopDir: snapshot.folder.fsPath }),
+      command: await core().resolveAlembicCommand({ configured: settings.alembicCommand, projectDir: project.dir, stopDir: snapshot.folder.fsPath, flaskMigrate: !!project.flaskMigrate }),
       envVariable: settings.envVariable,
       signal,
       logger: this.deps.log,

@@ -3,6 +3,7 @@
 // prints JSON. Loading revision files executes them, so callers run this only where running the
 // workspace's code is allowed (a trusted workspace; the CLI's own user). The JSON is checked here,
 // field by field: it comes from another program and is never assumed to have the right shape.
+import { alembicProject } from './project';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -71,7 +72,8 @@ export function runAlembicHelper(run: HelperRun): Promise<AlembicGraph> {
   const script = run.helperScript ?? defaultHelperScript();
   const timeout = run.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    execFile(run.python, [script, run.iniFile], {
+    const flask = alembicProject(run.iniFile).flaskMigrate;
+    execFile(run.python, [script, run.iniFile, ...(flask ? [flask.directory] : [])], {
       cwd: run.projectDir, timeout, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 * 1024, windowsHide: true, signal: run.signal,
       // Python's own encoding for the JSON text, whatever the locale.
       env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },

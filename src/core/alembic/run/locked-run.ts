@@ -18,7 +18,7 @@ import type { AlembicProject } from '../read/project';
 import { displayCommand, runAlembicProcess, type AlembicProcessResult } from './process';
 import { earlyPythonLaunch } from './python-launch';
 import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, WrongDatabaseError, wrongDatabaseHint, type SentinelKey } from './connect-guard';
-import { envPyText, urlChannels, xUrlArguments } from './url-channels';
+import { alembicArguments, envPyText, urlChannels } from './url-channels';
 
 export interface AlembicOptions extends SessionOptions {
   chain: Chain;
@@ -47,7 +47,7 @@ export function alembic(options: AlembicProcessOptions, args: readonly string[],
   const log = options.logger ?? silentLogger;
   const url = options.url || undefined;
   const envVariable = options.envVariable ?? DEFAULT_ENV_VARIABLE;
-  const alembicArgs = ['-c', options.project.iniFile, ...(url ? xUrlArguments(url) : []), ...args];
+  const alembicArgs = alembicArguments(options.project, url, args);
   const argv = [...options.command.argv, ...alembicArgs];
   const shown = displayCommand(argv);
   const key = held ?? newSentinelKey();

@@ -18,7 +18,7 @@ import type { Client } from 'pg';
 import { connect, parseDatabaseUrl } from '../../db/client';
 import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, WrongDatabaseError, wrongDatabaseHint } from './connect-guard';
 import { earlyPythonLaunch } from './python-launch';
-import { envPyText, urlChannels, xUrlArguments } from './url-channels';
+import { alembicArguments, envPyText, urlChannels } from './url-channels';
 
 /** How to start the project's Alembic; the URL is optional (offline mode needs only the dialect). */
 export type OfflineAlembic = Pick<AlembicOptions, 'project' | 'command' | 'envVariable' | 'signal' | 'logger'> & { url?: string };
@@ -124,7 +124,7 @@ export interface OfflineRun {
 export async function offlineRun(o: OfflineAlembic, direction: Direction, range: string): Promise<OfflineRun> {
   const verb = direction === 'up' ? 'upgrade' : 'downgrade';
   const url = o.url || undefined;
-  const alembicArgs = ['-c', o.project.iniFile, ...(url ? xUrlArguments(url) : []), verb, range, '--sql'];
+  const alembicArgs = alembicArguments(o.project, url, [verb, range, '--sql']);
   const argv = [...o.command.argv, ...alembicArgs];
   const command = `alembic ${verb} ${range} --sql`;
   const stdout: string[] = [];

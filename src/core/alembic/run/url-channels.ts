@@ -37,9 +37,25 @@ export function xUrlArguments(url: string): string[] {
   return ['-x', `dbname=${withSchemeOf(splitPassword(url).url, url)}`];
 }
 
+// Flask-Migrate's `-x` exists on these verbs only (flask_migrate/cli.py).
+const FLASK_X_VERBS = new Set(['upgrade', 'downgrade', 'migrate', 'revision', 'check']);
+
+/**
+ * The arguments after the project's command for one Alembic verb (`args[0]`): `-c alembic.ini` and
+ * the URL's `-x` before the verb for Alembic; for Flask-Migrate (`flask db VERB`) the verb first, then
+ * `-d` and, where the verb takes it, `-x`.
+ */
+export function alembicArguments(project: AlembicProject, url: string | undefined, args: readonly string[]): string[] {
+  const x = url ? xUrlArguments(url) : [];
+  if (!project.flaskMigrate) return ['-c', project.iniFile, ...x, ...args];
+  const [verb, ...rest] = args;
+  return [verb, '-d', project.flaskMigrate.directory, ...(FLASK_X_VERBS.has(verb) ? x : []), ...rest];
+}
+
 /** The text of the project's env.py (script_location of alembic.ini), for the hint of a refusal; undefined when unreadable. */
 export function envPyText(project: AlembicProject): string | undefined {
   try {
+    if (project.flaskMigrate) return readFileSync(path.join(project.flaskMigrate.directory, 'env.py'), 'utf8');
     const ini = parseIni(readFileSync(project.iniFile, 'utf8'));
     const location = iniValue(ini, 'alembic', 'script_location', { here: project.dir });
     if (!location || (location.includes(':') && !path.isAbsolute(location) && !/^[A-Za-z]:[\\/]/.test(location))) return undefined;
