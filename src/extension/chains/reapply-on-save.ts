@@ -89,8 +89,8 @@ export class ReapplyOnSave implements vscode.Disposable {
   private async run(file: string, key: string): Promise<void> {
     const { chains, log } = this.deps;
     try {
-      // The save's own refresh re-reads the file; waiting for it puts the edit in the chain.
-      await chains.refresh(key);
+      // The save reported its file to the chain's folder at once; re-reading the changed files puts the edit in the chain.
+      await chains.reread(key);
       const snapshot = chains.snapshot(key);
       const folder = chains.workspaceFolder(key);
       if (!snapshot?.chain || !folder) return;
@@ -106,7 +106,7 @@ export class ReapplyOnSave implements vscode.Disposable {
       });
       this.last = result;
       this.show(result, key);
-      if (result.outcome !== 'refused') await chains.refresh(key);
+      if (result.outcome !== 'refused') await chains.reread(key);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.error(`Re-apply on save failed: ${message}`);

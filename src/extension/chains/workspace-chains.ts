@@ -71,6 +71,14 @@ export class WorkspaceChains implements vscode.Disposable {
     await Promise.all(targets.map((f) => f.refresh()));
   }
 
+  /**
+   * Re-reads only the files reported changed since the last read (a save reports its file at once),
+   * and the status, of the folder holding one chain: a save's follow-up without rescanning the folder.
+   */
+  async reread(key: string): Promise<void> {
+    await this.owner(key)?.poll();
+  }
+
   /** The URL to run against, re-resolved now (never the one cached for display). Refuses untrusted. */
   async connect(key: string, action: string): Promise<{ url: string; target: DatabaseTarget; source: ResolvedUrl }> {
     requireTrust(action);

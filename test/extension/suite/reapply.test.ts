@@ -79,9 +79,10 @@ describe('re-apply on save', () => {
         'CREATE INDEX IF NOT EXISTS prospects_discovery_query_id_idx ON prospects (discovery_query_id);\nALTER TABLE prospects ADD COLUMN phone text;');
     const started = Date.now();
     await saveWith(headFile(), text);
+    await waitFor('a re-apply result', () => (ctx.reapply.last !== before ? ctx.reapply.last : undefined), 10_000, 10);
+    console.log(`      re-apply on save: save to result ${Date.now() - started} ms`);
     const r = await nextResult(before);
     assert.strictEqual(r.outcome, 'applied', JSON.stringify(r));
-    console.log(`      re-apply on save: save to result ${Date.now() - started} ms`);
     assert.ok((await columns('prospects')).includes('phone'), 'the new column is in the database');
     assert.deepStrictEqual(await versionNums(), [SEED_HEAD]);
   });
