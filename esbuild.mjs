@@ -84,7 +84,9 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',     // dist/*.map stay out of the .vsix (.vscodeignore)
   // `vscode` is provided by the extension host. pg only requires pg-native when asked for native bindings.
-  external: ['vscode', 'pg-native'],
+  // @resvg/resvg-js (graph --format png, required on first use) is a native addon: it loads its
+  // platform's .node file from node_modules, so it cannot be inlined.
+  external: ['vscode', 'pg-native', '@resvg/resvg-js'],
   plugins: [dropUmzugCli, pgOnNode, pgParserOutside, schemaDiffOutside],
   metafile: true,
   logLevel: 'warning',

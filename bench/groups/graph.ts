@@ -1,4 +1,4 @@
-// Figure 14, in process: first paint of the revision graph (the engine's layout, the view with its
+// Group 15, in process: first paint of the revision graph (the engine's layout, the view with its
 // badges, the message as the webview receives and checks it, and the first frame's HTML and SVG
 // for the rows on screen) for 1,000 and 10,000 revisions, and the re-layout after one file
 // changes (re-index through the ChainCache, then the same work). The browser's own paint of the
@@ -38,14 +38,14 @@ export async function graphFigures(ctx: BenchContext): Promise<Figure[]> {
   const sizes = ctx.quick ? [1_000, 2_000] : [1_000, 10_000];
   const figures: Figure[] = [];
   for (const n of sizes) {
-    ctx.progress(`14: writing ${n} revisions with merges`);
+    ctx.progress(`15: writing ${n} revisions with merges`);
     const revisions = historyWithMerges(n, 25, 3, `graph${n}`);
     const dir = writeNativeChain(join(scratch(ctx, `graph-${n}`), 'native'), revisions);
     const cache = new ChainCache();
     const chain = await loadChain(dir, { cache });
     if (chain.migrations.length !== n) throw new Error(`loadChain found ${chain.migrations.length} of ${n}`);
 
-    ctx.progress(`14: first frame of ${n} revisions, ${runs} runs (alternating with the baseline)`);
+    ctx.progress(`15: first frame of ${n} revisions, ${runs} runs (alternating with the baseline)`);
     const ours: number[] = [];
     const base: number[] = [];
     for (let i = 0; i <= runs; i++) {
@@ -62,7 +62,7 @@ export async function graphFigures(ctx: BenchContext): Promise<Figure[]> {
     const oursSample = { median: median(ours), runs: ours };
     const baseSample = { median: median(base), runs: base };
 
-    ctx.progress(`14: re-layout after one file changes (${n} revisions)`);
+    ctx.progress(`15: re-layout after one file changes (${n} revisions)`);
     const relayout: number[] = [];
     for (let i = 0; i <= runs; i++) {
       const target = revisions[(n >> 1) + i];
@@ -76,11 +76,11 @@ export async function graphFigures(ctx: BenchContext): Promise<Figure[]> {
     const goal = n <= 1_000 ? [atMost(300, 'ms', oursSample.median)] : [];
     figures.push(
       {
-        group: 14, name: `graph first paint: layout + view + first frame, ${n} revisions`, unit: 'ms', ours: oursSample.median,
+        group: 15, name: `graph first paint: layout + view + first frame, ${n} revisions`, unit: 'ms', ours: oursSample.median,
         ratio: pairedRatio(oursSample, baseSample), baseline: { name: 'RevisionGraph + historyOrder (the tree)', value: baseSample.median },
         goals: goal, note: n > 1_000 ? 'no goal at this size; for orientation' : undefined,
       },
-      { group: 14, name: `graph re-layout after one file changes, ${n} revisions`, unit: 'ms', ours: median(relayout), goals: [], note: 're-index through the ChainCache + the same first-paint work' },
+      { group: 15, name: `graph re-layout after one file changes, ${n} revisions`, unit: 'ms', ours: median(relayout), goals: [], note: 're-index through the ChainCache + the same first-paint work' },
     );
   }
   return figures;

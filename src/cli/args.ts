@@ -1,7 +1,7 @@
 // Command-line parsing: one table of options and commands, `node:util` parseArgs underneath.
 // Every option a command does not take is a usage error, so a typo never silently does nothing.
 import { parseArgs } from 'node:util';
-import { MigrationChainError, editDistance } from './core';
+import { editDistance, UsageError } from './core';
 
 export const commandNames = [
   'history', 'current', 'heads', 'check', 'status', 'verify',
@@ -49,7 +49,7 @@ export const optionSpecs = {
   'lock-lease': { type: 'string', value: 'SECONDS', description: 'how long a lock whose run died blocks others: a pooled run\'s lease, an idle abandoned session (default 30)' },
   'direct-url': { type: 'string', value: 'URL', description: 'a direct (session) URL for runs when --url / DATABASE_URL is a pooler\'s (default: $MIGRATION_CHAIN_DIRECT_URL, then MIGRATION_CHAIN_DIRECT_URL in ./.env)' },
   'statement-lock-timeout': { type: 'string', value: 'SECONDS', description: 'lock_timeout for each migration\'s statements, retried up to 3 times (default: 5 for a remote database, 0 = none for a local one)' },
-  format: { type: 'string', value: 'FORMAT', description: 'lint: text (default), json or sarif; graph: svg (default), dot or mermaid' },
+  format: { type: 'string', value: 'FORMAT', description: 'lint: text (default), json or sarif; graph: svg (default), png, dot or mermaid' },
   since: { type: 'string', value: 'REV', description: 'lint the revisions after REV (no database needed)' },
   pending: { type: 'boolean', description: 'lint the revisions the database has not applied yet' },
   'pg-version': { type: 'string', value: 'MAJOR', description: 'the PostgreSQL major to lint for when no database is connected (e.g. 16)' },
@@ -174,12 +174,13 @@ export const commandSpecs: Record<CommandName, CommandSpec> = {
       + 'An Alembic project\'s revisions run through its own Alembic (alembic upgrade R, alembic downgrade R@parent).',
   },
   graph: {
-    summary: 'print the revision graph as SVG, Graphviz DOT or Mermaid (heads at the top, one lane per branch)',
+    summary: 'print the revision graph as SVG, PNG, Graphviz DOT or Mermaid (heads at the top, one lane per branch)',
     positionals: [],
     options: ['format'],
     details: 'Example: migration-chain graph --format svg > chain.svg. With ./migration-chain.environments.json every node\n'
       + 'is marked with where each environment stands (this reads every environment\'s databases; no environments file: no marks).\n'
-      + 'Missing parents and files that do not parse are drawn as dashed ghost nodes. See docs/graph.md.',
+      + 'Missing parents and files that do not parse are drawn as dashed ghost nodes. --format png writes the SVG drawn by resvg\n'
+      + '(at twice its size, less where a side would pass 32,767 px) and refuses a terminal: redirect it (> chain.png). See docs/graph.md.',
   },
   env: {
     summary: 'environments and tenant fleets: env list | env status [ENV] | env diff A B | env upgrade ENV',
@@ -223,8 +224,8 @@ export interface ParsedOptions {
   /** --direct-url: the session URL runs use instead of a pooled --url. */
   directUrl?: string;
   statementLockTimeoutMs?: number;
-  /** lint: text, json or sarif; graph: svg, dot or mermaid (checked per command in parseCommandLine). */
-  format: 'text' | 'json' | 'sarif' | 'svg' | 'dot' | 'mermaid';
+  /** lint: text, json or sarif; graph: svg, png, dot or mermaid (checked per command in parseCommandLine). */
+  format: 'text' | 'json' | 'sarif' | 'svg' | 'png' | 'dot' | 'mermaid';
   since?: string;
   pending: boolean;
   pgVersion?: number;
@@ -246,11 +247,6 @@ export interface ParsedCommandLine {
   options: ParsedOptions;
 }
 
-export class UsageError extends MigrationChainError {
-  constructor(message: string, hint = 'Run `migration-chain --help` for the list of commands and options.') {
-    super('usage', message, hint);
-  }
-}
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const parsed = parseRaw(protectRelativeTargets(argv));
@@ -293,7 +289,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   if (first === 'lint' && options.since !== undefined && options.pending) {
     throw new UsageError('`lint` takes --since REV or --pending, not both.');
   }
-  const formats = first === 'graph' ? ['svg', 'dot', 'mermaid'] : ['text', 'json', 'sarif'];
+  const formats = first === 'graph' ? ['svg', 'png', 'dot', 'mermaid'] : ['text', 'json', 'sarif'];
   if (parsed.values.format !== undefined && !formats.includes(options.format)) {
     throw new UsageError(`--format expects ${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]} for \`${first}\`, got "${String(parsed.values.format)}".`);
   }
@@ -397,8 +393,8 @@ function parseConcurrency(text: string | undefined): number | undefined {
 
 function parseFormat(text: string | undefined): ParsedOptions['format'] {
   if (text === undefined) return 'text';
-  if (text === 'text' || text === 'json' || text === 'sarif' || text === 'svg' || text === 'dot' || text === 'mermaid') return text;
-  throw new UsageError(`--format expects text, json or sarif (lint), or svg, dot or mermaid (graph), got "${text}".`);
+  if (text === 'text' || text === 'json' || text === 'sarif' || text === 'svg' || text === 'png' || text === 'dot' || text === 'mermaid') return text;
+  throw new UsageError(`--format expects text, json or sarif (lint), or svg, png, dot or mermaid (graph), got "${text}".`);
 }
 
 function parsePgVersion(text: string | undefined): number | undefined {

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alembicProject, type AlembicProject, readSqlalchemyUrlSync, ChainError, type Chain, type AlembicLocations, type Logger, secretFormsOf, loadChainApi, loadCore, loadFindApi, type ChainEngine, describeUrlSource, resolveDatabaseUrl, resolveDirectUrl, type ResolvedUrl, dotenvSearchPath } from './core';
-import { UsageError, type ParsedCommandLine, type ParsedOptions } from './args';
+import type { ParsedCommandLine, ParsedOptions } from './args';
+import { UsageError } from './core';
 import type { CliIo, Output } from './output';
 
 export interface CommandContext {

@@ -19,7 +19,7 @@ export type {
 } from '../core/environments';
 
 // Light values: no driver, no parser, nothing that reads a file at load.
-export { CancelledError, ChainError, ConfirmationError, MigrationChainError, SqlError, describeLockHolder, formatDiagnostic } from '../core/errors';
+export { CancelledError, ChainError, ConfirmationError, MigrationChainError, SqlError, UsageError, describeLockHolder, formatDiagnostic } from '../core/errors';
 export { formatMs } from '../core/log';
 export { secretFormsOf } from '../core/secrets';
 export { editDistance } from '../core/text';

@@ -3,7 +3,9 @@
 import type { Logger } from './core';
 
 export interface Writable {
-  write(text: string): unknown;
+  write(data: string | Uint8Array): unknown;
+  /** Set on a terminal (process.stdout); binary output refuses one. */
+  isTTY?: boolean;
 }
 
 /** Everything a command touches outside the engine; tests pass fakes. */
@@ -37,6 +39,15 @@ export class Output {
   /** A result line (or block) on stdout. */
   result(text: string): void {
     this.io.stdout.write(this.redact(text.endsWith('\n') ? text : `${text}\n`));
+  }
+
+  /** A binary result (an image) on stdout; the command has refused a terminal (`stdoutIsTerminal`). */
+  binary(bytes: Uint8Array): void {
+    this.io.stdout.write(bytes);
+  }
+
+  get stdoutIsTerminal(): boolean {
+    return this.io.stdout.isTTY === true;
   }
 
   json(value: unknown): void {

@@ -1,6 +1,5 @@
-// Every failure the engine reports is a MigrationChainError: one of these, or a subclass kept beside
-// the code whose knowledge builds its message (the connect guard's, the offline reader's, the CLI's
-// usage errors); test/unit/layering.test.ts fails on any other Error class. Each carries what a person needs to act on it
+// Every failure the engine and its front ends report is one of these (test/unit/layering.test.ts
+// fails on an error class anywhere else). Each carries what a person needs to act on it
 // (file and line, revision, host) and a `hint`; the CLI prints `message` + `hint`, the extension
 // shows them in a notification and the output channel. None of them may contain a password:
 // build messages from `DatabaseTarget` (see db/client.ts), never from a raw URL.
@@ -223,5 +222,103 @@ export class GenerationRefusedError extends MigrationChainError {
   constructor(readonly reasons: string[], message: string) {
     super('verify', `${message}\n${reasons.map((r) => `  - ${r}`).join('\n')}`,
       'Write this revision by hand (New Revision), or split the change so that each part can be generated.');
+  }
+}
+
+/** Where a connection of env.py went, as the server (and the driver's parameters) said. */
+export interface ReachedDatabase {
+  database?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  /** What the driver was asked for (SQLAlchemy's connect parameters, password never included). */
+  asked: { host?: string; port?: string; database?: string; user?: string };
+  /** The check query itself failed (not PostgreSQL, or no such catalog). */
+  problem?: string;
+}
+
+/** `user@host:port/database` of the database env.py reached (the server's answer first, the driver's request else). */
+export function describeReached(r: ReachedDatabase): string {
+  const host = r.asked.host ?? r.host ?? 'local socket';
+  const port = r.port ?? r.asked.port ?? '?';
+  const database = r.database ?? r.asked.database ?? '?';
+  const user = r.user ?? r.asked.user ?? '?';
+  return `${user}@${host}:${port}/${database}`;
+}
+
+/** env.py connected somewhere else than the database we named; Alembic was stopped before any statement. */
+export class WrongDatabaseError extends MigrationChainError {
+  constructor(readonly intended: string, readonly reached: ReachedDatabase, readonly command: string, hint: string) {
+    const where = describeReached(reached);
+    const detail = `host ${reached.asked.host ?? reached.host ?? 'local socket'}, port ${reached.port ?? reached.asked.port ?? '?'}, database ${reached.database ?? reached.asked.database ?? '?'}, user ${reached.user ?? reached.asked.user ?? '?'}`;
+    super('connection',
+      `env.py connected to ${where} (${detail}), not to the database Migration Chain named, ${intended}` +
+      `${reached.problem ? ` (the check failed there: ${reached.problem})` : ''}. ` +
+      `${command} was stopped at that first connection, before Alembic ran any statement; nothing was changed.`,
+      hint);
+  }
+}
+
+/** The command form never armed the guard (not Python, or a Python that ignores PYTHONPATH). */
+export class UncheckedConnectionError extends MigrationChainError {
+  constructor(intended: string, command: string, what: string) {
+    super('usage',
+      `Migration Chain cannot prove that env.py connects to ${intended}: ${command} did not load the connection check (it is not started as Python with the environment we pass). ${what}`,
+      'Let Migration Chain start Alembic itself (the project\'s .venv, or `python -m alembic`), or make the configured command run Python with the environment it inherits (`poetry run alembic` does).');
+  }
+}
+
+/** A revision Alembic could not print offline, with Alembic's reason. */
+export interface OfflineFailure {
+  revision: string;
+  file: string;
+  /** Line of the function that could not run (`def upgrade` / `def downgrade`); 1 for env.py. */
+  line: number;
+  /** The command that failed, as shown to people. */
+  command: string;
+  reason: string;
+  /** env.py itself stopped before any revision ran: every revision of the range fails alike. */
+  inEnv: boolean;
+}
+
+/** One or more revisions have no offline SQL: names the first, its file, and Alembic's reason. */
+export class AlembicOfflineError extends MigrationChainError {
+  readonly revision: string;
+  readonly file: string;
+  readonly line: number;
+  constructor(readonly failures: readonly OfflineFailure[]) {
+    const f = failures[0];
+    const where = f.inEnv ? `env.py (${f.file}) cannot run in Alembic's offline mode` : `Revision ${f.revision} (${f.file}:${f.line}) cannot run in Alembic's offline mode`;
+    const more = failures.length > 1 ? ` (${failures.length - 1} more revision${failures.length === 2 ? '' : 's'} alike: ${failures.slice(1).map((o) => o.revision).join(', ')})` : '';
+    super('sql', `${where}: ${f.command} stopped with ${f.reason}${more}.`,
+      f.inEnv
+        ? 'env.py must configure the context with a URL or dialect_name when context.is_offline_mode() (Alembic\'s run_migrations_offline).'
+        : 'Its function needs a database connection (op.get_bind(), inspection), which offline mode does not have; its SQL is known only when it runs.');
+    this.revision = f.revision;
+    this.file = f.file;
+    this.line = f.line;
+  }
+}
+
+export class UsageError extends MigrationChainError {
+  constructor(message: string, hint = 'Run `migration-chain --help` for the list of commands and options.') {
+    super('usage', message, hint);
+  }
+}
+
+export class UntrustedWorkspaceError extends MigrationChainError {
+  constructor(action: string) {
+    super('usage',
+      `${action} is disabled in Restricted Mode: it connects to a database and runs code from this workspace. Trust the workspace to enable it.`);
+  }
+}
+
+/** Raised when a migration ended the reset's transaction itself: what it committed stays. */
+export class TransactionEndedError extends MigrationChainError {}
+
+/** alembic.ini or pyproject.toml says something Python's configparser or tomllib would refuse. */
+export class IniError extends MigrationChainError {
+  constructor(message: string, readonly line?: number) {
+    super('chain', line ? `line ${line}: ${message}` : message);
   }
 }

@@ -10,7 +10,7 @@ export type {
 export type { EnvironmentsConfig, FleetStatus, FleetTarget, LocatedChain, ParityReport, TargetStatus } from '../core';
 export type { EnvironmentState, FileCommit, GraphLayout, NodeMark, ParentChange } from '../core';
 export { ChainCache } from '../core/chain/cache';
-export { CancelledError, ConfirmationError, MigrationChainError, SqlError } from '../core/errors';
+export { CancelledError, ConfirmationError, MigrationChainError, SqlError, UntrustedWorkspaceError } from '../core/errors';
 export { confirmationLevel } from '../core/db/protected';
 export { describeUrlSource, resolveDatabaseUrl, type ResolvedUrl, type UrlSource } from '../core/db/database-url';
 export { dotenvSearchPath } from '../core/dotenv';

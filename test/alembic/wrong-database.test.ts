@@ -20,7 +20,7 @@ import {
 import { alembic } from '../../src/core/alembic/run/locked-run';
 import { rehearse } from '../../src/core/reset/rehearsal';
 import { upgradeFleet } from '../../src/core/environments/fleet-run';
-import { UncheckedConnectionError, WrongDatabaseError } from '../../src/core/alembic/run/connect-guard';
+import { UncheckedConnectionError, WrongDatabaseError } from '../../src/core/errors';
 import { withSchemeOf } from '../../src/core/db/sqlalchemy-url';
 import { describeRun, runCli } from '../reliability/support/cli';
 

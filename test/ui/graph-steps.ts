@@ -87,6 +87,32 @@ export function graphSteps(dir: string, databaseUrl: string): Step[] {
       },
     },
     {
+      title: 'context menu on a focused card: Shift+F10 opens it (role=menu), arrows move, Escape gives the card the keyboard back; right-click opens it too',
+      shot: '10-revision-graph-menu-closed',
+      async run({ page, shoot }) {
+        await card(page, 'f5merge').click();
+        await until(() => focused(page), (id) => id === 'f5merge', 'the merge card focused');
+        await page.keyboard.press('Shift+F10');
+        const menu = await see(frame(page).getByRole('menu', { name: 'Actions on f5merge' }), 'the merge\'s context menu, opened by Shift+F10');
+        const items = await menu.getByRole('menuitem').allInnerTexts();
+        check(items.join('|') === 'Open|Focus|Re-parent…|Merge these heads…|Remove a parent link…|Restore from git|Copy revision id', 'the action bar\'s actions and Copy revision id', items);
+        const focusedItem = async () => frame(page).locator('.menuitem:focus').innerText({ timeout: 5_000 });
+        await until(focusedItem, (t) => t === 'Open', 'the first item focused');
+        await page.keyboard.press('ArrowDown');
+        await until(focusedItem, (t) => t === 'Focus', 'ArrowDown to Focus');
+        check(await menu.getByRole('menuitem', { name: 'Restore from git' }).getAttribute('aria-disabled') === 'true', 'Restore from git disabled on a revision (not hidden)', '');
+        check(await menu.getByRole('menuitem', { name: 'Merge these heads…' }).getAttribute('aria-disabled') === 'true', 'no merge offered on a revision that is no head', '');
+        await shoot('10-revision-graph-menu');
+        await page.keyboard.press('Escape');
+        await until(async () => menu.isVisible(), (visible) => !visible, 'Escape closes the menu');
+        await until(() => focused(page), (id) => id === 'f5merge', 'the card has the keyboard again');
+        await card(page, 'd3payments').click({ button: 'right' });
+        await see(frame(page).getByRole('menu', { name: 'Actions on d3payments' }), 'the menu of the card right-clicked');
+        await page.keyboard.press('Escape');
+        await until(() => focused(page), (id) => id === 'd3payments', 'Escape returns to the right-clicked card');
+      },
+    },
+    {
       title: 'drag a head onto the other head: the modal shows the header diff, the file\'s down_revision changes',
       shot: '10-revision-graph-reparented',
       async run({ page }) {

@@ -3,7 +3,7 @@
 // the few parts of its API the UI tests use, as documented at playwright.dev/docs/api.
 import { host } from './code-server';
 
-export type AriaRole = 'button' | 'dialog' | 'tab' | 'treeitem' | 'tree' | 'option' | 'listbox' | 'combobox' | 'textbox' | 'alert'
+export type AriaRole = 'button' | 'dialog' | 'menu' | 'tab' | 'treeitem' | 'tree' | 'option' | 'listbox' | 'combobox' | 'textbox' | 'alert'
   | 'link' | 'menuitem' | 'row' | 'status' | 'region' | 'toolbar' | 'heading' | 'checkbox' | 'main' | 'tabpanel' | 'banner' | 'document'
   | 'table' | 'cell' | 'columnheader' | 'rowheader';
 

@@ -20,6 +20,7 @@ const CHOSEN = {
   'testing-view.png': '08-testing-view-stairway.png', // the Testing view after "Run Stairway Tests (All Revisions)"
   'environments-matrix.png': '09-environments-matrix.png', // the Environments view and the matrix: local, prod one behind, a tenant set
   'revision-graph-light.png': '10-revision-graph-light.png', // the revision graph: two branches, a merge, two heads, database badges (light theme)
+  'revision-graph-menu.png': '10-revision-graph-menu.png',   // a node's context menu, opened by Shift+F10 (disabled actions greyed, not hidden)
   'revision-graph-dark.png': '10-revision-graph-dark.png',   // the same after the drag re-parent, dark theme
 };
 

@@ -51,10 +51,13 @@ describe('Flask-Migrate projects', () => {
     const project = alembicProject(path.join(root, 'migrations', 'alembic.ini'));
     const dir = path.join(root, 'migrations');
     const url = 'postgresql://app:secret@db.example:5432/shop';
-    assert.deepEqual(alembicArguments(project, url, ['upgrade', 'head']), ['upgrade', '-d', dir, '-x', 'dbname=postgresql://app@db.example:5432/shop', 'head']);
-    assert.deepEqual(alembicArguments(project, url, ['downgrade', 'ab12@base', '--sql']), ['downgrade', '-d', dir, '-x', 'dbname=postgresql://app@db.example:5432/shop', 'ab12@base', '--sql']);
+    const x = ['-x', 'dbname=postgresql://app@db.example:5432/shop'];
+    assert.deepEqual(alembicArguments(project, url, ['upgrade', 'head']), ['upgrade', '-d', dir, ...x, '--', 'head']);
+    assert.deepEqual(alembicArguments(project, url, ['downgrade', 'ab12@base', '--sql']), ['downgrade', '-d', dir, ...x, '--sql', '--', 'ab12@base']);
+    assert.deepEqual(alembicArguments(project, url, ['downgrade', '-1']), ['downgrade', '-d', dir, ...x, '--', '-1'], 'click would read -1 as an option');
+    assert.deepEqual(alembicArguments(project, url, ['revision', '--autogenerate', '-m', 'add -x']), ['revision', '-d', dir, '--autogenerate', '-m', 'add -x']);
     assert.deepEqual(alembicArguments(project, url, ['current']), ['current', '-d', dir]);
-    assert.deepEqual(alembicArguments(project, url, ['stamp', 'head']), ['stamp', '-d', dir, 'head']);
+    assert.deepEqual(alembicArguments(project, url, ['stamp', 'head']), ['stamp', '-d', dir, '--', 'head']);
     const plain = alembicProject(path.join(root, 'migrations', 'alembic.ini'));
     delete plain.flaskMigrate;
     assert.deepEqual(alembicArguments(plain, undefined, ['heads']), ['-c', plain.iniFile, 'heads']);

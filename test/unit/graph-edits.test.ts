@@ -93,4 +93,16 @@ describe('graph git reads (real git)', function () {
     assert.deepEqual(whole.diagnostics.filter((d) => d.severity === 'error'), []);
     assert.equal(await findDeletedRevision(path.join(repo, 'migrations'), 'zz9'), undefined);
   });
+
+  it('finds a file deleted from the working tree but not committed yet, with HEAD\'s text', async () => {
+    const file = path.join(repo, 'migrations', 'c3_more.sql');
+    fs.writeFileSync(file, `${sql('c3', 'b2')}-- edited after the commit\n`);
+    fs.rmSync(file);
+    const found = (await findDeletedRevision(path.join(repo, 'migrations'), 'c3'))!;
+    assert.equal(found.path, 'migrations/c3_more.sql');
+    assert.equal(found.deletedIn, undefined, 'no commit deleted it');
+    assert.equal(found.text, sql('c3', 'b2'), 'the committed text, not the edit that was never committed');
+    git('rm', '-q', '--cached', 'migrations/c3_more.sql');
+    assert.equal((await findDeletedRevision(path.join(repo, 'migrations'), 'c3'))?.text, sql('c3', 'b2'), 'a staged deletion too');
+  });
 });

@@ -6,7 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { layoutRevisionGraph } from '../../src/core/graph-view/layout';
 import { environmentMarks } from '../../src/core/graph-view/marks';
-import { dotString, mermaidText, toDot, toMermaid, toSvg } from '../../src/core/graph-view/export';
+import { dotString, mermaidText, pngScale, PNG_LIMITS, svgSize, toDot, toMermaid, toSvg } from '../../src/core/graph-view/export';
+import { pngHeader } from '../../src/core/graph-view/png';
+import { MigrationChainError } from '../../src/core/errors';
 import type { TargetStatus } from '../../src/core/environments/fleet-status';
 import { chainOf, rev } from './chain-helpers';
 
@@ -77,5 +79,33 @@ describe('graph export', function () {
     assert.ok(svg.includes('tenants 2/3'), 'two of three tenants applied b');
     assert.ok(svg.includes('missing'), 'the ghost is drawn');
     assert.ok(!/<script|href=/i.test(svg), 'no script, no external resource');
+  });
+
+  describe('PNG', () => {
+    it('svgSize is the SVG\'s own width and height', () => {
+      const layout = layoutRevisionGraph(chainOf([rev('a'), rev('b', ['a']), rev('c', ['a'])]));
+      const size = svgSize(layout, { title: 'T' });
+      assert.match(toSvg(layout, { title: 'T' }), new RegExp(`^<svg [^>]*width="${size.width}" height="${size.height}"`));
+    });
+
+    it('pngScale draws at twice the size unless a side or the area would pass a browser canvas\'s limits', () => {
+      assert.equal(pngScale({ width: 900, height: 500 }), 2);
+      assert.equal(pngScale({ width: 900, height: 500 }, 1), 1);
+      const tall = { width: 1100, height: 44_000 };
+      const s = pngScale(tall);
+      assert.ok(s < 1 && Math.round(tall.height * s) <= PNG_LIMITS.side && Math.round(tall.height * s) > PNG_LIMITS.side - 50, String(s));
+      const huge = { width: 30_000, height: 30_000 };
+      const h = pngScale(huge);
+      assert.ok(Math.round(huge.width * h) * Math.round(huge.height * h) <= PNG_LIMITS.area, String(h));
+    });
+
+    it('pngHeader reads IHDR and refuses what is no PNG', () => {
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAYAAACddGYaAAAADUlEQVR4nGNkQAIoHAAAQQADJk99kQAAAABJRU5ErkJggg==', 'base64');
+      assert.deepEqual(pngHeader(png, 'test'), { width: 3, height: 2 });
+      assert.throws(() => pngHeader(Buffer.from('<svg/>'.padEnd(40)), 'The canvas'), (e: unknown) => e instanceof MigrationChainError && /The canvas did not produce a PNG: no PNG signature/.test(e.message));
+      const empty = Buffer.from(png); empty.writeUInt32BE(0, 16);
+      assert.throws(() => pngHeader(empty, 'x'), /an empty image \(0×2\)/);
+      assert.throws(() => pngHeader(png.subarray(0, 20), 'x'), /20 bytes/);
+    });
   });
 });

@@ -177,7 +177,7 @@ describe('layering', () => {
     assert.deepStrictEqual(offenders, []);
   });
 
-  it('every error class in src is a MigrationChainError (errors.ts: every failure the engine reports is one)', () => {
+  it('every error class in src is a MigrationChainError and lives in core/errors.ts (its first line says every failure is one of them)', () => {
     // Control flow that never leaves its module (dotenv's "this is not that form, try the next").
     const allowed = new Set(['ParseMiss']);
     const classes = new Map<string, { base: string; file: string }>();
@@ -186,7 +186,7 @@ describe('layering', () => {
     }
     const isChainError = (name: string, seen = 0): boolean =>
       name === 'MigrationChainError' || (seen < 20 && classes.has(name) && isChainError(classes.get(name)!.base, seen + 1));
-    const offenders = [...classes].filter(([name, c]) => /Error$/.test(c.base) && !allowed.has(name) && !isChainError(name))
+    const offenders = [...classes].filter(([name, c]) => /Error$/.test(c.base) && !allowed.has(name) && (!isChainError(name) || c.file !== path.join('core', 'errors.ts')))
       .map(([name, c]) => `${c.file}: ${name} extends ${c.base}`);
     assert.ok(classes.size > 10, 'the class reader found the error classes');
     assert.deepStrictEqual(offenders, []);

@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { parseSqlMigration } from '../../src/core/chain/parse-sql';
 import { poolerHints } from '../../src/core/db/pooler';
 import { sessionNeed } from '../../src/core/run/pooler-safety';
-import { parseCommandLine, UsageError } from '../../src/cli/args';
+import { parseCommandLine } from '../../src/cli/args';
+import { UsageError } from '../../src/core/errors';
 import { resolveDirectUrl } from '../../src/core/db/database-url';
 
 function migration(upgrade: string, transactional = true) {

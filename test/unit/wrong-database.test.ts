@@ -1,10 +1,11 @@
 // The pure parts of "never the wrong database": SQLAlchemy driver URLs, the guard's report lines,
 // the refusal's text, the fix hint by env.py style, and the channels the URL travels in.
 import { strict as assert } from 'node:assert';
-import { parseDatabaseUrl, splitPassword } from '../../src/core/db/client';
+import { describeTarget, parseDatabaseUrl, splitPassword } from '../../src/core/db/client';
 import { urlForDatabase } from '../../src/core/db/scratch-database';
 import { isPostgresUrl, urlScheme, withoutDriver, withSchemeOf } from '../../src/core/db/sqlalchemy-url';
-import { describeReached, GUARD_PREFIX, parseGuardLine, WrongDatabaseError, wrongDatabaseHint } from '../../src/core/alembic/run/connect-guard';
+import { describeReached, WrongDatabaseError } from '../../src/core/errors';
+import { GUARD_PREFIX, parseGuardLine, wrongDatabaseHint } from '../../src/core/alembic/run/connect-guard';
 import { urlChannels, xUrlArguments } from '../../src/core/alembic/run/url-channels';
 
 describe('SQLAlchemy driver URLs', () => {
@@ -61,7 +62,7 @@ describe('the connection guard\'s report lines and refusal', () => {
     assert.equal(parseGuardLine(`${GUARD_PREFIX}{"kind":"other"}`), undefined);
   });
   it('the refusal names host, port, database and user of the database reached, and the one we named', () => {
-    const err = new WrongDatabaseError(parseDatabaseUrl('postgresql://app:pw@localhost:5432/app_test'),
+    const err = new WrongDatabaseError(describeTarget(parseDatabaseUrl('postgresql://app:pw@localhost:5432/app_test')),
       { database: 'app', port: 5432, user: 'app', asked: { host: 'localhost' } }, 'alembic upgrade heads', 'fix it');
     assert.match(err.message, /^env\.py connected to app@localhost:5432\/app \(host localhost, port 5432, database app, user app\), not to the database Migration Chain named, app@localhost:5432\/app_test\. alembic upgrade heads was stopped/);
     assert.equal(err.code, 'connection');

@@ -1,7 +1,7 @@
 // `env list | status [ENV] | diff A B | upgrade ENV`: the environments of ./migration-chain.environments.json
 // (or the implicit `default`), their status side by side, the parity of two, and fleet upgrades.
 import { ConfirmationError, MigrationChainError, formatMs, secretFormsOf, type Environment, type EnvironmentsConfig, type FleetRunResult, type FleetStatus, type FleetTarget, type TargetStatus, loadEnvironmentsApi } from '../core';
-import { UsageError } from '../args';
+import { UsageError } from '../core';
 import { confirmSimple } from '../confirm';
 import type { Command, CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StairwayReport, StairwaySelection } from '../core';
-import { UsageError } from '../args';
+import { UsageError } from '../core';
 import type { Command } from '../context';
 import { ExitCode } from '../exit-codes';
 import { displayPath } from '../print';

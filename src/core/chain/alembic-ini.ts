@@ -5,7 +5,7 @@
 // Anything Alembic would refuse is an `error` here, never a guess.
 import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MigrationChainError } from '../errors';
+import { IniError } from '../errors';
 
 export interface IniSections {
   /** Section name (case-sensitive, as configparser keeps it) -> lower-cased key -> raw value. */
@@ -71,12 +71,6 @@ export function parseIni(text: string): IniSections {
   return { sections, defaults };
 }
 
-/** alembic.ini or pyproject.toml says something Python's configparser or tomllib would refuse. */
-export class IniError extends MigrationChainError {
-  constructor(message: string, readonly line?: number) {
-    super('chain', line ? `line ${line}: ${message}` : message);
-  }
-}
 
 /**
  * `section`'s `name` after BasicInterpolation (`%(key)s` from the section, DEFAULT and `vars`;

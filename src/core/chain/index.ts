@@ -6,7 +6,7 @@ export { RevisionGraph } from './graph';
 export {
   loadChain, findMigrationsDir, alembicVersionsDirOf, alembicChainLocation, parseMigrationText, type AlembicChainLocation, type LoadOptions,
 } from './load';
-export { readAlembicConfig, parseIni, iniValue, IniError, type AlembicConfig, type IniSections } from './alembic-ini';
+export { readAlembicConfig, parseIni, iniValue, type AlembicConfig, type IniSections } from './alembic-ini';
 export { ChainCache } from './cache';
 export { discoverMigrationFiles, type DiscoveredFile } from './discover';
 export {

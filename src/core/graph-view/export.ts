@@ -124,13 +124,34 @@ const TONE_FILL: Record<string, string> = {
   applied: '#2e7d32', ok: '#2e7d32', pending: '#a86400', edited: '#b35c00', unknown: '#666666', error: '#c62828',
 };
 
-/** A standalone SVG (no scripts, no external resources) of the whole layout. */
-export function toSvg(layout: GraphLayout, opts: SvgOptions = {}): string {
+/** The SVG's size in CSS pixels (its width and height attributes), and where its rows start. */
+export function svgSize(layout: GraphLayout, opts: SvgOptions = {}): { width: number; height: number; top: number } {
   const top = GEOMETRY.margin + (opts.title ? 24 : 0) + 14;
   const textX = laneX(Math.max(layout.lanes, 1)) + GEOMETRY.textGap;
   const longest = layout.nodes.reduce((w, n) => Math.max(w, n.message.length + markLine(opts.marks, n).length + 20), 40);
   const width = Math.ceil(textX + Math.min(longest, 160) * 7 + GEOMETRY.margin);
   const height = top + layout.nodes.length * GEOMETRY.row + GEOMETRY.margin;
+  return { width, height, top };
+}
+
+/**
+ * Browsers refuse a canvas side over 32,767 pixels or an area over 2^28 (Chromium's limits, which
+ * the editor's webview has), and a raster of the whole of a long chain is mostly empty margin at
+ * full size anyway. The PNG export (the webview's canvas and the CLI's resvg alike) draws at
+ * `preferred` (2: sharp on a high-density screen) unless that would pass those limits; then at
+ * the largest scale that fits, which the caller reports.
+ */
+export const PNG_LIMITS = { side: 32_767, area: 268_435_456 } as const;
+export function pngScale(size: { width: number; height: number }, preferred = 2): number {
+  const fit = Math.min(preferred, PNG_LIMITS.side / size.width, PNG_LIMITS.side / size.height, Math.sqrt(PNG_LIMITS.area / (size.width * size.height)));
+  // Rounded down to 1/1000 so that width × scale and height × scale never round past a limit.
+  return Math.floor(fit * 1000) / 1000;
+}
+
+/** A standalone SVG (no scripts, no external resources) of the whole layout. */
+export function toSvg(layout: GraphLayout, opts: SvgOptions = {}): string {
+  const { width, height, top } = svgSize(layout, opts);
+  const textX = laneX(Math.max(layout.lanes, 1)) + GEOMETRY.textGap;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${xmlEscape(opts.title ?? 'Migration chain')}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<title>${xmlEscape(opts.title ?? 'Migration chain')}</title>`,

@@ -73,39 +73,49 @@ export interface DeletedRevisionFile {
   path: string;
   /** The same as an absolute path in the work tree (where "Restore from git" puts it back). */
   file: string;
-  /** The commit whose parent still had it. */
-  deletedIn: string;
+  /** The commit whose parent still had it; undefined for a deletion not committed yet (the text is HEAD's). */
+  deletedIn?: string;
   text: string;
 }
 
 /**
- * The newest deleted file under `dir` whose text defines `revision` (its revision header or
- * assignment names it), read with `git show <deleting commit>^:<path>`. Looks at the 200 newest
- * deletions at most; undefined when none defines it.
+ * The file under `dir` whose text defines `revision` (its revision header or assignment names it)
+ * and that is gone: first a deletion not committed yet (`git diff HEAD --diff-filter=D`, staged or
+ * not; the text is HEAD's), then the newest committed deletion (`git show <deleting commit>^:<path>`,
+ * among the 200 newest). Undefined when none defines it.
  */
 export async function findDeletedRevision(dir: string, revision: string): Promise<DeletedRevisionFile | undefined> {
   const root = (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
   const rel = path.relative(root, path.resolve(dir)) || '.';
-  const out = await git(root, ['log', '--diff-filter=D', `--format=${START}%H${SEP}${SEP}`, '--name-only', '--no-renames', '-n', '200', '--', rel]);
-  for (const block of out.split(START)) {
-    const [head, ...names] = block.split('\n');
-    const commit = head.split(SEP)[0];
-    if (!commit) continue;
+  const defining = async (names: string[], objectOf: (name: string) => string): Promise<{ name: string; text: string } | undefined> => {
     // The likely file first: Alembic and this tool both start the file name with the id.
     const ordered = names.map((n) => n.trim()).filter((n) => n && formatOf(n))
       .sort((a, b) => Number(!path.basename(a).startsWith(revision)) - Number(!path.basename(b).startsWith(revision)));
     for (const name of ordered) {
       let text: string;
       try {
-        text = await git(root, ['show', `${commit}^:${name}`]);
+        text = await git(root, ['show', objectOf(name)]);
       } catch {
         continue;
       }
       // Read as the chain reads it: the format's own parser says which revision the file defines.
       const format = formatOf(name);
       const parsed = format ? FORMATS[format].parse(path.join(root, name), text) : undefined;
-      if (parsed?.ok && parsed.migration.revision === revision) return { path: name, file: path.join(root, name), deletedIn: commit, text };
+      if (parsed?.ok && parsed.migration.revision === revision) return { name, text };
     }
+    return undefined;
+  };
+  // No HEAD yet (a repository without commits): nothing was committed, so nothing can be restored.
+  const uncommitted = await git(root, ['diff', 'HEAD', '--name-only', '--no-renames', '--diff-filter=D', '--', rel]).catch(() => '');
+  const fromHead = await defining(uncommitted.split('\n'), (name) => `HEAD:${name}`);
+  if (fromHead) return { path: fromHead.name, file: path.join(root, fromHead.name), text: fromHead.text };
+  const out = await git(root, ['log', '--diff-filter=D', `--format=${START}%H${SEP}${SEP}`, '--name-only', '--no-renames', '-n', '200', '--', rel]);
+  for (const block of out.split(START)) {
+    const [head, ...names] = block.split('\n');
+    const commit = head.split(SEP)[0];
+    if (!commit) continue;
+    const found = await defining(names, (name) => `${commit}^:${name}`);
+    if (found) return { path: found.name, file: path.join(root, found.name), deletedIn: commit, text: found.text };
   }
   return undefined;
 }

@@ -21,7 +21,7 @@ import {
 import { quoteIdent, quoteLiteral } from '../db/identifiers';
 import { canCreateDatabases } from '../db/scratch-database';
 import { bookkeeping, bookkeepingTables, type Bookkeeping } from '../db/bookkeeping';
-import { CancelledError, ConfirmationError, ConnectionError, MigrationChainError } from '../errors';
+import { CancelledError, ConfirmationError, ConnectionError, MigrationChainError, TransactionEndedError } from '../errors';
 import { silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable, planUpgrade } from '../run/plan';
 import { upgradeInSession, type RunHooks, type RunResult } from '../run/runner';
@@ -266,8 +266,6 @@ export async function resetInOneTransaction(
   }
 }
 
-/** Raised when a migration ended the reset's transaction itself: what it committed stays. */
-class TransactionEndedError extends MigrationChainError {}
 
 /**
  * A `.js` migration can send COMMIT through its client, which would have committed the drop half

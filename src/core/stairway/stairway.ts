@@ -6,7 +6,7 @@
 // steps and three catalog reads per revision. A step that leaves the database in an unknown state
 // (a failed re-upgrade, a non-transactional failure) rebuilds the scratch database up to where the
 // walk is, and the walk goes on.
-import { WrongDatabaseError } from '../alembic/run/connect-guard';
+
 import type { Chain } from '../chain/chain';
 import { canDowngrade, formatSpec } from '../chain/formats';
 import type { Migration } from '../chain/model';
@@ -14,7 +14,7 @@ import { parseDatabaseUrl } from '../db/client';
 import { bookkeeping, LOG_TABLE, type VersionTableOptions } from '../db/bookkeeping';
 import { LOCK_TABLE } from '../db/lease';
 import { withScratchDatabase } from '../db/scratch-database';
-import { CancelledError, MigrationChainError } from '../errors';
+import { CancelledError, MigrationChainError, WrongDatabaseError } from '../errors';
 import { formatMs, silentLogger, timedStep, type Logger } from '../log';
 import { assertRunnable } from '../run/plan';
 import { diffSchemas } from '../schema/diff';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { MigrationChainError, SqlError } from '../core';
 import type { ChainDiagnostics } from '../problems/diagnostics';
 import type { Log } from '../output/log';
-import { UntrustedWorkspaceError } from '../connection/trust';
+import { UntrustedWorkspaceError } from '../core';
 
 export type Outcome =
   | { status: 'done'; message?: string }

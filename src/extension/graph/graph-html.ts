@@ -1,7 +1,8 @@
 // The graph webview's document as a pure function (no vscode): the toolbar, the scrolling canvas
 // the script fills, styles from the editor's theme variables (light, dark and high contrast follow
 // the editor), and a strict Content-Security-Policy: only the nonce'd style and the one bundled
-// script from the extension's own folder load; no remote resource, no inline handler.
+// script from the extension's own folder load; no remote resource, no inline handler. The one
+// addition to the shared frame's policy is `img-src blob:`, for the PNG export's canvas.
 import { scriptTag, webviewPage } from '../webview/page';
 
 export interface GraphHtmlOptions {
@@ -64,11 +65,16 @@ body.dragging, body.dragging .card { cursor: grabbing; user-select: none; }
 .mark.error { color: var(--vscode-errorForeground); }
 .card:focus .mark, .card:focus .who { color: inherit; }
 .help { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+#menu { position: fixed; z-index: 10; min-width: 14em; padding: 4px 0; color: var(--vscode-menu-foreground, var(--vscode-foreground)); background: var(--vscode-menu-background, var(--vscode-editorWidget-background)); border: 1px solid var(--vscode-menu-border, var(--vscode-widget-border, var(--vscode-focusBorder))); border-radius: 4px; box-shadow: 0 2px 8px var(--vscode-widget-shadow, rgba(0, 0, 0, 0.3)); }
+#menu[hidden] { display: none; }
+.menuitem { padding: 3px 16px; cursor: pointer; white-space: nowrap; }
+.menuitem:focus { outline: 1px solid var(--vscode-menu-selectionBorder, var(--vscode-focusBorder)); outline-offset: -1px; color: var(--vscode-menu-selectionForeground, var(--vscode-list-activeSelectionForeground)); background: var(--vscode-menu-selectionBackground, var(--vscode-list-activeSelectionBackground)); }
+.menuitem[aria-disabled="true"] { opacity: 0.5; cursor: default; }
 `;
 
 export function graphHtml(options: GraphHtmlOptions): string {
   return webviewPage({
-    title: 'Revision Graph', nonce: options.nonce, cspSource: options.cspSource, style: STYLE,
+    title: 'Revision Graph', nonce: options.nonce, cspSource: options.cspSource, style: STYLE, blobImages: true,
     body: `<header id="header">
 <h1 id="title">Revision graph</h1>
 <p id="subtitle" role="status">Laying out the chain…</p>
@@ -79,6 +85,7 @@ export function graphHtml(options: GraphHtmlOptions): string {
 <button id="zoom-fit" type="button">Fit</button>
 <button id="show-all" type="button" hidden>Show whole chain</button>
 <button id="export-svg" type="button">Export SVG…</button>
+<button id="export-png" type="button">Export PNG…</button>
 <button id="refresh" type="button">Refresh</button>
 <span id="status" aria-live="polite"></span>
 </div>
@@ -90,13 +97,14 @@ export function graphHtml(options: GraphHtmlOptions): string {
 <button id="act-merge" type="button">Merge these heads…</button>
 <button id="act-unlink" type="button">Remove a parent link…</button>
 <button id="act-restore" type="button">Restore from git</button>
-<span class="help">↑ child · ↓ parent · ←/→ next lane · Enter open · F focus · drag a card onto another to re-parent</span>
+<span class="help">↑ child · ↓ parent · ←/→ next lane · Enter open · F focus · Shift+F10 menu · drag a card onto another to re-parent</span>
 </div>
 </header>
 <div id="viewport" tabindex="-1">
 <div id="sizer"><div id="layer"><svg id="edges" xmlns="http://www.w3.org/2000/svg" aria-hidden="true"></svg>
 <div id="cards" role="tree" aria-label="Revisions, heads first"></div></div></div>
 </div>
+<div id="menu" role="menu" aria-label="Revision actions" hidden></div>
 ${scriptTag(options.nonce, { src: options.scriptUri })}`,
   });
 }

@@ -27,8 +27,12 @@ export class GraphPanel implements vscode.Disposable {
   private select: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ready = false;
+  private disposed = false;
   /** The last view posted (tests read it). */
   view: GraphView | undefined;
+  /** PNG rasterizations asked of the webview, by request id. */
+  private readonly rasters = new Map<number, { resolve: (base64: string) => void; reject: (err: Error) => void }>();
+  private rasterId = 0;
   /** Resolves after the next post (tests wait on it). */
   private posted: { promise: Promise<void>; resolve: () => void } = deferred();
 
@@ -107,6 +111,8 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private async post(message: HostMessage): Promise<void> {
+    // A render that was under way when the panel closed (an edit's refresh) has nowhere to go.
+    if (this.disposed) return;
     await this.panel.webview.postMessage(message);
     if (message.type === 'graph') {
       const done = this.posted;
@@ -149,6 +155,17 @@ export class GraphPanel implements vscode.Disposable {
         return run('Restore from Git', () => this.restore(message.revision));
       case 'exportSvg':
         return run('Export SVG', () => this.exportSvg());
+      case 'exportPng':
+        return run('Export PNG', () => this.exportPng());
+      case 'png':
+        this.answerRaster(message);
+        return Promise.resolve(undefined);
+      case 'copyId':
+        return run('Copy Revision Id', async () => {
+          const node = this.view?.nodes.find((n) => n.id === message.id);
+          await vscode.env.clipboard.writeText(node?.revision ?? message.id);
+          this.deps.log.info(`Revision graph: copied ${node?.revision ?? message.id}`);
+        });
     }
   }
 
@@ -224,28 +241,80 @@ export class GraphPanel implements vscode.Disposable {
     const snapshot = this.snapshot();
     const found = await core().findDeletedRevision(snapshot.chain.dir, revision);
     if (!found) throw new MigrationChainError('usage', `No deleted file in the git history of ${snapshot.chain.dir} defines ${revision}.`);
+    const when = found.deletedIn ? `until commit ${found.deletedIn.slice(0, 12)} deleted it` : 'in HEAD and was deleted from the working tree since';
     const choice = await vscode.window.showWarningMessage(`Restore ${found.path} from git?`, {
       modal: true,
-      detail: `It defined ${revision} until commit ${found.deletedIn.slice(0, 12)} deleted it. The file is created again with its last committed text; Undo removes it.`,
+      detail: `It defined ${revision} ${when}. The file is created again with its last committed text; Undo removes it.`,
     }, 'Restore');
     if (choice !== 'Restore') throw new ConfirmationError('Restore cancelled; nothing was changed.');
     await createFileUndoably(found.file, found.text);
     await this.afterEdit(revision);
-    return `Restored ${found.path} (${revision}) from ${found.deletedIn.slice(0, 12)}^.`;
+    return `Restored ${found.path} (${revision}) from ${found.deletedIn ? `${found.deletedIn.slice(0, 12)}^` : 'HEAD'}.`;
+  }
+
+  private saveTarget(extension: 'svg' | 'png'): Thenable<vscode.Uri | undefined> {
+    const snapshot = this.snapshot();
+    return vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(path.join(snapshot.folder.fsPath, this.focus ? `chain-${this.focus}.${extension}` : `chain.${extension}`)),
+      filters: { [extension.toUpperCase()]: [extension] },
+      title: `Export the revision graph as ${extension.toUpperCase()}`,
+    });
+  }
+
+  /** The export's SVG (the whole graph or the focused part, with the badges shown) and its size. */
+  private exportedSvg(): { svg: string; width: number; height: number } {
+    const snapshot = this.snapshot();
+    const marks = new Map<string, NodeMark[]>((this.view?.nodes ?? []).map((n) => [n.id, n.marks]));
+    const layout = layoutFor(snapshot, this.focus);
+    const options = { marks, title: this.view?.title };
+    return { svg: core().renderGraph('svg', layout, options), ...core().svgSize(layout, options) };
   }
 
   private async exportSvg(): Promise<string | void> {
-    const snapshot = this.snapshot();
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(path.join(snapshot.folder.fsPath, this.focus ? `chain-${this.focus}.svg` : 'chain.svg')),
-      filters: { SVG: ['svg'] },
-      title: 'Export the revision graph as SVG',
-    });
+    const target = await this.saveTarget('svg');
     if (!target) return;
-    const marks = new Map<string, NodeMark[]>((this.view?.nodes ?? []).map((n) => [n.id, n.marks]));
-    const svg = core().renderGraph('svg', layoutFor(snapshot, this.focus), { marks, title: this.view?.title });
-    await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(this.exportedSvg().svg, 'utf8'));
     return `Exported the graph to ${target.fsPath}.`;
+  }
+
+  /**
+   * The same SVG as Export SVG, drawn on a canvas by the webview (the browser renders it with the
+   * editor's own fonts, and the extension ships no rasterizer); the bytes come back as a message
+   * and are checked to be a PNG before anything is written.
+   */
+  private async exportPng(): Promise<string | void> {
+    const target = await this.saveTarget('png');
+    if (!target) return;
+    const { svg, width, height } = this.exportedSvg();
+    const scale = core().pngScale({ width, height });
+    const bytes = Buffer.from(await this.rasterize(svg, width, height, scale), 'base64');
+    const size = core().pngHeader(bytes, 'The graph\'s canvas');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    const scaled = scale < 1 ? ` The graph is ${width}×${height} px, more than a canvas holds, so it was drawn at ${Math.round(scale * 100)}%: use Focus, or Export SVG for the whole chain at full size.` : '';
+    return `Exported the graph to ${target.fsPath} (${size.width}×${size.height} px).${scaled}`;
+  }
+
+  private rasterize(svg: string, width: number, height: number, scale: number): Promise<string> {
+    const id = ++this.rasterId;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.rasters.delete(id);
+        reject(new MigrationChainError('io', 'The graph\'s webview did not draw the PNG within 60 s.', 'Try again with the graph visible, or use Export SVG.'));
+      }, 60_000);
+      this.rasters.set(id, {
+        resolve: (b) => { clearTimeout(timer); resolve(b); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      });
+      void this.post({ type: 'rasterize', id, svg, width, height, scale });
+    });
+  }
+
+  private answerRaster(message: Extract<WebviewMessage, { type: 'png' }>): void {
+    const waiting = this.rasters.get(message.id);
+    if (!waiting) return;
+    this.rasters.delete(message.id);
+    if ('error' in message) waiting.reject(new MigrationChainError('io', `The graph's webview could not draw the PNG: ${message.error}`, 'Use Export SVG instead.'));
+    else waiting.resolve(message.base64);
   }
 
   private environments() {
@@ -253,8 +322,11 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (GraphPanel.current === this) GraphPanel.current = undefined;
     clearTimeout(this.timer);
+    for (const r of this.rasters.values()) r.reject(new MigrationChainError('cancelled', 'The revision graph was closed before the PNG was drawn.'));
+    this.rasters.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

@@ -11,11 +11,17 @@ export interface WebviewPage {
   style: string;
   /** Markup of <body>, scripts included (each with `nonce="${nonce}"`, see `scriptTag`). */
   body: string;
+  /**
+   * Images the page's own script makes (`URL.createObjectURL`) and draws on a canvas: the graph's
+   * PNG export. `blob:` only, never `data:` (which any injected markup could use); a blob URL can
+   * only be made by a script, and the only scripts that run are the nonce'd ones.
+   */
+  blobImages?: boolean;
 }
 
 export function webviewPage(page: WebviewPage): string {
   const nonce = escapeHtml(page.nonce);
-  const csp = `default-src 'none'; img-src ${page.cspSource}; font-src ${page.cspSource}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
+  const csp = `default-src 'none'; img-src ${page.cspSource}${page.blobImages ? ' blob:' : ''}; font-src ${page.cspSource}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

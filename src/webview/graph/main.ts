@@ -1,7 +1,8 @@
 // The revision graph webview's script (bundled alone to dist/webview/graph.js, loaded only when
 // the graph opens). It draws what render.ts returns for the rows on screen, and turns clicks,
 // keys and drags into protocol messages; every decision about the chain is the extension's.
-import { parseHostMessage, type GraphView, type WebviewMessage } from './protocol';
+import { parseHostMessage, type GraphView, type HostMessage, type WebviewMessage } from './protocol';
+import { firstEnabled, menuKey, nodeActions, type ActionId, type NodeAction } from './menu';
 import {
   byId, canvasSize, cardBox, cssId, edgesSvg, moveFrom, nodeHtml, searchNodes, visibleRows, GEOMETRY, TOP, type Move,
 } from './render';
@@ -79,19 +80,110 @@ function schedule(): void {
   if (!frame) frame = requestAnimationFrame(draw);
 }
 
+/** The action bar's button of each action (Copy revision id is in the menu only). */
+const BUTTONS: Partial<Record<ActionId, string>> = {
+  open: 'act-open', focus: 'act-focus', reparent: 'act-reparent', merge: 'act-merge', unlink: 'act-unlink', restore: 'act-restore',
+};
+
 function updateActions(): void {
   const n = view && selected ? byId(view).get(selected) : undefined;
+  const actions = view && selected ? nodeActions(view, selected) : [];
   // Disabled rather than hidden: the bar keeps its size, so the cards never move under the pointer.
-  const enable = (id: string, on: boolean) => { ($<HTMLButtonElement>(id)).disabled = !on; };
-  const rev = n?.kind === 'revision';
-  enable('act-open', !!n && n.kind !== 'missing');
-  enable('act-focus', rev);
-  enable('act-reparent', rev);
-  enable('act-merge', rev && !!n?.head && view!.nodes.filter((x) => x.head).length > 1);
-  enable('act-unlink', rev && (n?.parents.length ?? 0) > 1);
-  enable('act-restore', n?.kind === 'missing');
+  for (const [action, button] of Object.entries(BUTTONS)) {
+    $<HTMLButtonElement>(button).disabled = !actions.find((a) => a.id === action)?.enabled;
+  }
   $<HTMLSpanElement>('act-name').textContent = n ? n.revision ?? n.file ?? n.id : 'none';
 }
+
+// The node's context menu: right-click, Shift+F10 or the context-menu key on a card. The same
+// actions as the action bar (menu.ts); role=menu, arrow keys, Escape closes and the card gets the
+// keyboard back.
+const menu = $<HTMLDivElement>('menu');
+let menuFor: { id: string; actions: NodeAction[] } | undefined;
+
+function menuItems(): HTMLElement[] {
+  return Array.from(menu.children) as HTMLElement[];
+}
+
+function openMenu(id: string, at: { x: number; y: number }): void {
+  if (!view) return;
+  const actions = nodeActions(view, id);
+  if (!actions.length) return;
+  menuFor = { id, actions };
+  menu.replaceChildren(...actions.map((a, i) => {
+    const item = document.createElement('div');
+    item.className = 'menuitem';
+    item.setAttribute('role', 'menuitem');
+    item.tabIndex = -1;
+    item.dataset.index = String(i);
+    if (!a.enabled) item.setAttribute('aria-disabled', 'true');
+    item.textContent = a.label;
+    return item;
+  }));
+  const n = byId(view).get(id);
+  menu.setAttribute('aria-label', `Actions on ${n?.revision ?? n?.file ?? id}`);
+  menu.hidden = false;
+  // Kept inside the window (through the CSSOM: the CSP allows no style attributes).
+  const box = menu.getBoundingClientRect();
+  menu.style.left = `${Math.max(0, Math.min(at.x, window.innerWidth - box.width - 4))}px`;
+  menu.style.top = `${Math.max(0, Math.min(at.y, window.innerHeight - box.height - 4))}px`;
+  menuItems()[firstEnabled(actions)]?.focus();
+}
+
+function closeMenu(returnFocus: boolean): void {
+  if (!menuFor) return;
+  const id = menuFor.id;
+  menuFor = undefined;
+  menu.hidden = true;
+  menu.replaceChildren();
+  if (returnFocus) document.getElementById(`node-${cssId(id)}`)?.focus({ preventScroll: false });
+}
+
+function choose(index: number): void {
+  const action = menuFor?.actions[index];
+  if (!action?.enabled) return;
+  closeMenu(true);
+  post(action.message);
+}
+
+function openMenuOnCard(card: HTMLElement, pointer?: { x: number; y: number }): void {
+  const id = card.dataset.id;
+  if (!id) return;
+  if (id !== selected) select(id, true);
+  const rect = card.getBoundingClientRect();
+  openMenu(id, pointer ?? { x: rect.left + 24, y: rect.bottom });
+}
+
+menu.addEventListener('keydown', (e) => {
+  if (!menuFor) return;
+  const at = menuItems().indexOf(document.activeElement as HTMLElement);
+  const step = menuKey(menuFor.actions, Math.max(0, at), e.key);
+  if (step.kind === 'none') return;
+  e.preventDefault();
+  e.stopPropagation();
+  if (step.kind === 'move') menuItems()[step.index]?.focus();
+  else if (step.kind === 'activate') choose(step.index);
+  else closeMenu(step.returnFocus);
+});
+menu.addEventListener('click', (e) => {
+  const item = e.target instanceof Element ? e.target.closest<HTMLElement>('.menuitem') : null;
+  if (item) choose(Number(item.dataset.index));
+});
+menu.addEventListener('contextmenu', (e) => e.preventDefault());
+// A pointer press anywhere else closes it; so does the keyboard leaving it (focus moved elsewhere).
+window.addEventListener('pointerdown', (e) => {
+  if (menuFor && !(e.target instanceof Node && menu.contains(e.target))) closeMenu(false);
+}, true);
+menu.addEventListener('focusout', (e) => {
+  if (menuFor && !(e.relatedTarget instanceof Node && menu.contains(e.relatedTarget))) closeMenu(false);
+});
+cards.addEventListener('contextmenu', (e) => {
+  const card = cardOf(e.target);
+  if (!card) return;
+  e.preventDefault();
+  // The context-menu key and Shift+F10 also fire this event, at the card's corner or at (0, 0): placed under the card then.
+  openMenuOnCard(card, e.button === 2 && (e.clientX || e.clientY) ? { x: e.clientX, y: e.clientY } : undefined);
+});
 
 /** Selects a node, scrolls it into view, and gives it keyboard focus when asked. */
 function select(id: string | undefined, focus: boolean): void {
@@ -157,6 +249,11 @@ cards.addEventListener('keydown', (e) => {
   } else if (e.key === 'f' || e.key === 'F') {
     e.preventDefault();
     post({ type: 'focus', id: selected });
+  } else if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+    // Handled here too: not every platform turns these keys into a contextmenu event.
+    e.preventDefault();
+    const card = cardOf(e.target);
+    if (card) openMenuOnCard(card);
   } else if (e.key === 'Escape' && view.focus) {
     e.preventDefault();
     post({ type: 'focus', id: null });
@@ -254,6 +351,7 @@ click('zoom-out', () => setZoom(zoom / 1.25));
 click('zoom-fit', fit);
 click('show-all', () => post({ type: 'focus', id: null }));
 click('export-svg', () => post({ type: 'exportSvg' }));
+click('export-png', () => post({ type: 'exportPng' }));
 click('refresh', () => post({ type: 'refresh' }));
 const withSelected = (f: (id: string) => WebviewMessage) => () => { if (selected) post(f(selected)); };
 click('act-open', withSelected((id) => ({ type: 'open', id })));
@@ -266,11 +364,45 @@ document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && e.key === 'f') { e.preventDefault(); search.focus(); search.select(); }
 });
 
+/**
+ * Draws the export's SVG on a canvas and answers with the PNG's bytes. The SVG goes in through a
+ * blob: URL (the page's CSP admits `img-src blob:` for this and nothing wider): an SVG drawn as an
+ * image cannot run script or load anything, and a same-origin blob leaves the canvas readable.
+ */
+async function rasterize(m: Extract<HostMessage, { type: 'rasterize' }>): Promise<void> {
+  const url = URL.createObjectURL(new Blob([m.svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(m.width * m.scale));
+    canvas.height = Math.max(1, Math.round(m.height * m.scale));
+    const g = canvas.getContext('2d');
+    if (!g) throw new Error(`no 2D context for a ${canvas.width}×${canvas.height} canvas`);
+    g.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const png = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`the ${canvas.width}×${canvas.height} canvas gave no PNG`))), 'image/png'));
+    post({ type: 'png', id: m.id, base64: toBase64(new Uint8Array(await png.arrayBuffer())) });
+  } catch (err) {
+    post({ type: 'png', id: m.id, error: err instanceof Error ? err.message || err.name : String(err) });
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
   if (!message) return;
   if (message.type === 'busy') { status.textContent = message.text; return; }
   if (message.type === 'select') { select(message.id, true); return; }
+  if (message.type === 'rasterize') { void rasterize(message); return; }
   view = message.view;
   title.textContent = view.title;
   subtitle.textContent = view.subtitle;

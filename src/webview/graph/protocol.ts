@@ -50,7 +50,9 @@ export interface GraphView {
 export type HostMessage =
   | { type: 'graph'; view: GraphView }
   | { type: 'select'; id: string }
-  | { type: 'busy'; text: string };
+  | { type: 'busy'; text: string }
+  /** Draw this SVG (the export's own text) on a canvas at `scale` and answer with a `png` message of the same id. */
+  | { type: 'rasterize'; id: number; svg: string; width: number; height: number; scale: number };
 
 /** Webview → extension host. */
 export type WebviewMessage =
@@ -63,9 +65,16 @@ export type WebviewMessage =
   | { type: 'mergeHeads'; revision: string; other?: string }
   | { type: 'restore'; revision: string }
   | { type: 'exportSvg' }
+  | { type: 'exportPng' }
+  /** The answer to a `rasterize`: the PNG file's bytes in base64, or why the canvas could not make them. */
+  | { type: 'png'; id: number; base64: string }
+  | { type: 'png'; id: number; error: string }
+  | { type: 'copyId'; id: string }
   | { type: 'refresh' };
 
 const MAX_ID = 512;
+/** A PNG of a canvas at Chromium's largest area, deflated, stays far below this; anything bigger is not ours. */
+export const MAX_PNG_BASE64 = 256 * 1024 * 1024;
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -73,8 +82,15 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
   switch (raw.type) {
-    case 'ready': case 'exportSvg': case 'refresh':
+    case 'ready': case 'exportSvg': case 'exportPng': case 'refresh':
       return { type: raw.type };
+    case 'png':
+      if (!isInt(raw.id, 1)) return undefined;
+      if (typeof raw.base64 === 'string' && raw.base64.length <= MAX_PNG_BASE64 && /^[A-Za-z0-9+/]*={0,2}$/.test(raw.base64)) return { type: 'png', id: raw.id, base64: raw.base64 };
+      if (typeof raw.error === 'string') return { type: 'png', id: raw.id, error: raw.error.slice(0, 2000) };
+      return undefined;
+    case 'copyId':
+      return isId(raw.id) ? { type: 'copyId', id: raw.id } : undefined;
     case 'open': case 'restore':
       if (raw.type === 'open' && isId(raw.id) && (raw.preserveFocus === undefined || typeof raw.preserveFocus === 'boolean')) {
         return raw.preserveFocus === undefined ? { type: 'open', id: raw.id } : { type: 'open', id: raw.id, preserveFocus: raw.preserveFocus };
@@ -115,6 +131,12 @@ export function parseHostMessage(raw: unknown): HostMessage | undefined {
   if (!isRecord(raw)) return undefined;
   if (raw.type === 'select') return isId(raw.id) ? { type: 'select', id: raw.id } : undefined;
   if (raw.type === 'busy') return typeof raw.text === 'string' ? { type: 'busy', text: raw.text } : undefined;
+  if (raw.type === 'rasterize') {
+    const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+    return isInt(raw.id, 1) && typeof raw.svg === 'string' && raw.svg.startsWith('<svg') && positive(raw.width) && positive(raw.height) && positive(raw.scale)
+      ? { type: 'rasterize', id: raw.id, svg: raw.svg, width: raw.width, height: raw.height, scale: raw.scale }
+      : undefined;
+  }
   if (raw.type !== 'graph' || !isRecord(raw.view)) return undefined;
   const v = raw.view;
   if (typeof v.title !== 'string' || typeof v.subtitle !== 'string' || !isInt(v.lanes) || !Array.isArray(v.nodes) || !Array.isArray(v.edges) || !Array.isArray(v.titles)) return undefined;

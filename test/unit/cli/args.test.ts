@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parseCommandLine, protectRelativeTargets, UsageError } from '../../../src/cli/args';
+import { parseCommandLine, protectRelativeTargets } from '../../../src/cli/args';
+import { UsageError } from '../../../src/core/errors';
 import { commandHelp, generalHelp } from '../../../src/cli/help';
 
 function usageError(argv: string[]): UsageError {

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import type { FolderSnapshot } from '../../../src/extension/chains/folder-snapshot';
 import { buildGraphView } from '../../../src/extension/graph/graph-model';
 import { graphHtml } from '../../../src/extension/graph/graph-html';
+import { webviewPage } from '../../../src/extension/webview/page';
 import { computeStatus } from '../../../src/core/status/status';
 import { parseHostMessage, parseWebviewMessage, type GraphView } from '../../../src/webview/graph/protocol';
 import { edgesSvg, moveFrom, nodeHtml, nodeLabel, searchNodes, visibleRows } from '../../../src/webview/graph/render';
@@ -79,6 +80,10 @@ describe('revision graph webview', () => {
       assert.deepEqual(parseWebviewMessage({ type: 'reparent', revision: 'x', onto: 'b', extra: 1 }), { type: 'reparent', revision: 'x', onto: 'b' });
       assert.deepEqual(parseWebviewMessage({ type: 'mergeHeads', revision: 'x' }), { type: 'mergeHeads', revision: 'x' });
       assert.deepEqual(parseWebviewMessage({ type: 'restore', revision: 'gone' }), { type: 'restore', revision: 'gone' });
+      assert.deepEqual(parseWebviewMessage({ type: 'exportPng' }), { type: 'exportPng' });
+      assert.deepEqual(parseWebviewMessage({ type: 'png', id: 3, base64: 'iVBORw0KGgo=' }), { type: 'png', id: 3, base64: 'iVBORw0KGgo=' });
+      assert.deepEqual(parseWebviewMessage({ type: 'png', id: 3, error: 'tainted' }), { type: 'png', id: 3, error: 'tainted' });
+      assert.deepEqual(parseWebviewMessage({ type: 'copyId', id: 'b' }), { type: 'copyId', id: 'b' });
     });
 
     it('rejects malformed ones', () => {
@@ -86,6 +91,8 @@ describe('revision graph webview', () => {
         null, 'open', [], {}, { type: 'open' }, { type: 'open', id: 3 }, { type: 'open', id: '' }, { type: 'open', id: 'x'.repeat(600) },
         { type: 'reparent', revision: 'x', onto: 'x' }, { type: 'reparent', onto: 'b' }, { type: 'focus' }, { type: 'delete', id: 'a' },
         { type: 'mergeHeads', revision: 'x', other: 5 },
+        { type: 'png', base64: 'AAAA' }, { type: 'png', id: 0, base64: 'AAAA' }, { type: 'png', id: 1.5, base64: 'AAAA' },
+        { type: 'png', id: 1, base64: 'not base64!' }, { type: 'png', id: 1, base64: 7 }, { type: 'png', id: 1 }, { type: 'copyId', id: '' },
       ]) assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
     });
 
@@ -96,6 +103,15 @@ describe('revision graph webview', () => {
       assert.equal(parseHostMessage({ type: 'graph', view: badMark }), undefined);
       assert.equal(parseHostMessage({ type: 'graph', view: { ...v, nodes: [{ ...v.nodes[0], row: -1 }] } }), undefined);
       assert.deepEqual(parseHostMessage({ type: 'select', id: 'b' }), { type: 'select', id: 'b' });
+    });
+
+    it('checks a rasterize request: an SVG, a positive size and scale, a request id', () => {
+      const ok = { type: 'rasterize', id: 1, svg: '<svg xmlns="http://www.w3.org/2000/svg"/>', width: 300, height: 200, scale: 2 };
+      assert.deepEqual(parseHostMessage(ok), ok);
+      for (const bad of [
+        { ...ok, svg: '<script>alert(1)</script>' }, { ...ok, width: 0 }, { ...ok, height: -1 }, { ...ok, scale: Number.NaN },
+        { ...ok, scale: Number.POSITIVE_INFINITY }, { ...ok, id: 0 }, { ...ok, svg: 5 },
+      ]) assert.equal(parseHostMessage(bad), undefined, JSON.stringify(bad));
     });
   });
 
@@ -155,6 +171,15 @@ describe('revision graph webview', () => {
       for (const tag of html.match(/<(script|style)\b[^>]*>/g) ?? []) assert.match(tag, /nonce="abc123"/);
       assert.ok(!/(src|href)="https?:/.test(html));
       assert.ok(!/ on[a-z]+="/.test(html), 'no inline event handlers');
+      // The PNG export's canvas draws the SVG from a blob: URL; data: (which injected markup could use) stays out.
+      assert.match(csp, /img-src vscode-resource: blob:;/);
+      assert.ok(!csp.includes('data:'));
+      assert.match(html, /<button id="export-png" type="button">Export PNG…<\/button>/);
+    });
+
+    it('only the graph\'s page admits blob: images', () => {
+      const page = webviewPage({ title: 't', nonce: 'n', cspSource: 'vscode-resource:', style: '', body: '' });
+      assert.match(page, /img-src vscode-resource:;/);
     });
   });
 });

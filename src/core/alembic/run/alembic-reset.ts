@@ -13,7 +13,7 @@
 import { DEFAULT_SCHEMA, type TableRowCount } from '../../db/table-catalog';
 import { describeTarget, parseDatabaseUrl, withConnection, type DatabaseTarget } from '../../db/client';
 import { canCreateDatabases } from '../../db/scratch-database';
-import { CancelledError, ConfirmationError, MigrationChainError } from '../../errors';
+import { CancelledError, ConfirmationError, MigrationChainError, UncheckedConnectionError, WrongDatabaseError } from '../../errors';
 import { silentLogger, timedStep } from '../../log';
 import { assertRunnable } from '../../run/plan';
 import { backupProblem, findPgDump, runPgDump, type BackupResult } from '../../reset/backup';
@@ -24,7 +24,6 @@ import {
 import { verify, type VerifyReport } from '../../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './locked-run';
 import { refuseThroughPooler } from '../../run/pooler-safety';
-import { UncheckedConnectionError, WrongDatabaseError } from './connect-guard';
 import { displayCommand } from './process';
 
 export interface AlembicResetOptions extends AlembicOptions {
@@ -76,7 +75,7 @@ export async function alembicReset(options: AlembicResetOptions): Promise<Alembi
       throw refusal(err, nothingDropped, err instanceof WrongDatabaseError ? (err.hint ?? '') : 'env.py could not run against this database; fix it (the traceback is above) and try again.');
     }
     if (!result.guard.proven) {
-      throw new UncheckedConnectionError(target, displayCommand(options.command.argv),
+      throw new UncheckedConnectionError(describeTarget(target), displayCommand(options.command.argv),
         `A reset drops every table first, so it needs that proof. ${nothingDropped}`);
     }
   });

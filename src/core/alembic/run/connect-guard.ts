@@ -23,8 +23,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClientBase } from 'pg';
-import { describeTarget, type DatabaseTarget } from '../../db/client';
-import { MigrationChainError } from '../../errors';
+import type { ReachedDatabase } from '../../errors';
 
 export const GUARD_PREFIX = '@@migration-chain-guard ';
 export const GUARD_ENV = 'MIGRATION_CHAIN_GUARD';
@@ -210,17 +209,6 @@ export function guardEnv(key: SentinelKey, inherited: NodeJS.ProcessEnv = proces
   return { [GUARD_ENV]: `${key[0]}:${key[1]}`, PYTHONPATH: pythonPath };
 }
 
-/** Where a connection of env.py went, as the server (and the driver's parameters) said. */
-export interface ReachedDatabase {
-  database?: string;
-  host?: string;
-  port?: number;
-  user?: string;
-  /** What the driver was asked for (SQLAlchemy's connect parameters, password never included). */
-  asked: { host?: string; port?: string; database?: string; user?: string };
-  /** The check query itself failed (not PostgreSQL, or no such catalog). */
-  problem?: string;
-}
 
 export type GuardReport =
   | { kind: 'armed' }
@@ -249,36 +237,8 @@ export function parseGuardLine(line: string): GuardReport | undefined {
   return { kind: v.kind, reached };
 }
 
-/** `user@host:port/database` of the database env.py reached (the server's answer first, the driver's request else). */
-export function describeReached(r: ReachedDatabase): string {
-  const host = r.asked.host ?? r.host ?? 'local socket';
-  const port = r.port ?? r.asked.port ?? '?';
-  const database = r.database ?? r.asked.database ?? '?';
-  const user = r.user ?? r.asked.user ?? '?';
-  return `${user}@${host}:${port}/${database}`;
-}
 
-/** env.py connected somewhere else than the database we named; Alembic was stopped before any statement. */
-export class WrongDatabaseError extends MigrationChainError {
-  constructor(readonly intended: DatabaseTarget, readonly reached: ReachedDatabase, readonly command: string, hint: string) {
-    const where = describeReached(reached);
-    const detail = `host ${reached.asked.host ?? reached.host ?? 'local socket'}, port ${reached.port ?? reached.asked.port ?? '?'}, database ${reached.database ?? reached.asked.database ?? '?'}, user ${reached.user ?? reached.asked.user ?? '?'}`;
-    super('connection',
-      `env.py connected to ${where} (${detail}), not to the database Migration Chain named, ${describeTarget(intended)}` +
-      `${reached.problem ? ` (the check failed there: ${reached.problem})` : ''}. ` +
-      `${command} was stopped at that first connection, before Alembic ran any statement; nothing was changed.`,
-      hint);
-  }
-}
 
-/** The command form never armed the guard (not Python, or a Python that ignores PYTHONPATH). */
-export class UncheckedConnectionError extends MigrationChainError {
-  constructor(intended: DatabaseTarget, command: string, what: string) {
-    super('usage',
-      `Migration Chain cannot prove that env.py connects to ${describeTarget(intended)}: ${command} did not load the connection check (it is not started as Python with the environment we pass). ${what}`,
-      'Let Migration Chain start Alembic itself (the project\'s .venv, or `python -m alembic`), or make the configured command run Python with the environment it inherits (`poetry run alembic` does).');
-  }
-}
 
 /**
  * The fix for env.py's style, read from its text: which channel it takes its URL from, and the line

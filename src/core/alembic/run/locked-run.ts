@@ -10,14 +10,14 @@ import type { RunResult } from '../../run/runner';
 import { withSession, type Session, type SessionOptions } from '../../run/session';
 import { secretFormsOf } from '../../secrets';
 import type { Client, ClientBase } from 'pg';
-import { connect, parseDatabaseUrl } from '../../db/client';
-import { CancelledError, MigrationChainError } from '../../errors';
+import { connect, describeTarget, parseDatabaseUrl } from '../../db/client';
+import { CancelledError, MigrationChainError, WrongDatabaseError } from '../../errors';
 import { logChecks, verifyOnClient, type VerifyReport } from '../../verify/verify';
 import type { ResolvedAlembicCommand } from '../python-policy';
 import type { AlembicProject } from '../read/project';
 import { displayCommand, runAlembicProcess, type AlembicProcessResult } from './process';
 import { earlyPythonLaunch } from './python-launch';
-import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, WrongDatabaseError, wrongDatabaseHint, type SentinelKey } from './connect-guard';
+import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, wrongDatabaseHint, type SentinelKey } from './connect-guard';
 import { alembicArguments, envPyText, urlChannels } from './url-channels';
 
 export interface AlembicOptions extends SessionOptions {
@@ -72,7 +72,7 @@ export function alembic(options: AlembicProcessOptions, args: readonly string[],
     onLine: (line) => log.info(`  ${line}`),
     signal: options.signal,
     graceMs: options.graceMs,
-    onWrongDatabase: url ? (reached) => new WrongDatabaseError(parseDatabaseUrl(url), reached, `alembic ${args.join(' ')}`, wrongDatabaseHint(envPyText(options.project), envVariable)) : undefined,
+    onWrongDatabase: url ? (reached) => new WrongDatabaseError(describeTarget(parseDatabaseUrl(url)), reached, `alembic ${args.join(' ')}`, wrongDatabaseHint(envPyText(options.project), envVariable)) : undefined,
   }).then((r) => {
     log.info(`✔ alembic ${args.join(' ')} (${(r.durationMs / 1000).toFixed(2)} s)`);
     if (url && !r.guard.armed) log.warn(`The connection of env.py could not be checked: ${displayCommand(options.command.argv)} did not load Migration Chain's connection check (not Python, or a Python that ignores PYTHONPATH).`);

@@ -6,12 +6,12 @@ import type { Chain } from '../../chain/chain';
 import type { Direction } from '../../chain/model';
 import { findRiskyInPrintedSql, type RiskyStatement } from '../../sql/risky';
 import type { Logger } from '../../log';
-import { offlineRevisionSql, offlineScript, pyFunction, AlembicOfflineError, type OfflineAlembic, type OfflineFailure } from './offline-sql';
+import { offlineRevisionSql, offlineScript, pyFunction, type OfflineAlembic } from './offline-sql';
 import { alembic, DEFAULT_ENV_VARIABLE, type AlembicProcessOptions } from './locked-run';
 import { withConnection } from '../../db/client';
 import { bookkeeping } from '../../db/bookkeeping';
 import { readHeads } from '../../db/version-table';
-import { MigrationChainError } from '../../errors';
+import { AlembicOfflineError, MigrationChainError, type OfflineFailure } from '../../errors';
 import { wrongDatabaseHint } from './connect-guard';
 import { envPyText } from './url-channels';
 

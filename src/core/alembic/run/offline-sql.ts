@@ -9,14 +9,14 @@ import { sqlFromAlembic } from '../../chain/formats';
 import * as path from 'node:path';
 import type { Chain } from '../../chain/chain';
 import type { Direction, Migration } from '../../chain/model';
-import { AlembicFailedError, CancelledError, MigrationChainError } from '../../errors';
+import { AlembicFailedError, CancelledError, MigrationChainError, WrongDatabaseError, type OfflineFailure } from '../../errors';
 import { secretFormsOf } from '../../secrets';
 import { splitSqlStatements } from '../../sql/split';
 import { displayCommand, runAlembicProcess } from './process';
 import { DEFAULT_ENV_VARIABLE, type AlembicOptions } from './locked-run';
 import type { Client } from 'pg';
-import { connect, parseDatabaseUrl } from '../../db/client';
-import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, WrongDatabaseError, wrongDatabaseHint } from './connect-guard';
+import { connect, describeTarget, parseDatabaseUrl } from '../../db/client';
+import { guardEnv, holdSentinel, newSentinelKey, releaseSentinel, wrongDatabaseHint } from './connect-guard';
 import { earlyPythonLaunch } from './python-launch';
 import { alembicArguments, envPyText, urlChannels } from './url-channels';
 
@@ -29,37 +29,7 @@ export interface OfflineSection {
   sql: string;
 }
 
-/** A revision Alembic could not print offline, with Alembic's reason. */
-export interface OfflineFailure {
-  revision: string;
-  file: string;
-  /** Line of the function that could not run (`def upgrade` / `def downgrade`); 1 for env.py. */
-  line: number;
-  /** The command that failed, as shown to people. */
-  command: string;
-  reason: string;
-  /** env.py itself stopped before any revision ran: every revision of the range fails alike. */
-  inEnv: boolean;
-}
 
-/** One or more revisions have no offline SQL: names the first, its file, and Alembic's reason. */
-export class AlembicOfflineError extends MigrationChainError {
-  readonly revision: string;
-  readonly file: string;
-  readonly line: number;
-  constructor(readonly failures: readonly OfflineFailure[]) {
-    const f = failures[0];
-    const where = f.inEnv ? `env.py (${f.file}) cannot run in Alembic's offline mode` : `Revision ${f.revision} (${f.file}:${f.line}) cannot run in Alembic's offline mode`;
-    const more = failures.length > 1 ? ` (${failures.length - 1} more revision${failures.length === 2 ? '' : 's'} alike: ${failures.slice(1).map((o) => o.revision).join(', ')})` : '';
-    super('sql', `${where}: ${f.command} stopped with ${f.reason}${more}.`,
-      f.inEnv
-        ? 'env.py must configure the context with a URL or dialect_name when context.is_offline_mode() (Alembic\'s run_migrations_offline).'
-        : 'Its function needs a database connection (op.get_bind(), inspection), which offline mode does not have; its SQL is known only when it runs.');
-    this.revision = f.revision;
-    this.file = f.file;
-    this.line = f.line;
-  }
-}
 
 const RUNNING = /^-- Running (upgrade|downgrade) (.*) ->\s?(.*?)\s*$/;
 /** Alembic's own statements: the transaction around the run and the version-table bookkeeping. */
@@ -146,7 +116,7 @@ export async function offlineRun(o: OfflineAlembic, direction: Direction, range:
       secrets: secretFormsOf(url, process.env),
       onLine: (line, stream) => { if (stream === 'stdout') stdout.push(line); },
       signal: o.signal,
-      onWrongDatabase: url ? (reached) => new WrongDatabaseError(parseDatabaseUrl(url), reached, command, wrongDatabaseHint(envPyText(o.project), envVariable)) : undefined,
+      onWrongDatabase: url ? (reached) => new WrongDatabaseError(describeTarget(parseDatabaseUrl(url)), reached, command, wrongDatabaseHint(envPyText(o.project), envVariable)) : undefined,
     });
     o.logger?.debug(`✔ ${command} (${(r.durationMs / 1000).toFixed(2)} s)`);
     return { command, stdout: r.stdout };

@@ -4,7 +4,8 @@
 // The child runs under the supervisor (supervisor.ts), so it cannot outlive this process.
 import { spawn } from 'node:child_process';
 import { AlembicFailedError, CancelledError, MigrationChainError } from '../../errors';
-import { parseGuardLine, type ReachedDatabase } from './connect-guard';
+import { parseGuardLine } from './connect-guard';
+import type { ReachedDatabase } from '../../errors';
 import { SUPERVISOR_SOURCE, type SupervisorReport } from './supervisor';
 import { PERL_SUPERVISOR_SOURCE, perlForSupervisor } from './supervisor-perl';
 

@@ -38,7 +38,7 @@ export function xUrlArguments(url: string): string[] {
 }
 
 // Flask-Migrate's `-x` exists on these verbs only (flask_migrate/cli.py).
-const FLASK_X_VERBS = new Set(['upgrade', 'downgrade', 'migrate', 'revision', 'check']);
+const FLASK_X_VERBS = new Set(['upgrade', 'downgrade', 'migrate']);
 
 /**
  * The arguments after the project's command for one Alembic verb (`args[0]`): `-c alembic.ini` and
@@ -49,7 +49,15 @@ export function alembicArguments(project: AlembicProject, url: string | undefine
   const x = url ? xUrlArguments(url) : [];
   if (!project.flaskMigrate) return ['-c', project.iniFile, ...x, ...args];
   const [verb, ...rest] = args;
-  return [verb, '-d', project.flaskMigrate.directory, ...(FLASK_X_VERBS.has(verb) ? x : []), ...rest];
+  // click reads `-1` (a relative revision) as an option: options first, then `--` and the revisions.
+  const options: string[] = [];
+  const revisions: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '-m' || rest[i] === '--message') options.push(rest[i], rest[++i]);
+    else if (rest[i].startsWith('--')) options.push(rest[i]);
+    else revisions.push(rest[i]);
+  }
+  return [verb, '-d', project.flaskMigrate.directory, ...(FLASK_X_VERBS.has(verb) ? x : []), ...options, ...(revisions.length ? ['--', ...revisions] : [])];
 }
 
 /** The text of the project's env.py (script_location of alembic.ini), for the hint of a refusal; undefined when unreadable. */
