@@ -3,9 +3,8 @@
 // node carries where each environment stands (the same reads as `env status`). PNG is the SVG
 // drawn by resvg (rasterize.ts), at the same scale as the editor's Export PNG.
 import * as path from 'node:path';
-import { MigrationChainError, loadEnvironmentsApi, loadGraphApi, type Chain, type EnvironmentState, type ExportFormat, type NodeMarks } from '../core';
+import { MigrationChainError, UsageError, loadEnvironmentsApi, loadGraphApi, type Chain, type EnvironmentState, type ExportFormat, type NodeMarks } from '../core';
 import type { Command, CommandContext } from '../context';
-import { UsageError } from '../args';
 import { ExitCode } from '../exit-codes';
 import { svgToPng } from '../rasterize';
 import { targetsOf } from './env';
