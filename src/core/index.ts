@@ -48,6 +48,7 @@ export {
 export { diffSchemas, formatSchemaDiff, renderColumn, type SchemaDiffEntry, type SchemaObjectKind, type SchemaChange } from './schema/diff';
 export { checkDrift, type DriftOptions, type DriftReport } from './drift/drift';
 export { scratchName } from './db/scratch-database';
+export { reapplyHead, tracebackLine, type DowngradeSource, type ReapplyEngine, type ReapplyOptions, type ReapplyRefusal, type ReapplyRefusalCode, type ReapplyResult } from './authoring/reapply';
 export { revisionFromDatabase, type GeneratedRevision, type RevisionFromDatabaseOptions } from './authoring/from-database';
 export * from './stairway';
 export {

@@ -12,6 +12,8 @@ import { MatrixPanel } from './environments/matrix-panel';
 import { GraphPanel } from './graph/graph-panel';
 import { Log } from './output/log';
 import { PhantomNotice } from './status/phantoms-notice';
+import { ReapplyOnSave } from './chains/reapply-on-save';
+import { ReapplyStatusBar } from './status/reapply-status';
 import { SettingsReader } from './settings/settings';
 import { ChainStatusBar } from './status/status-bar';
 import { StairwayTests } from './testing/stairway-tests';
@@ -27,6 +29,8 @@ export class Context implements vscode.Disposable {
   readonly codeLens: ChainCodeLensProvider;
   readonly stairway: StairwayTests;
   readonly environments: EnvironmentsView;
+  readonly reapply: ReapplyOnSave;
+  readonly reapplyStatus: ReapplyStatusBar;
   private readonly disposables: vscode.Disposable[] = [];
   private loaded = false;
   /** How long activate() took (synchronous part; the first read of the chains follows it). */
@@ -66,6 +70,8 @@ export class Context implements vscode.Disposable {
       },
     }).forEach(own);
     own(new PhantomNotice(this.chains, this.settings, this.log));
+    this.reapply = own(new ReapplyOnSave({ chains: this.chains, settings: this.settings, log: this.log, diagnostics: this.diagnostics }));
+    this.reapplyStatus = own(new ReapplyStatusBar(this.reapply, this.settings));
     this.chains.onDidChange(() => this.updateContextKeys(), null, this.disposables);
     this.updateContextKeys();
     // Until the first read the view says "Reading…" rather than "No migrations folder".

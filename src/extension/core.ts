@@ -23,6 +23,7 @@ export type { RevisionResult } from '../core/stairway/model';
 export { selectRevisions } from '../core/stairway/select';
 export type { OfflineAlembic } from '../core/alembic/run/offline-sql';
 export type { ChainEngine, RunPreview, RunSettings } from '../core/engine';
+export type { ReapplyResult } from '../core/authoring/reapply';
 export type { AlembicProject } from '../core/alembic/read/project';
 export type { AlembicGraphCache } from '../core/alembic/read/graph-cache';
 export type { AlembicGraph } from '../core/alembic/read/graph-helper';

@@ -72,6 +72,14 @@ export class WorkspaceChains implements vscode.Disposable {
   }
 
   /**
+   * Re-reads only the files reported changed since the last read (a save reports its file at once),
+   * and the status, of the folder holding one chain: a save's follow-up without rescanning the folder.
+   */
+  async reread(key: string): Promise<void> {
+    await this.owner(key)?.poll();
+  }
+
+  /**
    * The URL to run against, re-resolved now (never the one cached for display), and the direct URL
    * when one is configured (runs that need one session use it when the URL is pooled). Refuses untrusted.
    */

@@ -13,6 +13,7 @@ import { newRevision } from './new-revision';
 import { newRevisionAutogenerate } from './new-revision-autogenerate';
 import { newRevisionFromDatabase } from './new-revision-from-database';
 import { undoPhantoms } from './undo-phantoms';
+import { toggleReapplyOnSave } from './toggle-reapply-on-save';
 import { openFile } from './open-file';
 import { refresh } from './refresh';
 import { reparent } from './reparent';
@@ -45,6 +46,7 @@ const FACTORIES: Record<CommandId, CommandFactory> = {
   'migrationChain.newRevisionFromDatabase': newRevisionFromDatabase,
   'migrationChain.newRevisionAutogenerate': newRevisionAutogenerate,
   'migrationChain.undoPhantoms': undoPhantoms,
+  'migrationChain.toggleReapplyOnSave': toggleReapplyOnSave,
   'migrationChain.mergeHeads': mergeHeads,
   'migrationChain.setDatabaseUrl': setDatabaseUrl,
   'migrationChain.clearDatabaseUrl': clearDatabaseUrl,

@@ -15,6 +15,7 @@ export const COMMANDS = {
   'migrationChain.newRevisionFromDatabase': 'New Revision from Database…',
   'migrationChain.newRevisionAutogenerate': 'New Revision (Autogenerate)…',
   'migrationChain.undoPhantoms': 'Undo Revisions from Another Branch…',
+  'migrationChain.toggleReapplyOnSave': 'Toggle Re-apply on Save',
   'migrationChain.mergeHeads': 'Merge Heads',
   'migrationChain.setDatabaseUrl': 'Set Database URL',
   'migrationChain.clearDatabaseUrl': 'Clear Database URL',

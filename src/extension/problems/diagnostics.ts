@@ -14,7 +14,7 @@ export interface RunProblem {
   severity?: 'error' | 'warning';
 }
 
-export type RunOrigin = 'sql' | 'verify' | 'drift';
+export type RunOrigin = 'sql' | 'verify' | 'drift' | 'reapply';
 
 export class ChainDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('migrationChain');

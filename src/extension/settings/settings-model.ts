@@ -32,6 +32,8 @@ export interface Settings {
   python: string | undefined;
   /** Rehearse a reset that cannot run in one transaction on a scratch database first. */
   resetRehearse: boolean;
+  /** Saving the chain's single head, applied to a local unprotected database, re-applies it (extension/chains/reapply-on-save.ts). */
+  reapplyOnSave: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -50,6 +52,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   alembicCommand: [],
   python: undefined,
   resetRehearse: true,
+  reapplyOnSave: false,
 });
 
 export interface ParsedSettings {
@@ -124,6 +127,7 @@ export function parseSettings(get: (key: string) => unknown): ParsedSettings {
     alembicCommand: splitCommand(alembic),
     python: optionalText('python'),
     resetRehearse: bool('reset.rehearse', DEFAULT_SETTINGS.resetRehearse),
+    reapplyOnSave: bool('reapplyOnSave', DEFAULT_SETTINGS.reapplyOnSave),
   };
   return { settings, problems };
 }

@@ -13,14 +13,14 @@ describe('extension settings', () => {
     const raw: Record<string, unknown> = {
       databaseUrl: ' postgresql://u@h/db ', directUrl: 'postgresql://u@db-direct/db', envFile: 'config/.env.local', envVariable: 'PG_URL', migrationsDir: 'db/migrations',
       lockTimeoutSeconds: 5, lockLeaseSeconds: 10, statementLockTimeoutSeconds: 3, protectedDatabases: ['prod*', ' '], confirmUpgradeOnLocal: false, 'codeLens.enabled': false,
-      statusPollSeconds: 60, 'alembic.command': 'poetry run alembic', python: '.venv/bin/python', 'reset.rehearse': false,
+      statusPollSeconds: 60, 'alembic.command': 'poetry run alembic', python: '.venv/bin/python', 'reset.rehearse': false, reapplyOnSave: true,
     };
     const { settings, problems } = parseSettings((k) => raw[k]);
     assert.deepStrictEqual(problems, []);
     assert.deepStrictEqual(settings, {
       databaseUrl: 'postgresql://u@h/db', directUrl: 'postgresql://u@db-direct/db', envFile: 'config/.env.local', envVariable: 'PG_URL', migrationsDir: 'db/migrations',
       lockTimeoutSeconds: 5, lockLeaseSeconds: 10, statementLockTimeoutSeconds: 3, protectedDatabases: ['prod*'], confirmUpgradeOnLocal: false, codeLensEnabled: false,
-      statusPollSeconds: 60, alembicCommand: ['poetry', 'run', 'alembic'], python: '.venv/bin/python', resetRehearse: false,
+      statusPollSeconds: 60, alembicCommand: ['poetry', 'run', 'alembic'], python: '.venv/bin/python', resetRehearse: false, reapplyOnSave: true,
     });
   });
 
