@@ -94,10 +94,11 @@ export class ReapplyOnSave implements vscode.Disposable {
       const snapshot = chains.snapshot(key);
       const folder = chains.workspaceFolder(key);
       if (!snapshot?.chain || !folder) return;
-      const { url } = await chains.connect(key, 'Re-apply on Save');
+      const connection = await chains.connect(key, 'Re-apply on Save');
+      const url = connection.url;
       const settings = this.deps.settings.for(folder);
       const base = { alembicProject: snapshot.alembicProject, workspaceFolder: folder.uri.fsPath, settings };
-      const run = runSettings(url, settings, log);
+      const run = runSettings(connection, settings, log);
       const result = await core().reapplyHead({
         chain: snapshot.chain, file, url, protectedPatterns: settings.protectedDatabases,
         engineFor: (chain) => chainEngineFor({ ...base, chain }),
