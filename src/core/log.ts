@@ -7,9 +7,9 @@ export interface Logger {
   error(message: string): void;
   debug(message: string): void;
   /**
-   * Set by a front end that renders a run's returned verify report itself (the CLI's upgrade and
-   * reset print it on stdout): the checks are then not logged line by line as well, which a terminal
-   * showed twice. Absent: `logChecks` logs one line per check (the editor's output channel, fleets).
+   * Set by a front end that renders a run's returned verify report and reset preview itself (the
+   * CLI's upgrade and reset print them on stdout): they are then not logged as well, which a
+   * terminal showed twice. Absent: `logChecks` logs one line per check (the editor's output channel, fleets).
    */
   readonly rendersVerifyReport?: boolean;
 }

@@ -167,6 +167,8 @@ export async function reset(given: ResetOptions): Promise<ResetResult> {
   log.info(`Reset target: ${target.display} (host ${target.host}, port ${target.port}, database ${target.database}, user ${target.user})`);
 
   const info = await timedStep(log, 'Read current tables', () => previewReset(options));
+  // The editor's output channel keeps what the reset dropped; the CLI prints the preview itself.
+  if (!log.rendersVerifyReport) logResetPreview(log, info.tables, describeGuarantee(info.guarantee, target));
   // The tables and the guarantee are the returned preview: the front end shows them (the CLI's
   // prompt, the editor's modal) once; logging them too printed them twice in a terminal.
 
@@ -365,4 +367,12 @@ async function recreateSchemaStatements(client: ClientBase, bk: Bookkeeping | un
   if (bk?.schema !== undefined && bk.schema !== schema && (await bookkeepingTables(client, bk)).version) {
     await client.query(`DELETE FROM ${bk.versionTable}`);
   }
+}
+
+/** The tables a reset drops and its guarantee, for a log that does not render the preview itself. */
+export function logResetPreview(log: Logger, tables: readonly { name: string; rows: number }[], guarantee: string): void {
+  log.info(tables.length === 0
+    ? 'The schema public has no tables.'
+    : `Tables that will be dropped:\n${tables.map((t) => `  ${t.name} (${t.rows} row${t.rows === 1 ? '' : 's'})`).join('\n')}`);
+  log.info(guarantee);
 }

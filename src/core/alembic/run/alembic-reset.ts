@@ -19,7 +19,7 @@ import { assertRunnable } from '../../run/plan';
 import { backupProblem, findPgDump, runPgDump, type BackupResult } from '../../reset/backup';
 import { rehearse, type RehearsalResult } from '../../reset/rehearsal';
 import {
-  describeDatabase, recreateSchema, verifyFailed, type ResetGuarantee, type ResetPreview,
+  describeDatabase, describeGuarantee, logResetPreview, recreateSchema, verifyFailed, type ResetGuarantee, type ResetPreview,
 } from '../../reset/native-reset';
 import { verify, type VerifyReport } from '../../verify/verify';
 import { alembic, alembicLocked, type AlembicOptions } from './locked-run';
@@ -85,7 +85,7 @@ export async function alembicReset(given: AlembicResetOptions): Promise<AlembicR
 
   const guarantee = await alembicGuarantee(options);
 
-  // The tables and the guarantee are the preview the confirm hook shows (native-reset.ts: shown once).
+  if (!log.rendersVerifyReport) logResetPreview(log, info.tables, describeGuarantee(guarantee, target));
   const preview: ResetPreview = { ...info, revisions: options.chain.graph.topologicalOrder(), guarantee };
   if (!(await options.confirm(preview))) {
     throw new ConfirmationError(`Reset of ${describeTarget(target)} was not confirmed; nothing was changed.`);
