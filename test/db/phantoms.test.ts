@@ -9,30 +9,19 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import { loadChain } from '../../src/core/chain/load';
 import { findPhantoms, phantomRefusal } from '../../src/core/status/phantoms';
 import { parseDatabaseUrl } from '../../src/core/db/client';
 import { upgrade } from '../../src/core/run/runner';
 import { diffSchemas } from '../../src/core/schema/diff';
-import { readSchema } from '../../src/core/schema/snapshot';
 import { describeRun, REPO_ROOT, runCli } from '../reliability/support/cli';
+import { appSchema, query } from '../support/cli-checks';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 
 const SEED_DIR = path.join(REPO_ROOT, 'migrations');
 const SEED_HEAD = '556b79de2825';
 
-async function query<T extends Record<string, unknown>>(url: string, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try { return (await c.query<T>(text)).rows; } finally { await c.end(); }
-}
-
-const snapshot = async (url: string) => {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try { return await readSchema(c, 'public', { exclude: ['alembic_version', 'migration_chain_log'] }); } finally { await c.end(); }
-};
+const snapshot = appSchema;
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });

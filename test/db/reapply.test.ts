@@ -15,8 +15,8 @@ import { DEFAULT_LOCK_KEY } from '../../src/core/db/lock';
 import { chainEngine } from '../../src/core/engine';
 import { upgrade } from '../../src/core/run/runner';
 import { diffSchemas } from '../../src/core/schema/diff';
-import { readSchema } from '../../src/core/schema/snapshot';
 import { REPO_ROOT } from '../reliability/support/cli';
+import { appSchema, query } from '../support/cli-checks';
 import { freshDatabaseUrl, server } from '../support/db-hooks';
 
 const SEED_DIR = path.join(REPO_ROOT, 'migrations');
@@ -24,17 +24,7 @@ const HEAD = '556b79de2825';
 const PARENT = 'add_discovery_query';
 const HEAD_FILE = '556b79de2825_add_discovery_query_id_to_prospects.sql';
 
-async function query<T extends Record<string, unknown>>(url: string, text: string): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try { return (await c.query<T>(text)).rows; } finally { await c.end(); }
-}
-
-const snapshot = async (url: string) => {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try { return await readSchema(c, 'public', { exclude: ['alembic_version', 'migration_chain_log'] }); } finally { await c.end(); }
-};
+const snapshot = appSchema;
 
 const heads = async (url: string) => (await query<{ version_num: string }>(url, 'SELECT version_num FROM alembic_version ORDER BY 1')).map((r) => r.version_num);
 const logRows = async (url: string) => Number((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM migration_chain_log'))[0].n);
