@@ -3,14 +3,15 @@
 // change (a column and an index on prospects). (a) "New Revision from Database…" writes the revision
 // and opens it; its CREATE INDEX is a lint finding in Problems. (b) That revision, committed on a
 // feature branch and applied, becomes a revision from another branch after `git checkout main`: the
-// notification names it, and its action undoes it behind the modal.
+// notification names it, and its action undoes it behind the modal. (c) Re-apply on save: the toggle
+// shows the mode in the status bar, and saving the head re-applies it.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
 import { loadChain, silentLogger, upgrade } from '../../src/core';
 import { check, openView, type Step } from './steps';
-import { dialog, escapeRegExp, notification, quickInput, runCommand, see, until } from './workbench';
+import { dialog, escapeRegExp, notification, quickInput, quickOpen, runCommand, see, until } from './workbench';
 import { SEED_MIGRATIONS } from './sample-project';
 
 const SEED_HEAD = '556b79de2825';
@@ -95,6 +96,26 @@ export function authoringSteps(dir: string, databaseUrl: string): Step[] {
         await until(() => versions(databaseUrl), (v) => v === SEED_HEAD, 'the database back at the seed head', 60_000);
         await runCommand(page, 'Notifications: Clear All Notifications');
         await openView(page);
+      },
+    },
+    {
+      title: 'Re-apply on save: the toggle puts the mode in the status bar; saving the head downgrades and upgrades it again',
+      shot: '13-reapply-on-save',
+      async run({ page }) {
+        const headFile = fs.readdirSync(migrations).find((f) => f.startsWith(SEED_HEAD))!;
+        const applied = async () => Number((await sql<{ n: string }>(databaseUrl,
+          `SELECT count(*) AS n FROM migration_chain_log WHERE revision = '${SEED_HEAD}' AND direction = 'upgrade'`))[0].n);
+        const before = await applied();
+        await runCommand(page, 'Migration Chain: Toggle Re-apply on Save');
+        await see(page.getByRole('status').getByRole('button', { name: /Re-apply on save/ }), 'the status bar item "Re-apply on save"');
+        await quickOpen(page, headFile);
+        // A line at the end of the verify section: the upgrade's text is unchanged, so the file's downgrade undoes it.
+        await page.keyboard.press('Control+End');
+        await page.keyboard.type('\n-- tried with re-apply on save\n');
+        await page.keyboard.press('Control+S');
+        await until(applied, (n) => n > before, 'the head upgraded again (a new "upgrade" row in migration_chain_log)', 60_000);
+        check(await versions(databaseUrl) === SEED_HEAD, 'the database at the head again', await versions(databaseUrl));
+        await see(page.getByRole('status').getByText(/re-applied/), 'the status bar message "… re-applied …"', 10_000);
       },
     },
   ];

@@ -251,7 +251,7 @@ async function main(): Promise<number> {
       cleanups.push(() => fifth.stop());
       const page5 = await newPage(browser);
       await timed('open workbench (authoring)', () => openWorkbench(page5, fifth, authoringDir));
-      await timed('steps 11-12 (authoring)', () => runSteps(page5, authoringSteps(authoringDir, authoringUrl), results));
+      await timed('steps 11-13 (authoring)', () => runSteps(page5, authoringSteps(authoringDir, authoringUrl), results));
     } catch (err) {
       results.push({ title: 'open the authoring workbench', ok: false, ms: 0, error: String(err) });
       log(`✗ could not open the authoring workbench: ${err instanceof Error ? err.message : String(err)}`);

@@ -23,7 +23,8 @@ const CHOSEN = {
   'revision-graph-menu.png': '10-revision-graph-menu.png',   // a node's context menu, opened by Shift+F10 (disabled actions greyed, not hidden)
   'revision-graph-dark.png': '10-revision-graph-dark.png',   // the same after the drag re-parent, dark theme
   'revision-from-database.png': '11-revision-from-database.png', // New Revision from Database…: the file open, its lint findings in Problems
-  'phantom-notice.png': '12-phantom-notice.png',             // after git checkout main: the revision from another branch, named, with Undo Them…
+  'phantom-notice.png': '12-phantom-notice.png',
+  'reapply-on-save.png': '13-reapply-on-save.png',             // after git checkout main: the revision from another branch, named, with Undo Them…
 };
 
 const failed = fs.existsSync(FROM) ? fs.readdirSync(FROM).filter((f) => f.endsWith('-FAILED.png')) : [];
