@@ -70,7 +70,8 @@ describe('Alembic project fleets through `env upgrade` (real Alembic)', function
     for (const t of tenants) {
       assert.match(r.stderr, new RegExp(`\\[${nameOf(t)}\\] .*Running upgrade add_discovery_query -> ${HEAD}`), `Alembic ran on ${nameOf(t)}`);
       assert.deepEqual(await versions(t), [HEAD]);
-      assert.deepEqual(await tables(t), ['alembic_version', ...APP_TABLES]);
+      // Our audit log beside Alembic's table: every upgrade through Migration Chain records what it applied.
+      assert.deepEqual(await tables(t), ['alembic_version', ...APP_TABLES, 'migration_chain_log'].sort());
     }
     // The canary finished before any other member started.
     const canary = record.targets.find((t) => t.canary)!;
